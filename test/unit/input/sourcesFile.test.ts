@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../lambda/errors.js';
+import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/sources.js';
+import bundled from '../../../lambda/sources.json' with { type: 'json' };
+
+const minimal = { sources: [{ id: 'hn', url: 'https://news.ycombinator.com/rss' }] };
+
+function rejection(file: unknown): InvalidInputError {
+  try {
+    parseSourcesFile(typeof file === 'string' ? file : JSON.stringify(file), 'sources.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return error as InvalidInputError;
+  }
+  throw new Error('expected the sources file to be rejected');
+}
+
+describe('sources file', () => {
+  it('fills in the documented defaults for settings and type', () => {
+    const file = parseSourcesFile(JSON.stringify(minimal), 'sources.json');
+
+    expect(file.settings).toEqual({
+      concurrency: 16,
+      perHostConcurrency: 4,
+      timeoutMs: 10_000,
+      maxBytes: 5 * 1024 * 1024,
+      retries: 2,
+      maxItemsPerSource: 100,
+      maxItems: 1000,
+    });
+    expect(file.sources[0]).toEqual({ id: 'hn', url: 'https://news.ycombinator.com/rss', type: 'feed' });
+  });
+
+  it('keeps settings given and defaults the rest', () => {
+    const file = parseSourcesFile(JSON.stringify({ ...minimal, settings: { concurrency: 3 } }), 'x');
+
+    expect(file.settings).toEqual({ ...DEFAULT_SETTINGS, concurrency: 3 });
+  });
+
+  it('accepts the bundled default sources file', () => {
+    const file = parseSourcesFile(JSON.stringify(bundled), 'bundled');
+
+    expect(file.sources.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each([
+    ['a non-http url', { sources: [minimal.sources[0], { id: 'x', url: 'ftp://example.com/feed' }] }, 'sources[1].url: must be http or https'],
+    ['a url that is not a URL', { sources: [{ id: 'x', url: 'not a url' }] }, 'sources[0].url: must be http or https'],
+    ['a duplicate id', { sources: [minimal.sources[0], { id: 'hn', url: 'https://a.example/' }] }, 'sources[1].id: duplicate id "hn"'],
+    ['an unknown source key', { sources: [{ ...minimal.sources[0], urll: 'x' }] }, 'sources[0].urll: unknown key'],
+    ['an unknown settings key', { ...minimal, settings: { concurency: 4 } }, 'settings.concurency: unknown key'],
+    ['an unknown top-level key', { ...minimal, source: [] }, 'source: unknown key'],
+    ['a zero concurrency', { ...minimal, settings: { concurrency: 0 } }, 'settings.concurrency: must be a whole number from 1 to 1024'],
+    ['a fractional timeout', { ...minimal, settings: { timeoutMs: 1.5 } }, 'settings.timeoutMs: must be a whole number'],
+    ['a string setting', { ...minimal, settings: { retries: '2' } }, 'settings.retries: must be a whole number from 0 to 10'],
+    ['an unknown type', { sources: [{ ...minimal.sources[0], type: 'rss' }] }, 'sources[0].type: must be "feed"'],
+    ['an id with a slash', { sources: [{ id: 'a/b', url: 'https://a.example/' }] }, 'sources[0].id: must be 1-64 letters'],
+    ['no sources', { sources: [] }, 'sources: must list at least one source'],
+  ])('rejects %s, naming the field', (_case, file, message) => {
+    const error = rejection(file);
+
+    expect(error.message).toContain(message);
+    expect(error.message).toContain('sources.json');
+    expect(error.code).toBe('invalid_sources');
+  });
+
+  it('rejects text that is not JSON, naming the file', () => {
+    const error = rejection('{ "sources": [ ');
+
+    expect(error.field).toBe('sources.json');
+    expect(error.message).toMatch(/^sources\.json: not valid JSON/);
+  });
+});
