@@ -1,0 +1,59 @@
+import type { Author, Item } from '../model.js';
+import { safeHttpUrl } from './escape.js';
+
+/** Shown where a title is required and the item has neither a title nor a link. */
+export const UNTITLED = '(untitled)';
+
+/**
+ * An item as every output publishes it, decided once so feed.json, feed.xml and index.html agree.
+ * Not yet escaped: each renderer escapes for its own language.
+ */
+export interface PublishedItem {
+  id: string;
+  sourceId: string;
+  /** Absolute http(s) only. */
+  url?: string;
+  title?: string;
+  /** The title, else the link, else "(untitled)": for places where a title is required. */
+  displayTitle: string;
+  /**
+   * Exactly one body. JSON Feed requires at least one of content_html and content_text; publishing
+   * one means every reader shows the same thing: the (already sanitized) HTML, else the text, else
+   * the summary, else empty text, because an item with only a title and a link is still worth publishing.
+   */
+  content: { type: 'html' | 'text'; value: string };
+  summary?: string;
+  date_published?: string;
+  date_modified?: string;
+  /** Each has a name or an http(s) url. */
+  authors: Author[];
+  /** Non-blank. */
+  tags: string[];
+}
+
+export function publishedItem(item: Item): PublishedItem {
+  const url = safeHttpUrl(item.url);
+  const title = item.title?.trim() ? item.title : undefined;
+  return {
+    id: item.id,
+    sourceId: item.sourceId,
+    url,
+    title,
+    displayTitle: title ?? url ?? UNTITLED,
+    content: item.content_html
+      ? { type: 'html', value: item.content_html }
+      : { type: 'text', value: item.content_text || item.summary || '' },
+    summary: item.summary || undefined,
+    date_published: item.date_published,
+    date_modified: item.date_modified,
+    authors: (item.authors ?? []).flatMap(publishedAuthor),
+    tags: (item.tags ?? []).filter((tag) => tag.trim()),
+  };
+}
+
+function publishedAuthor(author: Author): Author[] {
+  const name = author.name?.trim() ? author.name : undefined;
+  const url = safeHttpUrl(author.url);
+  if (name === undefined && url === undefined) return [];
+  return [{ name, url }];
+}

@@ -1,0 +1,47 @@
+import type { Item } from '../model.js';
+import { safeHttpUrl, stripInvalidXmlChars } from './escape.js';
+import { publishedItem, type PublishedItem } from './publishedItem.js';
+import type { RenderContext } from './renderContext.js';
+
+const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+
+/**
+ * JSON Feed 1.1 of the items, in the order given. Each item names its source in `_source`
+ * (JSON Feed's convention for extensions); fields are listed one by one so nothing internal leaks.
+ */
+export function renderJsonFeed(items: Item[], context: RenderContext): string {
+  // JSON.stringify leaves out undefined members: a field we do not know is absent, not null.
+  return JSON.stringify(
+    {
+      version: JSON_FEED_VERSION,
+      title: context.title,
+      home_page_url: safeHttpUrl(context.homePageUrl),
+      feed_url: safeHttpUrl(context.feedJsonUrl),
+      items: items.map((item) => jsonFeedItem(publishedItem(item))),
+    },
+    withoutInvalidChars,
+  );
+}
+
+/**
+ * JSON can carry a lone surrogate as `\ud800`, but strict decoders (Go, serde) reject it; the same
+ * characters are removed as in feed.xml, so both feeds show the same text.
+ */
+function withoutInvalidChars(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? stripInvalidXmlChars(value) : value;
+}
+
+function jsonFeedItem(item: PublishedItem): Record<string, unknown> {
+  return {
+    id: item.id,
+    url: item.url,
+    title: item.title,
+    [item.content.type === 'html' ? 'content_html' : 'content_text']: item.content.value,
+    summary: item.summary,
+    date_published: item.date_published,
+    date_modified: item.date_modified,
+    authors: item.authors.length > 0 ? item.authors : undefined,
+    tags: item.tags.length > 0 ? item.tags : undefined,
+    _source: { id: item.sourceId },
+  };
+}
