@@ -1,0 +1,50 @@
+import type { Item, Validators } from './model.js';
+
+/** What the pipeline remembers about one source between runs. */
+export interface SourceState {
+  /** The source's items from its last good response: reused on 304, on failure and in subset runs. */
+  items: Item[];
+  /** Ids already published, newest last, so a later run can tell which items are new. */
+  seenIds: string[];
+  validators?: Validators;
+}
+
+export interface PipelineState {
+  version: typeof STATE_VERSION;
+  sources: Record<string, SourceState>;
+}
+
+export const STATE_KEY = 'state/state.json';
+const STATE_VERSION = 1;
+/** Enough to recognise every item a source can still show, bounded so state stays small. */
+export const MAX_SEEN_IDS_PER_SOURCE = 2000;
+
+export function emptyState(): PipelineState {
+  return { version: STATE_VERSION, sources: {} };
+}
+
+/**
+ * A missing, corrupt or future-versioned state file means a clean first run: state only saves
+ * work and tells new from old, so losing it must never stop the pipeline.
+ */
+export function parseState(text: string | undefined): { state: PipelineState; problem?: string } {
+  if (text === undefined) return { state: emptyState() };
+  try {
+    const json = JSON.parse(text) as Partial<PipelineState>;
+    if (json.version !== STATE_VERSION || typeof json.sources !== 'object' || json.sources === null) {
+      return { state: emptyState(), problem: `state version ${String(json.version)} not understood; starting clean` };
+    }
+    return { state: json as PipelineState };
+  } catch (error) {
+    return { state: emptyState(), problem: `state file unreadable (${(error as Error).message}); starting clean` };
+  }
+}
+
+export function rememberSeen(previous: readonly string[], items: readonly Item[]): string[] {
+  const seen = new Set(previous);
+  for (const item of items) {
+    seen.delete(item.id);
+    seen.add(item.id);
+  }
+  return [...seen].slice(-MAX_SEEN_IDS_PER_SOURCE);
+}

@@ -1,0 +1,87 @@
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3ServiceException,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { StoreError } from '../errors.js';
+import type { ObjectMetadata, Store } from './store.js';
+
+/** The bucket, under the configured prefix. */
+export class S3Store implements Store {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {}
+
+  locate(key: string): string {
+    return `s3://${this.bucket}/${this.prefix}${key}`;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      return await response.Body?.transformToString('utf-8');
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw new StoreError(`cannot read ${this.locate(key)}`, { cause: error });
+    }
+  }
+
+  async put(key: string, body: string, metadata: ObjectMetadata): Promise<void> {
+    try {
+      await this.client.send(this.putCommand(key, body, metadata));
+    } catch (error) {
+      throw new StoreError(`cannot write ${this.locate(key)}`, { cause: error });
+    }
+  }
+
+  async putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean> {
+    try {
+      await this.client.send(this.putCommand(key, body, metadata, { IfNoneMatch: '*' }));
+      return true;
+    } catch (error) {
+      // 412: the key exists. 409: another writer is creating it right now; either way it is not ours.
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      if (status === 412 || status === 409) return false;
+      throw new StoreError(`cannot write ${this.locate(key)}`, { cause: error });
+    }
+  }
+
+  async list(keyPrefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let continuationToken: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + keyPrefix,
+            ContinuationToken: continuationToken,
+          }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (object.Key) keys.push(object.Key.slice(this.prefix.length));
+        }
+        continuationToken = page.NextContinuationToken;
+      } while (continuationToken);
+    } catch (error) {
+      throw new StoreError(`cannot list ${this.locate(keyPrefix)}`, { cause: error });
+    }
+    return keys.sort();
+  }
+
+  private putCommand(key: string, body: string, metadata: ObjectMetadata, extra: { IfNoneMatch?: string } = {}) {
+    return new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: this.prefix + key,
+      Body: body,
+      ContentType: metadata.contentType,
+      CacheControl: metadata.cacheControl,
+      ...extra,
+    });
+  }
+}

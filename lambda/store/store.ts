@@ -1,0 +1,26 @@
+/** How an object is served to readers; S3 keeps it as object metadata, a folder ignores it. */
+export interface ObjectMetadata {
+  contentType: string;
+  cacheControl?: string;
+}
+
+/**
+ * Where outputs and state live. Keys are relative to the configured prefix, so the pipeline never
+ * knows whether it is writing to S3 or to a local folder.
+ */
+export interface Store {
+  /** Where a key ends up, for people: `s3://bucket/prefix/key` or a file path. */
+  locate(key: string): string;
+  get(key: string): Promise<string | undefined>;
+  put(key: string, body: string, metadata: ObjectMetadata): Promise<void>;
+  /** Writes only when the key does not exist yet; false when it already did. */
+  putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean>;
+  /** Keys under a key prefix, in lexical order. */
+  list(keyPrefix: string): Promise<string[]>;
+}
+
+/** `site`, `site/` and `/site/` all mean the folder `site/`; empty means the bucket root. */
+export function normalizePrefix(prefix: string | undefined): string {
+  const trimmed = (prefix ?? '').replace(/^\/+|\/+$/g, '');
+  return trimmed ? `${trimmed}/` : '';
+}

@@ -1,0 +1,47 @@
+import type { RunReport, RunStatus, SourceReport, Summary } from './model.js';
+
+export function runStatus(reports: readonly SourceReport[]): RunStatus {
+  const failed = reports.filter((report) => report.status === 'failed').length;
+  if (failed === 0) return 'ok';
+  return failed === reports.length ? 'failed' : 'partial';
+}
+
+export function summarize(input: {
+  runId: string;
+  dryRun: boolean;
+  startedAt: number;
+  finishedAt: number;
+  reports: readonly SourceReport[];
+  publishedItems: number;
+  outputs: Summary['outputs'];
+}): RunReport {
+  const { reports } = input;
+  const count = (status: SourceReport['status']) => reports.filter((report) => report.status === status).length;
+  return {
+    runId: input.runId,
+    status: runStatus(reports),
+    dryRun: input.dryRun,
+    startedAt: new Date(input.startedAt).toISOString(),
+    finishedAt: new Date(input.finishedAt).toISOString(),
+    durationMs: input.finishedAt - input.startedAt,
+    counts: {
+      sources: reports.length,
+      ok: count('ok'),
+      notModified: count('not_modified'),
+      failed: count('failed'),
+      items: input.publishedItems,
+      newItems: reports.reduce((total, report) => total + report.newItems, 0),
+    },
+    outputs: input.outputs,
+    failures: reports
+      .filter((report) => report.status === 'failed')
+      .map((report) => ({ id: report.id, url: report.url, error: report.error ?? '', code: report.errorCode ?? 'internal' })),
+    sources: [...reports],
+  };
+}
+
+/** The summary is the head of the report: everything but the per-source lines. */
+export function headOf(report: RunReport): Summary {
+  const { sources: _sources, ...summary } = report;
+  return summary;
+}

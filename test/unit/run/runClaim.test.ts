@@ -1,0 +1,51 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { claimRun, markPublished, reportKey } from '../../../lambda/runClaim.js';
+import { FolderStore } from '../../../lambda/store/folderStore.js';
+
+const json = { contentType: 'application/json' };
+const minute = 60_000;
+const t0 = Date.parse('2026-11-26T05:00:00Z');
+
+describe('claiming a run id', () => {
+  let store: FolderStore;
+  beforeEach(async () => {
+    store = new FolderStore(await mkdtemp(join(tmpdir(), 'tributary-claim-')));
+  });
+
+  it('lets the first invocation have the run', async () => {
+    expect(await claimRun(store, 'run-1', t0, t0 + 5 * minute)).toEqual({ kind: 'claimed' });
+  });
+
+  it('tells a second invocation the run is busy while the first may still be running', async () => {
+    await claimRun(store, 'run-1', t0, t0 + 5 * minute);
+
+    expect((await claimRun(store, 'run-1', t0 + minute, t0 + 6 * minute)).kind).toBe('busy');
+  });
+
+  it('lets a retry take over a run whose owner died (its claim expired without a report)', async () => {
+    await claimRun(store, 'run-1', t0, t0 + 5 * minute);
+
+    expect(await claimRun(store, 'run-1', t0 + 10 * minute, t0 + 15 * minute)).toEqual({ kind: 'claimed' });
+    expect((await claimRun(store, 'run-1', t0 + 11 * minute, t0 + 16 * minute)).kind).toBe('busy');
+  });
+
+  it('hands back the report of a run that finished but could not notify, so only the notification is retried', async () => {
+    await claimRun(store, 'run-1', t0, t0 + 5 * minute);
+    await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
+
+    const claim = await claimRun(store, 'run-1', t0 + minute, t0 + 6 * minute);
+
+    expect(claim).toMatchObject({ kind: 'unpublished', report: { runId: 'run-1' } });
+  });
+
+  it('recognises a run that is completely done', async () => {
+    await claimRun(store, 'run-1', t0, t0 + 5 * minute);
+    await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
+    await markPublished(store, 'run-1', t0 + 2 * minute);
+
+    expect((await claimRun(store, 'run-1', t0 + 3 * minute, t0 + 8 * minute)).kind).toBe('published');
+  });
+});
