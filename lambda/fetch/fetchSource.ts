@@ -1,0 +1,222 @@
+import { STATUS_CODES } from 'node:http';
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { SourceError } from '../errors.js';
+import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
+import type { HttpClient } from './httpClient.js';
+import { blockedAddressError, isAddressAllowed } from './networkPolicy.js';
+import { readBody } from './readBody.js';
+import { decideRetry, parseRetryAfter } from './retryPolicy.js';
+
+/** Redirects followed in one attempt before giving up. */
+const MAX_REDIRECTS = 5;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ACCEPT = [
+  'application/feed+json',
+  'application/atom+xml',
+  'application/rss+xml',
+  'application/xml',
+  'text/xml',
+  'application/json;q=0.9',
+  '*/*;q=0.8',
+].join(', ');
+const DNS_ERROR_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
+const TIMEOUT_ERROR_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export interface FetchSourceOptions {
+  settings: Pick<Settings, 'timeoutMs' | 'maxBytes' | 'retries'>;
+  /** Sent as If-None-Match / If-Modified-Since; a match comes back as `not_modified`. */
+  validators?: Validators;
+  /** The run's deadline as a signal: aborting it ends the fetch with `deadline`. */
+  signal?: AbortSignal;
+  /** Epoch ms; no retry waits past it. */
+  deadline?: number;
+}
+
+type Attempt =
+  | Omit<Extract<FetchOutcome, { status: 'ok' }>, 'durationMs' | 'attempts'>
+  | Omit<Extract<FetchOutcome, { status: 'not_modified' }>, 'durationMs' | 'attempts'>
+  | { status: 'failed'; error: SourceError; retryAfterMs?: number; bytes: number };
+
+/**
+ * Fetches one source: redirects, conditional GET, decoding, size cap and retries. Never throws;
+ * every problem becomes a failed outcome with a FailureCode. The retry loop is ours rather than
+ * undici's RetryAgent because only here are the run's deadline and full jitter known.
+ */
+export async function fetchSource(client: HttpClient, source: Source, options: FetchSourceOptions): Promise<FetchOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let attempts = 0;
+  try {
+    for (;;) {
+      attempts += 1;
+      const result = await attemptFetch(client, source.url, options);
+      if (result.status !== 'failed') return { ...result, durationMs: elapsed(), attempts };
+
+      const decision = decideRetry({
+        error: result.error,
+        retryAfterMs: result.retryAfterMs,
+        attempts,
+        retries: options.settings.retries,
+        now: Date.now(),
+        deadline: options.deadline,
+        random: Math.random,
+      });
+      if (!decision.retry) {
+        const error = decision.reason === 'too_late' ? refusedWait(result) : result.error;
+        return failedOutcome(error, result.bytes, elapsed(), attempts);
+      }
+      try {
+        await sleep(decision.delayMs, undefined, { signal: options.signal });
+      } catch {
+        return failedOutcome(deadlineError(), result.bytes, elapsed(), attempts);
+      }
+    }
+  } catch (error) {
+    const internal = new SourceError('internal', `unexpected error while fetching: ${messageOf(error)}`, { cause: error });
+    return failedOutcome(internal, 0, elapsed(), attempts);
+  }
+}
+
+/** One attempt: the request and every redirect hop, bounded as a whole by `timeoutMs`. */
+async function attemptFetch(client: HttpClient, startUrl: string, options: FetchSourceOptions): Promise<Attempt> {
+  const { timeoutMs, maxBytes } = options.settings;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const classify = (error: unknown, url: URL): SourceError => {
+    if (error instanceof SourceError) return error;
+    if (options.signal?.aborted) return deadlineError();
+    const code = (error as { code?: unknown } | undefined)?.code;
+    if (timeout.aborted || TIMEOUT_ERROR_CODES.has(String(code))) {
+      return new SourceError('timeout', `no complete response from ${url.host} within ${timeoutMs} ms`, { cause: error });
+    }
+    if (DNS_ERROR_CODES.has(String(code))) {
+      return new SourceError('dns', `cannot resolve ${url.hostname} (${String(code)})`, { cause: error });
+    }
+    // Socket, TLS and HTTP parser errors all carry a code; what lacks one is our own bug.
+    if (typeof code === 'string') {
+      return new SourceError('network', `connection to ${url.host} failed: ${messageOf(error)}`, { cause: error });
+    }
+    return new SourceError('internal', `unexpected error while fetching ${url.href}: ${messageOf(error)}`, { cause: error });
+  };
+
+  let url = new URL(startUrl);
+  for (let redirects = 0; ; redirects += 1) {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host) !== 0 && !isAddressAllowed(client.networkPolicy, host)) {
+      return { status: 'failed', error: blockedAddressError(host, host), bytes: 0 };
+    }
+
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(url, {
+        dispatcher: client.dispatcher,
+        method: 'GET',
+        headers: requestHeaders(client.userAgent, options.validators),
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      return { status: 'failed', error: classify(error, url), bytes: 0 };
+    }
+    const { statusCode, headers } = response;
+    const location = headerValue(headers.location);
+
+    if (statusCode >= 200 && statusCode < 300) {
+      const read = await readBody(response, maxBytes);
+      if ('error' in read) {
+        const error = classify(read.error, url);
+        return { status: 'failed', error: withStatus(error, statusCode), bytes: read.bytes };
+      }
+      return {
+        status: 'ok',
+        httpStatus: statusCode,
+        body: read.body,
+        contentType: headerValue(headers['content-type']),
+        finalUrl: url.href,
+        validators: responseValidators(headers),
+        bytes: read.bytes,
+      };
+    }
+
+    await response.body.dump().catch(() => undefined);
+    if (statusCode === 304) return { status: 'not_modified', httpStatus: 304, finalUrl: url.href, bytes: 0 };
+    if (!REDIRECT_STATUSES.has(statusCode) || location === undefined) {
+      return {
+        status: 'failed',
+        error: httpStatusError(statusCode),
+        retryAfterMs: parseRetryAfter(headerValue(headers['retry-after']), Date.now()),
+        bytes: 0,
+      };
+    }
+    if (redirects === MAX_REDIRECTS) {
+      const error = new SourceError('too_many_redirects', `more than ${MAX_REDIRECTS} redirects, last to ${url.href}`);
+      return { status: 'failed', error, bytes: 0 };
+    }
+    const next = URL.canParse(location, url.href) ? new URL(location, url) : undefined;
+    if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+      const error = new SourceError('bad_redirect', `redirect from ${url.href} to "${location}", which is not an http(s) URL`);
+      return { status: 'failed', error, bytes: 0 };
+    }
+    url = next;
+  }
+}
+
+function requestHeaders(userAgent: string, validators: Validators | undefined): Record<string, string> {
+  const headers: Record<string, string> = { accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br', 'user-agent': userAgent };
+  if (validators?.etag) headers['if-none-match'] = validators.etag;
+  if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+  return headers;
+}
+
+function responseValidators(headers: Record<string, string | string[] | undefined>): Validators {
+  const etag = headerValue(headers.etag);
+  const lastModified = headerValue(headers['last-modified']);
+  return { ...(etag && { etag }), ...(lastModified && { lastModified }) };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function httpStatusError(status: number): SourceError {
+  const code = status === 429 ? 'rate_limited' : 'http_status';
+  return new SourceError(code, `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd(), { httpStatus: status });
+}
+
+/** A 429 or 503 whose Retry-After asks for a wait the run cannot afford counts as rate limiting. */
+function refusedWait(result: Extract<Attempt, { status: 'failed' }>): SourceError {
+  const status = result.error.httpStatus;
+  if (result.retryAfterMs === undefined || (status !== 429 && status !== 503)) return result.error;
+  const seconds = Math.ceil(result.retryAfterMs / 1000);
+  return new SourceError('rate_limited', `${result.error.message}, asked to retry after ${seconds} s; not waiting that long`, {
+    httpStatus: result.error.httpStatus,
+  });
+}
+
+function withStatus(error: SourceError, httpStatus: number): SourceError {
+  if (error.httpStatus !== undefined) return error;
+  return new SourceError(error.code, error.message, { cause: error.cause, httpStatus });
+}
+
+function deadlineError(): SourceError {
+  return new SourceError('deadline', "aborted: the run's time budget ran out");
+}
+
+function failedOutcome(error: SourceError, bytes: number, durationMs: number, attempts: number): FetchOutcome {
+  return {
+    status: 'failed',
+    ...(error.httpStatus !== undefined && { httpStatus: error.httpStatus }),
+    failure: error.toFailure(),
+    bytes,
+    durationMs,
+    attempts,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

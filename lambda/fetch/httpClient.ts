@@ -1,0 +1,55 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { Agent, type Dispatcher } from 'undici';
+import pkg from '../../package.json' with { type: 'json' };
+import { blockedAddressError, isAddressAllowed, type NetworkPolicy } from './networkPolicy.js';
+
+const DEFAULT_USER_AGENT = `Tributary/${pkg.version} (+https://github.com/tributary-feeds/tributary)`;
+
+export interface HttpClientOptions {
+  networkPolicy: NetworkPolicy;
+  /** @default `Tributary/<version> (+https://github.com/tributary-feeds/tributary)` */
+  userAgent?: string;
+}
+
+/** The one connection pool of a pipeline run; every fetch goes through it. */
+export interface HttpClient {
+  readonly dispatcher: Dispatcher;
+  readonly networkPolicy: NetworkPolicy;
+  readonly userAgent: string;
+  /** Waits for requests in flight, then closes every kept-alive connection. */
+  close(): Promise<void>;
+}
+
+/** One keep-alive Agent per run, so sources on the same host reuse connections. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const dispatcher = new Agent({ connect: { lookup: policedLookup(options.networkPolicy) } });
+  return {
+    dispatcher,
+    networkPolicy: options.networkPolicy,
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    close: () => dispatcher.close(),
+  };
+}
+
+/**
+ * Checks the addresses a hostname resolves to at connect time, so the address checked is the one
+ * connected to (no second lookup a rebinding DNS server could answer differently). Refused addresses
+ * are dropped; if none is left the connection fails with `blocked_address`. IP-literal hosts never
+ * reach a lookup and are checked by the caller.
+ */
+function policedLookup(policy: NetworkPolicy): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
+    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, resolved: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const usable = resolved.filter((entry) => isAddressAllowed(policy, entry.address));
+      if (usable.length === 0) {
+        const addresses = resolved.map((entry) => entry.address).join(', ');
+        return callback(blockedAddressError(hostname, addresses), '', 0);
+      }
+      if (lookupOptions.all) return callback(null, usable);
+      const [first] = usable as [LookupAddress];
+      callback(null, first.address, first.family);
+    });
+  };
+}

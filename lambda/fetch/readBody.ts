@@ -1,0 +1,82 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { type Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { SourceError } from '../errors.js';
+
+/** What reading one body produced; `bytes` counts what arrived on the wire, before decoding. */
+export type BodyResult = { body: Buffer; bytes: number } | { error: unknown; bytes: number };
+
+const DECODERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/**
+ * Reads a response body, undoing its Content-Encoding and stopping as soon as the decoded size
+ * passes `maxBytes`, so a small compressed "bomb" is cut off after a few chunks instead of being
+ * inflated into memory. Never throws: a cap, a bad encoding or a broken stream comes back as
+ * `error` (a SourceError, or the stream's own error for the caller to classify).
+ */
+export async function readBody(
+  response: { body: Readable; headers: IncomingHttpHeaders },
+  maxBytes: number,
+): Promise<BodyResult> {
+  const { body: wire, headers } = response;
+  const encodings = String(headers['content-encoding'] ?? '')
+    .split(',')
+    .map((encoding) => encoding.trim().toLowerCase())
+    .filter((encoding) => encoding !== '' && encoding !== 'identity');
+
+  const unknown = encodings.find((encoding) => !(encoding in DECODERS));
+  if (unknown !== undefined) {
+    wire.destroy();
+    return { error: new SourceError('unsupported_format', `unsupported Content-Encoding "${unknown}"`), bytes: 0 };
+  }
+  const declaredLength = Number(headers['content-length']);
+  if (encodings.length === 0 && declaredLength > maxBytes) {
+    wire.destroy();
+    return { error: tooLarge(maxBytes), bytes: 0 };
+  }
+
+  // Encodings are listed in the order they were applied, so they are undone last to first.
+  const decoders = encodings.toReversed().map((encoding) => DECODERS[encoding]!());
+  let firstFailure: { error: unknown; inDecoder: boolean } | undefined;
+  wire.once('error', (error) => (firstFailure ??= { error, inDecoder: false }));
+  for (const decoder of decoders) decoder.once('error', (error) => (firstFailure ??= { error, inDecoder: true }));
+
+  let wireBytes = 0;
+  let decodedBytes = 0;
+  const chunks: Buffer[] = [];
+  const countWire = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      wireBytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  const collect = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      decodedBytes += chunk.length;
+      if (decodedBytes > maxBytes) return callback(tooLarge(maxBytes));
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  try {
+    await pipeline([wire, countWire, ...decoders, collect]);
+  } catch (error) {
+    if (error instanceof SourceError || !firstFailure?.inDecoder) return { error, bytes: wireBytes };
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      error: new SourceError('malformed', `cannot decode the ${encodings.join(', ')} body: ${message}`, { cause: error }),
+      bytes: wireBytes,
+    };
+  }
+  return { body: Buffer.concat(chunks, decodedBytes), bytes: wireBytes };
+}
+
+function tooLarge(maxBytes: number): SourceError {
+  return new SourceError('too_large', `response larger than ${maxBytes} bytes`);
+}
