@@ -1,0 +1,63 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface OutputBucketProps {
+  /** Key prefix the function writes under, '' or ending in '/'. */
+  readonly prefix: string;
+  /** Days before `<prefix>runs/` reports and `<prefix>state/runs/` run claims expire. */
+  readonly runsRetentionDays: number;
+}
+
+const ACCESS_LOG_RETENTION = Duration.days(365);
+// Claims only need to outlive the retries of one run (at most an hour, see PipelineFunction),
+// so expiring them with the reports they belong to is always safe.
+const RUN_CLAIMS_DIR = 'state/runs/';
+
+/**
+ * The bucket holding the published feeds, run reports and pipeline state, and the bucket its
+ * access logs go to. Both are private, TLS only, encrypted and kept when the stack is deleted.
+ *
+ * Versioning is off on purpose: the latest outputs are rewritten on every run (24 versions a day
+ * of each), run reports are written once, and state is disposable by contract; a failed run
+ * already leaves the previous good outputs in place.
+ */
+export class OutputBucket extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: OutputBucketProps) {
+    super(scope, id);
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      ...privateBucketDefaults(),
+      // S3 server access logging only delivers to buckets encrypted with S3-managed keys.
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: ACCESS_LOG_RETENTION }],
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access log bucket of the output bucket; logging access to it would need yet another log bucket.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...privateBucketDefaults(),
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'output-bucket/',
+      lifecycleRules: [
+        { id: 'ExpireRunReports', prefix: `${props.prefix}runs/`, expiration: Duration.days(props.runsRetentionDays) },
+        { id: 'ExpireRunClaims', prefix: `${props.prefix}${RUN_CLAIMS_DIR}`, expiration: Duration.days(props.runsRetentionDays) },
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+  }
+}
+
+function privateBucketDefaults(): s3.BucketProps {
+  return {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  };
+}

@@ -1,0 +1,81 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { NotificationTopic } from './notificationTopic.js';
+import type { PipelineFunction } from './pipelineFunction.js';
+
+export interface PipelineAlarmsProps {
+  readonly pipeline: PipelineFunction;
+  /** Where the schedule puts events it could not deliver to the function. */
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
+  /** Subscribed to the alarm topic. */
+  readonly emails: readonly string[];
+}
+
+const PERIOD = Duration.minutes(5);
+/** Share of the function timeout a run may take before it counts as close to timing out. */
+const DURATION_WARNING_SHARE = 0.8;
+
+/**
+ * Alarms for the ways a run can go wrong unnoticed, all notifying one alarm topic (on alarm and
+ * on recovery). A run that completes with failed sources is not an alarm: that is the run
+ * notification's `status`.
+ */
+export class PipelineAlarms extends Construct {
+  readonly topic: NotificationTopic;
+  readonly functionErrors: cloudwatch.Alarm;
+  readonly durationNearTimeout: cloudwatch.Alarm;
+  readonly failedInvocations: cloudwatch.Alarm;
+  readonly undeliveredSchedules: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    const { pipeline } = props;
+
+    this.topic = new NotificationTopic(this, 'Topic', { displayName: 'Tributary alarms', emails: props.emails });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and alarm messages carry ' +
+        'only alarm names, metric values and states, nothing a customer managed key (billed monthly) would protect.',
+    });
+
+    this.functionErrors = this.alarm('FunctionErrors', {
+      metric: pipeline.function.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      alarmDescription: 'A pipeline invocation threw (bad event, bad sources file, outputs not written or notification not sent). See the function log.',
+    });
+    const timeoutMs = pipeline.timeout.toMilliseconds();
+    this.durationNearTimeout = this.alarm('DurationNearTimeout', {
+      metric: pipeline.function.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: Math.round(timeoutMs * DURATION_WARNING_SHARE),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: `A run took more than ${DURATION_WARNING_SHARE * 100}% of the ${timeoutMs / 1000} s timeout. Raise timeoutSeconds or lower the sources' timeoutMs and retries.`,
+    });
+    this.failedInvocations = this.alarm('FailedInvocations', {
+      metric: pipeline.failureQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      alarmDescription: 'An invocation failed after all retries or expired before it could run; the event and error are in the failure queue.',
+    });
+    this.undeliveredSchedules = this.alarm('UndeliveredSchedules', {
+      metric: props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      alarmDescription: 'The schedule could not invoke the function; the undelivered events are in the schedule dead-letter queue.',
+    });
+  }
+
+  private alarm(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...props,
+    });
+    const action = new actions.SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
+  }
+}

@@ -1,0 +1,167 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Aws, CfnOutput, Duration, Fn, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Construct } from 'constructs';
+import { ConsoleTestEvents } from './consoleTestEvents.js';
+import { DeadLetterQueue } from './deadLetterQueue.js';
+import { NotificationTopic } from './notificationTopic.js';
+import { OutputBucket } from './outputBucket.js';
+import { PipelineAlarms } from './pipelineAlarms.js';
+import { nagArnOf } from './nagFinding.js';
+import { BUILD_DIR, PipelineFunction } from './pipelineFunction.js';
+import type { StackSettings } from './stackSettings.js';
+
+export interface TributaryStackProps extends StackProps {
+  readonly settings: StackSettings;
+  /** The `npm run build` output: `index.mjs` and the default `sources.json`. @default BUILD_DIR (dist/lambda) */
+  readonly buildDir?: string;
+}
+
+/** Scheduler's own retries when invoking the function fails, and how long it keeps trying. */
+const SCHEDULE_RETRY_ATTEMPTS = 2;
+const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
+
+/**
+ * What the schedule sends: the shape of an EventBridge "Scheduled Event", so the handler treats
+ * both alike. `time` is the scheduled time, identical in every retry, so it names the run.
+ */
+const SCHEDULED_EVENT = {
+  version: '0',
+  id: scheduler.ContextAttribute.executionId,
+  'detail-type': 'Scheduled Event',
+  source: 'aws.scheduler',
+  account: Aws.ACCOUNT_ID,
+  time: scheduler.ContextAttribute.scheduledTime,
+  region: Aws.REGION,
+  resources: [scheduler.ContextAttribute.scheduleArn],
+  detail: {},
+};
+
+/** The ad hoc event of the public contract, for the console's test event editor. */
+const AD_HOC_EVENT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sources: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Only these source ids; the others keep their items in the outputs' },
+    dryRun: { type: 'boolean', description: 'Fetch and transform, but write and publish nothing' },
+    force: { type: 'boolean', description: 'Ignore cached validators and fetch everything again' },
+  },
+};
+/** The source id the public contract uses in its examples, for a sources file without sources. */
+const CONTRACT_EXAMPLE_SOURCE_ID = 'hn';
+
+/** The scheduled pipeline: function, schedule, output bucket, notification topic, alarms and console test events. */
+export class TributaryStack extends Stack {
+  readonly pipeline: PipelineFunction;
+  readonly output: OutputBucket;
+  readonly topic: NotificationTopic;
+  readonly alarms: PipelineAlarms;
+
+  constructor(scope: Construct, id: string, props: TributaryStackProps) {
+    super(scope, id, { description: 'Tributary: a scheduled feed pipeline publishing to S3 and SNS', ...props });
+    const { settings, buildDir = BUILD_DIR } = props;
+
+    this.pipeline = new PipelineFunction(this, 'Pipeline', {
+      memoryMb: settings.memoryMb,
+      timeoutSeconds: settings.timeoutSeconds,
+      logRetention: settings.logRetentionDays,
+      code: PipelineFunction.codeFromBuild(buildDir),
+    });
+    const fn = this.pipeline.function;
+
+    this.output = new OutputBucket(this, 'Output', { prefix: settings.outputPrefix, runsRetentionDays: settings.runsRetentionDays });
+    this.pipeline.useOutputBucket(this.output.bucket, settings.outputPrefix);
+
+    // Subscribers can filter on the `status` message attribute (ok | partial | failed) that every
+    // run notification carries, e.g. a filter policy {"status": ["partial", "failed"]}.
+    this.topic = new NotificationTopic(this, 'RunTopic', {
+      displayName: 'Tributary runs',
+      emails: settings.emails,
+      emailStatuses: settings.emailStatuses,
+      masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+    });
+    this.pipeline.useTopic(this.topic);
+
+    if (settings.sourcesFile) {
+      // A file asset: `cdk deploy` uploads it to the bootstrap bucket under its content hash, so
+      // every change is a new key, a new SOURCES_URI, and the next run reads the new file.
+      const sources = new s3assets.Asset(this, 'SourcesFile', { path: settings.sourcesFile });
+      this.pipeline.useSourcesObject(sources.bucket, sources.s3ObjectKey);
+    }
+
+    const scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue');
+    new scheduler.Schedule(this, 'Schedule', {
+      description: 'Runs the Tributary pipeline',
+      schedule: scheduler.ScheduleExpression.expression(settings.schedule, TimeZone.of(settings.timeZone)),
+      target: new targets.LambdaInvoke(fn, {
+        input: scheduler.ScheduleTargetInput.fromObject(SCHEDULED_EVENT),
+        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
+        deadLetterQueue: scheduleDeadLetterQueue,
+      }),
+    });
+    // The target creates its role at stack level, so the acknowledgement is made there, for this one finding.
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArnOf(fn)}:*]`,
+      reason:
+        "The scheduler role's lambda:InvokeFunction is granted by CDK on the function and its qualified ARNs (versions, aliases); " +
+        'it still names this one function only.',
+    });
+
+    this.alarms = new PipelineAlarms(this, 'Alarms', {
+      pipeline: this.pipeline,
+      scheduleDeadLetterQueue,
+      emails: settings.alarmEmails,
+    });
+
+    new ConsoleTestEvents(this, 'ConsoleTestEvents', {
+      function: fn,
+      eventSchema: AD_HOC_EVENT_SCHEMA,
+      events: {
+        'full-run': {},
+        'dry-run': { dryRun: true },
+        'only-some-sources': { sources: [exampleSourceId(settings.sourcesFile ?? join(buildDir, 'sources.json'))], dryRun: true },
+        'force-refetch': { force: true },
+      },
+    });
+
+    new CfnOutput(this, 'FunctionName', { value: fn.functionName, description: 'The pipeline function' });
+    new CfnOutput(this, 'TestEventsConsoleUrl', {
+      description: "The function's Test tab: pick a shared test event (full-run, dry-run, only-some-sources, force-refetch) and choose Test",
+      value: Fn.join('', [
+        `https://${Aws.REGION}.console.aws.amazon.com/lambda/home?region=${Aws.REGION}#/functions/`,
+        fn.functionName,
+        '?tab=testing',
+      ]),
+    });
+    new CfnOutput(this, 'BucketName', {
+      description: `Outputs: ${settings.outputPrefix}feed.json, ${settings.outputPrefix}feed.xml, ${settings.outputPrefix}index.html, ${settings.outputPrefix}runs/<runId>.json`,
+      value: this.output.bucket.bucketName,
+    });
+    new CfnOutput(this, 'TopicArn', {
+      description: 'Run notifications; message attribute "status" = ok | partial | failed for subscription filter policies',
+      value: this.topic.topicArn,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Alarm notifications', value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'InvokeCommand', {
+      description: 'Run once from a shell and print the summary (a dry run; drop dryRun for a real run)',
+      value: Fn.join('', [
+        'aws lambda invoke --function-name ',
+        fn.functionName,
+        ` --region ${Aws.REGION} --cli-binary-format raw-in-base64-out --cli-read-timeout 0`,
+        ` --payload '{"dryRun":true}' summary.json && cat summary.json`,
+      ]),
+    });
+  }
+}
+
+/** The first source id of the sources file the function will read, so the "only-some-sources" event runs as shipped. */
+function exampleSourceId(sourcesFile: string): string {
+  const parsed: unknown = existsSync(sourcesFile) ? JSON.parse(readFileSync(sourcesFile, 'utf8')) : {};
+  const first = (parsed as { sources?: { id?: unknown }[] }).sources?.[0]?.id;
+  return typeof first === 'string' ? first : CONTRACT_EXAMPLE_SOURCE_ID;
+}

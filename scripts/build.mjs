@@ -1,0 +1,37 @@
+// The one build definition: `npm run build` and `cdk deploy` both ship exactly this bundle.
+import { build } from 'esbuild';
+import { copyFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist/lambda`;
+
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['lambda/handler.ts'],
+  outfile: `${outdir}/index.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  // Lambda runs Node.js 24; the end-to-end tests run the same file on the developer's Node 20.
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'linked',
+  metafile: true,
+  mainFields: ['module', 'main'],
+  // Some dependencies are CommonJS and call require(); an ESM bundle has to provide it.
+  banner: {
+    js: "import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+// The bundle embeds the default sources file; the copy beside it shows what was embedded and
+// lets the CDK app read its ids without importing the bundle.
+await copyFile(`${root}lambda/sources.json`, `${outdir}/sources.json`);
+
+const bytes = Object.values(result.metafile.outputs).find((output) => output.entryPoint)?.bytes ?? 0;
+console.log(`dist/lambda/index.mjs: ${(bytes / 1024).toFixed(0)} KiB`);

@@ -1,0 +1,428 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { TEST_EVENT_REGISTRY } from '../../infra/consoleTestEvents.js';
+import { fixture, synthTributary, type SynthesizedTributary } from './synthTributary.js';
+
+/** Every setting changed from its default, as a deployer would pass them. */
+const CUSTOM_CONTEXT = {
+  schedule: 'cron(0 6 * * ? *)',
+  timeZone: 'Europe/Berlin',
+  memoryMb: '1024',
+  timeoutSeconds: 600,
+  emails: 'a@example.com,b@example.com',
+  emailStatuses: ['partial', 'failed'],
+  alarmEmails: ['ops@example.com'],
+  runsRetentionDays: 30,
+  logRetentionDays: 90,
+  sourcesFile: fixture('sources.json'),
+  outputPrefix: 'site',
+};
+
+let byDefault: SynthesizedTributary;
+let custom: SynthesizedTributary;
+
+beforeAll(() => {
+  byDefault = synthTributary();
+  custom = synthTributary(CUSTOM_CONTEXT);
+});
+
+// Template JSON is untyped; the assertions below are what check its shape.
+type Json = Record<string, any>;
+
+const logicalId = (s: SynthesizedTributary, construct: IConstruct): string =>
+  s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const ids = (s: SynthesizedTributary) => ({
+  fn: logicalId(s, s.stack.pipeline.function),
+  logGroup: logicalId(s, s.stack.pipeline.logGroup),
+  failureQueue: logicalId(s, s.stack.pipeline.failureQueue),
+  bucket: logicalId(s, s.stack.output.bucket),
+  logBucket: logicalId(s, s.stack.output.accessLogBucket),
+  topic: logicalId(s, s.stack.topic),
+  alarmTopic: logicalId(s, s.stack.alarms.topic),
+});
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+
+function resourcesOf(s: SynthesizedTributary, type: string): [string, Json][] {
+  return Object.entries(s.template.findResources(type));
+}
+function only(s: SynthesizedTributary, type: string): Json {
+  const found = resourcesOf(s, type);
+  expect(found, `one ${type}`).toHaveLength(1);
+  return found[0]![1];
+}
+function fnProps(s: SynthesizedTributary): Json {
+  return s.template.toJSON().Resources[ids(s).fn].Properties;
+}
+function roleStatements(s: SynthesizedTributary, roleId: string): Json[] {
+  return resourcesOf(s, 'AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+}
+const pipelineRoleId = (s: SynthesizedTributary): string => fnProps(s).Role['Fn::GetAtt'][0];
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+describe('the pipeline function', () => {
+  test('runs the build on Node.js 24 on arm64 with handler index.handler', () => {
+    expect(fnProps(byDefault)).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+  });
+
+  test('has 512 MB and 5 minutes by default, and what the context says otherwise', () => {
+    expect(fnProps(byDefault)).toMatchObject({ MemorySize: 512, Timeout: 300 });
+    expect(fnProps(custom)).toMatchObject({ MemorySize: 1024, Timeout: 600 });
+  });
+
+  test('never runs twice at once (reserved concurrency 1)', () => {
+    expect(fnProps(byDefault).ReservedConcurrentExecutions).toBe(1);
+  });
+
+  test('logs to its own log group with the configured retention', () => {
+    const { logGroup } = ids(byDefault);
+    expect(fnProps(byDefault).LoggingConfig).toEqual({ LogGroup: { Ref: logGroup } });
+    expect(byDefault.template.toJSON().Resources[logGroup].Properties).toEqual({ RetentionInDays: 30 });
+    expect(custom.template.toJSON().Resources[ids(custom).logGroup].Properties).toEqual({ RetentionInDays: 90 });
+  });
+
+  test('gets the contract environment: bucket and topic, no prefix or sources URI by default', () => {
+    const { bucket, topic } = ids(byDefault);
+    expect(fnProps(byDefault).Environment.Variables).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      OUTPUT_BUCKET: { Ref: bucket },
+      TOPIC_ARN: { Ref: topic },
+    });
+  });
+
+  test('gets OUTPUT_PREFIX with its slash and SOURCES_URI pointing at the deployed sources file', () => {
+    const variables = fnProps(custom).Environment.Variables;
+    expect(variables.OUTPUT_PREFIX).toBe('site/');
+    const uri = JSON.stringify(variables.SOURCES_URI);
+    expect(uri).toMatch(/^\{"Fn::Join":\["",\["s3:\/\/",\{"Fn::Sub":"cdk-hnb659fds-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}"\},"\/[0-9a-f]{64}\.json"\]\]\}$/);
+  });
+
+  test('retries a failed asynchronous run twice within an hour, then sends it to an encrypted TLS-only queue', () => {
+    const { fn, failureQueue } = ids(byDefault);
+    expect(only(byDefault, 'AWS::Lambda::EventInvokeConfig').Properties).toEqual({
+      FunctionName: { Ref: fn },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: getAtt(failureQueue) } },
+    });
+    expect(byDefault.template.toJSON().Resources[failureQueue].Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    byDefault.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: failureQueue }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('the schedule', () => {
+  test('runs every hour in UTC by default and on the configured cron in the configured time zone', () => {
+    expect(only(byDefault, 'AWS::Scheduler::Schedule').Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'ENABLED',
+    });
+    expect(only(custom, 'AWS::Scheduler::Schedule').Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+    });
+  });
+
+  test('invokes the function with a Scheduled Event whose time is the scheduled time, so retries are the same run', () => {
+    const target = only(byDefault, 'AWS::Scheduler::Schedule').Properties.Target;
+    expect(target.Arn).toEqual(getAtt(ids(byDefault).fn));
+    const input = JSON.stringify(target.Input);
+    expect(input).toContain('\\"detail-type\\":\\"Scheduled Event\\"');
+    expect(input).toContain('\\"time\\":\\"<aws.scheduler.scheduled-time>\\"');
+  });
+
+  test('retries delivery twice within an hour and keeps undelivered events in an encrypted dead-letter queue', () => {
+    const target = only(byDefault, 'AWS::Scheduler::Schedule').Properties.Target;
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+    const dlq = target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    expect(dlq).not.toBe(ids(byDefault).failureQueue);
+    expect(byDefault.template.toJSON().Resources[dlq]).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } });
+  });
+
+  test('may invoke only the pipeline function and write only to its dead-letter queue', () => {
+    const target = only(byDefault, 'AWS::Scheduler::Schedule').Properties.Target;
+    const statements = roleStatements(byDefault, target.RoleArn['Fn::GetAtt'][0]);
+    const { fn } = ids(byDefault);
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(fn), { 'Fn::Join': ['', [getAtt(fn), ':*']] }] },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: target.DeadLetterConfig.Arn },
+    ]);
+  });
+});
+
+describe('the output bucket', () => {
+  const bucketOf = (s: SynthesizedTributary): Json => s.template.toJSON().Resources[ids(s).bucket];
+
+  test('blocks all public access, is encrypted with S3-managed keys and survives stack deletion', () => {
+    for (const id of [ids(byDefault).bucket, ids(byDefault).logBucket]) {
+      expect(byDefault.template.toJSON().Resources[id]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        },
+      });
+    }
+  });
+
+  test('refuses every request made without TLS', () => {
+    for (const id of [ids(byDefault).bucket, ids(byDefault).logBucket]) {
+      byDefault.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  test('logs access to the log bucket', () => {
+    expect(bucketOf(byDefault).Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: ids(byDefault).logBucket },
+      LogFilePrefix: 'output-bucket/',
+    });
+  });
+
+  test('expires run reports and run claims under the prefix after the configured days', () => {
+    expect(bucketOf(byDefault).Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        { Id: 'ExpireRunReports', Prefix: 'runs/', ExpirationInDays: 90, Status: 'Enabled' },
+        { Id: 'ExpireRunClaims', Prefix: 'state/runs/', ExpirationInDays: 90, Status: 'Enabled' },
+      ]),
+    );
+    expect(bucketOf(custom).Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        { Id: 'ExpireRunReports', Prefix: 'site/runs/', ExpirationInDays: 30, Status: 'Enabled' },
+        { Id: 'ExpireRunClaims', Prefix: 'site/state/runs/', ExpirationInDays: 30, Status: 'Enabled' },
+      ]),
+    );
+  });
+});
+
+describe('the run topic', () => {
+  test('is encrypted and refuses publishing without TLS, as is the alarm topic', () => {
+    const { topic, alarmTopic } = ids(byDefault);
+    expect(JSON.stringify(byDefault.template.toJSON().Resources[topic].Properties.KmsMasterKeyId)).toContain(':alias/aws/sns');
+    for (const id of [topic, alarmTopic]) {
+      byDefault.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  test('has no subscribers unless emails are given', () => {
+    byDefault.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('emails the configured addresses only the configured statuses; alarms go to the alarm addresses', () => {
+    const { topic, alarmTopic } = ids(custom);
+    const subscriptions = resourcesOf(custom, 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
+    expect(subscriptions).toEqual(
+      expect.arrayContaining([
+        { Protocol: 'email', Endpoint: 'a@example.com', TopicArn: { Ref: topic }, FilterPolicy: { status: ['partial', 'failed'] } },
+        { Protocol: 'email', Endpoint: 'b@example.com', TopicArn: { Ref: topic }, FilterPolicy: { status: ['partial', 'failed'] } },
+        { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: alarmTopic } },
+      ]),
+    );
+    expect(subscriptions).toHaveLength(3);
+  });
+});
+
+describe('least privilege: the function role', () => {
+  test('may read and write objects under the prefix, list its bucket, publish to its topic, log, and report failures, nothing else', () => {
+    for (const [s, objects] of [
+      [byDefault, '/*'],
+      [custom, '/site/*'],
+    ] as const) {
+      const { bucket, topic, logGroup, failureQueue } = ids(s);
+      const statements = roleStatements(s, pipelineRoleId(s)).filter((statement) => !isSourcesRead(statement));
+      expect(statements).toEqual([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) },
+        { Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: getAtt(failureQueue) },
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [getAtt(bucket), objects]] } },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucket) },
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topic } },
+      ]);
+    }
+  });
+
+  test('may read exactly the deployed sources object when a sources file is configured', () => {
+    const reads = roleStatements(custom, pipelineRoleId(custom)).filter(isSourcesRead);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(reads[0]!.Resource)).toMatch(/"\/[0-9a-f]{64}\.json"\]\]\}$/);
+    expect(roleStatements(byDefault, pipelineRoleId(byDefault)).filter(isSourcesRead)).toEqual([]);
+  });
+
+  test('has no managed policies and no S3 or SNS access on "*" anywhere in the stack', () => {
+    const role = byDefault.template.toJSON().Resources[pipelineRoleId(byDefault)];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const s of [byDefault, custom]) {
+      for (const [, policy] of resourcesOf(s, 'AWS::IAM::Policy')) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as Json[]) {
+          const actions = asList(statement.Action as string | string[]);
+          if (actions.some((action) => /^(s3|sns):/.test(action))) {
+            expect(asList(statement.Resource)).not.toContain('*');
+            expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+          }
+        }
+      }
+    }
+  });
+});
+
+/** The sources object lives in the CDK bootstrap bucket, named with Fn::Sub. */
+function isSourcesRead(statement: Json): boolean {
+  return JSON.stringify(statement.Resource).includes('cdk-hnb659fds-assets');
+}
+
+describe('alarms', () => {
+  const alarms = (s: SynthesizedTributary): Json[] => resourcesOf(s, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const alarmOn = (s: SynthesizedTributary, metricName: string, dimension: Json): Json => {
+    const found = alarms(s).filter((a) => a.MetricName === metricName && JSON.stringify(a.Dimensions) === JSON.stringify([dimension]));
+    expect(found, `alarm on ${metricName} ${JSON.stringify(dimension)}`).toHaveLength(1);
+    return found[0]!;
+  };
+
+  test('notify the alarm topic on alarm and on recovery', () => {
+    const { alarmTopic } = ids(byDefault);
+    expect(alarms(byDefault)).toHaveLength(4);
+    for (const alarm of alarms(byDefault)) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopic }]);
+      expect(alarm.OKActions).toEqual([{ Ref: alarmTopic }]);
+    }
+  });
+
+  test('fire on any function error', () => {
+    expect(alarmOn(byDefault, 'Errors', { Name: 'FunctionName', Value: { Ref: ids(byDefault).fn } })).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('fire when a run takes more than 80% of the timeout', () => {
+    for (const [s, thresholdMs] of [
+      [byDefault, 240_000],
+      [custom, 480_000],
+    ] as const) {
+      expect(alarmOn(s, 'Duration', { Name: 'FunctionName', Value: { Ref: ids(s).fn } })).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Maximum',
+        Threshold: thresholdMs,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  test('fire when the failure queue or the schedule dead-letter queue holds a message', () => {
+    const scheduleDlq = only(byDefault, 'AWS::Scheduler::Schedule').Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    for (const queue of [ids(byDefault).failureQueue, scheduleDlq]) {
+      expect(alarmOn(byDefault, 'ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: getAtt(queue, 'QueueName') })).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+});
+
+describe('console test events', () => {
+  const schemaOf = (s: SynthesizedTributary) => only(s, 'AWS::EventSchemas::Schema');
+
+  test("are an OpenAPI 3 schema named after the function in Lambda's test event registry", () => {
+    const schema = schemaOf(byDefault);
+    expect(schema.Properties).toMatchObject({
+      RegistryName: TEST_EVENT_REGISTRY,
+      Type: 'OpenApi3',
+      SchemaName: { 'Fn::Join': ['', ['_', { Ref: ids(byDefault).fn }, '-schema']] },
+    });
+    expect(JSON.parse(schema.Properties.Content)).toMatchObject({ openapi: '3.0.0', components: { schemas: { Event: { type: 'object' } } } });
+  });
+
+  test('offer full run, dry run, only some sources and force refetch', () => {
+    expect(JSON.parse(schemaOf(byDefault).Properties.Content).components.examples).toEqual({
+      'full-run': { value: {} },
+      'dry-run': { value: { dryRun: true } },
+      'only-some-sources': { value: { sources: ['bundled-feed'], dryRun: true } },
+      'force-refetch': { value: { force: true } },
+    });
+  });
+
+  test('pick a source that exists in the sources file the function reads', () => {
+    expect(JSON.parse(schemaOf(custom).Properties.Content).components.examples['only-some-sources']).toEqual({
+      value: { sources: ['example-blog'], dryRun: true },
+    });
+  });
+
+  test('create the shared registry only if it is missing, before the schema, and never delete it', () => {
+    const [ensureId, ensure] = resourcesOf(byDefault, 'Custom::AWS')[0]!;
+    const call = JSON.parse(ensure.Properties.Create);
+    expect(call).toMatchObject({
+      service: 'Schemas',
+      action: 'createRegistry',
+      parameters: { RegistryName: TEST_EVENT_REGISTRY },
+      ignoreErrorCodesMatching: 'ConflictException',
+    });
+    expect(ensure.Properties.Delete).toBeUndefined();
+    expect(schemaOf(byDefault).DependsOn).toContain(ensureId);
+  });
+});
+
+describe('stack outputs', () => {
+  test('give the function name, its Test tab, the bucket, the topic and an invoke command', () => {
+    const outputs = byDefault.template.toJSON().Outputs as Json;
+    const { fn, bucket, topic } = ids(byDefault);
+    expect(outputs.FunctionName.Value).toEqual({ Ref: fn });
+    expect(outputs.BucketName.Value).toEqual({ Ref: bucket });
+    expect(outputs.TopicArn.Value).toEqual({ Ref: topic });
+    const consoleUrl = JSON.stringify(outputs.TestEventsConsoleUrl.Value);
+    expect(consoleUrl).toContain('.console.aws.amazon.com/lambda/home?region=');
+    expect(consoleUrl).toContain(`{"Ref":"${fn}"},"?tab=testing"`);
+    const invoke = JSON.stringify(outputs.InvokeCommand.Value);
+    expect(invoke).toContain(`"aws lambda invoke --function-name ",{"Ref":"${fn}"}`);
+    expect(invoke).toContain('--cli-read-timeout 0');
+  });
+});
+
+describe('cdk-nag AwsSolutions checks', () => {
+  test('report nothing unacknowledged, with defaults and with every setting changed', () => {
+    for (const s of [byDefault, custom]) {
+      const report = new AwsSolutionsChecks().validateScope(s.app);
+      expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    }
+  });
+
+  test('every acknowledgement gives a reason of at least a sentence', () => {
+    const acknowledgements = byDefault.app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledgements) {
+      expect(reason.length, id).toBeGreaterThanOrEqual(60);
+    }
+  });
+});
