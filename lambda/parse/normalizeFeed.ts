@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+
+import type { AtomFeed, JsonFeed, RdfFeed, RssFeed } from 'feedsmith';
+
+import type { Author, Item } from '../model.js';
+import type { ParsedFeed } from './parseFeed.js';
+import { parseDate } from './parseDate.js';
+import { collapseWhitespace, plainText } from './plainText.js';
+import { resolveHttpUrl, resolveUrl } from './resolveUrl.js';
+import { sanitizeHtml } from './sanitizeHtml.js';
+
+export interface NormalizeContext {
+  sourceId: string;
+  /** The response URL after redirects: the last resort for resolving relative links. */
+  baseUrl: string;
+}
+
+/**
+ * The items of a parsed feed, in feed order, in the one shape the pipeline uses. Each format has
+ * an adapter below that only maps fields into an Entry; `toItem` then does everything else the
+ * same way for all formats: URLs, dates, text, ids, and sanitizing last.
+ * Entries with nothing to show (no title, no link, no content) are left out.
+ */
+export function normalizeFeed(parsed: ParsedFeed, context: NormalizeContext): Item[] {
+  const entries = entriesOf(parsed, context.baseUrl);
+  const items: Item[] = [];
+  for (const entry of entries) {
+    const item = toItem(entry, context.sourceId);
+    if (item) items.push(item);
+  }
+  return items;
+}
+
+/** A piece of text and whether the feed marked it as HTML. */
+interface Text {
+  value: string;
+  html: boolean;
+}
+
+/** One feed entry, mapped but not yet cleaned: URLs may be relative, dates are as written. */
+interface Entry {
+  id?: string;
+  link?: string;
+  /** Absolute base for the entry's relative URLs. */
+  base: string;
+  /** Absolute base for URLs inside the content, when the content has its own xml:base. */
+  contentBase?: string;
+  title?: Text;
+  content?: Text;
+  summary?: Text;
+  published?: string;
+  modified?: string;
+  authors: { name?: string; url?: string }[];
+  tags: (string | undefined)[];
+}
+
+function entriesOf(parsed: ParsedFeed, baseUrl: string): Entry[] {
+  switch (parsed.format) {
+    case 'rss':
+      return rssEntries(parsed.feed, baseUrl);
+    case 'rdf':
+      return rdfEntries(parsed.feed, baseUrl);
+    case 'atom':
+      return atomEntries(parsed.feed, baseUrl);
+    case 'json':
+      return jsonEntries(parsed.feed, baseUrl);
+  }
+}
+
+// RSS 0.9x/2.0. Relative item links are relative to the site, which the channel link names;
+// the response URL (often a feed proxy or CDN) is only the fallback.
+function rssEntries(feed: RssFeed.Feed<string>, baseUrl: string): Entry[] {
+  const base = resolveHttpUrl(feed.link, baseUrl) ?? baseUrl;
+  return (feed.items ?? []).map((item) => {
+    const encoded = item.content?.encoded;
+    const permalink = item.guid?.isPermaLink === false ? undefined : resolveHttpUrl(item.guid?.value, undefined);
+    return {
+      id: item.guid?.value,
+      link: item.link ?? permalink,
+      base,
+      title: html(item.title ?? item.dc?.titles?.[0]),
+      // With content:encoded present, description is the teaser; without it, the content.
+      content: html(encoded ?? item.description),
+      summary: encoded === undefined ? undefined : html(item.description),
+      published: item.pubDate ?? item.dc?.dates?.[0],
+      authors: [...(item.authors ?? []), ...(item.dc?.creators ?? []).map((name) => ({ name }))],
+      tags: [...(item.categories ?? []).map((category) => category.name), ...(item.dc?.subjects ?? [])],
+    };
+  });
+}
+
+// RDF / RSS 1.0: RSS 0.9x fields plus Dublin Core for dates, authors and subjects.
+function rdfEntries(feed: RdfFeed.Feed<string>, baseUrl: string): Entry[] {
+  const base = resolveHttpUrl(feed.link, baseUrl) ?? baseUrl;
+  return (feed.items ?? []).map((item) => {
+    const encoded = item.content?.encoded;
+    return {
+      id: item.rdf?.about,
+      link: item.link ?? item.rdf?.about,
+      base,
+      title: html(item.title ?? item.dc?.titles?.[0]),
+      content: html(encoded ?? item.description),
+      summary: encoded === undefined ? undefined : html(item.description),
+      published: item.dc?.dates?.[0],
+      authors: (item.dc?.creators ?? []).map((name) => ({ name })),
+      tags: item.dc?.subjects ?? [],
+    };
+  });
+}
+
+// Atom 1.0. xml:base nests document → feed → entry → content, each resolved against the one
+// around it; without any, the feed's alternate link is the base, then the response URL.
+function atomEntries(feed: AtomFeed.Feed<string>, baseUrl: string): Entry[] {
+  const feedXmlBase = resolveUrl(feed.xml?.base, baseUrl);
+  const feedBase = feedXmlBase ?? resolveHttpUrl(alternateLink(feed.links), baseUrl) ?? baseUrl;
+  return (feed.entries ?? []).map((entry) => {
+    const entryXmlBase = resolveUrl(entry.xml?.base, feedXmlBase ?? baseUrl) ?? feedXmlBase;
+    const base = entryXmlBase ?? feedBase;
+    const content = atomContent(entry.content);
+    const summary = atomText(entry.summary);
+    return {
+      id: entry.id,
+      link: alternateLink(entry.links),
+      base,
+      contentBase: resolveUrl(entry.content?.xml?.base, entryXmlBase ?? baseUrl),
+      title: atomText(entry.title),
+      // A summary-only entry shows its summary as the content rather than showing nothing.
+      content: content ?? summary,
+      summary: content === undefined ? undefined : summary,
+      published: entry.published,
+      modified: entry.updated,
+      authors: (entry.authors ?? feed.authors ?? []).map((person) => ({ name: person.name, url: person.uri })),
+      tags: (entry.categories ?? []).map((category) => category.label ?? category.term),
+    };
+  });
+}
+
+/** rel="alternate" is Atom's default rel; an HTML alternate beats other media types. */
+function alternateLink(links: AtomFeed.Link<string>[] | undefined): string | undefined {
+  const alternates = (links ?? []).filter((link) => link.rel === undefined || link.rel === 'alternate');
+  return (alternates.find((link) => link.type === undefined || /html/i.test(link.type)) ?? alternates[0])?.href;
+}
+
+function atomText(text: AtomFeed.Text | undefined): Text | undefined {
+  if (!text?.value) return undefined;
+  return { value: text.value, html: text.type === 'html' || text.type === 'xhtml' };
+}
+
+/** Atom content may also be another media type or out of line (`src`); only text and HTML are shown. */
+function atomContent(content: AtomFeed.Content | undefined): Text | undefined {
+  const type = content?.type ?? 'text';
+  if (!content?.value || content.src !== undefined) return undefined;
+  if (type === 'html' || type === 'xhtml' || /^(text\/html|application\/xhtml\+xml)\b/i.test(type)) {
+    return { value: content.value, html: true };
+  }
+  if (type === 'text' || /^text\//i.test(type)) return { value: content.value, html: false };
+  return undefined;
+}
+
+// JSON Feed 1.0/1.1 (feedsmith already folds 1.0's single `author` into `authors`).
+function jsonEntries(feed: JsonFeed.Feed<string>, baseUrl: string): Entry[] {
+  const base = resolveHttpUrl(feed.home_page_url, baseUrl) ?? baseUrl;
+  return (feed.items ?? []).map((item) => ({
+    id: item.id,
+    link: item.url ?? item.external_url,
+    base,
+    title: text(item.title),
+    content: html(item.content_html) ?? text(item.content_text),
+    summary: text(item.summary),
+    published: item.date_published,
+    modified: item.date_modified,
+    authors: item.authors ?? feed.authors ?? [],
+    tags: item.tags ?? [],
+  }));
+}
+
+function html(value: string | undefined): Text | undefined {
+  return value ? { value, html: true } : undefined;
+}
+
+function text(value: string | undefined): Text | undefined {
+  return value ? { value, html: false } : undefined;
+}
+
+function toItem(entry: Entry, sourceId: string): Item | undefined {
+  const url = resolveHttpUrl(entry.link, entry.base);
+  const title = entry.title && (entry.title.html ? plainText(entry.title.value) : collapseWhitespace(entry.title.value));
+  const summary = entry.summary && (entry.summary.html ? plainText(entry.summary.value) : collapseWhitespace(entry.summary.value));
+  const datePublished = parseDate(entry.published);
+  const dateModified = parseDate(entry.modified);
+  const authors = cleanAuthors(entry.authors, entry.base);
+  const tags = cleanTags(entry.tags);
+  const id = itemId(sourceId, entry.id, url, [title, datePublished ?? dateModified, entry.content?.value]);
+  // The sanitizer always runs last: every URL in the content is resolved inside it, before its
+  // scheme check, and nothing touches content_html after it. Any rewrite after this point could
+  // reintroduce markup or URLs the sanitizer never judged (Miniflux keeps the same rule).
+  const contentHtml = entry.content?.html ? sanitizeHtml(entry.content.value, entry.contentBase ?? entry.base).trim() : undefined;
+  const contentText = entry.content && !entry.content.html ? entry.content.value.trim() : undefined;
+  if (!title && !url && !contentHtml && !contentText) return undefined;
+  return {
+    id,
+    sourceId,
+    ...(url && { url }),
+    ...(title && { title }),
+    ...(contentHtml && { content_html: contentHtml }),
+    ...(contentText && { content_text: contentText }),
+    ...(summary && { summary }),
+    ...(datePublished && { date_published: datePublished }),
+    ...(dateModified && { date_modified: dateModified }),
+    ...(authors.length > 0 && { authors }),
+    ...(tags.length > 0 && { tags }),
+  };
+}
+
+/** A URI scheme followed by a colon: `http:`, `urn:`, `tag:`, `yt:` … */
+const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * The feed's own id (guid, atom:id, JSON id), else the item URL, else a hash of what the item
+ * says. Items of all sources meet in one feed and are deduplicated by id. An absolute URI is
+ * unique by construction (its owner controls the namespace), so it is kept verbatim and the same
+ * article reached through two sources still collapses into one. Any other id ("1", "post-42", a
+ * hash) is unique only within its feed: it gets the source id as a prefix, or two sources that
+ * both number their posts 1, 2, 3 would swallow each other's items.
+ */
+function itemId(sourceId: string, feedId: string | undefined, url: string | undefined, parts: unknown[]): string {
+  const id = feedId?.trim() || url || createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  return ABSOLUTE_URI.test(id) ? id : `${sourceId}:${id}`;
+}
+
+function cleanAuthors(authors: { name?: string; url?: string }[], base: string): Author[] {
+  const cleaned: Author[] = [];
+  for (const author of authors) {
+    const name = author.name === undefined ? undefined : plainText(author.name);
+    const url = resolveHttpUrl(author.url, base);
+    if (name || url) cleaned.push({ ...(name && { name }), ...(url && { url }) });
+  }
+  return cleaned;
+}
+
+/** Trimmed, non-empty, first spelling kept when tags differ only in case. */
+function cleanTags(tags: (string | undefined)[]): string[] {
+  const seen = new Map<string, string>();
+  for (const tag of tags) {
+    const cleaned = collapseWhitespace(tag ?? '');
+    const key = cleaned.toLowerCase();
+    if (cleaned && !seen.has(key)) seen.set(key, cleaned);
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,108 @@
+/**
+ * A feed date as RFC 3339 UTC (`2018-01-31T20:15:15.000Z`), or undefined when it is not a date.
+ *
+ * Accepts ISO 8601 / RFC 3339 (what Atom, JSON Feed and dc:date use) and RFC 822 / 1123 in the
+ * shapes RSS feeds actually emit: optional weekday, two-digit years, `1500` without a colon,
+ * numeric or named zones. Anything else is garbage and yields undefined. The formats are matched
+ * here instead of handing the string to `new Date()`, because V8's fallback parser guesses at
+ * almost anything ("Item 1" becomes 2001-01-01) and misses common zones (CEST, AEST).
+ */
+export function parseDate(raw: string | undefined): string | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  const parts = isoParts(text) ?? rfc822Parts(text);
+  if (!parts) return undefined;
+  const { year, month, day, hour, minute, second, millisecond, offsetMinutes } = parts;
+  if (year < MIN_YEAR || month > 11 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
+  const local = Date.UTC(year, month, day, hour, minute, Math.min(second, 59), millisecond);
+  // Date.UTC rolls 31 Feb over into March; a day the month does not have is garbage.
+  if (new Date(local).getUTCDate() !== day) return undefined;
+  return new Date(local - offsetMinutes * 60_000).toISOString();
+}
+
+/** Earlier years are placeholders (Go's zero time is 0001-01-01), not publication dates. */
+const MIN_YEAR = 1900;
+
+interface DateParts {
+  year: number;
+  /** 0-based, as Date.UTC wants it. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+  /** Minutes east of UTC. */
+  offsetMinutes: number;
+}
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+function isoParts(text: string): DateParts | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, zone] = match;
+  return {
+    year: Number(year),
+    month: Number(month) - 1,
+    day: Number(day),
+    hour: Number(hour ?? 0),
+    minute: Number(minute ?? 0),
+    second: Number(second ?? 0),
+    millisecond: Number((fraction ?? '0').slice(0, 3).padEnd(3, '0')),
+    // No zone: read as UTC, not as the machine's local time, so every machine agrees.
+    offsetMinutes: zone === undefined ? 0 : numericOffset(zone),
+  };
+}
+
+const RFC822_DATE =
+  /^(?:[a-z]+\.?,?\s*)?(\d{1,2})[\s-]+([a-z]{3,})\.?[\s-]+(\d{4}|\d{2})(?:[\sT]+(\d{1,2}):?(\d{2})(?::?(\d{2}))?(?:\.\d+)?)?(?:\s*([+-]\d{2}:?\d{2}|[a-z]{1,5}))?/i;
+
+function rfc822Parts(text: string): DateParts | undefined {
+  const match = RFC822_DATE.exec(text);
+  if (!match) return undefined;
+  const [, day, monthName, year, hour, minute, second, zone] = match;
+  const month = MONTHS.indexOf((monthName ?? '').slice(0, 3).toLowerCase());
+  if (month === -1) return undefined;
+  return {
+    year: twoDigitYear(Number(year), year?.length ?? 4),
+    month,
+    day: Number(day),
+    hour: Number(hour ?? 0),
+    minute: Number(minute ?? 0),
+    second: Number(second ?? 0),
+    millisecond: 0,
+    offsetMinutes: zone === undefined ? 0 : /^[+-]/.test(zone) ? numericOffset(zone) : namedOffset(zone),
+  };
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** RFC 5322 §4.3: 00–49 are 2000–2049, 50–99 are 1950–1999. */
+function twoDigitYear(year: number, digits: number): number {
+  if (digits !== 2) return year;
+  return year < 50 ? 2000 + year : 1900 + year;
+}
+
+function numericOffset(zone: string): number {
+  if (/^z$/i.test(zone)) return 0;
+  const digits = zone.replace(':', '');
+  const sign = digits.startsWith('-') ? -1 : 1;
+  return sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || 0));
+}
+
+/** Offsets in hours east of UTC for the zone names feeds use; RFC 822 lists only the US ones. */
+const ZONES: Record<string, number> = {
+  ut: 0, utc: 0, gmt: 0, z: 0, wet: 0,
+  est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7,
+  akst: -9, akdt: -8, hst: -10,
+  bst: 1, cet: 1, cest: 2, met: 1, mest: 2, west: 1, eet: 2, eest: 3, msk: 3,
+  ist: 5.5, sgt: 8, hkt: 8, jst: 9, kst: 9,
+  awst: 8, acst: 9.5, acdt: 10.5, aest: 10, aedt: 11, nzst: 12, nzdt: 13,
+};
+
+/** Unknown names count as UTC, as RFC 5322 §4.3 says to treat them ("-0000": no zone information). */
+function namedOffset(zone: string): number {
+  return (ZONES[zone.toLowerCase()] ?? 0) * 60;
+}

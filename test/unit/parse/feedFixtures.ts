@@ -1,0 +1,44 @@
+// Reading feed fixtures for the parse tests: one place knows where they live and how a
+// fetched body is handed to the parser.
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import type { Item } from '../../../lambda/model.js';
+import { type ParseSourceContext, parseSource } from '../../../lambda/parse/parseSource.js';
+
+const FEEDS_DIR = fileURLToPath(new URL('../../fixtures/feeds/', import.meta.url));
+
+/** Real-world feeds from the rss-parser project's test suite (MIT, see rss-parser-LICENSE). */
+export const CORPUS_FILES = readdirSync(`${FEEDS_DIR}rss-parser`).sort();
+
+export function readFeed(name: string): Buffer {
+  return readFileSync(`${FEEDS_DIR}${name}`);
+}
+
+export function readCorpusFeed(name: string): Buffer {
+  return readFeed(`rss-parser/${name}`);
+}
+
+/** The URL tests pretend a fixture was fetched from, after redirects. */
+export function responseUrl(name: string): string {
+  return `https://response.example/feeds/${name}`;
+}
+
+export function parseFixture(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
+  return parseSource(readFeed(name), aContext(name, context));
+}
+
+export function parseCorpusFeed(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
+  return parseSource(readCorpusFeed(name), aContext(name, context));
+}
+
+function aContext(name: string, overrides: Partial<ParseSourceContext>): ParseSourceContext {
+  return { contentType: undefined, finalUrl: responseUrl(name), sourceId: 'src', maxItemsPerSource: 1000, ...overrides };
+}
+
+/** The one item whose title is `title`; fails the test when there is not exactly one. */
+export function itemTitled(items: Item[], title: string): Item {
+  const matches = items.filter((item) => item.title === title);
+  if (matches.length !== 1) throw new Error(`expected one item titled "${title}", found ${matches.length}`);
+  return matches[0]!;
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+
+import { SourceError } from '../../../lambda/errors.js';
+import { parseFeed } from '../../../lambda/parse/parseFeed.js';
+import { readCorpusFeed, readFeed } from './feedFixtures.js';
+
+function textOf(body: Buffer): string {
+  return body.toString('utf8');
+}
+
+/** The SourceError parseFeed throws for `text`; fails the test if it throws nothing or something else. */
+function failureOf(text: string): SourceError {
+  try {
+    parseFeed(text);
+  } catch (error) {
+    if (error instanceof SourceError) return error;
+    throw error;
+  }
+  throw new Error('expected parseFeed to throw');
+}
+
+describe('parseFeed', () => {
+  it.each([
+    ['rss-parser/guardian.rss', 'rss'],
+    ['rss-parser/heraldsun.rss', 'rss'],
+    ['rss-parser/heise.atom', 'atom'],
+    ['rss-parser/rss-1.rss', 'rdf'],
+    ['json-feed-1.0.json', 'json'],
+    ['json-feed-1.1.json', 'json'],
+  ])('detects the format of %s as %s', (name, format) => {
+    // Act
+    const parsed = parseFeed(textOf(readFeed(name)));
+
+    // Assess
+    expect(parsed.format).toBe(format);
+  });
+
+  it('reads a JSON Feed as JSON even when its content mentions an RSS element', () => {
+    // Prepare
+    const json = JSON.stringify({
+      version: 'https://jsonfeed.org/version/1.1',
+      title: 'About feeds',
+      items: [{ id: '1', content_text: 'A feed starts with <rss version="2.0"> <channel>' }],
+    });
+
+    // Act
+    const parsed = parseFeed(json);
+
+    // Assess
+    expect(parsed.format).toBe('json');
+  });
+
+  it('rejects an HTML page as unsupported_format, saying it looks like one', () => {
+    // Act
+    const failure = failureOf(textOf(readFeed('not-a-feed.html')));
+
+    // Assess
+    expect(failure.code).toBe('unsupported_format');
+    expect(failure.message).toBe('not a feed: looks like an HTML page');
+  });
+
+  it('recognises an HTML fragment without doctype as a page (unrecognized.rss)', () => {
+    // Act
+    const failure = failureOf(textOf(readCorpusFeed('unrecognized.rss')));
+
+    // Assess
+    expect(failure.code).toBe('unsupported_format');
+    expect(failure.message).toBe('not a feed: looks like an HTML page');
+  });
+
+  it('rejects XML that is no feed as unsupported_format', () => {
+    // Act
+    const failure = failureOf('<?xml version="1.0"?><opml version="2.0"><body><outline text="x"/></body></opml>');
+
+    // Assess
+    expect(failure.code).toBe('unsupported_format');
+    expect(failure.message).toBe('not a feed: an XML document that is not RSS, Atom or RDF');
+  });
+
+  it('rejects JSON that is no JSON Feed as unsupported_format', () => {
+    // Act
+    const failure = failureOf('{"status": "ok", "data": []}');
+
+    // Assess
+    expect(failure.code).toBe('unsupported_format');
+    expect(failure.message).toBe('not a feed: JSON without the fields of a JSON Feed');
+  });
+
+  it('rejects an empty body as unsupported_format', () => {
+    // Act
+    const failure = failureOf('  \n ');
+
+    // Assess
+    expect(failure.code).toBe('unsupported_format');
+    expect(failure.message).toBe('not a feed: the response is empty');
+  });
+
+  it('rejects broken XML as malformed, naming the problem', () => {
+    // Act
+    const failure = failureOf(textOf(readFeed('malformed.rss')));
+
+    // Assess
+    expect(failure.code).toBe('malformed');
+    expect(failure.message).toMatch(/^not valid XML: unexpected end of title/);
+  });
+
+  it('rejects truncated JSON as malformed, naming the problem', () => {
+    // Act
+    const failure = failureOf(textOf(readFeed('malformed.json')));
+
+    // Assess
+    expect(failure.code).toBe('malformed');
+    expect(failure.message).toMatch(/^not valid JSON: Unterminated string/);
+  });
+
+  it('rejects an RSS root without a channel as malformed', () => {
+    // Act
+    const failure = failureOf('<rss version="2.0"></rss>');
+
+    // Assess
+    expect(failure.code).toBe('malformed');
+    expect(failure.message).toBe('broken feed: found no channel or feed element to read');
+  });
+
+  it('leaves the entities of a billion-laughs document unexpanded, quickly', () => {
+    // Prepare
+    const text = textOf(readFeed('billion-laughs.rss'));
+    const started = performance.now();
+
+    // Act
+    const parsed = parseFeed(text);
+
+    // Assess
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(parsed.format).toBe('rss');
+    const item = parsed.format === 'rss' ? parsed.feed.items?.[0] : undefined;
+    expect(item?.title).toBe('&lol9;');
+    expect(JSON.stringify(parsed).length).toBeLessThan(text.length);
+  });
+
+  it('refuses a document declaring an external entity (XXE) without reading the file', () => {
+    // Act
+    const failure = failureOf(textOf(readFeed('xxe.rss')));
+
+    // Assess
+    expect(failure.code).toBe('malformed');
+    expect(failure.message).toBe('not valid XML: external entities are not supported');
+    expect(JSON.stringify({ message: failure.message, cause: String(failure.cause) })).not.toMatch(/root:/);
+  });
+});
