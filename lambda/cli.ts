@@ -1,0 +1,107 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TributaryError } from './errors.js';
+import { parseEvent, assertKnownSources } from './event.js';
+import { parseNetworkPolicy } from './fetch/networkPolicy.js';
+import type { Summary } from './model.js';
+import { ConsoleNotifier } from './notify/consoleNotifier.js';
+import { readSources } from './readSources.js';
+import { type Progress, runPipeline } from './run.js';
+import { FolderStore } from './store/folderStore.js';
+import { fetchDeadline } from './timeBudget.js';
+
+/** A local run gets the longest budget a Lambda can have, so it behaves like one. */
+const LOCAL_BUDGET_MS = 15 * 60 * 1000; // 15 min
+
+const USAGE = `Usage: tributary [--sources FILE] [--out DIR] [--only id,id] [--dry-run] [--force]
+
+Runs the pipeline once and writes feed.json, feed.xml, index.html and runs/<runId>.json to DIR.
+  --sources FILE  sources file (default: the bundled lambda/sources.json)
+  --out DIR       output folder (default: ./out)
+  --only ids      only these source ids, comma-separated
+  --dry-run       fetch and transform, write and notify nothing
+  --force         ignore cached validators (refetch everything)
+Environment: ALLOW_PRIVATE_NETWORKS (see README).`;
+
+export interface CliOptions {
+  sources?: string;
+  out: string;
+  only?: string[];
+  dryRun: boolean;
+  force: boolean;
+}
+
+export function parseCliArgs(args: string[]): CliOptions | 'help' {
+  const { values } = parseArgs({
+    args,
+    options: {
+      sources: { type: 'string' },
+      out: { type: 'string', default: 'out' },
+      only: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  return {
+    sources: values.sources,
+    out: values.out,
+    only: values.only?.split(',').map((id) => id.trim()).filter(Boolean),
+    dryRun: values['dry-run'],
+    force: values.force,
+  };
+}
+
+/** Runs the pipeline into a folder: the same code path as the Lambda, with local edges. */
+export async function runLocally(options: CliOptions, env: NodeJS.ProcessEnv = process.env): Promise<Summary> {
+  const networkPolicy = parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS);
+  const request = parseEvent({ sources: options.only, dryRun: options.dryRun, force: options.force });
+  const sourcesFile = await readSources(options.sources, () => {
+    throw new TributaryError('no_s3', 'reading sources from s3:// needs the Lambda environment; pass a local file');
+  });
+  assertKnownSources(request, sourcesFile.sources.map((source) => source.id));
+  const startedAt = Date.now();
+  const hardDeadline = startedAt + LOCAL_BUDGET_MS;
+  return runPipeline(
+    { sourcesFile, request, fetchDeadline: fetchDeadline(startedAt, hardDeadline), hardDeadline },
+    {
+      store: new FolderStore(options.out),
+      notifier: new ConsoleNotifier(),
+      networkPolicy,
+      onProgress: process.stderr.isTTY ? showProgress : undefined,
+      onWarning: (message) => console.error(`warning: ${message}`),
+    },
+  );
+}
+
+function showProgress({ done, total, failed }: Progress): void {
+  process.stderr.write(`\r${done}/${total} sources done, ${failed} failed`);
+  if (done === total) process.stderr.write('\n');
+}
+
+async function main(): Promise<void> {
+  let options: CliOptions | 'help';
+  try {
+    options = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  try {
+    const summary = await runLocally(options);
+    console.log(JSON.stringify(summary, null, 2));
+    if (summary.status === 'failed') process.exitCode = 1;
+  } catch (error) {
+    console.error(error instanceof TributaryError ? `tributary: ${error.message}` : error);
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,0 +1,61 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { type LambdaConfig, readLambdaConfig } from './config.js';
+import { assertKnownSources, parseEvent } from './event.js';
+import type { Summary } from './model.js';
+import { ConsoleNotifier } from './notify/consoleNotifier.js';
+import type { Notifier } from './notify/notifier.js';
+import { SnsNotifier } from './notify/snsNotifier.js';
+import { readSources } from './readSources.js';
+import { runPipeline } from './run.js';
+import { S3Store } from './store/s3Store.js';
+import { fetchDeadline } from './timeBudget.js';
+
+/** The part of the Lambda context the handler uses; the console and tests can supply it too. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+interface Runtime {
+  config: LambdaConfig;
+  s3: S3Client;
+  notifier: Notifier;
+}
+
+/**
+ * Read once at cold start. A bad environment is reported on every invocation with the variable
+ * named, rather than as a crash during init that Lambda retries and logs less clearly.
+ */
+const runtime: Runtime | Error = (() => {
+  try {
+    const config = readLambdaConfig();
+    const s3 = new S3Client({ forcePathStyle: config.forcePathStyle });
+    const notifier = config.topicArn
+      ? new SnsNotifier(new SNSClient({ maxAttempts: 5 }), config.topicArn)
+      : new ConsoleNotifier();
+    return { config, s3, notifier };
+  } catch (error) {
+    return error as Error;
+  }
+})();
+
+export async function handler(event: unknown, context: InvocationContext): Promise<Summary> {
+  if (runtime instanceof Error) throw runtime;
+  const { config, s3, notifier } = runtime;
+  const startedAt = Date.now();
+  const hardDeadline = startedAt + context.getRemainingTimeInMillis();
+
+  const request = parseEvent(event);
+  const sourcesFile = await readSources(config.sourcesUri, () => s3);
+  assertKnownSources(request, sourcesFile.sources.map((source) => source.id));
+
+  return runPipeline(
+    { sourcesFile, request, fetchDeadline: fetchDeadline(startedAt, hardDeadline), hardDeadline },
+    {
+      store: new S3Store(s3, config.outputBucket, config.outputPrefix),
+      notifier,
+      networkPolicy: config.networkPolicy,
+      onWarning: (message) => console.warn(JSON.stringify({ level: 'WARN', message })),
+    },
+  );
+}

@@ -1,0 +1,50 @@
+// `npm run demo`: the whole pipeline in seconds with no network. The test fixture feeds are
+// served from a loopback server, alongside a source that fails and one that hangs, so a newcomer
+// sees real outputs and how failures are reported.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runLocally } from '../lambda/cli.js';
+import { startLoopbackServer } from '../test/support/loopbackServer.js';
+
+const fixtures = new URL('../test/fixtures/', import.meta.url);
+const FEEDS: Record<string, { file: string; contentType: string }> = {
+  'loopback-news': { file: 'e2e/news.rss', contentType: 'application/rss+xml' },
+  'loopback-blog': { file: 'e2e/blog.atom', contentType: 'application/atom+xml' },
+  'loopback-notes': { file: 'e2e/notes.json', contentType: 'application/feed+json' },
+  guardian: { file: 'feeds/rss-parser/guardian.rss', contentType: 'application/rss+xml' },
+  heise: { file: 'feeds/rss-parser/heise.atom', contentType: 'application/atom+xml' },
+  'science-rdf': { file: 'feeds/rss-parser/rss-1.rss', contentType: 'application/rdf+xml' },
+  'latin-1': { file: 'feeds/iso-8859-1-declared.rss', contentType: 'text/xml' },
+};
+const OUT = resolve('out/demo');
+
+const serveFile = (file: string, contentType: string) => async (_request: unknown, response: ServerResponse) => {
+  response.writeHead(200, { 'content-type': contentType }).end(await readFile(new URL(file, fixtures)));
+};
+
+const server = await startLoopbackServer({
+  ...Object.fromEntries(Object.entries(FEEDS).map(([id, { file, contentType }]) => [`/${id}`, serveFile(file, contentType)])),
+  '/gone': (_request, response) => void response.writeHead(410).end(),
+  '/hangs': () => undefined,
+  '/not-a-feed': serveFile('feeds/not-a-feed.html', 'text/html'),
+});
+
+try {
+  const sourcesFile = {
+    settings: { concurrency: 8, perHostConcurrency: 8, timeoutMs: 1500, retries: 0 },
+    sources: [...Object.keys(FEEDS), 'gone', 'hangs', 'not-a-feed'].map((id) => ({ id, url: server.url(`/${id}`) })),
+  };
+  const sourcesPath = join(await mkdtemp(join(tmpdir(), 'tributary-demo-')), 'sources.json');
+  await writeFile(sourcesPath, JSON.stringify(sourcesFile, null, 2));
+
+  const summary = await runLocally(
+    { sources: sourcesPath, out: OUT, dryRun: false, force: false },
+    { ...process.env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' },
+  );
+  console.log(JSON.stringify(summary, null, 2));
+  console.log(`\nOpen ${join(OUT, 'index.html')} in a browser; the feeds are beside it.`);
+} finally {
+  await server.close();
+}

@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { invokeBundle, prepareBundle } from './support/bundleInvoker.js';
+import { type MotoServer, startMotoServer } from './support/motoServer.js';
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const region = 'us-east-1';
+const BUCKET = 'tributary-e2e';
+const PREFIX = 'site';
+
+function serveFixture(name: string, contentType: string) {
+  return async (_request: unknown, response: import('node:http').ServerResponse) => {
+    const body = await readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
+    response.writeHead(200, { 'content-type': contentType }).end(body);
+  };
+}
+
+describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on loopback', () => {
+  let moto: MotoServer;
+  let feeds: LoopbackServer;
+  let s3: S3Client;
+  let sqs: SQSClient;
+  let queueUrl: string;
+  let bundle: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    [moto, feeds, bundle] = await Promise.all([
+      startMotoServer(),
+      startLoopbackServer({
+        '/news.rss': serveFixture('news.rss', 'application/rss+xml'),
+        '/blog.atom': serveFixture('blog.atom', 'application/atom+xml; charset=utf-8'),
+        '/notes.json': serveFixture('notes.json', 'application/feed+json'),
+        '/broken': (_request, response) => void response.writeHead(500).end('boom'),
+      }),
+      prepareBundle(),
+    ]);
+    const endpoint = moto.endpoint;
+    s3 = new S3Client({ region, endpoint, credentials, forcePathStyle: true });
+    const sns = new SNSClient({ region, endpoint, credentials });
+    sqs = new SQSClient({ region, endpoint, credentials });
+
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'tributary-runs' }));
+    ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'run-subscriber' })));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
+
+    const sources = {
+      settings: { concurrency: 4, perHostConcurrency: 2, timeoutMs: 5000, retries: 0 },
+      sources: [
+        { id: 'news', url: feeds.url('/news.rss') },
+        { id: 'blog', url: feeds.url('/blog.atom') },
+        { id: 'notes', url: feeds.url('/notes.json') },
+        { id: 'broken', url: feeds.url('/broken') },
+      ],
+    };
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/sources.json', Body: JSON.stringify(sources) }));
+
+    env = {
+      OUTPUT_BUCKET: BUCKET,
+      OUTPUT_PREFIX: PREFIX,
+      TOPIC_ARN: TopicArn ?? '',
+      SOURCES_URI: `s3://${BUCKET}/config/sources.json`,
+      S3_FORCE_PATH_STYLE: 'true',
+      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ENDPOINT_URL_SNS: endpoint,
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all([moto?.stop(), feeds?.close()]);
+  });
+
+  async function object(key: string) {
+    const response = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return { body: (await response.Body?.transformToString()) ?? '', contentType: response.ContentType, cacheControl: response.CacheControl };
+  }
+
+  async function keys(): Promise<string[]> {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/` }));
+    return (page.Contents ?? []).map((entry) => entry.Key ?? '').sort();
+  }
+
+  async function drainNotifications(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }>> {
+    const received = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      if (Messages.length === 0) return received;
+      received.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}')));
+    }
+  }
+
+  it('writes feeds, page and report to S3 and publishes exactly one notification, reporting the broken source', async () => {
+    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2026-11-26T05:00:00Z', detail: {} };
+
+    const { result, error, stderr } = await invokeBundle(bundle, scheduled, env);
+
+    expect(error, stderr).toBeUndefined();
+    expect(result).toMatchObject({
+      runId: '20261126T050000Z-scheduled',
+      status: 'partial',
+      counts: { sources: 4, ok: 3, notModified: 0, failed: 1, items: 4, newItems: 4 },
+      failures: [{ id: 'broken', url: feeds.url('/broken'), code: 'http_status' }],
+      outputs: { feedJson: `s3://${BUCKET}/site/feed.json`, report: `s3://${BUCKET}/site/runs/20261126T050000Z-scheduled.json` },
+    });
+    expect(result?.failures[0].error).toContain('500');
+
+    const feedJson = await object('site/feed.json');
+    expect(feedJson.contentType).toBe('application/feed+json');
+    expect(feedJson.cacheControl).toMatch(/max-age=\d+/);
+    const feed = JSON.parse(feedJson.body);
+    expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(feed.items.map((item: { title: string }) => item.title)).toEqual([
+      'Rivers join in the delta',
+      'Tributaries explained',
+      'Older story',
+      'A note in JSON',
+    ]);
+    const rivers = feed.items[0];
+    expect(rivers._source).toEqual({ id: 'news' });
+    expect(rivers.url).toBe('http://news.example/2026/11/rivers');
+    expect(rivers.content_html).toContain('<b>flows</b>');
+    expect(rivers.content_html).not.toMatch(/script|onerror/);
+    expect(feed.items[1].content_html).not.toContain('javascript:');
+
+    const atom = await object('site/feed.xml');
+    expect(atom.contentType).toBe('application/atom+xml');
+    expect(atom.body).toContain('<source>');
+    const html = await object('site/index.html');
+    expect(html.contentType).toBe('text/html; charset=utf-8');
+    expect(html.body).toContain('broken');
+    const report = JSON.parse((await object('site/runs/20261126T050000Z-scheduled.json')).body);
+    expect(report.sources).toHaveLength(4);
+    expect(report.sources.find((source: { id: string }) => source.id === 'broken')).toMatchObject({ status: 'failed', httpStatus: 500 });
+
+    const notifications = await drainNotifications();
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]?.Subject).toBe('Tributary: 3/4 sources ok, 4 items, 4 new');
+    expect(notifications[0]?.MessageAttributes.status?.Value).toBe('partial');
+    expect(JSON.parse(notifications[0]?.Message ?? '{}')).toMatchObject({ runId: result?.runId, status: 'partial' });
+  });
+
+  it('treats a retried delivery of the same schedule as the same run: no fetch, no second notification', async () => {
+    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-26T05:00:00Z' };
+    const requestsBefore = feeds.requests();
+
+    const { result, error } = await invokeBundle(bundle, scheduled, env);
+
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ runId: '20261126T050000Z-scheduled', status: 'partial' });
+    expect(feeds.requests()).toBe(requestsBefore);
+    expect(await drainNotifications()).toHaveLength(0);
+  });
+
+  it('runs a subset dry run without writing or publishing anything', async () => {
+    const before = await keys();
+
+    const { result, error } = await invokeBundle(bundle, { sources: ['news'], dryRun: true }, env);
+
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ dryRun: true, counts: { sources: 1, ok: 1 } });
+    expect(await keys()).toEqual(before);
+    expect(await drainNotifications()).toHaveLength(0);
+  });
+
+  it('keeps the other sources’ items when an ad hoc run fetches only one source', async () => {
+    const { result, error } = await invokeBundle(bundle, { sources: ['notes'] }, env);
+
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ status: 'ok', counts: { sources: 1, ok: 1, items: 4, newItems: 0 } });
+    const feed = JSON.parse((await object('site/feed.json')).body);
+    expect(feed.items).toHaveLength(4);
+    expect(await drainNotifications()).toHaveLength(1);
+  });
+
+  it.each([
+    ['an unknown key', { dryrun: true }, 'event.dryrun: unknown key'],
+    ['an unknown source id', { sources: ['news', 'nope'] }, 'event.sources[1]: unknown source id "nope"'],
+  ])('rejects an event with %s before any request or write', async (_case, event, message) => {
+    const before = await keys();
+    const requestsBefore = feeds.requests();
+
+    const { error } = await invokeBundle(bundle, event, env);
+
+    expect(error).toMatchObject({ code: 'invalid_event', message });
+    expect(feeds.requests()).toBe(requestsBefore);
+    expect(await keys()).toEqual(before);
+  });
+
+  it('names a missing environment variable', async () => {
+    const { OUTPUT_BUCKET: _bucket, ...withoutBucket } = env;
+
+    const { error } = await invokeBundle(bundle, {}, withoutBucket);
+
+    expect(error).toMatchObject({ code: 'invalid_config' });
+    expect(error?.message).toMatch(/^OUTPUT_BUCKET: is required/);
+  });
+
+  it('puts nothing on S3 it was not asked to', async () => {
+    expect((await keys()).filter((key) => !/^site\/(feed\.json|feed\.xml|index\.html|runs\/.+\.json|state\/.+)$/.test(key))).toEqual([]);
+    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'site/state/state.json' }))).resolves.toBeDefined();
+  });
+});

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const BUNDLE = new URL('../../../dist/lambda/index.mjs', import.meta.url);
+
+// Calls the handler the way the Lambda runtime does and prints what the runtime would record.
+const RUNNER = `
+const [eventJson, remainingMs] = process.argv.slice(2);
+const deadline = Date.now() + Number(remainingMs);
+try {
+  const { handler } = await import('./index.mjs');
+  const result = await handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => deadline - Date.now() });
+  process.stdout.write(JSON.stringify({ result }));
+} catch (error) {
+  process.stdout.write(JSON.stringify({ error: { type: error.name, code: error.code, message: error.message } }));
+}
+`;
+
+export interface Invocation {
+  result?: Record<string, any>;
+  error?: { type: string; code?: string; message: string };
+  stderr: string;
+}
+
+/**
+ * Copies the built bundle to a fresh folder with nothing above it (no node_modules), makes the
+ * folder read-only and runs it in a separate node process as an unprivileged user when we can:
+ * the conditions the Lambda runtime gives it.
+ */
+export async function prepareBundle(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'tributary-bundle-'));
+  await copyFile(BUNDLE, join(folder, 'index.mjs'));
+  await writeFile(join(folder, 'runner.mjs'), RUNNER);
+  await chmod(join(folder, 'index.mjs'), 0o444);
+  await chmod(join(folder, 'runner.mjs'), 0o444);
+  await chmod(folder, 0o555);
+  return folder;
+}
+
+export async function invokeBundle(
+  folder: string,
+  event: unknown,
+  env: Record<string, string>,
+  remainingMs = 60_000,
+): Promise<Invocation> {
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const { stdout, stderr } = await run(process.execPath, ['runner.mjs', JSON.stringify(event), String(remainingMs)], {
+    cwd: folder,
+    // Only what Lambda would set: no inherited AWS profile, no developer's node options.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', TZ: 'UTC', ...env },
+    ...asNobody,
+    timeout: remainingMs + 30_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return { ...(JSON.parse(stdout) as Omit<Invocation, 'stderr'>), stderr };
+}
