@@ -24,6 +24,8 @@ export interface Settings {
   maxItemsPerSource: number;
   /** Items in the published feed. @default 1000 */
   maxItems: number;
+  /** Least time between the starts of two requests to one origin, in ms; 0 = no spacing. @default 0 */
+  perHostDelayMs: number;
 }
 
 export interface SourcesFile {
@@ -89,6 +91,8 @@ export type FetchOutcome =
       /** The URL the body came from, after redirects: the base for relative links. */
       finalUrl: string;
       validators: Validators;
+      /** Where the source now lives when every redirect on the way was permanent (301/308). */
+      permanentRedirect?: string;
       bytes: number;
       durationMs: number;
       attempts: number;
@@ -97,6 +101,7 @@ export type FetchOutcome =
       status: 'not_modified';
       httpStatus: 304;
       finalUrl: string;
+      permanentRedirect?: string;
       bytes: number;
       durationMs: number;
       attempts: number;
@@ -110,7 +115,8 @@ export type FetchOutcome =
       attempts: number;
     };
 
-export type SourceStatus = 'ok' | 'not_modified' | 'failed';
+/** `skipped`: a source broken for several runs in a row, left alone until its next attempt time. */
+export type SourceStatus = 'ok' | 'not_modified' | 'failed' | 'skipped';
 
 /** One line of the run report per source. */
 export interface SourceReport {
@@ -125,6 +131,14 @@ export interface SourceReport {
   attempts: number;
   error?: string;
   errorCode?: FailureCode;
+  /** Failures in a row, this run included; 0 after a success. */
+  failureStreak: number;
+  /** For a broken source: when it will be tried again. */
+  nextAttemptAt?: string;
+  /** A permanent redirect seen on several consecutive runs: update the sources file. */
+  movedTo?: string;
+  /** The validators remembered for the next conditional GET. */
+  validators?: Validators;
 }
 
 export type RunStatus = 'ok' | 'partial' | 'failed';
@@ -141,8 +155,11 @@ export interface Summary {
     ok: number;
     notModified: number;
     failed: number;
+    skipped: number;
     items: number;
     newItems: number;
+    /** Bytes received on the wire by all fetches of the run. */
+    bytes: number;
   };
   outputs: {
     feedJson: string;
@@ -151,6 +168,8 @@ export interface Summary {
     report: string;
   };
   failures: { id: string; url: string; error: string; code: FailureCode }[];
+  /** Sources that have permanently redirected for several runs in a row. */
+  moved: { id: string; url: string; movedTo: string }[];
 }
 
 export interface RunReport extends Summary {

@@ -13,7 +13,8 @@ import type { RenderContext } from './render/renderContext.js';
 import { renderHtml } from './render/renderHtml.js';
 import { renderJsonFeed } from './render/renderJsonFeed.js';
 import { claimRun, markPublished, reportKey } from './runClaim.js';
-import { settleSource, type SettledSource } from './settleSource.js';
+import { restingSource, settleSource, type SettledSource } from './settleSource.js';
+import { isResting } from './sourceHealth.js';
 import { parseState, STATE_KEY, type PipelineState } from './state.js';
 import type { Store } from './store/store.js';
 import { headOf, summarize } from './summary.js';
@@ -78,7 +79,20 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   const selected = request.only
     ? sourcesFile.sources.filter((source) => request.only?.includes(source.id))
     : sourcesFile.sources;
-  const settled = await fetchAndSettle(selected, sourcesFile.settings, state, input, dependencies);
+  // Broken sources rest until their next attempt, unless the run names them or forces.
+  const resting = (source: Source) =>
+    !request.only && !request.force && isResting(state.sources[source.id], startedAt) ? state.sources[source.id] : undefined;
+  const settled = await fetchAndSettle(
+    selected.filter((source) => !resting(source)),
+    sourcesFile.settings,
+    state,
+    input,
+    dependencies,
+  );
+  for (const source of selected) {
+    const previous = resting(source);
+    if (previous) settled.set(source.id, restingSource(source, previous));
+  }
 
   const published = mergeItems(
     sourcesFile.sources.map((source) => settled.get(source.id)?.items ?? state.sources[source.id]?.items ?? []),
@@ -138,7 +152,7 @@ async function fetchAndSettle(
       validators: (id) => (input.request.force ? undefined : state.sources[id]?.validators),
     });
     for await (const { source, outcome } of results) {
-      const result = settleSource(source, outcome, state.sources[source.id], settings);
+      const result = settleSource(source, outcome, state.sources[source.id], settings, (dependencies.now ?? Date.now)());
       settled.set(source.id, result);
       if (result.report.status === 'failed') failed += 1;
       dependencies.onProgress?.({ done: settled.size, total: sources.length, failed });
@@ -151,9 +165,7 @@ async function fetchAndSettle(
 
 function nextState(previous: PipelineState, settled: ReadonlyMap<string, SettledSource>): PipelineState {
   const sources = { ...previous.sources };
-  for (const [id, result] of settled) {
-    if (result.state) sources[id] = result.state;
-  }
+  for (const [id, result] of settled) sources[id] = result.state;
   return { ...previous, sources };
 }
 

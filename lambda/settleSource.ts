@@ -1,6 +1,7 @@
 import { SourceError } from './errors.js';
-import type { FetchOutcome, Item, Settings, Source, SourceReport } from './model.js';
+import type { FailureCode, FetchOutcome, Item, Settings, Source, SourceReport } from './model.js';
 import { parseSource } from './parse/parseSource.js';
+import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
 import { rememberSeen, type SourceState } from './state.js';
 
 /** What one source contributes to the run once its fetch outcome is understood. */
@@ -9,19 +10,21 @@ export interface SettledSource {
   /** The items this source shows in the outputs: fresh ones, or the last good ones it had. */
   items: Item[];
   newItems: Item[];
-  /** The state to remember; undefined keeps the previous state untouched. */
-  state?: SourceState;
+  /** What to remember about the source for the next run. */
+  state: SourceState;
 }
 
 /**
- * Turns a fetch outcome into items and a report line. A failing source keeps showing its last
- * good items, so one bad run of a source never empties it from the feed.
+ * Turns a fetch outcome into items, a report line and the state to remember. A failing source
+ * keeps showing its last good items, so one bad run of a source never empties it from the feed;
+ * validators change only with a good response.
  */
 export function settleSource(
   source: Source,
   outcome: FetchOutcome,
   previous: SourceState | undefined,
   settings: Settings,
+  now: number,
 ): SettledSource {
   const kept = previous?.items ?? [];
   const line = {
@@ -32,11 +35,22 @@ export function settleSource(
     durationMs: outcome.durationMs,
     attempts: outcome.attempts,
   };
+  const fail = (code: FailureCode, message: string): SettledSource => {
+    const state: SourceState = { items: kept, seenIds: previous?.seenIds ?? [], ...previous, ...afterFailure(previous, code, now) };
+    return {
+      report: reportLine(line, 'failed', 0, 0, state, { error: message, errorCode: code }),
+      items: kept,
+      newItems: [],
+      state,
+    };
+  };
+
+  if (outcome.status === 'failed') return fail(outcome.failure.code, outcome.failure.message);
+
+  const redirect = trackRedirect(previous, outcome.permanentRedirect);
   if (outcome.status === 'not_modified') {
-    return { report: { ...line, status: 'not_modified', items: kept.length, newItems: 0 }, items: kept, newItems: [] };
-  }
-  if (outcome.status === 'failed') {
-    return { report: failedLine(line, outcome.failure.code, outcome.failure.message), items: kept, newItems: [] };
+    const state: SourceState = { items: kept, seenIds: previous?.seenIds ?? [], ...previous, ...afterSuccess(), redirect };
+    return { report: reportLine(line, 'not_modified', kept.length, 0, state), items: kept, newItems: [], state };
   }
 
   let items: Item[];
@@ -48,24 +62,49 @@ export function settleSource(
       maxItemsPerSource: settings.maxItemsPerSource,
     });
   } catch (error) {
-    const failure =
-      error instanceof SourceError ? error.toFailure() : { code: 'internal' as const, message: `parser crashed: ${String(error)}` };
-    return { report: failedLine(line, failure.code, failure.message), items: kept, newItems: [] };
+    if (error instanceof SourceError) return fail(error.code, error.message);
+    return fail('internal', `parser crashed: ${String(error)}`);
   }
   const seen = new Set(previous?.seenIds);
   const newItems = items.filter((item) => !seen.has(item.id));
-  return {
-    report: { ...line, status: 'ok', items: items.length, newItems: newItems.length },
+  const state: SourceState = {
     items,
-    newItems,
-    state: { items, seenIds: rememberSeen(previous?.seenIds ?? [], items), validators: outcome.validators },
+    seenIds: rememberSeen(previous?.seenIds ?? [], items),
+    validators: outcome.validators,
+    ...afterSuccess(),
+    redirect,
+  };
+  return { report: reportLine(line, 'ok', items.length, newItems.length, state), items, newItems, state };
+}
+
+/** A broken source resting until its next attempt: nothing fetched, its last good items kept. */
+export function restingSource(source: Source, previous: SourceState): SettledSource {
+  const line = { id: source.id, url: source.url, httpStatus: null, bytes: 0, durationMs: 0, attempts: 0 };
+  return {
+    report: reportLine(line, 'skipped', 0, 0, previous),
+    items: previous.items,
+    newItems: [],
+    state: previous,
   };
 }
 
-function failedLine(
-  line: Omit<SourceReport, 'status' | 'items' | 'newItems'>,
-  code: SourceReport['errorCode'] & string,
-  message: string,
+function reportLine(
+  line: Pick<SourceReport, 'id' | 'url' | 'httpStatus' | 'bytes' | 'durationMs' | 'attempts'>,
+  status: SourceReport['status'],
+  items: number,
+  newItems: number,
+  state: SourceState,
+  failure: Pick<SourceReport, 'error' | 'errorCode'> = {},
 ): SourceReport {
-  return { ...line, status: 'failed', items: 0, newItems: 0, error: message, errorCode: code };
+  return {
+    ...line,
+    status,
+    items,
+    newItems,
+    ...failure,
+    failureStreak: state.failureStreak ?? 0,
+    nextAttemptAt: state.nextAttemptAt,
+    movedTo: movedTo(state.redirect),
+    validators: state.validators,
+  };
 }

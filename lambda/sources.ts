@@ -18,6 +18,7 @@ const settingsSchema = z.strictObject({
   retries: integerSetting(0, 10, 2),
   maxItemsPerSource: integerSetting(1, 10_000, 100),
   maxItems: integerSetting(1, 100_000, 1000),
+  perHostDelayMs: integerSetting(0, 60 * 1000, 0), // 0: no spacing between requests to one origin
 });
 
 const httpUrl = z.string({ error: 'must be a URL string' }).refine(

@@ -7,6 +7,12 @@ export interface SourceState {
   /** Ids already published, newest last, so a later run can tell which items are new. */
   seenIds: string[];
   validators?: Validators;
+  /** Failures in a row that say the source is broken (rate limits and our deadline don't count). */
+  failureStreak?: number;
+  /** A broken source is left alone until then (RFC 3339). */
+  nextAttemptAt?: string;
+  /** The permanent redirect seen on the last runs, and on how many in a row. */
+  redirect?: { to: string; runs: number };
 }
 
 export interface PipelineState {

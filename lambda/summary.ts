@@ -1,9 +1,10 @@
 import type { RunReport, RunStatus, SourceReport, Summary } from './model.js';
 
+/** `failed` when no source succeeded or was unchanged; `ok` when none failed; else `partial`. */
 export function runStatus(reports: readonly SourceReport[]): RunStatus {
-  const failed = reports.filter((report) => report.status === 'failed').length;
-  if (failed === 0) return 'ok';
-  return failed === reports.length ? 'failed' : 'partial';
+  const healthy = reports.filter((report) => report.status === 'ok' || report.status === 'not_modified').length;
+  if (healthy === 0 && reports.length > 0) return 'failed';
+  return reports.some((report) => report.status === 'failed') ? 'partial' : 'ok';
 }
 
 export function summarize(input: {
@@ -29,13 +30,16 @@ export function summarize(input: {
       ok: count('ok'),
       notModified: count('not_modified'),
       failed: count('failed'),
+      skipped: count('skipped'),
       items: input.publishedItems,
       newItems: reports.reduce((total, report) => total + report.newItems, 0),
+      bytes: reports.reduce((total, report) => total + report.bytes, 0),
     },
     outputs: input.outputs,
     failures: reports
       .filter((report) => report.status === 'failed')
       .map((report) => ({ id: report.id, url: report.url, error: report.error ?? '', code: report.errorCode ?? 'internal' })),
+    moved: reports.flatMap((report) => (report.movedTo ? [{ id: report.id, url: report.url, movedTo: report.movedTo }] : [])),
     sources: [...reports],
   };
 }

@@ -26,6 +26,7 @@ const SOURCE_STATUS_LABEL: Readonly<Record<SourceStatus, string>> = {
   ok: 'OK',
   not_modified: 'Not modified',
   failed: 'Failed',
+  skipped: 'Resting',
 };
 
 // The table scrolls sideways inside its box, so a phone shows the page at its own width.

@@ -15,6 +15,7 @@ export const testSettings: Settings = {
   retries: 0,
   maxItemsPerSource: 100,
   maxItems: 1000,
+  perHostDelayMs: 0,
 };
 
 /** A loopback server that is closed when the current test finishes. */

@@ -27,6 +27,7 @@ describe('sources file', () => {
       retries: 2,
       maxItemsPerSource: 100,
       maxItems: 1000,
+      perHostDelayMs: 0,
     });
     expect(file.sources[0]).toEqual({ id: 'hn', url: 'https://news.ycombinator.com/rss', type: 'feed' });
   });

@@ -1,5 +1,6 @@
 // Small builders for the render tests: each returns a complete, valid value, and a test overrides only
 // what it is about.
+import { summarize } from '../../../lambda/summary.js';
 import type { Item, RunReport, Source, SourceReport } from '../../../lambda/model.js';
 import type { RenderContext } from '../../../lambda/render/renderContext.js';
 
@@ -48,40 +49,23 @@ export function aSourceReport(overrides: Partial<SourceReport> = {}): SourceRepo
     bytes: 1234,
     durationMs: 87,
     attempts: 1,
+    failureStreak: 0,
     ...overrides,
   };
 }
 
-/** A run report whose counts and failures agree with its sources. */
+/** A run report whose counts and failures agree with its sources, as the pipeline builds it. */
 export function aRunReport(sources: SourceReport[] = [aSourceReport()], overrides: Partial<RunReport> = {}): RunReport {
-  const failed = sources.filter((source) => source.status === 'failed');
-  const notModified = sources.filter((source) => source.status === 'not_modified').length;
-  const succeeded = sources.length - failed.length;
-  return {
+  const report = summarize({
     runId: '2025-03-01T10-05-00Z-abc123',
-    status: failed.length === 0 ? 'ok' : succeeded === 0 ? 'failed' : 'partial',
     dryRun: false,
-    startedAt: '2025-03-01T10:05:00.000Z',
-    finishedAt: '2025-03-01T10:05:02.500Z',
-    durationMs: 2500,
-    counts: {
-      sources: sources.length,
-      ok: succeeded - notModified,
-      notModified,
-      failed: failed.length,
-      items: sources.reduce((sum, source) => sum + source.items, 0),
-      newItems: sources.reduce((sum, source) => sum + source.newItems, 0),
-    },
+    startedAt: Date.parse('2025-03-01T10:05:00.000Z'),
+    finishedAt: Date.parse('2025-03-01T10:05:02.500Z'),
+    reports: sources,
+    publishedItems: sources.reduce((sum, source) => sum + source.items, 0),
     outputs: { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html', report: 'runs/x.json' },
-    failures: failed.map((source) => ({
-      id: source.id,
-      url: source.url,
-      error: source.error ?? '',
-      code: source.errorCode ?? 'internal',
-    })),
-    sources,
-    ...overrides,
-  };
+  });
+  return { ...report, ...overrides };
 }
 
 export function aContext(overrides: Partial<RenderContext> = {}): RenderContext {

@@ -10,12 +10,13 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     startedAt: '2026-11-26T05:00:00.000Z',
     finishedAt: '2026-11-26T05:00:04.000Z',
     durationMs: 4000,
-    counts: { sources: 40, ok: 36, notModified: 2, failed: 2, items: 112, newItems: 9 },
+    counts: { sources: 40, ok: 36, notModified: 2, failed: 2, skipped: 0, items: 112, newItems: 9, bytes: 1_234_567 },
     outputs: { feedJson: 's3://b/feed.json', feedXml: 's3://b/feed.xml', html: 's3://b/index.html', report: 's3://b/runs/x.json' },
     failures: [
       { id: 'a', url: 'https://a.example/', error: 'HTTP 500 Internal Server Error', code: 'http_status' },
       { id: 'b', url: 'https://b.example/', error: 'timeout after 10000 ms', code: 'timeout' },
     ],
+    moved: [],
     ...overrides,
   };
 }
@@ -58,7 +59,7 @@ describe('run notification', () => {
   });
 
   it('keeps the subject within 100 printable ASCII characters', () => {
-    const subject = subjectOf(summary({ counts: { sources: 1e15, ok: 1e15, notModified: 1e15, failed: 0, items: 1e15, newItems: 1e15 } }));
+    const subject = subjectOf(summary({ counts: { sources: 1e15, ok: 1e15, notModified: 1e15, failed: 0, skipped: 0, items: 1e15, newItems: 1e15, bytes: 1e15 } }));
 
     expect(subject.length).toBeLessThanOrEqual(100);
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
