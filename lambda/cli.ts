@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import { TributaryError } from './errors.js';
 import { parseEvent, assertKnownSources } from './event.js';
 import { parseNetworkPolicy } from './fetch/networkPolicy.js';
-import type { Summary } from './model.js';
+import type { RunReport } from './model.js';
 import { ConsoleNotifier } from './notify/consoleNotifier.js';
 import { readSources } from './readSources.js';
 import { type Progress, runPipeline } from './run.js';
 import { FolderStore } from './store/folderStore.js';
+import { formatSourcesTable } from './sourcesTable.js';
+import { headOf } from './summary.js';
 import { fetchDeadline } from './timeBudget.js';
 
 /** A local run gets the longest budget a Lambda can have, so it behaves like one. */
@@ -55,7 +57,7 @@ export function parseCliArgs(args: string[]): CliOptions | 'help' {
 }
 
 /** Runs the pipeline into a folder: the same code path as the Lambda, with local edges. */
-export async function runLocally(options: CliOptions, env: NodeJS.ProcessEnv = process.env): Promise<Summary> {
+export async function runLocally(options: CliOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunReport> {
   const networkPolicy = parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS);
   const request = parseEvent({ sources: options.only, dryRun: options.dryRun, force: options.force });
   const sourcesFile = await readSources(options.sources, () => {
@@ -95,9 +97,11 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    const summary = await runLocally(options);
-    console.log(JSON.stringify(summary, null, 2));
-    if (summary.status === 'failed') process.exitCode = 1;
+    const report = await runLocally(options);
+    // People at a terminal get the table; scripts reading stdout get the summary JSON either way.
+    if (process.stderr.isTTY) console.error(`${formatSourcesTable(report.sources, { color: !process.env.NO_COLOR })}\n`);
+    console.log(JSON.stringify(headOf(report), null, 2));
+    if (report.status === 'failed') process.exitCode = 1;
   } catch (error) {
     console.error(error instanceof TributaryError ? `tributary: ${error.message}` : error);
     process.exitCode = 2;

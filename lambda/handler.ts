@@ -8,6 +8,7 @@ import type { Notifier } from './notify/notifier.js';
 import { SnsNotifier } from './notify/snsNotifier.js';
 import { readSources } from './readSources.js';
 import { runPipeline } from './run.js';
+import { headOf } from './summary.js';
 import { S3Store } from './store/s3Store.js';
 import { fetchDeadline } from './timeBudget.js';
 
@@ -49,7 +50,7 @@ export async function handler(event: unknown, context: InvocationContext): Promi
   const sourcesFile = await readSources(config.sourcesUri, () => s3);
   assertKnownSources(request, sourcesFile.sources.map((source) => source.id));
 
-  return runPipeline(
+  const report = await runPipeline(
     { sourcesFile, request, fetchDeadline: fetchDeadline(startedAt, hardDeadline), hardDeadline },
     {
       store: new S3Store(s3, config.outputBucket, config.outputPrefix),
@@ -58,4 +59,5 @@ export async function handler(event: unknown, context: InvocationContext): Promi
       onWarning: (message) => console.warn(JSON.stringify({ level: 'WARN', message })),
     },
   );
+  return headOf(report);
 }

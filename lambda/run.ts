@@ -5,7 +5,7 @@ import { fetchAll } from './fetch/fetchAll.js';
 import { createHttpClient } from './fetch/httpClient.js';
 import type { NetworkPolicy } from './fetch/networkPolicy.js';
 import { mergeItems } from './merge.js';
-import type { Item, RunReport, Settings, Source, SourcesFile, Summary } from './model.js';
+import type { Item, RunReport, Settings, Source, SourcesFile } from './model.js';
 import { type Notifier } from './notify/notifier.js';
 import { buildNotification } from './notify/runNotification.js';
 import { renderAtom } from './render/renderAtom.js';
@@ -59,7 +59,7 @@ export class RunInProgressError extends TributaryError {
  * One run: fetch the selected sources, merge their items with what earlier runs kept for the
  * others, write the report and then the latest outputs, and publish one notification.
  */
-export async function runPipeline(input: PipelineInput, dependencies: PipelineDependencies): Promise<Summary> {
+export async function runPipeline(input: PipelineInput, dependencies: PipelineDependencies): Promise<RunReport> {
   const { sourcesFile, request } = input;
   const { store, notifier } = dependencies;
   const now = dependencies.now ?? Date.now;
@@ -69,7 +69,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   if (!request.dryRun) {
     const claim = await claimRun(store, runId, startedAt, input.hardDeadline);
     if (claim.kind === 'busy') throw new RunInProgressError(runId, claim.claimedAt, claim.expiresAt);
-    if (claim.kind === 'published') return headOf(claim.report);
+    if (claim.kind === 'published') return claim.report;
     if (claim.kind === 'unpublished') return publish(claim.report, [], dependencies);
   }
 
@@ -113,7 +113,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
       report: store.locate(reportKey(runId)),
     },
   });
-  if (request.dryRun) return headOf(report);
+  if (request.dryRun) return report;
 
   const context: RenderContext = {
     title: FEED_TITLE,
@@ -169,14 +169,14 @@ function nextState(previous: PipelineState, settled: ReadonlyMap<string, Settled
   return { ...previous, sources };
 }
 
-async function publish(report: RunReport, newItems: Item[], dependencies: PipelineDependencies): Promise<Summary> {
+async function publish(report: RunReport, newItems: Item[], dependencies: PipelineDependencies): Promise<RunReport> {
   const summary = headOf(report);
   const now = dependencies.now ?? Date.now;
   // A failure here fails the invocation after the outputs are safe; a retry finds the report
   // and publishes only the notification.
   await dependencies.notifier.publish(buildNotification(summary, newItems));
   await markPublished(dependencies.store, report.runId, now());
-  return summary;
+  return report;
 }
 
 /**

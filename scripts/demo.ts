@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runLocally } from '../lambda/cli.js';
+import { formatSourcesTable } from '../lambda/sourcesTable.js';
 import { startLoopbackServer } from '../test/support/loopbackServer.js';
 
 const fixtures = new URL('../test/fixtures/', import.meta.url);
@@ -39,11 +40,11 @@ try {
   const sourcesPath = join(await mkdtemp(join(tmpdir(), 'tributary-demo-')), 'sources.json');
   await writeFile(sourcesPath, JSON.stringify(sourcesFile, null, 2));
 
-  const summary = await runLocally(
+  const report = await runLocally(
     { sources: sourcesPath, out: OUT, dryRun: false, force: false },
     { ...process.env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' },
   );
-  console.log(JSON.stringify(summary, null, 2));
+  console.log(formatSourcesTable(report.sources, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
   console.log(`\nOpen ${join(OUT, 'index.html')} in a browser; the feeds are beside it.`);
 } finally {
   await server.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NotifyError } from '../../../lambda/errors.js';
 import type { RunRequest } from '../../../lambda/event.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import type { RunReport, Settings, Source, SourcesFile, Summary } from '../../../lambda/model.js';
+import type { RunReport, Settings, Source, SourcesFile } from '../../../lambda/model.js';
 import type { Notification, Notifier } from '../../../lambda/notify/notifier.js';
 import { type PipelineDependencies, runPipeline } from '../../../lambda/run.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/sources.js';
@@ -34,7 +34,7 @@ export interface PipelineHarness {
   outDir: string;
   store: FolderStore;
   notifier: RecordingNotifier;
-  run(request?: Partial<RunRequest>, options?: RunOptions): Promise<Summary>;
+  run(request?: Partial<RunRequest>, options?: RunOptions): Promise<RunReport>;
   feedJson(): Promise<{ items: Array<{ id: string; title: string; url?: string; _source: { id: string } }> }>;
   report(runId: string): Promise<RunReport>;
 }
