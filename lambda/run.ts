@@ -12,6 +12,7 @@ import { renderAtom } from './render/renderAtom.js';
 import type { RenderContext } from './render/renderContext.js';
 import { renderHtml } from './render/renderHtml.js';
 import { renderJsonFeed } from './render/renderJsonFeed.js';
+import { appendRunHistory } from './render/runHistory.js';
 import { claimRun, markPublished, reportKey } from './runClaim.js';
 import { restingSource, settleSource, type SettledSource } from './settleSource.js';
 import { isResting } from './sourceHealth.js';
@@ -27,6 +28,12 @@ export interface PipelineDependencies {
   now?: () => number;
   onProgress?: (progress: Progress) => void;
   onWarning?: (message: string) => void;
+  /**
+   * Once per fresh run, for logs and metrics: a dry run after summarising, a real run once the
+   * report, outputs and state are written, before notifying. Never for a retried delivery of a
+   * run already done, so nothing is counted twice.
+   */
+  onReport?: (report: RunReport) => void;
 }
 
 export interface PipelineInput {
@@ -113,7 +120,11 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
       report: store.locate(reportKey(runId)),
     },
   });
-  if (request.dryRun) return report;
+  if (request.dryRun) {
+    dependencies.onReport?.(report);
+    return report;
+  }
+  const history = appendRunHistory(state.history, report);
 
   const context: RenderContext = {
     title: FEED_TITLE,
@@ -126,10 +137,11 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   if (report.status !== 'failed') {
     await store.put(OUTPUT_KEYS.feedJson, renderJsonFeed(published, context), { contentType: 'application/feed+json', cacheControl: LATEST });
     await store.put(OUTPUT_KEYS.feedXml, renderAtom(published, context), { contentType: 'application/atom+xml', cacheControl: LATEST });
-    await store.put(OUTPUT_KEYS.html, renderHtml(report, published, context), { contentType: 'text/html; charset=utf-8', cacheControl: LATEST });
+    await store.put(OUTPUT_KEYS.html, renderHtml(report, published, context, history), { contentType: 'text/html; charset=utf-8', cacheControl: LATEST });
   }
-  await store.put(STATE_KEY, JSON.stringify(nextState(state, settled)), { contentType: 'application/json', cacheControl: 'no-store' });
+  await store.put(STATE_KEY, JSON.stringify({ ...nextState(state, settled), history }), { contentType: 'application/json', cacheControl: 'no-store' });
 
+  dependencies.onReport?.(report);
   const newItems = mergeItems([...settled.values()].map((source) => source.newItems), { maxItems: Number.MAX_SAFE_INTEGER });
   return publish(report, newItems, dependencies);
 }

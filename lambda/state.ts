@@ -1,4 +1,5 @@
 import type { Item, Validators } from './model.js';
+import type { RunHistoryEntry } from './render/runHistory.js';
 
 /** What the pipeline remembers about one source between runs. */
 export interface SourceState {
@@ -18,6 +19,8 @@ export interface SourceState {
 export interface PipelineState {
   version: typeof STATE_VERSION;
   sources: Record<string, SourceState>;
+  /** The last runs, oldest first, for the report page's chart. */
+  history: RunHistoryEntry[];
 }
 
 export const STATE_KEY = 'state/state.json';
@@ -26,7 +29,7 @@ const STATE_VERSION = 1;
 export const MAX_SEEN_IDS_PER_SOURCE = 2000;
 
 export function emptyState(): PipelineState {
-  return { version: STATE_VERSION, sources: {} };
+  return { version: STATE_VERSION, sources: {}, history: [] };
 }
 
 /**
@@ -40,7 +43,9 @@ export function parseState(text: string | undefined): { state: PipelineState; pr
     if (json.version !== STATE_VERSION || typeof json.sources !== 'object' || json.sources === null) {
       return { state: emptyState(), problem: `state version ${String(json.version)} not understood; starting clean` };
     }
-    return { state: json as PipelineState };
+    // History only draws a chart: a damaged one is dropped rather than failing the run.
+    const history = Array.isArray(json.history) ? json.history.filter(isHistoryEntry) : [];
+    return { state: { ...(json as PipelineState), history } };
   } catch (error) {
     return { state: emptyState(), problem: `state file unreadable (${(error as Error).message}); starting clean` };
   }
@@ -53,4 +58,14 @@ export function rememberSeen(previous: readonly string[], items: readonly Item[]
     seen.add(item.id);
   }
   return [...seen].slice(-MAX_SEEN_IDS_PER_SOURCE);
+}
+
+function isHistoryEntry(entry: unknown): entry is RunHistoryEntry {
+  const candidate = entry as Partial<RunHistoryEntry> | null;
+  return (
+    typeof candidate?.runId === 'string' &&
+    typeof candidate.startedAt === 'string' &&
+    typeof candidate.durationMs === 'number' &&
+    typeof candidate.counts?.failed === 'number'
+  );
 }

@@ -1,7 +1,10 @@
 import type { Item, RunReport, RunStatus, SourceReport, SourceStatus } from '../model.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
+import { historyChart, HISTORY_CHART_STYLE } from './historyChart.js';
 import { publishedItem, type PublishedItem } from './publishedItem.js';
+import { readableBytes, readableDuration, readableTime } from './readable.js';
 import type { RenderContext } from './renderContext.js';
+import { appendRunHistory, type RunHistoryEntry } from './runHistory.js';
 
 /** Newest items listed on the page; the feeds carry the rest. */
 const MAX_ITEMS_ON_PAGE = 100;
@@ -16,48 +19,76 @@ const MAX_ITEMS_ON_PAGE = 100;
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-const RUN_STATUS_LABEL: Readonly<Record<RunStatus, string>> = {
-  ok: 'OK',
-  partial: 'Partial',
-  failed: 'Failed',
+/** Failing sources named in the sentence at the top; the table has them all. */
+const MAX_NAMED_FAILURES = 5;
+
+// Each status has a word and a mark, so none is told apart by colour alone.
+const RUN_STATUS_LABEL: Readonly<Record<RunStatus, { mark: string; text: string }>> = {
+  ok: { mark: '✓', text: 'OK' },
+  partial: { mark: '!', text: 'Partial' },
+  failed: { mark: '✕', text: 'Failed' },
 };
 
-const SOURCE_STATUS_LABEL: Readonly<Record<SourceStatus, string>> = {
-  ok: 'OK',
-  not_modified: 'Not modified',
-  failed: 'Failed',
-  skipped: 'Resting',
+const SOURCE_STATUS_LABEL: Readonly<Record<SourceStatus, { mark: string; text: string }>> = {
+  ok: { mark: '✓', text: 'OK' },
+  not_modified: { mark: '✓', text: 'Not modified' },
+  failed: { mark: '✕', text: 'Failed' },
+  skipped: { mark: '‖', text: 'Resting' },
 };
 
-// The table scrolls sideways inside its box, so a phone shows the page at its own width.
+// Colours meet WCAG AA contrast on the default light and dark backgrounds. The tables scroll
+// sideways inside their own box, with the row headers pinned, so a phone shows the page at its width.
 const STYLE = `
-:root{color-scheme:light dark;--ok:#1a7f37;--partial:#9a6700;--failed:#cf222e;--muted:#59636e;--line:#d1d9e0}
-@media (prefers-color-scheme:dark){:root{--ok:#3fb950;--partial:#d29922;--failed:#f85149;--muted:#9198a1;--line:#3d444d}}
+:root{color-scheme:light dark;--ok:#1a7f37;--partial:#9a6700;--failed:#cf222e;--muted:#59636e;--line:#d1d9e0;--bar:#0969da;--track:#eff2f5}
+@media (prefers-color-scheme:dark){:root{--ok:#3fb950;--partial:#d29922;--failed:#f85149;--muted:#9198a1;--line:#3d444d;--bar:#4493f8;--track:#262c36}}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:75rem;padding:1rem}
-h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.75rem 0 .5rem}
 a{overflow-wrap:anywhere}
 .run{font-size:1.1rem;margin:.25rem 0 1rem}
 .status{font-weight:600;white-space:nowrap}
-.status-ok{color:var(--ok)}.status-partial{color:var(--partial)}.status-failed{color:var(--failed)}.status-not_modified{color:var(--muted)}
+.status-ok{color:var(--ok)}.status-partial{color:var(--partial)}.status-failed{color:var(--failed)}.status-not_modified,.status-skipped{color:var(--muted)}
 dl{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.5rem 1rem;margin:0}
 dt{color:var(--muted);font-size:.85rem}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:6px}
 .scroll:focus-visible{outline:2px solid currentColor}
 table{border-collapse:collapse;width:100%}
+caption{text-align:left}
 th,td{padding:.4rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 thead th{white-space:nowrap;font-size:.85rem;color:var(--muted)}
+tbody th{font-weight:600}
+.sources tbody th,.sources thead th:first-child{position:sticky;left:0;background:Canvas}
+.sources tbody th a{overflow-wrap:normal}
+.runs tbody th{white-space:nowrap}
 td.number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.error{min-width:16rem}td.title{min-width:14rem}
-.nowrap{white-space:nowrap}.note{color:var(--muted)}
+td.details{min-width:16rem}td.title{min-width:14rem}td.date{white-space:nowrap}
+@media (max-width:40rem){td.title{min-width:0}td.date{white-space:normal;min-width:6rem}}
+.latency{display:flex;align-items:center;gap:.5rem;white-space:nowrap;font-variant-numeric:tabular-nums}
+.track{flex:none;width:6rem;height:.6rem;background:var(--track);border-radius:3px;overflow:hidden}
+.bar{display:block;height:100%;background:var(--bar)}
+.note{color:var(--muted);font-size:.9rem}
+td .note{display:block}
+figure{margin:0}
+figcaption{color:var(--muted);font-size:.9rem;margin-top:.25rem}
+details{margin-top:.75rem}summary{cursor:pointer}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 footer{margin-top:2rem;color:var(--muted);font-size:.9rem}
-`;
+${HISTORY_CHART_STYLE}`;
 
 /**
- * The human report page of one run: its status, the counts, every source and the newest items
- * (titles and links only, never item content). Self-contained: inline CSS, no script, no assets.
- * Items are listed in the order given, which is newest first.
+ * The page a person opens first: how the last run went, every source with its latency and its
+ * trouble in plain words, the recent runs as a chart, and the newest items (titles and links only,
+ * never item content). Self-contained: inline CSS and SVG, no script, no assets.
+ *
+ * @param items Newest first, as published.
+ * @param history Earlier runs, oldest first, as appendRunHistory keeps them. This run is added when
+ *   missing and only the last RUN_HISTORY_LENGTH are shown, so the chart always has the current run.
  */
-export function renderHtml(report: RunReport, items: Item[], context: RenderContext): string {
+export function renderHtml(
+  report: RunReport,
+  items: Item[],
+  context: RenderContext,
+  history: readonly RunHistoryEntry[] = [],
+): string {
   const runStatus = RUN_STATUS_LABEL[report.status];
   return `<!doctype html>
 <html lang="en">
@@ -65,17 +96,18 @@ export function renderHtml(report: RunReport, items: Item[], context: RenderCont
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">
-<title>${escapeHtml(`${context.title}: run ${runStatus}`)}</title>
+<title>${escapeHtml(`${context.title}: run ${runStatus.text}`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <header>
 <h1>${escapeHtml(context.title)}</h1>
-<p class="run">Last run: <span class="status status-${escapeHtml(report.status)}">${runStatus}</span>${report.dryRun ? ' (dry run: nothing was published)' : ''}. ${escapeHtml(runSentence(report))}</p>
+<p class="run">Last run: ${statusLabel(report.status, runStatus)}${report.dryRun ? ' (dry run: nothing was published)' : ''}, started ${time(report.startedAt)}, took ${escapeHtml(readableDuration(report.durationMs))}. ${escapeHtml(runSentences(report).join(' '))}</p>
 </header>
 <main>
 ${runSection(report)}
 ${sourcesSection(report.sources)}
+${historySection(appendRunHistory(history, report))}
 ${itemsSection(items.slice(0, MAX_ITEMS_ON_PAGE).map(publishedItem), items.length)}
 </main>
 <footer>
@@ -86,11 +118,21 @@ ${itemsSection(items.slice(0, MAX_ITEMS_ON_PAGE).map(publishedItem), items.lengt
 `;
 }
 
-function runSentence(report: RunReport): string {
-  const { sources, failed } = report.counts;
-  if (report.status === 'ok') return 'No source failed.';
-  if (report.status === 'failed') return 'No source could be fetched.';
-  return `${failed} of ${sources} sources failed.`;
+function runSentences(report: RunReport): string[] {
+  const { sources, failed, skipped } = report.counts;
+  const sentences: string[] = [];
+  if (report.status === 'ok') sentences.push('No source failed.');
+  else if (report.status === 'failed') sentences.push('No source could be fetched.');
+  else sentences.push(`${failed} of ${sources} sources failed: ${namedFailures(report)}.`);
+  if (skipped > 0) sentences.push(`${plural(skipped, 'source is', 'sources are')} resting after repeated failures.`);
+  if (report.moved.length > 0) sentences.push(`${plural(report.moved.length, 'source has', 'sources have')} moved: update the sources file.`);
+  return sentences;
+}
+
+function namedFailures(report: RunReport): string {
+  const ids = report.failures.map((failure) => failure.id);
+  const named = ids.slice(0, MAX_NAMED_FAILURES).join(', ');
+  return ids.length > MAX_NAMED_FAILURES ? `${named} and ${ids.length - MAX_NAMED_FAILURES} more` : named;
 }
 
 function runSection(report: RunReport): string {
@@ -105,8 +147,10 @@ ${fact('Sources', String(counts.sources))}
 ${fact('OK', String(counts.ok))}
 ${fact('Not modified', String(counts.notModified))}
 ${fact('Failed', String(counts.failed))}
+${fact('Resting', String(counts.skipped))}
 ${fact('Items in feed', String(counts.items))}
 ${fact('New items', String(counts.newItems))}
+${fact('Downloaded', escapeHtml(readableBytes(counts.bytes)))}
 </dl>
 </section>`;
 }
@@ -119,27 +163,92 @@ function sourcesSection(sources: SourceReport[]): string {
   if (sources.length === 0) {
     return `<section><h2>Sources</h2><p class="note">No sources were fetched in this run.</p></section>`;
   }
+  const slowest = Math.max(...sources.map((source) => source.durationMs));
   const rows = sources.map(
     (source) => `<tr>
 <th scope="row">${linkOrText(source.url, source.id)}</th>
-<td><span class="status status-${escapeHtml(source.status)}">${SOURCE_STATUS_LABEL[source.status]}</span></td>
+<td>${sourceStatus(source)}</td>
 <td class="number">${source.httpStatus ?? '–'}</td>
 <td class="number">${source.items}</td>
 <td class="number">${source.newItems}</td>
-<td class="number">${source.durationMs}</td>
-<td class="error">${escapeHtml(source.error ?? '')}</td>
+<td>${latency(source, slowest)}</td>
+<td class="details">${sourceDetails(source)}</td>
 </tr>`,
   );
   return `<section aria-labelledby="sources-heading">
 <h2 id="sources-heading">Sources</h2>
+<p class="note">Latency bars are scaled to the slowest source, ${escapeHtml(readableDuration(slowest))}.</p>
 <div class="scroll" role="region" aria-labelledby="sources-heading" tabindex="0">
-<table>
-<thead><tr><th scope="col">Source</th><th scope="col">Status</th><th scope="col">HTTP</th><th scope="col">Items</th><th scope="col">New</th><th scope="col">Time (ms)</th><th scope="col">Error</th></tr></thead>
+<table class="sources">
+<caption class="visually-hidden">Every source of this run: status, HTTP status, items, new items, latency and what went wrong</caption>
+<thead><tr><th scope="col">Source</th><th scope="col">Status</th><th scope="col">HTTP</th><th scope="col">Items</th><th scope="col">New</th><th scope="col">Latency</th><th scope="col">Details</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>
 </div>
+</section>`;
+}
+
+function sourceStatus(source: SourceReport): string {
+  const label = statusLabel(source.status, SOURCE_STATUS_LABEL[source.status]);
+  const until = source.nextAttemptAt ? time(source.nextAttemptAt) : undefined;
+  const notes = [
+    source.failureStreak === 1 ? 'first failure' : source.failureStreak > 1 ? `${source.failureStreak} failures in a row` : '',
+    // A source that just became broken rests from the next run on; say when it is tried again.
+    source.status === 'failed' && until ? `next attempt ${until}` : '',
+  ].filter((note) => note);
+  return `${label}${source.status === 'skipped' && until ? ` until ${until}` : ''}${notes.map((note) => `<span class="note">${note}</span>`).join('')}`;
+}
+
+function statusLabel(status: string, label: { mark: string; text: string }): string {
+  return `<span class="status status-${escapeHtml(status)}"><span aria-hidden="true">${label.mark} </span>${label.text}</span>`;
+}
+
+/** A bar as long as this source's share of the slowest one's time; none for a source not fetched. */
+function latency(source: SourceReport, slowest: number): string {
+  if (source.status === 'skipped') return '–';
+  const share = slowest > 0 ? Math.round((1000 * source.durationMs) / slowest) / 10 : 0;
+  const attempts = source.attempts > 1 ? `<span class="note">${source.attempts} attempts</span>` : '';
+  return `<span class="latency"><span class="track" aria-hidden="true"><span class="bar" style="width:${share}%"></span></span>${escapeHtml(readableDuration(source.durationMs))}</span>${attempts}`;
+}
+
+function sourceDetails(source: SourceReport): string {
+  const lines = source.error ? [escapeHtml(source.error)] : [];
+  if (source.movedTo) lines.push(`Moved to ${linkOrText(source.movedTo, source.movedTo)}: update the sources file.`);
+  return lines.join('<br>');
+}
+
+function historySection(history: readonly RunHistoryEntry[]): string {
+  const first = history[0];
+  const last = history.at(-1);
+  const span = first && last && history.length > 1 ? `, from ${time(first.startedAt)} on the left to ${time(last.startedAt)} on the right` : '';
+  const rows = [...history].reverse().map(
+    (entry) => `<tr>
+<th scope="row">${time(entry.startedAt)}</th>
+<td>${RUN_STATUS_LABEL[entry.status].text}</td>
+<td class="number">${escapeHtml(readableDuration(entry.durationMs))}</td>
+<td class="number">${entry.counts.failed} of ${entry.counts.sources}</td>
+</tr>`,
+  );
+  return `<section aria-labelledby="history-heading">
+<h2 id="history-heading">Run history</h2>
+<figure>
+${historyChart(history)}
+<figcaption>${plural(history.length, 'run', 'runs')}${span}. Top: how long each run took. Bottom: how many sources failed.</figcaption>
+</figure>
+<details>
+<summary>The same runs as a table</summary>
+<div class="scroll" role="region" aria-labelledby="history-caption" tabindex="0">
+<table class="runs">
+<caption id="history-caption" class="visually-hidden">Recent runs, newest first</caption>
+<thead><tr><th scope="col">Started</th><th scope="col">Status</th><th scope="col">Duration</th><th scope="col">Failed</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</div>
+</details>
 </section>`;
 }
 
@@ -152,13 +261,14 @@ function itemsSection(shown: PublishedItem[], total: number): string {
     (item) => `<tr>
 <td class="title">${linkOrText(item.url, item.displayTitle)}</td>
 <td>${escapeHtml(item.sourceId)}</td>
-<td class="nowrap">${optionalTime(item.date_published ?? item.date_modified)}</td>
+<td class="date">${optionalTime(item.date_published ?? item.date_modified)}</td>
 </tr>`,
   );
   return `<section aria-labelledby="items-heading">
 <h2 id="items-heading">Newest items</h2>
 ${note}<div class="scroll" role="region" aria-labelledby="items-heading" tabindex="0">
 <table>
+<caption class="visually-hidden">The newest items with their source and date</caption>
 <thead><tr><th scope="col">Title</th><th scope="col">Source</th><th scope="col">Date</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
@@ -190,16 +300,10 @@ function optionalTime(value: string | undefined): string {
   return value ? time(value) : '';
 }
 
-/** RFC 3339 shown as "2025-01-31 14:05 UTC": the same for every reader, wherever the page was made. */
 function time(value: string): string {
-  const ms = Date.parse(value);
-  const readable = Number.isNaN(ms) ? value : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<time datetime="${escapeHtml(value)}">${escapeHtml(readable)}</time>`;
+  return `<time datetime="${escapeHtml(value)}">${escapeHtml(readableTime(value))}</time>`;
 }
 
-function readableDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

@@ -1,0 +1,184 @@
+// The report page as a person sees it: index.html written by real pipeline runs against a loopback
+// "internet", opened in headless Chromium. Needs Debian's chromium package; nothing is downloaded.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
+import type { SourcesFile } from '../../lambda/model.js';
+import { runPipeline } from '../../lambda/run.js';
+import { DEFAULT_SETTINGS } from '../../lambda/sources.js';
+import { FolderStore } from '../../lambda/store/folderStore.js';
+import { BROKEN_AFTER_FAILURES } from '../../lambda/sourceHealth.js';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+/** One more run than it takes to break a source, so the last run shows it resting. */
+const RUNS = BROKEN_AFTER_FAILURES + 1;
+const SLOW_SOURCE_DELAY_MS = 150; // so the latency bars differ visibly
+
+// The project type-checks without the DOM library; these are the browser globals the in-page probe uses.
+interface ProbedElement {
+  scrollWidth: number;
+  clientWidth: number;
+  outerHTML: string;
+  closest(selector: string): ProbedElement | null;
+  getBoundingClientRect(): { right: number };
+  querySelectorAll(selector: string): Iterable<ProbedElement>;
+}
+declare const document: { documentElement: ProbedElement; body: ProbedElement; querySelector(selector: string): ProbedElement | null };
+declare const window: { innerWidth: number };
+
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`Skipping the report page browser test: ${CHROMIUM} not found. Install it with: apt-get install chromium`);
+}
+
+const fixture = (name: string) => readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
+
+function serveFixture(name: string, contentType: string, headers: Record<string, string> = {}) {
+  return async (request: IncomingMessage, response: ServerResponse) => {
+    if (headers.etag && request.headers['if-none-match'] === headers.etag) return void response.writeHead(304, headers).end();
+    response.writeHead(200, { 'content-type': contentType, ...headers }).end(await fixture(name));
+  };
+}
+
+describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: apt-get install chromium)`, () => {
+  let server: LoopbackServer;
+  let outDir: string;
+  let profileDir: string;
+  let context: BrowserContext;
+  let page: Page;
+  let publishedItems: number;
+  const consoleErrors: string[] = [];
+  const outsideRequests: string[] = [];
+
+  beforeAll(async () => {
+    // Prepare: a few real runs, so the page has a history, a failing source that ends up resting,
+    // a source that answers 304, and one slower than the rest.
+    server = await startLoopbackServer({
+      '/news.rss': serveFixture('news.rss', 'application/rss+xml', { etag: '"news-v1"' }),
+      '/blog.atom': async (request: IncomingMessage, response: ServerResponse) => {
+        await new Promise((resolve) => setTimeout(resolve, SLOW_SOURCE_DELAY_MS));
+        await serveFixture('blog.atom', 'application/atom+xml')(request, response);
+      },
+      '/notes.json': serveFixture('notes.json', 'application/feed+json'),
+      '/broken.xml': (_request: IncomingMessage, response: ServerResponse) => void response.writeHead(503).end(),
+    });
+    const sourcesFile: SourcesFile = {
+      settings: { ...DEFAULT_SETTINGS, retries: 0, timeoutMs: 5000 },
+      sources: [
+        { id: 'news', url: server.url('/news.rss'), type: 'feed' },
+        { id: 'blog', url: server.url('/blog.atom'), type: 'feed' },
+        { id: 'notes', url: server.url('/notes.json'), type: 'feed' },
+        { id: 'broken', url: server.url('/broken.xml'), type: 'feed' },
+      ],
+    };
+    outDir = await mkdtemp(join(tmpdir(), 'tributary-report-page-'));
+    const store = new FolderStore(outDir);
+    for (let run = 0; run < RUNS; run += 1) {
+      const now = Date.now();
+      await runPipeline(
+        { sourcesFile, request: { dryRun: false, force: false }, fetchDeadline: now + 30_000, hardDeadline: now + 40_000 },
+        { store, notifier: { publish: async () => undefined }, networkPolicy: parseNetworkPolicy('127.0.0.0/8') },
+      );
+    }
+    publishedItems = JSON.parse(await readFile(join(outDir, 'feed.json'), 'utf8')).items.length;
+
+    profileDir = await mkdtemp(join(tmpdir(), 'tributary-chromium-profile-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: DESKTOP,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // A CSP violation is reported on the console as an error, so this also catches a blocked style or asset.
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => !request.url().startsWith('file:') && outsideRequests.push(request.url()));
+    await page.goto(pathToFileURL(join(outDir, 'index.html')).href);
+    await mkdir(ARTIFACTS, { recursive: true });
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await Promise.all([outDir, profileDir].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('shows the run status, the sources table, the history chart and the newest items, with no console errors', async () => {
+    // Assess
+    await expect(page.title()).resolves.toBe('Tributary: run OK');
+    const sources = page.getByRole('table', { name: /^Every source of this run/ });
+    await expect(sources.isVisible()).resolves.toBe(true);
+    await expect(sources.getByRole('row').count()).resolves.toBe(1 + 4);
+    await expect(sources.getByRole('row', { name: /^news/ }).innerText()).resolves.toContain('Not modified');
+    await expect(sources.getByRole('row', { name: /^broken/ }).innerText()).resolves.toMatch(
+      new RegExp(`Resting until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\s+${BROKEN_AFTER_FAILURES} failures in a row`),
+    );
+    const chart = page.getByRole('img', { name: 'Run history: duration and failed sources' });
+    await expect(chart.isVisible()).resolves.toBe(true);
+    await expect(chart.boundingBox().then((box) => box?.height ?? 0)).resolves.toBeGreaterThan(50);
+    const items = page.getByRole('table', { name: /^The newest items/ });
+    await expect(items.isVisible()).resolves.toBe(true);
+    await expect(items.getByRole('row').count()).resolves.toBe(1 + publishedItems);
+    expect(consoleErrors).toEqual([]);
+    expect(outsideRequests).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-desktop.png'), fullPage: true });
+  });
+
+  it('charts every run so far, and lists them in the table behind the chart', async () => {
+    // Act
+    await page.getByText('The same runs as a table').click();
+
+    // Assess
+    await expect(page.locator('svg.history-chart rect.duration').count()).resolves.toBe(RUNS);
+    const runs = page.getByRole('table', { name: 'Recent runs, newest first' });
+    await expect(runs.isVisible()).resolves.toBe(true);
+    await expect(runs.getByRole('row').count()).resolves.toBe(1 + RUNS);
+  });
+
+  it('fits a phone: only the tables scroll sideways, never the page', async () => {
+    // Act
+    await page.setViewportSize(PHONE);
+
+    // Assess
+    const overflow = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      // Anything sticking out past the right edge, other than inside a table's scroll box.
+      outside: [...document.body.querySelectorAll('*')]
+        .filter((element) => !element.closest('.scroll') && element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map((element) => element.outerHTML.slice(0, 80)),
+      sourcesScroll: (() => {
+        const box = document.querySelector('.scroll:has(table.sources)');
+        return box ? box.scrollWidth - box.clientWidth : -1;
+      })(),
+    }));
+    expect(overflow.page).toBeLessThanOrEqual(0);
+    expect(overflow.outside).toEqual([]);
+    // The sources table is wider than a phone: it must scroll inside its own box.
+    expect(overflow.sourcesScroll).toBeGreaterThan(0);
+    const chartBox = await page.getByRole('img', { name: 'Run history: duration and failed sources' }).boundingBox();
+    expect(chartBox?.width).toBeLessThanOrEqual(PHONE.width);
+    expect(consoleErrors).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-phone.png'), fullPage: true });
+  });
+});
