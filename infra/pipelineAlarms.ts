@@ -5,6 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NotificationTopic } from './notificationTopic.js';
 import type { PipelineFunction } from './pipelineFunction.js';
+import type { PipelineMetrics } from './pipelineMetrics.js';
 
 export interface PipelineAlarmsProps {
   readonly pipeline: PipelineFunction;
@@ -12,6 +13,12 @@ export interface PipelineAlarmsProps {
   readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Subscribed to the alarm topic. */
   readonly emails: readonly string[];
+  /** The run metrics, over one schedule period. */
+  readonly metrics: PipelineMetrics;
+  /** Alarm when a period's failed share of the checked sources is above this (0–<1). */
+  readonly failedRatioThreshold: number;
+  /** Alarm after this many schedule periods in a row without a successful run (≥ 2). */
+  readonly missedRuns: number;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -20,8 +27,8 @@ const DURATION_WARNING_SHARE = 0.8;
 
 /**
  * Alarms for the ways a run can go wrong unnoticed, all notifying one alarm topic (on alarm and
- * on recovery). A run that completes with failed sources is not an alarm: that is the run
- * notification's `status`.
+ * on recovery). A few failed sources are not an alarm, that is the run notification's `status`;
+ * most of them failing at once, or no run succeeding for a while, is.
  */
 export class PipelineAlarms extends Construct {
   readonly topic: NotificationTopic;
@@ -29,6 +36,8 @@ export class PipelineAlarms extends Construct {
   readonly durationNearTimeout: cloudwatch.Alarm;
   readonly failedInvocations: cloudwatch.Alarm;
   readonly undeliveredSchedules: cloudwatch.Alarm;
+  readonly failedSources: cloudwatch.Alarm;
+  readonly noSuccessfulRun: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
@@ -64,9 +73,33 @@ export class PipelineAlarms extends Construct {
       threshold: 1,
       alarmDescription: 'The schedule could not invoke the function; the undelivered events are in the schedule dead-letter queue.',
     });
+
+    const { metrics, missedRuns } = props;
+    const periodMinutes = metrics.period.toMinutes();
+    this.failedSources = this.alarm('FailedSources', {
+      metric: metrics.failedSourcesRatio(),
+      threshold: props.failedRatioThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        `More than ${Number((props.failedRatioThreshold * 100).toFixed(1))}% of the sources checked within ${periodMinutes} minutes failed. ` +
+        'The "source failed" log lines and the run report (runs/<runId>.json) say which and why; many at once suggests the network or the function, not the feeds.',
+    });
+    // One datapoint per schedule period, breaching when no run succeeded in it; N in a row is the
+    // alarm. An empty period (no run reported at all) is as bad as a failed run.
+    this.noSuccessfulRun = this.alarm('NoSuccessfulRun', {
+      metric: metrics.metric('RunSucceeded', { statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: missedRuns,
+      datapointsToAlarm: missedRuns,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription:
+        `No run succeeded in ${missedRuns} schedule periods (${missedRuns * periodMinutes} minutes): every source failed, or runs threw, ` +
+        'timed out or never started. The other alarms and the function log say which.',
+    });
   }
 
-  private alarm(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
+  private alarm(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number }): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -33,6 +33,16 @@ export interface StackSettings {
   sourcesFile: string | undefined;
   /** Key prefix for every object the function writes, normalised to '' or 'something/'. @default '' */
   outputPrefix: string;
+  /**
+   * Minutes between two scheduled runs, the period of the run alarms. Derived from a `rate(…)`
+   * schedule; required with `cron(…)` (the longest gap between runs, e.g. 1440 for daily).
+   * @default 60 (from the default schedule)
+   */
+  schedulePeriodMinutes: number;
+  /** The failed-sources alarm fires when a period's failed share of the checked sources exceeds this, 0–<1. @default 0.5 */
+  failedRatioThreshold: number;
+  /** The missed-run alarm fires after this many schedule periods without a successful run, ≥ 2. @default 3 */
+  missedRunsAlarm: number;
 }
 
 export const STACK_SETTING_DEFAULTS: Readonly<StackSettings> = Object.freeze<StackSettings>({
@@ -47,12 +57,20 @@ export const STACK_SETTING_DEFAULTS: Readonly<StackSettings> = Object.freeze<Sta
   logRetentionDays: PIPELINE_FUNCTION_DEFAULTS.logRetention,
   sourcesFile: undefined,
   outputPrefix: '',
+  schedulePeriodMinutes: 60,
+  failedRatioThreshold: 0.5,
+  missedRunsAlarm: 3,
 });
 
 const RUN_STATUSES: readonly RunStatus[] = ['ok', 'partial', 'failed'];
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 // Characters that would change the meaning of an IAM resource ARN or an S3 lifecycle filter.
 const PREFIX_FORBIDDEN = /[*?$\\\s]|\.\.|^\//;
+const RATE = /^rate\((\d+) (minute|hour|day)s?\)$/;
+const MINUTES_PER = { minute: 1, hour: 60, day: 24 * 60 } as const;
+// How far back a CloudWatch alarm may look: a day with periods under an hour, else a week.
+const ALARM_LOOKBACK_SHORT_PERIODS = 24 * 60; // minutes
+const ALARM_LOOKBACK = 7 * 24 * 60; // minutes
 
 /**
  * Reads and validates the stack settings from CDK context, filling in defaults.
@@ -62,8 +80,10 @@ const PREFIX_FORBIDDEN = /[*?$\\\s]|\.\.|^\//;
 export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()): StackSettings {
   const get = (key: keyof StackSettings): unknown => node.tryGetContext(key);
   const d = STACK_SETTING_DEFAULTS;
+  const schedule = scheduleExpression(get('schedule') ?? d.schedule);
+  const periodMinutes = schedulePeriodMinutes(get('schedulePeriodMinutes'), schedule);
   return {
-    schedule: scheduleExpression(get('schedule') ?? d.schedule),
+    schedule,
     timeZone: timeZone(get('timeZone') ?? d.timeZone),
     memoryMb: integer('memoryMb', get('memoryMb') ?? d.memoryMb, 128, 10_240, 'MB'),
     timeoutSeconds: integer('timeoutSeconds', get('timeoutSeconds') ?? d.timeoutSeconds, 1, 900, 'seconds'),
@@ -74,6 +94,9 @@ export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()
     logRetentionDays: logRetention(get('logRetentionDays') ?? d.logRetentionDays),
     sourcesFile: sourcesFile(get('sourcesFile'), cwd),
     outputPrefix: outputPrefix(get('outputPrefix') ?? d.outputPrefix),
+    schedulePeriodMinutes: periodMinutes,
+    failedRatioThreshold: ratio('failedRatioThreshold', get('failedRatioThreshold') ?? d.failedRatioThreshold),
+    missedRunsAlarm: missedRuns(get('missedRunsAlarm') ?? d.missedRunsAlarm, periodMinutes),
   };
 }
 
@@ -169,4 +192,39 @@ function outputPrefix(value: unknown): string {
     throw invalid('outputPrefix', `must be a plain key prefix such as "site/" (no leading "/", "..", "*", "?", "$", spaces), got ${JSON.stringify(prefix)}`);
   }
   return prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+/** Given explicitly it wins; otherwise a `rate(…)` schedule says it, and a `cron(…)` one cannot. */
+function schedulePeriodMinutes(value: unknown, schedule: string): number {
+  if (value !== undefined && value !== '') return integer('schedulePeriodMinutes', value, 1, ALARM_LOOKBACK, 'minutes');
+  const rate = RATE.exec(schedule);
+  if (!rate) {
+    throw invalid(
+      'schedulePeriodMinutes',
+      `cannot be derived from the schedule ${JSON.stringify(schedule)}: give the longest time between two scheduled runs in minutes, e.g. 1440 for a daily cron`,
+    );
+  }
+  return Number(rate[1]) * MINUTES_PER[rate[2] as keyof typeof MINUTES_PER];
+}
+
+function ratio(key: string, value: unknown): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n >= 1) {
+    throw invalid(key, `must be a share from 0 up to but not including 1, such as 0.5, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function missedRuns(value: unknown, periodMinutes: number): number {
+  // One period is not enough: the current period may simply not have reached its run yet.
+  const periods = integer('missedRunsAlarm', value, 2, ALARM_LOOKBACK, 'schedule periods');
+  const lookback = periodMinutes < 60 ? ALARM_LOOKBACK_SHORT_PERIODS : ALARM_LOOKBACK;
+  if (periods * periodMinutes > lookback) {
+    throw invalid(
+      'missedRunsAlarm',
+      `${periods} periods of ${periodMinutes} minutes is ${periods * periodMinutes} minutes, longer than the ${lookback} minutes ` +
+        `a CloudWatch alarm with that period can look back; lower missedRunsAlarm or schedulePeriodMinutes`,
+    );
+  }
+  return periods;
 }

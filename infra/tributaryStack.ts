@@ -11,6 +11,8 @@ import { DeadLetterQueue } from './deadLetterQueue.js';
 import { NotificationTopic } from './notificationTopic.js';
 import { OutputBucket } from './outputBucket.js';
 import { PipelineAlarms } from './pipelineAlarms.js';
+import { PipelineDashboard } from './pipelineDashboard.js';
+import { PipelineMetrics } from './pipelineMetrics.js';
 import { nagArnOf } from './nagFinding.js';
 import { BUILD_DIR, PipelineFunction } from './pipelineFunction.js';
 import type { StackSettings } from './stackSettings.js';
@@ -54,12 +56,13 @@ const AD_HOC_EVENT_SCHEMA = {
 /** The source id the public contract uses in its examples, for a sources file without sources. */
 const CONTRACT_EXAMPLE_SOURCE_ID = 'hn';
 
-/** The scheduled pipeline: function, schedule, output bucket, notification topic, alarms and console test events. */
+/** The scheduled pipeline: function, schedule, output bucket, notification topic, alarms, dashboard and console test events. */
 export class TributaryStack extends Stack {
   readonly pipeline: PipelineFunction;
   readonly output: OutputBucket;
   readonly topic: NotificationTopic;
   readonly alarms: PipelineAlarms;
+  readonly dashboard: PipelineDashboard;
 
   constructor(scope: Construct, id: string, props: TributaryStackProps) {
     super(scope, id, { description: 'Tributary: a scheduled feed pipeline publishing to S3 and SNS', ...props });
@@ -112,11 +115,16 @@ export class TributaryStack extends Stack {
         'it still names this one function only.',
     });
 
+    const metrics = new PipelineMetrics(fn, Duration.minutes(settings.schedulePeriodMinutes));
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       pipeline: this.pipeline,
       scheduleDeadLetterQueue,
       emails: settings.alarmEmails,
+      metrics,
+      failedRatioThreshold: settings.failedRatioThreshold,
+      missedRuns: settings.missedRunsAlarm,
     });
+    this.dashboard = new PipelineDashboard(this, 'Dashboard', { pipeline: this.pipeline, alarms: this.alarms, metrics });
 
     new ConsoleTestEvents(this, 'ConsoleTestEvents', {
       function: fn,
@@ -147,6 +155,13 @@ export class TributaryStack extends Stack {
       value: this.topic.topicArn,
     });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Alarm notifications', value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The CloudWatch dashboard: alarms, sources by outcome, durations, latency, items, failing sources',
+      value: Fn.join('', [
+        `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/`,
+        this.dashboard.dashboardName,
+      ]),
+    });
     new CfnOutput(this, 'InvokeCommand', {
       description: 'Run once from a shell and print the summary (a dry run; drop dryRun for a real run)',
       value: Fn.join('', [

@@ -1,5 +1,7 @@
 import { InvalidInputError } from './errors.js';
 import { type NetworkPolicy, parseNetworkPolicy } from './fetch/networkPolicy.js';
+import { type LogLevel, readLogLevel } from './observe/logger.js';
+import { metricsFunctionName } from './observe/runMetrics.js';
 import { normalizePrefix } from './store/store.js';
 
 /** The Lambda's environment, read and checked once at cold start. */
@@ -12,6 +14,9 @@ export interface LambdaConfig {
   sourcesUri: string | undefined;
   forcePathStyle: boolean;
   networkPolicy: NetworkPolicy;
+  logLevel: LogLevel;
+  /** The metrics dimension: the Lambda's name, or `local`. */
+  functionName: string;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -36,6 +41,8 @@ export function readLambdaConfig(env: Environment = process.env): LambdaConfig {
     sourcesUri,
     forcePathStyle: readBoolean(env, 'S3_FORCE_PATH_STYLE'),
     networkPolicy: parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS),
+    logLevel: readLogLevel(env),
+    functionName: metricsFunctionName(env),
   };
 }
 

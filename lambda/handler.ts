@@ -6,15 +6,19 @@ import type { Summary } from './model.js';
 import { ConsoleNotifier } from './notify/consoleNotifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { SnsNotifier } from './notify/snsNotifier.js';
+import { createLogger, describeError } from './observe/logger.js';
+import { logRun } from './observe/runLog.js';
+import { runMetrics, writeMetrics } from './observe/runMetrics.js';
 import { readSources } from './readSources.js';
 import { runPipeline } from './run.js';
-import { headOf } from './summary.js';
 import { S3Store } from './store/s3Store.js';
+import { headOf } from './summary.js';
 import { fetchDeadline } from './timeBudget.js';
 
 /** The part of the Lambda context the handler uses; the console and tests can supply it too. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
+  awsRequestId?: string;
 }
 
 interface Runtime {
@@ -39,10 +43,21 @@ const runtime: Runtime | Error = (() => {
     return error as Error;
   }
 })();
+const logger = createLogger(runtime instanceof Error ? undefined : runtime.config.logLevel);
 
 export async function handler(event: unknown, context: InvocationContext): Promise<Summary> {
-  if (runtime instanceof Error) throw runtime;
-  const { config, s3, notifier } = runtime;
+  logger.resetKeys();
+  if (context.awsRequestId) logger.appendKeys({ requestId: context.awsRequestId });
+  try {
+    if (runtime instanceof Error) throw runtime;
+    return await run(runtime, event, context);
+  } catch (error) {
+    logger.error({ message: 'invocation failed', error: describeError(error) });
+    throw error;
+  }
+}
+
+async function run({ config, s3, notifier }: Runtime, event: unknown, context: InvocationContext): Promise<Summary> {
   const startedAt = Date.now();
   const hardDeadline = startedAt + context.getRemainingTimeInMillis();
 
@@ -56,7 +71,11 @@ export async function handler(event: unknown, context: InvocationContext): Promi
       store: new S3Store(s3, config.outputBucket, config.outputPrefix),
       notifier,
       networkPolicy: config.networkPolicy,
-      onWarning: (message) => console.warn(JSON.stringify({ level: 'WARN', message })),
+      onWarning: (message) => logger.warn(message),
+      onReport: (fresh) => {
+        logRun(logger, fresh);
+        writeMetrics(runMetrics(fresh, config.functionName));
+      },
     },
   );
   return headOf(report);

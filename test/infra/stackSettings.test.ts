@@ -31,6 +31,9 @@ describe('stack settings from CDK context', () => {
       logRetentionDays: 30,
       sourcesFile: undefined,
       outputPrefix: '',
+      schedulePeriodMinutes: 60,
+      failedRatioThreshold: 0.5,
+      missedRunsAlarm: 3,
     });
     expect(settingsFor({})).toEqual(STACK_SETTING_DEFAULTS);
   });
@@ -44,8 +47,14 @@ describe('stack settings from CDK context', () => {
       emails: 'a@example.com, b@example.com,',
       emailStatuses: 'partial,failed',
       alarmEmails: 'ops@example.com',
+      schedulePeriodMinutes: '30',
+      failedRatioThreshold: '0.25',
+      missedRunsAlarm: '4',
     });
     expect(settings).toMatchObject({
+      schedulePeriodMinutes: 30,
+      failedRatioThreshold: 0.25,
+      missedRunsAlarm: 4,
       memoryMb: 1024,
       timeoutSeconds: 60,
       runsRetentionDays: 7,
@@ -57,8 +66,35 @@ describe('stack settings from CDK context', () => {
   });
 
   test('cdk.json values keep their JSON types', () => {
-    const settings = settingsFor({ memoryMb: 2048, emails: ['a@example.com', 'a@example.com'], schedule: 'cron(0 6 * * ? *)', timeZone: 'Europe/Berlin' });
-    expect(settings).toMatchObject({ memoryMb: 2048, emails: ['a@example.com'], schedule: 'cron(0 6 * * ? *)', timeZone: 'Europe/Berlin' });
+    const settings = settingsFor({
+      memoryMb: 2048,
+      emails: ['a@example.com', 'a@example.com'],
+      schedule: 'cron(0 6 * * ? *)',
+      timeZone: 'Europe/Berlin',
+      schedulePeriodMinutes: 1440,
+      failedRatioThreshold: 0,
+    });
+    expect(settings).toMatchObject({
+      memoryMb: 2048,
+      emails: ['a@example.com'],
+      schedule: 'cron(0 6 * * ? *)',
+      timeZone: 'Europe/Berlin',
+      schedulePeriodMinutes: 1440,
+      failedRatioThreshold: 0,
+    });
+  });
+
+  test.each([
+    ['rate(1 minute)', 1],
+    ['rate(5 minutes)', 5],
+    ['rate(2 hours)', 120],
+    ['rate(1 day)', 1440],
+  ])('the schedule period of %s is %d minutes', (schedule, minutes) => {
+    expect(settingsFor({ schedule }).schedulePeriodMinutes).toBe(minutes);
+  });
+
+  test('a schedule period given explicitly wins over the one a rate implies', () => {
+    expect(settingsFor({ schedule: 'rate(1 hour)', schedulePeriodMinutes: 90 }).schedulePeriodMinutes).toBe(90);
   });
 
   test.each([
@@ -93,6 +129,20 @@ describe('stack settings from CDK context', () => {
     [{ outputPrefix: '/site' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: 'site/*' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: '../elsewhere' }, 'context.outputPrefix: must be a plain key prefix'],
+    [{ schedule: 'cron(0 6 * * ? *)' }, 'context.schedulePeriodMinutes: cannot be derived from the schedule "cron(0 6 * * ? *)": give the longest time between two scheduled runs in minutes'],
+    [{ schedulePeriodMinutes: 0 }, 'context.schedulePeriodMinutes: must be a whole number of minutes from 1 to 10080, got 0'],
+    [{ failedRatioThreshold: 1 }, 'context.failedRatioThreshold: must be a share from 0 up to but not including 1, such as 0.5, got 1'],
+    [{ failedRatioThreshold: -0.1 }, 'context.failedRatioThreshold: must be a share from 0 up to but not including 1'],
+    [{ failedRatioThreshold: 'half' }, 'context.failedRatioThreshold: must be a share from 0 up to but not including 1, such as 0.5, got "half"'],
+    [{ missedRunsAlarm: 1 }, 'context.missedRunsAlarm: must be a whole number of schedule periods from 2 to 10080, got 1'],
+    [
+      { schedule: 'rate(30 minutes)', missedRunsAlarm: 49 },
+      'context.missedRunsAlarm: 49 periods of 30 minutes is 1470 minutes, longer than the 1440 minutes a CloudWatch alarm with that period can look back',
+    ],
+    [
+      { schedule: 'rate(1 day)', missedRunsAlarm: 8 },
+      'context.missedRunsAlarm: 8 periods of 1440 minutes is 11520 minutes, longer than the 10080 minutes a CloudWatch alarm with that period can look back',
+    ],
     [{ sourcesFile: '/nonexistent/sources.json' }, 'context.sourcesFile: no such file: /nonexistent/sources.json'],
     [{ sourcesFile: fixture('not-json.json') }, `context.sourcesFile: ${fixture('not-json.json')} is not valid JSON`],
   ])('rejects %j naming the key: %s', (context, message) => {

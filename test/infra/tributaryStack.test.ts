@@ -9,6 +9,7 @@ import { fixture, synthTributary, type SynthesizedTributary } from './synthTribu
 /** Every setting changed from its default, as a deployer would pass them. */
 const CUSTOM_CONTEXT = {
   schedule: 'cron(0 6 * * ? *)',
+  schedulePeriodMinutes: 1440,
   timeZone: 'Europe/Berlin',
   memoryMb: '1024',
   timeoutSeconds: 600,
@@ -19,6 +20,8 @@ const CUSTOM_CONTEXT = {
   logRetentionDays: 90,
   sourcesFile: fixture('sources.json'),
   outputPrefix: 'site',
+  failedRatioThreshold: '0.25',
+  missedRunsAlarm: 2,
 };
 
 let byDefault: SynthesizedTributary;
@@ -306,7 +309,7 @@ describe('alarms', () => {
 
   test('notify the alarm topic on alarm and on recovery', () => {
     const { alarmTopic } = ids(byDefault);
-    expect(alarms(byDefault)).toHaveLength(4);
+    expect(alarms(byDefault)).toHaveLength(6);
     for (const alarm of alarms(byDefault)) {
       expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopic }]);
       expect(alarm.OKActions).toEqual([{ Ref: alarmTopic }]);
@@ -344,6 +347,54 @@ describe('alarms', () => {
         Statistic: 'Maximum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  test("fire when the failed share of a schedule period's checked sources is above the threshold", () => {
+    for (const [s, threshold, period] of [
+      [byDefault, 0.5, 3600],
+      [custom, 0.25, 86_400],
+    ] as const) {
+      const found = alarms(s).filter((a) => a.Metrics?.some((m: Json) => m.Expression));
+      expect(found, 'one alarm on a metric math expression').toHaveLength(1);
+      const alarm = found[0]!;
+      expect(alarm).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      const byId = Object.fromEntries((alarm.Metrics as Json[]).map((m) => [m.Id, m]));
+      const expression = (alarm.Metrics as Json[]).find((m) => m.Expression)!;
+      expect(expression).toMatchObject({ Expression: 'failed / (ok + notModified + failed)', ReturnData: true });
+      for (const [id, metricName] of [
+        ['failed', 'SourcesFailed'],
+        ['ok', 'SourcesOk'],
+        ['notModified', 'SourcesNotModified'],
+      ]) {
+        expect(byId[id!]).toEqual({
+          Id: id,
+          ReturnData: false,
+          MetricStat: {
+            Metric: { Namespace: 'Tributary', MetricName: metricName, Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids(s).fn } }] },
+            Period: period,
+            Stat: 'Sum',
+          },
+        });
+      }
+    }
+  });
+
+  test('fire when no run succeeded for N schedule periods in a row, counting a period without runs as none', () => {
+    for (const [s, periods, period] of [
+      [byDefault, 3, 3600],
+      [custom, 2, 86_400],
+    ] as const) {
+      expect(alarmOn(s, 'RunSucceeded', { Name: 'FunctionName', Value: { Ref: ids(s).fn } })).toMatchObject({
+        Namespace: 'Tributary',
+        Statistic: 'Sum',
+        Period: period,
+        EvaluationPeriods: periods,
+        DatapointsToAlarm: periods,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
       });
     }
   });
@@ -404,6 +455,14 @@ describe('stack outputs', () => {
     const invoke = JSON.stringify(outputs.InvokeCommand.Value);
     expect(invoke).toContain(`"aws lambda invoke --function-name ",{"Ref":"${fn}"}`);
     expect(invoke).toContain('--cli-read-timeout 0');
+  });
+
+  test('give a link to the dashboard', () => {
+    const outputs = byDefault.template.toJSON().Outputs as Json;
+    const [dashboardId] = resourcesOf(byDefault, 'AWS::CloudWatch::Dashboard')[0]!;
+    const url = JSON.stringify(outputs.DashboardUrl.Value);
+    expect(url).toContain('.console.aws.amazon.com/cloudwatch/home?region=');
+    expect(url).toContain(`#dashboards/dashboard/",{"Ref":"${dashboardId}"}`);
   });
 });
 

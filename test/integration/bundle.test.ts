@@ -14,7 +14,7 @@ import { type LoopbackServer, startLoopbackServer } from '../support/loopbackSer
 import { invokeBundle, prepareBundle } from './support/bundleInvoker.js';
 import { type MotoServer, startMotoServer } from './support/motoServer.js';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'secret-that-must-never-be-logged' };
 const region = 'us-east-1';
 const BUCKET = 'tributary-e2e';
 const PREFIX = 'site';
@@ -109,9 +109,19 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
   it('writes feeds, page and report to S3 and publishes exactly one notification, reporting the broken source', async () => {
     const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2026-11-26T05:00:00Z', detail: {} };
 
-    const { result, error, stderr } = await invokeBundle(bundle, scheduled, env);
+    const { result, error, stderr, lines } = await invokeBundle(bundle, scheduled, env);
 
     expect(error, stderr).toBeUndefined();
+    const sourceLines = lines.filter((line) => line.sourceId);
+    expect(sourceLines.map((line) => line.sourceId).sort()).toEqual(['blog', 'broken', 'news', 'notes']);
+    expect(sourceLines.every((line) => line.runId === '20261126T050000Z-scheduled' && line.requestId === 'test-request-id')).toBe(true);
+    expect(sourceLines.find((line) => line.sourceId === 'broken')).toMatchObject({ level: 'WARN', errorCode: 'http_status' });
+    const metrics = lines.filter((line) => line._aws);
+    expect(metrics[0]?._aws.CloudWatchMetrics[0].Namespace).toBe('Tributary');
+    expect(metrics[0]).toMatchObject({ SourcesOk: 3, SourcesFailed: 1, ItemsTotal: 4, ItemsNew: 4 });
+    const everything = lines.map((line) => JSON.stringify(line)).join('\n') + stderr;
+    expect(everything).not.toContain(credentials.secretAccessKey);
+    expect(everything).not.toContain('flows</b>');
     expect(result).toMatchObject({
       runId: '20261126T050000Z-scheduled',
       status: 'partial',

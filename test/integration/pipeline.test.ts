@@ -135,6 +135,18 @@ describe('the pipeline over a folder store', () => {
     expect(warnings).toEqual([expect.stringContaining('state file unreadable')]);
   });
 
+  it('hands each fresh run, dry runs included, to logs and metrics once, and a retried delivery never', async () => {
+    const reported: string[] = [];
+    const dependencies = { onReport: (report: { runId: string }) => reported.push(report.runId) };
+    const scheduled = { scheduledTime: '2026-11-26T06:00:00.000Z' };
+
+    const dry = await pipeline.run({ dryRun: true }, { dependencies });
+    const fresh = await pipeline.run(scheduled, { dependencies });
+    await pipeline.run(scheduled, { dependencies });
+
+    expect(reported).toEqual([dry.runId, fresh.runId]);
+  });
+
   it('writes nothing and notifies nobody on a dry run', async () => {
     const summary = await pipeline.run({ dryRun: true });
 

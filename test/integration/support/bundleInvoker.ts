@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,22 +7,27 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const BUNDLE = new URL('../../../dist/lambda/index.mjs', import.meta.url);
 
-// Calls the handler the way the Lambda runtime does and prints what the runtime would record.
+// Calls the handler the way the Lambda runtime does and records what the runtime would record.
+// The outcome goes to a file because stdout carries the function's own log and metric lines.
 const RUNNER = `
-const [eventJson, remainingMs] = process.argv.slice(2);
+import { writeFileSync } from 'node:fs';
+const [eventJson, remainingMs, outcomePath] = process.argv.slice(2);
 const deadline = Date.now() + Number(remainingMs);
+const context = { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: 'test-request-id' };
 try {
   const { handler } = await import('./index.mjs');
-  const result = await handler(JSON.parse(eventJson), { getRemainingTimeInMillis: () => deadline - Date.now() });
-  process.stdout.write(JSON.stringify({ result }));
+  const result = await handler(JSON.parse(eventJson), context);
+  writeFileSync(outcomePath, JSON.stringify({ result }));
 } catch (error) {
-  process.stdout.write(JSON.stringify({ error: { type: error.name, code: error.code, message: error.message } }));
+  writeFileSync(outcomePath, JSON.stringify({ error: { type: error.name, code: error.code, message: error.message } }));
 }
 `;
 
 export interface Invocation {
   result?: Record<string, any>;
   error?: { type: string; code?: string; message: string };
+  /** The JSON lines the function wrote to stdout and stderr: logs and embedded metrics. */
+  lines: Array<Record<string, any>>;
   stderr: string;
 }
 
@@ -48,7 +53,11 @@ export async function invokeBundle(
   remainingMs = 60_000,
 ): Promise<Invocation> {
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const { stdout, stderr } = await run(process.execPath, ['runner.mjs', JSON.stringify(event), String(remainingMs)], {
+  // Like Lambda's /tmp: the one place the function could write, not the code folder.
+  const scratch = await mkdtemp(join(tmpdir(), 'tributary-invocation-'));
+  await chmod(scratch, 0o777);
+  const outcomePath = join(scratch, 'outcome.json');
+  const { stdout, stderr } = await run(process.execPath, ['runner.mjs', JSON.stringify(event), String(remainingMs), outcomePath], {
     cwd: folder,
     // Only what Lambda would set: no inherited AWS profile, no developer's node options.
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', TZ: 'UTC', ...env },
@@ -56,5 +65,11 @@ export async function invokeBundle(
     timeout: remainingMs + 30_000,
     maxBuffer: 16 * 1024 * 1024,
   });
-  return { ...(JSON.parse(stdout) as Omit<Invocation, 'stderr'>), stderr };
+  const outcome = JSON.parse(await readFile(outcomePath, 'utf8')) as Pick<Invocation, 'result' | 'error'>;
+  await rm(scratch, { recursive: true, force: true });
+  const lines = `${stdout}\n${stderr}`
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, any>);
+  return { ...outcome, lines, stderr };
 }

@@ -1,0 +1,147 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import type { PipelineAlarms } from './pipelineAlarms.js';
+import type { PipelineFunction } from './pipelineFunction.js';
+import type { PipelineMetrics } from './pipelineMetrics.js';
+
+export interface PipelineDashboardProps {
+  readonly pipeline: PipelineFunction;
+  readonly alarms: PipelineAlarms;
+  readonly metrics: PipelineMetrics;
+}
+
+/** What the dashboard opens on: long enough to see a daily schedule's trend. */
+const DEFAULT_INTERVAL = Duration.days(7);
+const FULL = 24; // dashboard grid columns
+const HALF = FULL / 2;
+const THIRD = FULL / 3;
+/** The sources that failed most in the dashboard's time range, with their last error in words. */
+const FAILING_SOURCES_QUERY = [
+  'fields sourceId, errorCode, error',
+  "filter message = 'source failed'",
+  'stats count(*) as failures, latest(errorCode) as lastCode, latest(error) as lastError by sourceId',
+  'sort failures desc',
+  'limit 20',
+];
+
+/**
+ * The pipeline at a glance: alarm states first, then how runs went (sources by outcome, the
+ * failed share against its alarm threshold), how long they took against the timeout, how fast
+ * the sources answered, what they delivered, and which sources keep failing and why.
+ */
+export class PipelineDashboard extends cloudwatch.Dashboard {
+  constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
+    super(scope, id, { defaultInterval: DEFAULT_INTERVAL });
+    const { pipeline, alarms, metrics } = props;
+    const fn = pipeline.function;
+    const period = metrics.period;
+    const timeoutMs = pipeline.timeout.toMilliseconds();
+
+    this.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        width: FULL,
+        height: 3,
+        alarms: [
+          alarms.noSuccessfulRun,
+          alarms.failedSources,
+          alarms.functionErrors,
+          alarms.durationNearTimeout,
+          alarms.failedInvocations,
+          alarms.undeliveredSchedules,
+        ],
+      }),
+    );
+    this.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Sources per run, by outcome',
+        width: HALF,
+        stacked: true,
+        left: [
+          metrics.metric('SourcesOk', { label: 'ok' }),
+          metrics.metric('SourcesNotModified', { label: 'not modified' }),
+          metrics.metric('SourcesFailed', { label: 'failed', color: cloudwatch.Color.RED }),
+          metrics.metric('SourcesSkipped', { label: 'resting (skipped)', color: cloudwatch.Color.GREY }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Failed share of checked sources, and successful runs',
+        width: HALF,
+        left: [alarms.failedSources.metric],
+        leftAnnotations: [alarms.failedSources.toAnnotation()],
+        leftYAxis: { min: 0, max: 1, showUnits: false },
+        right: [metrics.metric('RunSucceeded', { label: 'successful runs' })],
+        rightYAxis: { min: 0, showUnits: false },
+      }),
+    );
+    this.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Function duration (ms) against the timeout',
+        width: THIRD,
+        left: [
+          fn.metricDuration({ period, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+          fn.metricDuration({ period, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+          fn.metricDuration({ period, statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
+        ],
+        leftAnnotations: [
+          { value: timeoutMs, label: 'timeout', color: cloudwatch.Color.RED },
+          alarms.durationNearTimeout.toAnnotation(),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function invocations and errors',
+        width: THIRD,
+        left: [
+          fn.metricInvocations({ period, statistic: cloudwatch.Stats.SUM, label: 'invocations' }),
+          fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM, label: 'errors', color: cloudwatch.Color.RED }),
+          fn.metricThrottles({ period, statistic: cloudwatch.Stats.SUM, label: 'throttles', color: cloudwatch.Color.ORANGE }),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Source latency (ms)',
+        width: THIRD,
+        left: [
+          metrics.metric('SourceLatencyMs', { statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+          metrics.metric('SourceLatencyMs', { statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+    );
+    this.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Items',
+        width: THIRD,
+        left: [
+          metrics.metric('ItemsTotal', { statistic: cloudwatch.Stats.MAXIMUM, label: 'in the published feed' }),
+          metrics.metric('ItemsNew', { label: 'new' }),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Bytes fetched',
+        width: THIRD,
+        left: [metrics.metric('BytesFetched', { label: 'bytes' })],
+        leftYAxis: { min: 0 },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Run duration (ms), as the pipeline measures it',
+        width: THIRD,
+        left: [metrics.metric('RunDurationMs', { statistic: cloudwatch.Stats.MAXIMUM, label: 'longest run' })],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+    );
+    this.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Failing sources and their last error',
+        width: FULL,
+        height: 8,
+        logGroupNames: [pipeline.logGroup.logGroupName],
+        queryLines: FAILING_SOURCES_QUERY,
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+      }),
+    );
+  }
+}
