@@ -1,10 +1,11 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
 import { fetchSource, type FetchSourceOptions } from './fetchSource.js';
 import type { HttpClient } from './httpClient.js';
+import { Semaphore } from './semaphore.js';
+import { StartSpacing } from './startSpacing.js';
 
 export interface FetchAllOptions {
-  settings: Pick<Settings, 'concurrency' | 'perHostConcurrency'> & FetchSourceOptions['settings'];
+  settings: Pick<Settings, 'concurrency' | 'perHostConcurrency' | 'perHostDelayMs'> & FetchSourceOptions['settings'];
   /** Epoch ms: sources not started by then are skipped, fetches still running are aborted. */
   deadline: number;
   /** The validators remembered for a source, sent as a conditional GET. */
@@ -16,14 +17,25 @@ export interface FetchResult {
   outcome: FetchOutcome;
 }
 
+/** What fetchAll keeps per origin (scheme + host + port). */
+interface Origin {
+  slots: Semaphore;
+  spacing: StartSpacing;
+}
+
 /** setTimeout fires at once for delays above 2^31 − 1 ms (~24.8 days). */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * Fetches every source with bounded concurrency, in total and per origin, and yields each result
  * as soon as it completes, so the caller parses one body while others are still downloading.
- * Yields exactly one result per source and never throws. Fetches keep going while the caller's
- * loop body runs; only the deadline stops them.
+ * Yields exactly one result per source and never throws. Only the deadline stops fetches.
+ *
+ * Memory stays bounded by `concurrency` bodies, however slow the caller: a fetch keeps its global
+ * slot until its result is yielded, not just until its body has arrived, so fetches in flight
+ * plus results waiting for the caller never exceed `concurrency`. Peak memory is therefore about
+ * (concurrency + 1) × maxBytes of bodies (the +1 is the result the caller is working on), not
+ * sources × maxBytes. Fetching still runs ahead of a slow caller by up to `concurrency` results.
  */
 export async function* fetchAll(
   client: HttpClient,
@@ -35,27 +47,43 @@ export async function* fetchAll(
   const timer = setTimeout(() => run.abort(), Math.min(Math.max(0, deadline - Date.now()), MAX_TIMER_DELAY_MS));
   timer.unref();
 
-  const globalLimit = pLimit(settings.concurrency);
-  const originLimits = new Map<string, LimitFunction>();
-  const originLimit = (url: string): LimitFunction => {
-    const origin = URL.canParse(url) ? new URL(url).origin : url;
-    let limit = originLimits.get(origin);
-    if (!limit) originLimits.set(origin, (limit = pLimit(settings.perHostConcurrency)));
-    return limit;
+  const requests = new Semaphore(settings.concurrency);
+  const origins = new Map<string, Origin>();
+  const originOf = (url: string): Origin => {
+    const key = URL.canParse(url) ? new URL(url).origin : url;
+    let origin = origins.get(key);
+    if (!origin) {
+      origin = { slots: new Semaphore(settings.perHostConcurrency), spacing: new StartSpacing(settings.perHostDelayMs) };
+      origins.set(key, origin);
+    }
+    return origin;
   };
 
-  const fetchOne = (source: Source): Promise<FetchOutcome> => {
-    if (run.signal.aborted || Date.now() >= deadline) return Promise.resolve(notStarted());
-    const validators = options.validators?.(source.id);
-    return fetchSource(client, source, { settings, validators, signal: run.signal, deadline });
+  /** Resolves holding a global slot, which the generator releases when it yields the result. */
+  const fetchOne = async (source: Source): Promise<FetchOutcome> => {
+    const origin = originOf(source.url);
+    // Origin slot first: a task holding a global slot while it queues for a busy origin would
+    // keep that slot from every other host.
+    await origin.slots.acquire();
+    try {
+      await origin.spacing.first(run.signal, () => requests.acquire());
+      if (run.signal.aborted || Date.now() >= deadline) return notStarted();
+      return await fetchSource(client, source, {
+        settings,
+        validators: options.validators?.(source.id),
+        signal: run.signal,
+        deadline,
+        beforeRetry: () => origin.spacing.again(run.signal),
+      });
+    } finally {
+      origin.slots.release();
+    }
   };
 
   const finished: FetchResult[] = [];
   let wake: (() => void) | undefined;
   for (const source of sources) {
-    // Origin slot first: a task holding a global slot while it queues for a busy origin would
-    // keep that slot from every other host.
-    originLimit(source.url)(() => globalLimit(() => fetchOne(source)))
+    void fetchOne(source)
       .catch((error: unknown) => internalFailure(error))
       .then((outcome) => {
         finished.push({ source, outcome });
@@ -66,6 +94,8 @@ export async function* fetchAll(
   try {
     for (let yielded = 0; yielded < sources.length; yielded += 1) {
       while (finished.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      // Freed before the yield, so the next fetch downloads while the caller parses this one.
+      requests.release();
       yield finished.shift()!;
     }
   } finally {

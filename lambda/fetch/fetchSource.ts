@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { SourceError } from '../errors.js';
 import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
+import { attemptTimeout } from './attemptTimeout.js';
 import type { HttpClient } from './httpClient.js';
 import { blockedAddressError, isAddressAllowed } from './networkPolicy.js';
 import { readBody } from './readBody.js';
@@ -13,6 +14,8 @@ import { decideRetry, parseRetryAfter } from './retryPolicy.js';
 const MAX_REDIRECTS = 5;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Redirects that say the resource has moved for good, so the source's URL should change. */
+const PERMANENT_REDIRECT_STATUSES = new Set([301, 308]);
 const ACCEPT = [
   'application/feed+json',
   'application/atom+xml',
@@ -33,6 +36,11 @@ export interface FetchSourceOptions {
   signal?: AbortSignal;
   /** Epoch ms; no retry waits past it. */
   deadline?: number;
+  /**
+   * Resolves when a retry may start, after its backoff; fetchAll uses it to space the requests to
+   * one origin. Should resolve early rather than reject when `signal` aborts.
+   */
+  beforeRetry?: () => Promise<void>;
 }
 
 type Attempt =
@@ -52,7 +60,8 @@ export async function fetchSource(client: HttpClient, source: Source, options: F
   try {
     for (;;) {
       attempts += 1;
-      const result = await attemptFetch(client, source.url, options);
+      const timeout = attemptTimeout(options.settings.timeoutMs);
+      const result = await attemptFetch(client, source.url, options, timeout.signal).finally(timeout.clear);
       if (result.status !== 'failed') return { ...result, durationMs: elapsed(), attempts };
 
       const decision = decideRetry({
@@ -70,6 +79,7 @@ export async function fetchSource(client: HttpClient, source: Source, options: F
       }
       try {
         await sleep(decision.delayMs, undefined, { signal: options.signal });
+        await options.beforeRetry?.();
       } catch {
         return failedOutcome(deadlineError(), result.bytes, elapsed(), attempts);
       }
@@ -80,10 +90,14 @@ export async function fetchSource(client: HttpClient, source: Source, options: F
   }
 }
 
-/** One attempt: the request and every redirect hop, bounded as a whole by `timeoutMs`. */
-async function attemptFetch(client: HttpClient, startUrl: string, options: FetchSourceOptions): Promise<Attempt> {
+/** One attempt: the request and every redirect hop, bounded as a whole by `timeout`. */
+async function attemptFetch(
+  client: HttpClient,
+  startUrl: string,
+  options: FetchSourceOptions,
+  timeout: AbortSignal,
+): Promise<Attempt> {
   const { timeoutMs, maxBytes } = options.settings;
-  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const classify = (error: unknown, url: URL): SourceError => {
     if (error instanceof SourceError) return error;
@@ -103,6 +117,9 @@ async function attemptFetch(client: HttpClient, startUrl: string, options: Fetch
   };
 
   let url = new URL(startUrl);
+  // Where the source now lives, while every hop so far was permanent: one temporary hop on the
+  // way means the start URL is still the one to ask.
+  let permanentRedirect: string | undefined;
   for (let redirects = 0; ; redirects += 1) {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (isIP(host) !== 0 && !isAddressAllowed(client.networkPolicy, host)) {
@@ -115,9 +132,10 @@ async function attemptFetch(client: HttpClient, startUrl: string, options: Fetch
         dispatcher: client.dispatcher,
         method: 'GET',
         headers: requestHeaders(client.userAgent, options.validators),
+        // `signal` carries this attempt's limit. undici's headersTimeout and bodyTimeout are left
+        // at their 300 s defaults: set to timeoutMs, below 1 s they run on the plain clock and
+        // would fail a response held up only by a blocked event loop (see attemptTimeout).
         signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
       });
     } catch (error) {
       return { status: 'failed', error: classify(error, url), bytes: 0 };
@@ -138,12 +156,15 @@ async function attemptFetch(client: HttpClient, startUrl: string, options: Fetch
         contentType: headerValue(headers['content-type']),
         finalUrl: url.href,
         validators: responseValidators(headers),
+        ...(permanentRedirect && { permanentRedirect }),
         bytes: read.bytes,
       };
     }
 
     await response.body.dump().catch(() => undefined);
-    if (statusCode === 304) return { status: 'not_modified', httpStatus: 304, finalUrl: url.href, bytes: 0 };
+    if (statusCode === 304) {
+      return { status: 'not_modified', httpStatus: 304, finalUrl: url.href, ...(permanentRedirect && { permanentRedirect }), bytes: 0 };
+    }
     if (!REDIRECT_STATUSES.has(statusCode) || location === undefined) {
       return {
         status: 'failed',
@@ -161,6 +182,8 @@ async function attemptFetch(client: HttpClient, startUrl: string, options: Fetch
       const error = new SourceError('bad_redirect', `redirect from ${url.href} to "${location}", which is not an http(s) URL`);
       return { status: 'failed', error, bytes: 0 };
     }
+    const permanent = PERMANENT_REDIRECT_STATUSES.has(statusCode) && (redirects === 0 || permanentRedirect !== undefined);
+    permanentRedirect = permanent ? next.href : undefined;
     url = next;
   }
 }

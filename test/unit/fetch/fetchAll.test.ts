@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fetchAll, type FetchAllOptions, type FetchResult } from '../../../lambda/fetch/fetchAll.js';
 import type { Source } from '../../../lambda/model.js';
-import type { LoopbackServer } from '../../support/loopbackServer.js';
+import type { LoopbackServer, RouteHandler } from '../../support/loopbackServer.js';
 import { hang, respondAfter, serve, source, testClient, testSettings } from './fetchHarness.js';
 
 function sourcesOn(server: LoopbackServer, path: string, count: number, prefix = path): Source[] {
@@ -64,22 +64,21 @@ describe('fetchAll', () => {
     expect(idsOf(results)).toEqual(['fast', 'middle', 'slow']);
   });
 
-  it('keeps fetching while the caller is still busy with an earlier result', async () => {
-    const server = await serve({ '/feed': respondAfter(100) });
-    const run = fetchAll(testClient(), sourcesOn(server, '/feed', 3), {
-      settings: { ...testSettings, concurrency: 1 },
+  it('fetches ahead of a slow caller by at most `concurrency` results, so bodies cannot pile up', async () => {
+    const server = await serve({ '/feed': respondAfter(0) });
+    const run = fetchAll(testClient(), sourcesOn(server, '/feed', 8), {
+      settings: { ...testSettings, concurrency: 2, perHostConcurrency: 8 },
       deadline: Date.now() + 10_000,
     });
 
-    let requestsWhileBusy = 0;
+    // Requests the server has seen beyond the results taken, each measured after a slow parse.
+    const ahead: number[] = [];
     for await (const _result of run) {
-      if (requestsWhileBusy === 0) {
-        await sleep(600); // a slow parse of the first body
-        requestsWhileBusy = server.requests('/feed');
-      }
+      await sleep(100);
+      ahead.push(server.requests('/feed') - (ahead.length + 1));
     }
 
-    expect(requestsWhileBusy).toBe(3);
+    expect(Math.max(...ahead)).toBe(2);
   });
 
   it("keeps one source's failure out of the others' outcomes", async () => {
@@ -135,5 +134,80 @@ describe('fetchAll', () => {
 
     const statuses = Object.fromEntries(results.map((result) => [result.source.id, result.outcome.status]));
     expect(statuses).toEqual({ a: 'not_modified', b: 'ok' });
+  });
+});
+
+describe('fetchAll: perHostDelayMs', () => {
+  /**
+   * The server sees a request some time after the client starts it, longer when a connection has
+   * to be opened first: tens of ms on a busy machine. Without spacing the gaps would be ~0 ms.
+   */
+  const ARRIVAL_SLACK_MS = 100;
+
+  /** A route answering `respond` and recording when each request arrived. */
+  function timed(respond: RouteHandler = respondAfter(0)): { starts: number[]; handler: RouteHandler } {
+    const starts: number[] = [];
+    return { starts, handler: (request, response) => (starts.push(performance.now()), respond(request, response)) };
+  }
+
+  const gaps = (starts: number[]) => starts.slice(1).map((start, index) => start - starts[index]!);
+
+  it('keeps the starts of requests to one origin at least perHostDelayMs apart', async () => {
+    const feed = timed();
+    const server = await serve({ '/feed': feed.handler });
+
+    const results = await collect(sourcesOn(server, '/feed', 4), {
+      settings: { ...testSettings, perHostConcurrency: 4, perHostDelayMs: 300 },
+    });
+
+    expect(results.every((result) => result.outcome.status === 'ok')).toBe(true);
+    expect(gaps(feed.starts)).toHaveLength(3);
+    for (const gap of gaps(feed.starts)) expect(gap).toBeGreaterThanOrEqual(300 - ARRIVAL_SLACK_MS);
+  });
+
+  it('spaces a retry like any other request to its origin', async () => {
+    let calls = 0;
+    const feed = timed((_request, response) => response.writeHead((calls += 1) === 1 ? 503 : 200).end('<rss/>'));
+    const server = await serve({ '/feed': feed.handler });
+
+    const results = await collect(sourcesOn(server, '/feed', 2), {
+      settings: { ...testSettings, retries: 1, perHostConcurrency: 2, perHostDelayMs: 300 },
+    });
+
+    expect(results.map((result) => result.outcome.attempts).toSorted()).toEqual([1, 2]);
+    expect(gaps(feed.starts)).toHaveLength(2);
+    for (const gap of gaps(feed.starts)) expect(gap).toBeGreaterThanOrEqual(300 - ARRIVAL_SLACK_MS);
+  });
+
+  it('keeps the spacing when requests that waited for busy slots get them at the same moment', async () => {
+    const paced = timed();
+    const busy = [await serve({ '/slow': respondAfter(400) }), await serve({ '/slow': respondAfter(400) })];
+    const pacedServer = await serve({ '/feed': paced.handler });
+
+    // Two other hosts hold both slots until their slow responses end together; by then both
+    // paced requests have had their turn and take the two freed slots at once.
+    const busySources = busy.map((server, index) => source(server.url('/slow'), `busy-${index}`));
+    await collect([...busySources, ...sourcesOn(pacedServer, '/feed', 2, 'paced')], {
+      settings: { ...testSettings, concurrency: 2, perHostConcurrency: 2, perHostDelayMs: 300 },
+    });
+
+    expect(gaps(paced.starts)).toHaveLength(1);
+    expect(gaps(paced.starts)[0]).toBeGreaterThanOrEqual(300 - ARRIVAL_SLACK_MS);
+  });
+
+  it('does not hold a request slot while waiting its turn, so other hosts go ahead', async () => {
+    const paced = timed(respondAfter(400));
+    const other = timed();
+    const pacedServer = await serve({ '/feed': paced.handler });
+    const otherServer = await serve({ '/feed': other.handler });
+
+    await collect([...sourcesOn(pacedServer, '/feed', 3, 'paced'), source(otherServer.url('/feed'), 'other')], {
+      settings: { ...testSettings, concurrency: 2, perHostConcurrency: 3, perHostDelayMs: 200 },
+    });
+
+    // Had the second paced request held the other slot through its wait, the other host would
+    // have waited for the first paced response, 400 ms.
+    expect(other.starts[0]! - paced.starts[0]!).toBeLessThan(200);
+    expect(paced.starts).toHaveLength(3);
   });
 });

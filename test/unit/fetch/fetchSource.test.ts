@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fetchSource, type FetchSourceOptions } from '../../../lambda/fetch/fetchSource.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import type { FetchOutcome } from '../../../lambda/model.js';
-import { hang, serve, source, testClient, testSettings } from './fetchHarness.js';
+import { hang, respondAfter, serve, source, testClient, testSettings } from './fetchHarness.js';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>';
 
@@ -30,6 +30,10 @@ function failOnce(first: (response: ServerResponse) => void) {
     if (calls === 1) first(response);
     else response.writeHead(200).end(FEED);
   };
+}
+
+function redirectTo(status: number, location: string) {
+  return (_request: unknown, response: ServerResponse) => response.writeHead(status, { location }).end();
 }
 
 describe('fetchSource: responses', () => {
@@ -188,6 +192,40 @@ describe('fetchSource: timeouts', () => {
   });
 });
 
+describe('fetchSource: time the event loop was blocked', () => {
+  const settings = { ...testSettings, timeoutMs: 300 };
+  /** Keeps the thread busy for `ms` from 20 ms on, as parsing another source's big body would. */
+  const blockLoopSoon = (ms: number) =>
+    setTimeout(() => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    }, 20).unref();
+
+  it('does not count against an attempt, so a response that arrived meanwhile is read', async () => {
+    // The server writes its response while the loop is blocked; only the client's reading waits.
+    const server = await serve({ '/feed': respondAfter(50, 200, FEED) });
+
+    const fetching = fetchUrl(server.url('/feed'), { settings });
+    blockLoopSoon(600);
+    const outcome = await fetching;
+
+    expect(bodyOf(outcome)).toBe(FEED);
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(600);
+  });
+
+  it('still times out a server that never answers', async () => {
+    const server = await serve({ '/hang': hang });
+    const started = performance.now();
+
+    const fetching = fetchUrl(server.url('/hang'), { settings });
+    blockLoopSoon(600);
+    const outcome = await fetching;
+
+    expect(failureOf(outcome).code).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
 describe('fetchSource: redirects', () => {
   it('follows redirects and reports the final URL', async () => {
     const server = await serve({
@@ -200,6 +238,35 @@ describe('fetchSource: redirects', () => {
 
     expect(bodyOf(outcome)).toBe(FEED);
     expect(outcome).toMatchObject({ finalUrl: server.url('/feed') });
+  });
+
+  it.each([
+    ['301 then 308', [301, 308], '/hop-2'],
+    ['301 then 302', [301, 302], undefined],
+    ['307 then 301', [307, 301], undefined],
+    ['no redirect', [], undefined],
+  ])('reports where the source moved for good only when every redirect was permanent: %s', async (_name, statuses, movedTo) => {
+    const hops = Object.fromEntries(
+      statuses.map((status, index) => [`/hop-${index}`, redirectTo(status, `/hop-${index + 1}`)] as const),
+    );
+    const server = await serve({ ...hops, [`/hop-${statuses.length}`]: (_request, response) => response.end(FEED) });
+
+    const outcome = await fetchUrl(server.url('/hop-0'));
+
+    expect(bodyOf(outcome)).toBe(FEED);
+    expect(outcome).toMatchObject({ finalUrl: server.url(`/hop-${statuses.length}`) });
+    expect(outcome.status === 'ok' ? outcome.permanentRedirect : outcome.status).toBe(movedTo && server.url(movedTo));
+  });
+
+  it('reports a permanent redirect on a 304 as well', async () => {
+    const server = await serve({
+      '/old': redirectTo(308, '/feed'),
+      '/feed': (_request, response) => response.writeHead(304).end(),
+    });
+
+    const outcome = await fetchUrl(server.url('/old'), { validators: { etag: '"v1"' } });
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'not_modified', permanentRedirect: server.url('/feed') }));
   });
 
   it('gives up on a redirect loop after 5 redirects', async () => {

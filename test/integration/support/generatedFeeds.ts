@@ -1,0 +1,31 @@
+// Feeds too big to commit as fixtures, generated when a test starts. All are valid RSS 2.0.
+
+const rss = (channel: string) =>
+  Buffer.from(`<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Generated</title>${channel}</channel></rss>`);
+
+/** Items titled `<prefix>-0` … `<prefix>-<count − 1>`, with only a title, so they stay small. */
+const items = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, index) => `<item><title>${prefix}-${index}</title></item>`).join('');
+
+/** `count` items titled `item-0` … ; 100 000 of them make about 3.7 MB. */
+export function manyItemsFeed(count: number): Buffer {
+  return rss(items('item', count));
+}
+
+/**
+ * One item whose title is `bytes` letters long: a single line with no break and no space in it.
+ * Dated 2100-01-01, so it heads the feed and any list of new items.
+ */
+export function hugeTitleFeed(bytes: number): Buffer {
+  const date = '<pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate>';
+  return rss(`<item><title>${'a'.repeat(bytes)}</title><link>http://generated.example/huge</link>${date}</item>`);
+}
+
+/**
+ * About `bytes` long, nearly all of it a channel description of plain words, then `count` small
+ * items titled `padded-0` … : a big body that parses quickly into little.
+ */
+export function paddedFeed(bytes: number, count: number): Buffer {
+  const line = 'padding words for a big channel description\n';
+  return rss(`<description>${line.repeat(Math.ceil(bytes / line.length))}</description>${items('padded', count)}`);
+}
