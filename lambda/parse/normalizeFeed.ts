@@ -184,7 +184,8 @@ function text(value: string | undefined): Text | undefined {
 
 function toItem(entry: Entry, sourceId: string): Item | undefined {
   const url = resolveHttpUrl(entry.link, entry.base);
-  const title = entry.title && (entry.title.html ? plainText(entry.title.value) : collapseWhitespace(entry.title.value));
+  const fullTitle = entry.title && (entry.title.html ? plainText(entry.title.value) : collapseWhitespace(entry.title.value));
+  const title = fullTitle && shortened(fullTitle, MAX_TITLE_LENGTH);
   const summary = entry.summary && (entry.summary.html ? plainText(entry.summary.value) : collapseWhitespace(entry.summary.value));
   const datePublished = parseDate(entry.published);
   const dateModified = parseDate(entry.modified);
@@ -247,4 +248,17 @@ function cleanTags(tags: (string | undefined)[]): string[] {
     if (cleaned && !seen.has(key)) seen.set(key, cleaned);
   }
   return [...seen.values()];
+}
+
+/**
+ * A title is a line, not a document: a hostile feed's megabyte "title" would otherwise be copied
+ * whole into every output and into state.
+ */
+const MAX_TITLE_LENGTH = 1000;
+
+function shortened(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const cut = text.slice(0, maxLength - 1);
+  // Never leave half a surrogate pair at the cut.
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }

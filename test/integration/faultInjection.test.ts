@@ -208,7 +208,8 @@ const SUCCEEDING: SucceedingCase[] = [
   {
     id: 'four-megabyte-title',
     route: serveBody(hugeTitleFeed(4 * MiB), RSS),
-    titles: ['a'.repeat(4 * MiB)],
+    // Kept, but as a line: titles are cut at 1000 characters so 4 MB are not copied into every output.
+    titles: [`${'a'.repeat(999)}…`],
   },
   {
     // The parser leaves DTD entities unexpanded, so ten levels of "lol" stay one short string.
