@@ -1,5 +1,11 @@
 import { SourceError } from './errors.js';
+import { ItemFilter } from './itemFilter.js';
+import { mergeItems } from './merge.js';
 import type { FailureCode, FetchOutcome, Item, Settings, Source, SourceReport } from './model.js';
+import { decodeHtml } from './parse/decodeHtml.js';
+import { discoverFeedUrl } from './parse/discoverFeedUrl.js';
+import { parseHtmlSource } from './parse/parseHtmlSource.js';
+import { type JsonMapping, parseJsonSource } from './parse/parseJsonSource.js';
 import { parseSource } from './parse/parseSource.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
 import { rememberSeen, type SourceState } from './state.js';
@@ -12,12 +18,31 @@ export interface SettledSource {
   newItems: Item[];
   /** What to remember about the source for the next run. */
   state: SourceState;
+  /**
+   * Set when a feed source's URL answered with an HTML page that links to its feed: fetch
+   * `follow.feedUrl` once and settle again, passing `follow` back. Until then this result is a
+   * failure whose message names the feed URL.
+   */
+  follow?: FeedDiscovery;
+  /** The feed URL the items came from, when it was found on the source's page. */
+  discoveredFeed?: string;
+}
+
+/** A feed URL found on a source's page, and what fetching the page cost. */
+export interface FeedDiscovery {
+  feedUrl: string;
+  /** The page's fetch, counted in the report line together with the feed's. */
+  page: { bytes: number; durationMs: number; attempts: number; permanentRedirect?: string };
 }
 
 /**
- * Turns a fetch outcome into items, a report line and the state to remember. A failing source
+ * Turns a fetch outcome into items, a report line and the state to remember. The body is parsed
+ * by the source's type, its filter applied, then the per-source cap (so a filter keeps up to
+ * `maxItemsPerSource` matching items, not the matches among the first ones). A failing source
  * keeps showing its last good items, so one bad run of a source never empties it from the feed;
  * validators change only with a good response.
+ *
+ * `discovery`: the outcome is the fetch of a feed found on the source's page (see `follow`).
  */
 export function settleSource(
   source: Source,
@@ -25,29 +50,34 @@ export function settleSource(
   previous: SourceState | undefined,
   settings: Settings,
   now: number,
+  discovery?: FeedDiscovery,
 ): SettledSource {
   const kept = previous?.items ?? [];
+  const page = discovery?.page ?? { bytes: 0, durationMs: 0, attempts: 0 };
   const line = {
     id: source.id,
     url: source.url,
     httpStatus: outcome.httpStatus ?? null,
-    bytes: outcome.bytes,
-    durationMs: outcome.durationMs,
-    attempts: outcome.attempts,
+    bytes: page.bytes + outcome.bytes,
+    durationMs: page.durationMs + outcome.durationMs,
+    attempts: page.attempts + outcome.attempts,
   };
+  const fromFeed = (message: string) => (discovery ? `feed ${discovery.feedUrl} (linked from the page): ${message}` : message);
   const fail = (code: FailureCode, message: string): SettledSource => {
     const state: SourceState = { items: kept, seenIds: previous?.seenIds ?? [], ...previous, ...afterFailure(previous, code, now) };
     return {
-      report: reportLine(line, 'failed', 0, 0, state, { error: message, errorCode: code }),
+      report: reportLine(line, 'failed', 0, 0, state, { error: fromFeed(message), errorCode: code }),
       items: kept,
       newItems: [],
       state,
+      ...(discovery && { discoveredFeed: discovery.feedUrl }),
     };
   };
 
   if (outcome.status === 'failed') return fail(outcome.failure.code, outcome.failure.message);
 
-  const redirect = trackRedirect(previous, outcome.permanentRedirect);
+  // With a discovered feed, a redirect of the feed is not a move of the source: the page's counts.
+  const redirect = trackRedirect(previous, discovery ? discovery.page.permanentRedirect : outcome.permanentRedirect);
   if (outcome.status === 'not_modified') {
     const state: SourceState = { items: kept, seenIds: previous?.seenIds ?? [], ...previous, ...afterSuccess(), redirect };
     return { report: reportLine(line, 'not_modified', kept.length, 0, state), items: kept, newItems: [], state };
@@ -55,26 +85,66 @@ export function settleSource(
 
   let items: Item[];
   try {
-    items = parseSource(outcome.body, {
-      contentType: outcome.contentType,
-      finalUrl: outcome.finalUrl,
-      sourceId: source.id,
-      maxItemsPerSource: settings.maxItemsPerSource,
-    });
+    const parsed = parseByType(source, outcome);
+    const filtered = source.filter ? ItemFilter.from(source.filter).apply(parsed, now) : parsed;
+    items = mergeItems([filtered], { maxItems: settings.maxItemsPerSource });
   } catch (error) {
-    if (error instanceof SourceError) return fail(error.code, error.message);
-    return fail('internal', `parser crashed: ${String(error)}`);
+    if (!(error instanceof SourceError)) return fail('internal', `parser crashed: ${String(error)}`);
+    const feedUrl = discovery || error.code !== 'unsupported_format' || source.type !== 'feed' ? undefined : linkedFeed(outcome);
+    if (feedUrl === undefined) return fail(error.code, error.message);
+    const { bytes, durationMs, attempts, permanentRedirect } = outcome;
+    return {
+      ...fail('unsupported_format', `not a feed: an HTML page that links to the feed ${feedUrl}`),
+      follow: { feedUrl, page: { bytes, durationMs, attempts, permanentRedirect } },
+    };
   }
   const seen = new Set(previous?.seenIds);
   const newItems = items.filter((item) => !seen.has(item.id));
   const state: SourceState = {
     items,
     seenIds: rememberSeen(previous?.seenIds ?? [], items),
-    validators: outcome.validators,
+    // A discovered feed's validators would be sent to the page next run, whose fetch comes first;
+    // a page that happened to match them would answer 304 and hide new items in the feed.
+    validators: discovery ? undefined : outcome.validators,
     ...afterSuccess(),
     redirect,
   };
-  return { report: reportLine(line, 'ok', items.length, newItems.length, state), items, newItems, state };
+  return {
+    report: reportLine(line, 'ok', items.length, newItems.length, state),
+    items,
+    newItems,
+    state,
+    ...(discovery && { discoveredFeed: discovery.feedUrl }),
+  };
+}
+
+type OkOutcome = Extract<FetchOutcome, { status: 'ok' }>;
+
+/** Every item of the body, by the reader for the source's type; dedup, filter and cap come after. */
+function parseByType(source: Source, outcome: OkOutcome): Item[] {
+  const context = { contentType: outcome.contentType, finalUrl: outcome.finalUrl, sourceId: source.id };
+  switch (source.type) {
+    case 'feed':
+      return parseSource(outcome.body, { ...context, maxItemsPerSource: Number.MAX_SAFE_INTEGER });
+    case 'json':
+      return parseJsonSource(outcome.body, context, mappingOf(source));
+    case 'html':
+      return parseHtmlSource(outcome.body, context, mappingOf(source));
+  }
+}
+
+/** The sources file guarantees a mapping for json and html sources; this only convinces the types. */
+function mappingOf(source: Source): JsonMapping {
+  if (source.items === undefined || source.fields === undefined) {
+    throw new SourceError('internal', `source of type ${source.type} without items and fields`);
+  }
+  return { items: source.items, fields: source.fields };
+}
+
+/** The feed an HTML page links to, unless the link leads back to the page itself. */
+function linkedFeed(outcome: OkOutcome): string | undefined {
+  const feedUrl = discoverFeedUrl(decodeHtml(outcome.body, outcome.contentType), outcome.finalUrl);
+  return feedUrl === outcome.finalUrl ? undefined : feedUrl;
 }
 
 /** A broken source resting until its next attempt: nothing fetched, its last good items kept. */

@@ -1,0 +1,127 @@
+import type { ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
+import { fetchSource } from '../../../lambda/fetch/fetchSource.js';
+import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
+import type { Settings, Source } from '../../../lambda/model.js';
+import { settleSource } from '../../../lambda/settleSource.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/sources.js';
+import { type LoopbackServer, startLoopbackServer } from '../../support/loopbackServer.js';
+import { readSourceFixture } from './sourceFixtures.js';
+
+const NOW = Date.parse('2024-05-10T00:00:00Z');
+const SETTINGS: Settings = { ...DEFAULT_SETTINGS, timeoutMs: 2_000, retries: 0 };
+
+const serveFixture = (name: string, contentType: string, headers: Record<string, string> = {}) =>
+  (_request: unknown, response: ServerResponse) => void response.writeHead(200, { 'content-type': contentType, ...headers }).end(readSourceFixture(name));
+
+describe('settleSource over fetched bodies', () => {
+  let server: LoopbackServer;
+  let client: HttpClient;
+
+  beforeEach(async () => {
+    server = await startLoopbackServer({
+      '/api/releases': serveFixture('github-releases.json', 'application/json'),
+      '/blog': (_request, response) => void response.writeHead(301, { location: '/blog/' }).end(),
+      '/blog/': serveFixture('blog.html', 'text/html; charset=utf-8'),
+      '/home': serveFixture('wordpress-page.html', 'text/html; charset=UTF-8'),
+      '/feed/': serveFixture('discovered.rss', 'application/rss+xml', { etag: '"feed-v1"' }),
+      '/plain-page': (_request, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>No feed here</body></html>'),
+    });
+    // The loopback server is a private address, which the fetch layer refuses unless allowed.
+    client = createHttpClient({ networkPolicy: parseNetworkPolicy('127.0.0.0/8') });
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  const fetchAndSettle = async (source: Source, settings = SETTINGS) => {
+    const outcome = await fetchSource(client, source, { settings });
+    return { outcome, settled: settleSource(source, outcome, undefined, settings, NOW) };
+  };
+
+  it('reads a json source through its mapping and keeps the items its filter matches', async () => {
+    const source: Source = {
+      id: 'widget',
+      url: server.url('/api/releases'),
+      type: 'json',
+      items: '$[*]',
+      fields: { id: 'tag_name', url: 'html_url', title: 'name', date: 'published_at', content: 'body' },
+      filter: { include: ['kubernetes'] },
+    };
+
+    const { settled } = await fetchAndSettle(source);
+
+    expect(settled.report).toMatchObject({ status: 'ok', items: 1, newItems: 1 });
+    expect(settled.items.map((item) => item.title)).toEqual(['Widget 2.0.0: Kubernetes support']);
+    expect(settled.state.seenIds).toEqual(['widget:v2.0.0']);
+  });
+
+  it('reads an html source reached through a redirect, resolving links against the final URL', async () => {
+    const source: Source = {
+      id: 'eng',
+      url: server.url('/blog'),
+      type: 'html',
+      items: 'article.post',
+      fields: { title: 'h2', url: 'h2 a@href', date: 'time@datetime' },
+    };
+
+    const { settled } = await fetchAndSettle(source);
+
+    expect(settled.report.status).toBe('ok');
+    expect(settled.items.map((item) => item.url)).toEqual([
+      server.url('/blog/posts/kubernetes-upgrade.html'),
+      'https://elsewhere.example/guest-post',
+      undefined,
+    ]);
+  });
+
+  it('caps a source after filtering, so the cap keeps matching items rather than cutting before the filter', async () => {
+    const source: Source = { id: 'acme', url: server.url('/feed/'), type: 'feed', filter: { exclude: ['kubernetes'] } };
+
+    const { settled } = await fetchAndSettle(source, { ...SETTINGS, maxItemsPerSource: 1 });
+
+    expect(settled.items.map((item) => item.title)).toEqual(['Office party photos']);
+  });
+
+  it('follows a page to the feed it links to, once, and reports where the feed was found', async () => {
+    const source: Source = { id: 'acme', url: server.url('/home'), type: 'feed' };
+
+    // Act: the two steps the orchestrator takes
+    const { outcome: page, settled: first } = await fetchAndSettle(source);
+    const feed = await fetchSource(client, { ...source, url: first.follow!.feedUrl }, { settings: SETTINGS });
+    const settled = settleSource(source, feed, undefined, SETTINGS, NOW, first.follow);
+
+    // Assess
+    expect(first.follow?.feedUrl).toBe(server.url('/feed/'));
+    expect(first.report).toMatchObject({ status: 'failed', errorCode: 'unsupported_format', error: `not a feed: an HTML page that links to the feed ${server.url('/feed/')}` });
+    expect(settled.follow).toBeUndefined();
+    expect(settled.discoveredFeed).toBe(server.url('/feed/'));
+    expect(settled.report).toMatchObject({ status: 'ok', url: server.url('/home'), items: 3, bytes: page.bytes + feed.bytes, attempts: 2 });
+    // The next run asks the page first; the feed's validators must not be sent to it.
+    expect(settled.state.validators).toBeUndefined();
+    expect(server.requests('/feed/')).toBe(1);
+  });
+
+  it('does not follow a second time when the discovered URL is itself a page', async () => {
+    const source: Source = { id: 'acme', url: server.url('/home'), type: 'feed' };
+    const { settled: first } = await fetchAndSettle(source);
+    const again = await fetchSource(client, source, { settings: SETTINGS });
+
+    const settled = settleSource(source, again, undefined, SETTINGS, NOW, first.follow);
+
+    expect(settled.follow).toBeUndefined();
+    expect(settled.report.status).toBe('failed');
+    expect(settled.report.error).toBe(`feed ${server.url('/feed/')} (linked from the page): not a feed: looks like an HTML page`);
+  });
+
+  it('reports a page without a feed link as not a feed, with nothing to follow', async () => {
+    const { settled } = await fetchAndSettle({ id: 'plain', url: server.url('/plain-page'), type: 'feed' });
+
+    expect(settled.follow).toBeUndefined();
+    expect(settled.report).toMatchObject({ status: 'failed', errorCode: 'unsupported_format', error: 'not a feed: looks like an HTML page' });
+  });
+});
