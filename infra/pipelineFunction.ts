@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -10,6 +10,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { TributaryError } from '../lambda/errors.js';
+import { DEFAULT_LOG_LEVEL, type LogLevel } from '../lambda/observe/logger.js';
+import type { SecretNames } from '../lambda/secrets/secretNames.js';
 import { DeadLetterQueue } from './deadLetterQueue.js';
 import { nagArnOf } from './nagFinding.js';
 
@@ -28,6 +30,7 @@ export const PIPELINE_FUNCTION_DEFAULTS = Object.freeze({
   memoryMb: 512,
   timeoutSeconds: 300, // 5 min: a few hundred sources at 10 s per attempt with bounded concurrency
   logRetention: logs.RetentionDays.ONE_MONTH,
+  logLevel: DEFAULT_LOG_LEVEL,
 });
 
 export interface PipelineFunctionProps {
@@ -37,6 +40,8 @@ export interface PipelineFunctionProps {
   readonly timeoutSeconds?: number;
   /** @default RetentionDays.ONE_MONTH (30 days) */
   readonly logRetention?: logs.RetentionDays;
+  /** The lowest level the function logs. @default 'INFO' */
+  readonly logLevel?: LogLevel;
   /** The deployment package. @default PipelineFunction.codeFromBuild() — the `npm run build` output */
   readonly code?: lambda.Code;
 }
@@ -96,6 +101,9 @@ export class PipelineFunction extends Construct {
       onFailure: new destinations.SqsDestination(this.failureQueue),
       environment: { NODE_OPTIONS: '--enable-source-maps' },
     });
+    // Unset means INFO to the function, so the default deployment's environment stays as it was.
+    const logLevel = props.logLevel ?? PIPELINE_FUNCTION_DEFAULTS.logLevel;
+    if (logLevel !== DEFAULT_LOG_LEVEL) this.function.addEnvironment('LOG_LEVEL', logLevel);
   }
 
   /**
@@ -125,6 +133,38 @@ export class PipelineFunction extends Construct {
   useTopic(topic: sns.ITopic): void {
     this.function.addEnvironment('TOPIC_ARN', topic.topicArn);
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+  }
+
+  /**
+   * Grants reading exactly the secrets the sources' headers name, and adds no statement when they
+   * name none. The function reads both kinds with SSM GetParameters; a Secrets Manager secret
+   * through its `/aws/reference/secretsmanager/<name>` parameter, which SSM answers only when the
+   * caller may also call secretsmanager:GetSecretValue on the secret itself.
+   *
+   * No kms:Decrypt: values encrypted with the AWS managed keys (aws/ssm, aws/secretsmanager) need
+   * none. A SecureString or secret under a customer managed key needs kms:Decrypt on that key,
+   * which the key's owner grants in its key policy.
+   * @param names what `secretNames()` returns for the deployed sources file; `parameters` already
+   *   holds the reference path of every secret
+   */
+  grantSecretReads(names: SecretNames): void {
+    const stack = Stack.of(this);
+    if (names.parameters.length > 0) {
+      const parameterArns = names.parameters.map((name) =>
+        // A parameter ARN joins `parameter` and a hierarchical name with one slash.
+        stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
+      );
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: parameterArns }));
+    }
+    if (names.secrets.length > 0) {
+      const secretArns = names.secrets.map((name) =>
+        // Secrets Manager appends a hyphen and 6 random characters to every secret's ARN; `?`
+        // matches exactly one character, so no other secret whose name starts with this one
+        // (`name-old`) is covered, as `name-*` would.
+        stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      );
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+    }
   }
 
   /** Sets `SOURCES_URI` to `s3://bucket/key`; grants reading that one object. */

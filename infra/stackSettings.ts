@@ -4,6 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { InvalidInputError } from '../lambda/errors.js';
 import type { RunStatus } from '../lambda/model.js';
+import { LOG_LEVELS, type LogLevel } from '../lambda/observe/logger.js';
 import { PIPELINE_FUNCTION_DEFAULTS } from './pipelineFunction.js';
 
 /**
@@ -29,6 +30,8 @@ export interface StackSettings {
   runsRetentionDays: number;
   /** Days the function's log group keeps events; a CloudWatch Logs retention value. @default 30 */
   logRetentionDays: RetentionDays;
+  /** The lowest level the function logs: DEBUG, INFO, WARN or ERROR (any case). @default 'INFO' */
+  logLevel: LogLevel;
   /** Absolute path of a sources file deployed beside the stack; undefined = the one bundled in the build. @default undefined */
   sourcesFile: string | undefined;
   /** Key prefix for every object the function writes, normalised to '' or 'something/'. @default '' */
@@ -55,6 +58,7 @@ export const STACK_SETTING_DEFAULTS: Readonly<StackSettings> = Object.freeze<Sta
   alarmEmails: [],
   runsRetentionDays: 90,
   logRetentionDays: PIPELINE_FUNCTION_DEFAULTS.logRetention,
+  logLevel: PIPELINE_FUNCTION_DEFAULTS.logLevel,
   sourcesFile: undefined,
   outputPrefix: '',
   schedulePeriodMinutes: 60,
@@ -92,6 +96,7 @@ export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()
     alarmEmails: emailList('alarmEmails', get('alarmEmails') ?? d.alarmEmails),
     runsRetentionDays: integer('runsRetentionDays', get('runsRetentionDays') ?? d.runsRetentionDays, 1, 36_500, 'days'),
     logRetentionDays: logRetention(get('logRetentionDays') ?? d.logRetentionDays),
+    logLevel: logLevel(get('logLevel') ?? d.logLevel),
     sourcesFile: sourcesFile(get('sourcesFile'), cwd),
     outputPrefix: outputPrefix(get('outputPrefix') ?? d.outputPrefix),
     schedulePeriodMinutes: periodMinutes,
@@ -170,6 +175,15 @@ function logRetention(value: unknown): RetentionDays {
     throw invalid('logRetentionDays', `must be one of the CloudWatch Logs retention values ${allowed.join(', ')}, got ${days}`);
   }
   return days;
+}
+
+/** Any case, as the function's LOG_LEVEL accepts it. */
+function logLevel(value: unknown): LogLevel {
+  const level = text('logLevel', value).toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw invalid('logLevel', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return level as LogLevel;
 }
 
 function sourcesFile(value: unknown, cwd: string): string | undefined {

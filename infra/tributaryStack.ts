@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aws, CfnOutput, Duration, Fn, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,10 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
+import { InvalidInputError } from '../lambda/errors.js';
+import type { SourcesFile } from '../lambda/model.js';
+import { secretNames } from '../lambda/secrets/secretNames.js';
+import { parseSourcesFile } from '../lambda/sources.js';
 import { ConsoleTestEvents } from './consoleTestEvents.js';
 import { DeadLetterQueue } from './deadLetterQueue.js';
 import { NotificationTopic } from './notificationTopic.js';
@@ -67,11 +71,13 @@ export class TributaryStack extends Stack {
   constructor(scope: Construct, id: string, props: TributaryStackProps) {
     super(scope, id, { description: 'Tributary: a scheduled feed pipeline publishing to S3 and SNS', ...props });
     const { settings, buildDir = BUILD_DIR } = props;
+    const sources = deployedSources(settings.sourcesFile ?? join(buildDir, 'sources.json'));
 
     this.pipeline = new PipelineFunction(this, 'Pipeline', {
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
       logRetention: settings.logRetentionDays,
+      logLevel: settings.logLevel,
       code: PipelineFunction.codeFromBuild(buildDir),
     });
     const fn = this.pipeline.function;
@@ -92,9 +98,12 @@ export class TributaryStack extends Stack {
     if (settings.sourcesFile) {
       // A file asset: `cdk deploy` uploads it to the bootstrap bucket under its content hash, so
       // every change is a new key, a new SOURCES_URI, and the next run reads the new file.
-      const sources = new s3assets.Asset(this, 'SourcesFile', { path: settings.sourcesFile });
-      this.pipeline.useSourcesObject(sources.bucket, sources.s3ObjectKey);
+      const asset = new s3assets.Asset(this, 'SourcesFile', { path: settings.sourcesFile });
+      this.pipeline.useSourcesObject(asset.bucket, asset.s3ObjectKey);
     }
+    // Granted at deploy time from the file as deployed: a secret added to the file later needs a
+    // deploy before the function may read it.
+    this.pipeline.grantSecretReads(secretNames(sources));
 
     const scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue');
     new scheduler.Schedule(this, 'Schedule', {
@@ -132,7 +141,7 @@ export class TributaryStack extends Stack {
       events: {
         'full-run': {},
         'dry-run': { dryRun: true },
-        'only-some-sources': { sources: [exampleSourceId(settings.sourcesFile ?? join(buildDir, 'sources.json'))], dryRun: true },
+        'only-some-sources': { sources: [sources.sources[0]?.id ?? CONTRACT_EXAMPLE_SOURCE_ID], dryRun: true },
         'force-refetch': { force: true },
       },
     });
@@ -174,9 +183,17 @@ export class TributaryStack extends Stack {
   }
 }
 
-/** The first source id of the sources file the function will read, so the "only-some-sources" event runs as shipped. */
-function exampleSourceId(sourcesFile: string): string {
-  const parsed: unknown = existsSync(sourcesFile) ? JSON.parse(readFileSync(sourcesFile, 'utf8')) : {};
-  const first = (parsed as { sources?: { id?: unknown }[] }).sources?.[0]?.id;
-  return typeof first === 'string' ? first : CONTRACT_EXAMPLE_SOURCE_ID;
+/**
+ * The sources file the function will read, validated as the function validates it, so a bad file
+ * fails the synth instead of the first run. The stack grants the secrets it names and takes the
+ * console's example source id from it.
+ */
+function deployedSources(path: string): SourcesFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new InvalidInputError('sources', path, `cannot read the sources file to deploy: ${(cause as Error).message}`, { cause });
+  }
+  return parseSourcesFile(text, path);
 }

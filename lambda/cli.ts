@@ -1,11 +1,15 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { TributaryError } from './errors.js';
+import { importOpml } from './importOpml.js';
 import { parseEvent, assertKnownSources } from './event.js';
 import { parseNetworkPolicy } from './fetch/networkPolicy.js';
 import type { RunReport } from './model.js';
 import { ConsoleNotifier } from './notify/consoleNotifier.js';
 import { readSources } from './readSources.js';
+import { ssmParameterReader } from './secrets/parameterReader.js';
+import { SecretCache } from './secrets/secretCache.js';
 import { type Progress, runPipeline } from './run.js';
 import { FolderStore } from './store/folderStore.js';
 import { formatSourcesTable } from './sourcesTable.js';
@@ -16,6 +20,7 @@ import { fetchDeadline } from './timeBudget.js';
 const LOCAL_BUDGET_MS = 15 * 60 * 1000; // 15 min
 
 const USAGE = `Usage: tributary [--sources FILE] [--out DIR] [--only id,id] [--dry-run] [--force]
+       tributary import-opml FILE
 
 Runs the pipeline once and writes feed.json, feed.xml, index.html and runs/<runId>.json to DIR.
   --sources FILE  sources file (default: the bundled lambda/sources.json)
@@ -23,7 +28,9 @@ Runs the pipeline once and writes feed.json, feed.xml, index.html and runs/<runI
   --only ids      only these source ids, comma-separated
   --dry-run       fetch and transform, write and notify nothing
   --force         ignore cached validators (refetch everything)
-Environment: ALLOW_PRIVATE_NETWORKS (see README).`;
+  import-opml     print a sources file made from an OPML subscription list
+Environment: ALLOW_PRIVATE_NETWORKS (see README); header secrets are read from SSM with the
+AWS SDK's usual credentials and region.`;
 
 export interface CliOptions {
   sources?: string;
@@ -72,6 +79,8 @@ export async function runLocally(options: CliOptions, env: NodeJS.ProcessEnv = p
       store: new FolderStore(options.out),
       notifier: new ConsoleNotifier(),
       networkPolicy,
+      // SSM is only asked when a source's headers reference a secret.
+      secrets: new SecretCache(ssmParameterReader(new SSMClient({ maxAttempts: 3 }))),
       onProgress: process.stderr.isTTY ? showProgress : undefined,
       onWarning: (message) => console.error(`warning: ${message}`),
     },
@@ -84,6 +93,14 @@ function showProgress({ done, total, failed }: Progress): void {
 }
 
 async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'import-opml') {
+    process.exitCode = await importOpml(rest, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    });
+    return;
+  }
   let options: CliOptions | 'help';
   try {
     options = parseCliArgs(process.argv.slice(2));

@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { type LambdaConfig, readLambdaConfig } from './config.js';
 import { assertKnownSources, parseEvent } from './event.js';
 import type { Summary } from './model.js';
@@ -11,6 +12,8 @@ import { logRun } from './observe/runLog.js';
 import { runMetrics, writeMetrics } from './observe/runMetrics.js';
 import { readSources } from './readSources.js';
 import { runPipeline } from './run.js';
+import { ssmParameterReader } from './secrets/parameterReader.js';
+import { SecretCache } from './secrets/secretCache.js';
 import { S3Store } from './store/s3Store.js';
 import { headOf } from './summary.js';
 import { fetchDeadline } from './timeBudget.js';
@@ -25,6 +28,8 @@ interface Runtime {
   config: LambdaConfig;
   s3: S3Client;
   notifier: Notifier;
+  /** Lives as long as the container, so warm invocations reuse secrets read in the last 5 min. */
+  secrets: SecretCache;
 }
 
 /**
@@ -38,7 +43,8 @@ const runtime: Runtime | Error = (() => {
     const notifier = config.topicArn
       ? new SnsNotifier(new SNSClient({ maxAttempts: 5 }), config.topicArn)
       : new ConsoleNotifier();
-    return { config, s3, notifier };
+    const secrets = new SecretCache(ssmParameterReader(new SSMClient({ maxAttempts: 3 })));
+    return { config, s3, notifier, secrets };
   } catch (error) {
     return error as Error;
   }
@@ -57,7 +63,7 @@ export async function handler(event: unknown, context: InvocationContext): Promi
   }
 }
 
-async function run({ config, s3, notifier }: Runtime, event: unknown, context: InvocationContext): Promise<Summary> {
+async function run({ config, s3, notifier, secrets }: Runtime, event: unknown, context: InvocationContext): Promise<Summary> {
   const startedAt = Date.now();
   const hardDeadline = startedAt + context.getRemainingTimeInMillis();
 
@@ -71,6 +77,7 @@ async function run({ config, s3, notifier }: Runtime, event: unknown, context: I
       store: new S3Store(s3, config.outputBucket, config.outputPrefix),
       notifier,
       networkPolicy: config.networkPolicy,
+      secrets,
       onWarning: (message) => logger.warn(message),
       onReport: (fresh) => {
         logRun(logger, fresh);

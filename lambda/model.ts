@@ -174,6 +174,8 @@ export interface SourceReport {
   nextAttemptAt?: string;
   /** A permanent redirect seen on several consecutive runs: update the sources file. */
   movedTo?: string;
+  /** The source's URL answered with a page linking to this feed, which was read instead: put it in the sources file. */
+  discoveredFeed?: string;
   /** The validators remembered for the next conditional GET. */
   validators?: Validators;
 }

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TributaryError } from './errors.js';
 import type { RunRequest } from './event.js';
-import { fetchAll } from './fetch/fetchAll.js';
-import { createHttpClient } from './fetch/httpClient.js';
 import type { NetworkPolicy } from './fetch/networkPolicy.js';
 import { mergeItems } from './merge.js';
 import type { Item, RunReport, Settings, Source, SourcesFile } from './model.js';
@@ -14,7 +12,9 @@ import { renderHtml } from './render/renderHtml.js';
 import { renderJsonFeed } from './render/renderJsonFeed.js';
 import { appendRunHistory } from './render/runHistory.js';
 import { claimRun, markPublished, reportKey } from './runClaim.js';
-import { restingSource, settleSource, type SettledSource } from './settleSource.js';
+import type { SecretCache } from './secrets/secretCache.js';
+import { restingSource, type SettledSource } from './settleSource.js';
+import { settleSources } from './settleSources.js';
 import { isResting } from './sourceHealth.js';
 import { parseState, STATE_KEY, type PipelineState } from './state.js';
 import type { Store } from './store/store.js';
@@ -24,6 +24,8 @@ export interface PipelineDependencies {
   store: Store;
   notifier: Notifier;
   networkPolicy: NetworkPolicy;
+  /** Where header secrets are read from, cached across warm invocations. @default none: such sources fail */
+  secrets?: SecretCache;
   /** The only clock the pipeline reads, so tests can pin it. */
   now?: () => number;
   onProgress?: (progress: Progress) => void;
@@ -89,12 +91,24 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   // Broken sources rest until their next attempt, unless the run names them or forces.
   const resting = (source: Source) =>
     !request.only && !request.force && isResting(state.sources[source.id], startedAt) ? state.sources[source.id] : undefined;
-  const settled = await fetchAndSettle(
+  const outcomes = new Map<string, boolean>();
+  const settled = await settleSources(
     selected.filter((source) => !resting(source)),
-    sourcesFile.settings,
-    state,
-    input,
-    dependencies,
+    {
+      settings: sourcesFile.settings,
+      previous: state.sources,
+      deadline: input.fetchDeadline,
+      force: request.force,
+      networkPolicy: dependencies.networkPolicy,
+      secrets: dependencies.secrets,
+      now,
+      onSettled: (source, result) => {
+        // A source whose page led to its feed settles twice; it counts once, as it ends.
+        outcomes.set(source.id, result.report.status === 'failed');
+        const failed = [...outcomes.values()].filter(Boolean).length;
+        dependencies.onProgress?.({ done: outcomes.size, total: selected.length, failed });
+      },
+    },
   );
   for (const source of selected) {
     const previous = resting(source);
@@ -144,35 +158,6 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   dependencies.onReport?.(report);
   const newItems = mergeItems([...settled.values()].map((source) => source.newItems), { maxItems: Number.MAX_SAFE_INTEGER });
   return publish(report, newItems, dependencies);
-}
-
-/** Fan-out lives in fetchAll; here each result is parsed as it arrives, while others still fetch. */
-async function fetchAndSettle(
-  sources: readonly Source[],
-  settings: Settings,
-  state: PipelineState,
-  input: PipelineInput,
-  dependencies: PipelineDependencies,
-): Promise<Map<string, SettledSource>> {
-  const settled = new Map<string, SettledSource>();
-  const client = createHttpClient({ networkPolicy: dependencies.networkPolicy });
-  let failed = 0;
-  try {
-    const results = fetchAll(client, sources, {
-      settings,
-      deadline: input.fetchDeadline,
-      validators: (id) => (input.request.force ? undefined : state.sources[id]?.validators),
-    });
-    for await (const { source, outcome } of results) {
-      const result = settleSource(source, outcome, state.sources[source.id], settings, (dependencies.now ?? Date.now)());
-      settled.set(source.id, result);
-      if (result.report.status === 'failed') failed += 1;
-      dependencies.onProgress?.({ done: settled.size, total: sources.length, failed });
-    }
-  } finally {
-    await client.close();
-  }
-  return settled;
 }
 
 function nextState(previous: PipelineState, settled: ReadonlyMap<string, SettledSource>): PipelineState {

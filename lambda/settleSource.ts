@@ -24,8 +24,6 @@ export interface SettledSource {
    * failure whose message names the feed URL.
    */
   follow?: FeedDiscovery;
-  /** The feed URL the items came from, when it was found on the source's page. */
-  discoveredFeed?: string;
 }
 
 /** A feed URL found on a source's page, and what fetching the page cost. */
@@ -61,6 +59,7 @@ export function settleSource(
     bytes: page.bytes + outcome.bytes,
     durationMs: page.durationMs + outcome.durationMs,
     attempts: page.attempts + outcome.attempts,
+    ...(discovery && { discoveredFeed: discovery.feedUrl }),
   };
   const fromFeed = (message: string) => (discovery ? `feed ${discovery.feedUrl} (linked from the page): ${message}` : message);
   const fail = (code: FailureCode, message: string): SettledSource => {
@@ -70,7 +69,6 @@ export function settleSource(
       items: kept,
       newItems: [],
       state,
-      ...(discovery && { discoveredFeed: discovery.feedUrl }),
     };
   };
 
@@ -114,7 +112,6 @@ export function settleSource(
     items,
     newItems,
     state,
-    ...(discovery && { discoveredFeed: discovery.feedUrl }),
   };
 }
 
@@ -159,7 +156,7 @@ export function restingSource(source: Source, previous: SourceState): SettledSou
 }
 
 function reportLine(
-  line: Pick<SourceReport, 'id' | 'url' | 'httpStatus' | 'bytes' | 'durationMs' | 'attempts'>,
+  line: Pick<SourceReport, 'id' | 'url' | 'httpStatus' | 'bytes' | 'durationMs' | 'attempts' | 'discoveredFeed'>,
   status: SourceReport['status'],
   items: number,
   newItems: number,

@@ -10,9 +10,10 @@ export const MOVED_AFTER_RUNS = 3;
 
 /**
  * Failures that say nothing about the source's health: a 429 is the publisher asking us to slow
- * down, and `deadline` is our own run running out of time.
+ * down, `deadline` is our own run running out of time, and an unreadable secret is ours to fix
+ * (resting the source would delay it by hours after the fix).
  */
-const NOT_THE_SOURCES_FAULT: ReadonlySet<FailureCode> = new Set(['rate_limited', 'deadline']);
+const NOT_THE_SOURCES_FAULT: ReadonlySet<FailureCode> = new Set(['rate_limited', 'deadline', 'secret_unavailable']);
 
 type Health = Pick<SourceState, 'failureStreak' | 'nextAttemptAt'>;
 

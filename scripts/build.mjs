@@ -7,6 +7,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/lambda`;
 
 await rm(outdir, { recursive: true, force: true });
+// sanitize-html require()s htmlparser2 while our modules import it: without this, esbuild bundles
+// its CommonJS and ESM builds both (+170 KB). Resolve the require to the ESM build too.
+const oneHtmlparser2 = {
+  name: 'one-htmlparser2',
+  setup(build) {
+    build.onResolve({ filter: /^htmlparser2$/ }, (args) =>
+      args.kind === 'require-call'
+        ? build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir })
+        : undefined,
+    );
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['lambda/handler.ts'],
@@ -27,6 +40,7 @@ const result = await build({
     js: "import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  plugins: [oneHtmlparser2],
 });
 
 // The bundle embeds the default sources file; the copy beside it shows what was embedded and

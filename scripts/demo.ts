@@ -29,7 +29,7 @@ const server = await startLoopbackServer({
   ...Object.fromEntries(Object.entries(FEEDS).map(([id, { file, contentType }]) => [`/${id}`, serveFile(file, contentType)])),
   '/gone': (_request, response) => void response.writeHead(410).end(),
   '/hangs': () => undefined,
-  '/not-a-feed': serveFile('feeds/not-a-feed.html', 'text/html'),
+  '/not-a-feed': serveFile('hostile/plain-page.html', 'text/html'),
 });
 
 try {

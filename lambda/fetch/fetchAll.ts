@@ -10,6 +10,8 @@ export interface FetchAllOptions {
   deadline: number;
   /** The validators remembered for a source, sent as a conditional GET. */
   validators?: (id: string) => Validators | undefined;
+  /** A source's own request headers, secrets already resolved. */
+  headers?: (id: string) => Record<string, string> | undefined;
 }
 
 export interface FetchResult {
@@ -71,6 +73,7 @@ export async function* fetchAll(
       return await fetchSource(client, source, {
         settings,
         validators: options.validators?.(source.id),
+        headers: options.headers?.(source.id),
         signal: run.signal,
         deadline,
         beforeRetry: () => origin.spacing.again(run.signal),

@@ -32,6 +32,8 @@ export interface FetchSourceOptions {
   settings: Pick<Settings, 'timeoutMs' | 'maxBytes' | 'retries'>;
   /** Sent as If-None-Match / If-Modified-Since; a match comes back as `not_modified`. */
   validators?: Validators;
+  /** The source's own headers (credentials, Accept…), sent to its origin only, never across a redirect to another. */
+  headers?: Record<string, string>;
   /** The run's deadline as a signal: aborting it ends the fetch with `deadline`. */
   signal?: AbortSignal;
   /** Epoch ms; no retry waits past it. */
@@ -131,7 +133,11 @@ async function attemptFetch(
       response = await request(url, {
         dispatcher: client.dispatcher,
         method: 'GET',
-        headers: requestHeaders(client.userAgent, options.validators),
+        headers: {
+          ...requestHeaders(client.userAgent, options.validators),
+          // Like browsers with Authorization: a redirect to another origin must not carry credentials.
+          ...(url.origin === new URL(startUrl).origin ? lowerCased(options.headers) : {}),
+        },
         // `signal` carries this attempt's limit. undici's headersTimeout and bodyTimeout are left
         // at their 300 s defaults: set to timeoutMs, below 1 s they run on the plain clock and
         // would fail a response held up only by a blocked event loop (see attemptTimeout).
@@ -193,6 +199,10 @@ function requestHeaders(userAgent: string, validators: Validators | undefined): 
   if (validators?.etag) headers['if-none-match'] = validators.etag;
   if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
   return headers;
+}
+
+function lowerCased(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 function responseValidators(headers: Record<string, string | string[] | undefined>): Validators {

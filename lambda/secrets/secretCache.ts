@@ -59,3 +59,9 @@ export class SecretCache {
     return result;
   }
 }
+
+/** For runs given no secret store: every referenced secret is unreadable, saying why. */
+export const NO_SECRET_STORE = new SecretCache(async (names) => ({
+  values: new Map(),
+  missing: new Map(names.map((name) => [name, { reason: 'cannot be read: no secret store is configured', gone: true }])),
+}));

@@ -55,15 +55,16 @@ export class FolderStore implements Store {
 
   async list(keyPrefix: string): Promise<string[]> {
     const folder = dirname(this.locate(`${keyPrefix}x`));
-    let names: string[];
+    let files: string[];
     try {
-      names = await readdir(folder, { recursive: true });
+      const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+      files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new StoreError(`cannot list ${folder}`, { cause: error });
     }
-    return names
-      .map((name) => relative(this.root, join(folder, name)).split(sep).join('/'))
+    return files
+      .map((file) => relative(this.root, file).split(sep).join('/'))
       .filter((key) => key.startsWith(keyPrefix) && !key.endsWith('.partial'))
       .sort();
   }

@@ -29,6 +29,7 @@ describe('stack settings from CDK context', () => {
       alarmEmails: [],
       runsRetentionDays: 90,
       logRetentionDays: 30,
+      logLevel: 'INFO',
       sourcesFile: undefined,
       outputPrefix: '',
       schedulePeriodMinutes: 60,
@@ -50,6 +51,7 @@ describe('stack settings from CDK context', () => {
       schedulePeriodMinutes: '30',
       failedRatioThreshold: '0.25',
       missedRunsAlarm: '4',
+      logLevel: ' debug ',
     });
     expect(settings).toMatchObject({
       schedulePeriodMinutes: 30,
@@ -62,6 +64,7 @@ describe('stack settings from CDK context', () => {
       emails: ['a@example.com', 'b@example.com'],
       emailStatuses: ['partial', 'failed'],
       alarmEmails: ['ops@example.com'],
+      logLevel: 'DEBUG',
     });
   });
 
@@ -118,6 +121,8 @@ describe('stack settings from CDK context', () => {
     [{ timeoutSeconds: 1.5 }, 'context.timeoutSeconds: must be a whole number of seconds from 1 to 900, got 1.5'],
     [{ runsRetentionDays: 0 }, 'context.runsRetentionDays: must be a whole number of days from 1 to 36500, got 0'],
     [{ logRetentionDays: 10 }, 'context.logRetentionDays: must be one of the CloudWatch Logs retention values'],
+    [{ logLevel: 'verbose' }, 'context.logLevel: must be one of DEBUG, INFO, WARN, ERROR, got "verbose"'],
+    [{ logLevel: 2 }, 'context.logLevel: must be a string, got 2'],
     [{ schedule: 'every hour' }, 'context.schedule: must be a rate(…) or cron(…) expression'],
     [{ schedule: 42 }, 'context.schedule: must be a string, got 42'],
     [{ timeZone: 'Mars/Olympus' }, 'context.timeZone: must be an IANA time zone'],

@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { InvalidInputError } from '../../lambda/errors.js';
 import { TEST_EVENT_REGISTRY } from '../../infra/consoleTestEvents.js';
 import { fixture, synthTributary, type SynthesizedTributary } from './synthTributary.js';
 
@@ -18,6 +19,7 @@ const CUSTOM_CONTEXT = {
   alarmEmails: ['ops@example.com'],
   runsRetentionDays: 30,
   logRetentionDays: 90,
+  logLevel: 'warn',
   sourcesFile: fixture('sources.json'),
   outputPrefix: 'site',
   failedRatioThreshold: '0.25',
@@ -26,10 +28,13 @@ const CUSTOM_CONTEXT = {
 
 let byDefault: SynthesizedTributary;
 let custom: SynthesizedTributary;
+/** Headers naming SSM parameters and Secrets Manager secrets, some twice, beside a plain header. */
+let withSecrets: SynthesizedTributary;
 
 beforeAll(() => {
   byDefault = synthTributary();
   custom = synthTributary(CUSTOM_CONTEXT);
+  withSecrets = synthTributary({ sourcesFile: fixture('sources-with-secrets.json') });
 });
 
 // Template JSON is untyped; the assertions below are what check its shape.
@@ -66,6 +71,10 @@ function roleStatements(s: SynthesizedTributary, roleId: string): Json[] {
 }
 const pipelineRoleId = (s: SynthesizedTributary): string => fnProps(s).Role['Fn::GetAtt'][0];
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** An ARN in this environment-agnostic stack's account, region and partition. */
+const arnOf = (service: string, resource: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]],
+});
 
 describe('the pipeline function', () => {
   test('runs the build on Node.js 24 on arm64 with handler index.handler', () => {
@@ -102,6 +111,11 @@ describe('the pipeline function', () => {
     expect(variables.OUTPUT_PREFIX).toBe('site/');
     const uri = JSON.stringify(variables.SOURCES_URI);
     expect(uri).toMatch(/^\{"Fn::Join":\["",\["s3:\/\/",\{"Fn::Sub":"cdk-hnb659fds-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}"\},"\/[0-9a-f]{64}\.json"\]\]\}$/);
+  });
+
+  test('gets LOG_LEVEL only when the configured level is not the default INFO', () => {
+    expect(fnProps(byDefault).Environment.Variables).not.toHaveProperty('LOG_LEVEL');
+    expect(fnProps(custom).Environment.Variables.LOG_LEVEL).toBe('WARN');
   });
 
   test('retries a failed asynchronous run twice within an hour, then sends it to an encrypted TLS-only queue', () => {
@@ -277,6 +291,34 @@ describe('least privilege: the function role', () => {
     expect(roleStatements(byDefault, pipelineRoleId(byDefault)).filter(isSourcesRead)).toEqual([]);
   });
 
+  test('may read exactly the SSM parameters and Secrets Manager secrets the deployed sources file names, once each', () => {
+    const reads = roleStatements(withSecrets, pipelineRoleId(withSecrets)).filter(isSecretRead);
+    expect(reads).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ssm:GetParameters',
+        Resource: [
+          arnOf('ssm', 'parameter/aws/reference/secretsmanager/members'),
+          arnOf('ssm', 'parameter/aws/reference/secretsmanager/tributary/partner'),
+          arnOf('ssm', 'parameter/members-cookie'),
+          arnOf('ssm', 'parameter/tributary/api-key'),
+        ],
+      },
+      {
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: [arnOf('secretsmanager', 'secret:members-??????'), arnOf('secretsmanager', 'secret:tributary/partner-??????')],
+      },
+    ]);
+  });
+
+  test('gets no SSM, Secrets Manager or KMS access anywhere in the stack when no header names a secret', () => {
+    for (const s of [byDefault, custom]) {
+      const statements = resourcesOf(s, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Json[]);
+      expect(statements.filter(isSecretRead)).toEqual([]);
+    }
+  });
+
   test('has no managed policies and no S3 or SNS access on "*" anywhere in the stack', () => {
     const role = byDefault.template.toJSON().Resources[pipelineRoleId(byDefault)];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -293,6 +335,10 @@ describe('least privilege: the function role', () => {
     }
   });
 });
+
+function isSecretRead(statement: Json): boolean {
+  return asList(statement.Action as string | string[]).some((action) => /^(ssm|secretsmanager|kms):/.test(action));
+}
 
 /** The sources object lives in the CDK bootstrap bucket, named with Fn::Sub. */
 function isSourcesRead(statement: Json): boolean {
@@ -400,6 +446,14 @@ describe('alarms', () => {
   });
 });
 
+describe('the deployed sources file', () => {
+  test('stops the synth naming the field when the function would reject it', () => {
+    const attempt = () => synthTributary({ sourcesFile: fixture('invalid-sources.json') });
+    expect(attempt).toThrow(InvalidInputError);
+    expect(attempt).toThrow(/^sources\[0\]\.url: must be http or https/);
+  });
+});
+
 describe('console test events', () => {
   const schemaOf = (s: SynthesizedTributary) => only(s, 'AWS::EventSchemas::Schema');
 
@@ -467,8 +521,8 @@ describe('stack outputs', () => {
 });
 
 describe('cdk-nag AwsSolutions checks', () => {
-  test('report nothing unacknowledged, with defaults and with every setting changed', () => {
-    for (const s of [byDefault, custom]) {
+  test('report nothing unacknowledged, with defaults, with every setting changed and with secrets in headers', () => {
+    for (const s of [byDefault, custom, withSecrets]) {
       const report = new AwsSolutionsChecks().validateScope(s.app);
       expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
     }

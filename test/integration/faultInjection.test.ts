@@ -146,7 +146,7 @@ const FAILING: FailingCase[] = [
   },
   {
     id: 'html-page',
-    route: serveBody(fixture('feeds/not-a-feed.html'), { 'content-type': 'text/html; charset=utf-8' }),
+    route: serveBody(fixture('hostile/plain-page.html'), { 'content-type': 'text/html; charset=utf-8' }),
     code: 'unsupported_format',
     error: /^not a feed: .*HTML page/,
     attempts: 1,

@@ -420,3 +420,44 @@ describe('fetchSource: failures and retries', () => {
     expect(failureOf(await fetchUrl('not a url')).code).toBe('internal');
   });
 });
+
+describe('fetchSource: the source’s own headers', () => {
+  const echoAuthorization = (seen: Array<string | undefined>) => (request: { headers: Record<string, unknown> }, response: ServerResponse) => {
+    seen.push(request.headers.authorization as string | undefined);
+    response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED);
+  };
+
+  it('sends them, letting a configured Accept replace ours', async () => {
+    let accept: unknown;
+    const seen: Array<string | undefined> = [];
+    const server = await serve({
+      '/feed': (request, response) => {
+        accept = request.headers.accept;
+        echoAuthorization(seen)(request, response);
+      },
+    });
+
+    await fetchUrl(server.url('/feed'), { headers: { Authorization: 'Bearer s3cret', Accept: 'application/json' } });
+
+    expect(seen).toEqual(['Bearer s3cret']);
+    expect(accept).toBe('application/json');
+  });
+
+  it('keeps them on a redirect within the origin and drops them on a redirect to another origin', async () => {
+    const seenHere: Array<string | undefined> = [];
+    const seenElsewhere: Array<string | undefined> = [];
+    const elsewhere = await serve({ '/feed': echoAuthorization(seenElsewhere) });
+    const here = await serve({
+      '/moved-here': redirectTo(301, '/feed'),
+      '/feed': echoAuthorization(seenHere),
+      '/moved-away': redirectTo(302, elsewhere.url('/feed')),
+    });
+    const headers = { Authorization: 'Bearer s3cret' };
+
+    await fetchUrl(here.url('/moved-here'), { headers });
+    await fetchUrl(here.url('/moved-away'), { headers });
+
+    expect(seenHere).toEqual(['Bearer s3cret']);
+    expect(seenElsewhere).toEqual([undefined]);
+  });
+});

@@ -99,7 +99,7 @@ describe('settleSource over fetched bodies', () => {
     expect(first.follow?.feedUrl).toBe(server.url('/feed/'));
     expect(first.report).toMatchObject({ status: 'failed', errorCode: 'unsupported_format', error: `not a feed: an HTML page that links to the feed ${server.url('/feed/')}` });
     expect(settled.follow).toBeUndefined();
-    expect(settled.discoveredFeed).toBe(server.url('/feed/'));
+    expect(settled.report.discoveredFeed).toBe(server.url('/feed/'));
     expect(settled.report).toMatchObject({ status: 'ok', url: server.url('/home'), items: 3, bytes: page.bytes + feed.bytes, attempts: 2 });
     // The next run asks the page first; the feed's validators must not be sent to it.
     expect(settled.state.validators).toBeUndefined();

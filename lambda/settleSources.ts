@@ -1,0 +1,80 @@
+import { fetchAll } from './fetch/fetchAll.js';
+import { createHttpClient } from './fetch/httpClient.js';
+import type { NetworkPolicy } from './fetch/networkPolicy.js';
+import type { FetchOutcome, Settings, Source } from './model.js';
+import { NO_SECRET_STORE, type SecretCache } from './secrets/secretCache.js';
+import { resolveHeaders } from './secrets/resolveHeaders.js';
+import { type FeedDiscovery, settleSource, type SettledSource } from './settleSource.js';
+import type { SourceState } from './state.js';
+
+export interface SettleSourcesOptions {
+  settings: Settings;
+  /** What earlier runs remembered, by source id. */
+  previous: Readonly<Record<string, SourceState>>;
+  /** Epoch ms by which fetching must be over. */
+  deadline: number;
+  /** Ignore remembered validators: refetch everything. */
+  force: boolean;
+  networkPolicy: NetworkPolicy;
+  secrets?: SecretCache;
+  now: () => number;
+  onSettled?: (source: Source, result: SettledSource) => void;
+}
+
+/**
+ * Fetches sources and turns each outcome into items and a report line, parsing each body as it
+ * arrives while others still download. One HTTP client for the whole call; secrets read once.
+ * A source whose page links to its feed is followed once, in a second round through the same
+ * client and limits.
+ */
+export async function settleSources(sources: readonly Source[], options: SettleSourcesOptions): Promise<Map<string, SettledSource>> {
+  const { settings, previous, now } = options;
+  const settled = new Map<string, SettledSource>();
+  const settle = (source: Source, outcome: FetchOutcome, discovery?: FeedDiscovery) => {
+    const result = settleSource(source, outcome, previous[source.id], settings, now(), discovery);
+    settled.set(source.id, result);
+    options.onSettled?.(source, result);
+    return result;
+  };
+
+  const { headers, failures } = await resolveHeaders(sources, options.secrets ?? NO_SECRET_STORE);
+  for (const source of sources) {
+    const failure = failures.get(source.id);
+    if (failure) settle(source, { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 });
+  }
+
+  const client = createHttpClient({ networkPolicy: options.networkPolicy });
+  try {
+    const follows = new Map<string, { source: Source; discovery: FeedDiscovery }>();
+    const firstRound = fetchAll(
+      client,
+      sources.filter((source) => !failures.has(source.id)),
+      {
+        settings,
+        deadline: options.deadline,
+        validators: (id) => (options.force ? undefined : previous[id]?.validators),
+        headers: (id) => headers.get(id),
+      },
+    );
+    for await (const { source, outcome } of firstRound) {
+      const result = settle(source, outcome);
+      if (result.follow) follows.set(source.id, { source, discovery: result.follow });
+    }
+    if (follows.size === 0) return settled;
+
+    // The feed a page announced, fetched once with the page's own id, so limits and the deadline
+    // apply as to any source. Credentials go only to the page's own origin.
+    const hops = [...follows.values()].map(({ source, discovery }) => ({ ...source, url: discovery.feedUrl }));
+    const sameOrigin = (id: string) => {
+      const { source, discovery } = follows.get(id)!;
+      return new URL(discovery.feedUrl).origin === new URL(source.url).origin ? headers.get(id) : undefined;
+    };
+    for await (const { source: hop, outcome } of fetchAll(client, hops, { settings, deadline: options.deadline, headers: sameOrigin })) {
+      const { source, discovery } = follows.get(hop.id)!;
+      settle(source, outcome, discovery);
+    }
+    return settled;
+  } finally {
+    await client.close();
+  }
+}
