@@ -175,19 +175,15 @@ function sourcesSection(sources: SourceReport[]): string {
 <td class="details">${sourceDetails(source)}</td>
 </tr>`,
   );
-  return `<section aria-labelledby="sources-heading">
-<h2 id="sources-heading">Sources</h2>
-<p class="note">Latency bars are scaled to the slowest source, ${escapeHtml(readableDuration(slowest))}.</p>
-<div class="scroll" role="region" aria-labelledby="sources-heading" tabindex="0">
-<table class="sources">
-<caption class="visually-hidden">Every source of this run: status, HTTP status, items, new items, latency and what went wrong</caption>
-<thead><tr><th scope="col">Source</th><th scope="col">Status</th><th scope="col">HTTP</th><th scope="col">Items</th><th scope="col">New</th><th scope="col">Latency</th><th scope="col">Details</th></tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>
-</div>
-</section>`;
+  return tableSection({
+    id: 'sources',
+    heading: 'Sources',
+    note: `<p class="note">Latency bars are scaled to the slowest source, ${escapeHtml(readableDuration(slowest))}.</p>\n`,
+    tableClass: 'sources',
+    caption: 'Every source of this run: status, HTTP status, items, new items, latency and what went wrong',
+    columns: ['Source', 'Status', 'HTTP', 'Items', 'New', 'Latency', 'Details'],
+    rows,
+  });
 }
 
 function sourceStatus(source: SourceReport): string {
@@ -264,14 +260,36 @@ function itemsSection(shown: PublishedItem[], total: number): string {
 <td class="date">${optionalTime(item.date_published ?? item.date_modified)}</td>
 </tr>`,
   );
-  return `<section aria-labelledby="items-heading">
-<h2 id="items-heading">Newest items</h2>
-${note}<div class="scroll" role="region" aria-labelledby="items-heading" tabindex="0">
-<table>
-<caption class="visually-hidden">The newest items with their source and date</caption>
-<thead><tr><th scope="col">Title</th><th scope="col">Source</th><th scope="col">Date</th></tr></thead>
+  return tableSection({
+    id: 'items',
+    heading: 'Newest items',
+    note,
+    caption: 'The newest items with their source and date',
+    columns: ['Title', 'Source', 'Date'],
+    rows,
+  });
+}
+
+/** A titled section holding one table that scrolls sideways in its own box on narrow screens. */
+function tableSection(table: {
+  id: string;
+  heading: string;
+  note: string;
+  tableClass?: string;
+  caption: string;
+  columns: string[];
+  rows: string[];
+}): string {
+  const headingId = `${table.id}-heading`;
+  const header = table.columns.map((column) => `<th scope="col">${escapeHtml(column)}</th>`).join('');
+  return `<section aria-labelledby="${headingId}">
+<h2 id="${headingId}">${escapeHtml(table.heading)}</h2>
+${table.note}<div class="scroll" role="region" aria-labelledby="${headingId}" tabindex="0">
+<table${table.tableClass ? ` class="${table.tableClass}"` : ''}>
+<caption class="visually-hidden">${escapeHtml(table.caption)}</caption>
+<thead><tr>${header}</tr></thead>
 <tbody>
-${rows.join('\n')}
+${table.rows.join('\n')}
 </tbody>
 </table>
 </div>
