@@ -1,0 +1,22 @@
+// One parse-pool thread: parses the bodies the main thread posts and sends the items back. Failures
+// travel as plain { code, message } because an Error loses its class crossing threads.
+import { parentPort } from 'node:worker_threads';
+
+import { SourceError } from '../lambda/errors.js';
+import { parseSource } from '../lambda/parse/parseSource.js';
+import type { ParseReply, ParseRequest } from './parsePool.js';
+
+const port = parentPort!;
+port.on('message', ({ id, body, context }: ParseRequest) => {
+  let reply: ParseReply;
+  try {
+    const items = parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context);
+    reply = { id, items };
+  } catch (error) {
+    const failure =
+      error instanceof SourceError ? error.toFailure() : { code: 'internal' as const, message: `parser crashed: ${String(error)}` };
+    reply = { id, failure };
+  }
+  port.postMessage(reply);
+});
+port.postMessage('ready');

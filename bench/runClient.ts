@@ -1,0 +1,72 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import type { ClientJob, StrategyOutcome } from './strategies.js';
+
+/** What one client run cost, measured inside the client process. */
+export interface ClientResult extends StrategyOutcome {
+  wallMs: number;
+  /** User + system CPU of the whole client process (every thread) during the run. */
+  cpuMs: number;
+  /** Sampled every 10 ms while the run was going. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** RSS after set-up, just before the run started. */
+  rssBeforeMb: number;
+  /** The process's high-water mark (getrusage maxrss), set-up included. */
+  peakRssMb: number;
+}
+
+/** What the parent sends the client process. */
+export interface ClientRequest {
+  job: ClientJob;
+  /** Where to write a .cpuprofile of the run (V8's sampler, as `node --cpu-prof` uses). */
+  cpuProfilePath?: string;
+}
+
+const CLIENT_ENTRY = fileURLToPath(new URL('./clientProcess.ts', import.meta.url));
+
+export interface RunClientOptions {
+  /** Where to write a .cpuprofile of the run. */
+  cpuProfilePath?: string;
+  /** V8's old-space limit (`--max-old-space-size`), to hold the heap to what a Lambda would allow. */
+  maxOldSpaceMb?: number;
+}
+
+/** The client process ended without reporting; `stderr` holds what it said, such as V8's out-of-memory report. */
+export class ClientCrashError extends Error {
+  constructor(
+    readonly strategy: string,
+    readonly exit: string,
+    readonly stderr: string,
+  ) {
+    const reason = /FATAL ERROR: .*|^\w*Error: .*/m.exec(stderr)?.[0] ?? 'no error message';
+    super(`client for ${strategy} exited with ${exit} before reporting: ${reason}`);
+  }
+}
+
+/**
+ * Runs `job` in a fresh Node process (TypeScript through tsx) and resolves once it has exited.
+ * Rejects with ClientCrashError when the process dies first.
+ */
+export function runClient(job: ClientJob, options: RunClientOptions = {}): Promise<ClientResult> {
+  const heapLimit = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
+  const child = fork(CLIENT_ENTRY, [], {
+    execArgv: ['--import', 'tsx', ...heapLimit],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise<ClientResult>((resolve, reject) => {
+    let result: ClientResult | undefined;
+    child.once('message', (message) => (result = message as ClientResult));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (!result) return reject(new ClientCrashError(job.strategy, signal ?? `code ${code}`, stderr));
+      // Warnings the client printed are part of what the run did; pass them on.
+      if (stderr) process.stderr.write(stderr);
+      resolve(result);
+    });
+    child.send({ job, cpuProfilePath: options.cpuProfilePath } satisfies ClientRequest);
+  });
+}
