@@ -16,7 +16,7 @@ import type { SecretCache } from './secrets/secretCache.js';
 import { restingSource, type SettledSource } from './settleSource.js';
 import { settleSources } from './settleSources.js';
 import { isResting } from './sourceHealth.js';
-import { parseState, STATE_KEY, type PipelineState } from './state.js';
+import { parseState, type PipelineState, type SourceState, STATE_KEY } from './state.js';
 import type { Store } from './store/store.js';
 import { headOf, summarize } from './summary.js';
 
@@ -37,6 +37,9 @@ export interface PipelineDependencies {
    */
   onReport?: (report: RunReport) => void;
 }
+
+/** What writing and announcing a run needs; fetching needs the rest of PipelineDependencies. */
+export type PublishDependencies = Pick<PipelineDependencies, 'store' | 'notifier' | 'now' | 'onReport'>;
 
 export interface PipelineInput {
   sourcesFile: SourcesFile;
@@ -70,53 +73,149 @@ export class RunInProgressError extends TributaryError {
  */
 export async function runPipeline(input: PipelineInput, dependencies: PipelineDependencies): Promise<RunReport> {
   const { sourcesFile, request } = input;
-  const { store, notifier } = dependencies;
   const now = dependencies.now ?? Date.now;
   const startedAt = now();
   const runId = runIdFor(request, startedAt);
 
   if (!request.dryRun) {
-    const claim = await claimRun(store, runId, startedAt, input.hardDeadline);
-    if (claim.kind === 'busy') throw new RunInProgressError(runId, claim.claimedAt, claim.expiresAt);
-    if (claim.kind === 'published') return claim.report;
-    if (claim.kind === 'unpublished') return publish(claim.report, [], dependencies);
+    const finished = await claimOrResume(runId, startedAt, input.hardDeadline, dependencies);
+    if (finished) return finished;
   }
+  const state = await readState(dependencies);
+  const selected = selectedSources(sourcesFile, request);
+  const settled = await settleSelected(
+    selected,
+    { settings: sourcesFile.settings, state, startedAt, fetchDeadline: input.fetchDeadline, force: request.force, named: request.only !== undefined },
+    dependencies,
+  );
+  return publishSettled({ runId, request, sourcesFile, state, startedAt, settled }, dependencies);
+}
 
-  const { state, problem } = parseState(await store.get(STATE_KEY));
+/**
+ * Claims the run id for this invocation, or finishes what an earlier invocation of the same run
+ * left undone (only the notification can be) and returns that run's report.
+ * @returns undefined when this invocation owns the run and must do it
+ * @throws RunInProgressError when an earlier invocation holds the claim and may still be running
+ */
+export async function claimOrResume(
+  runId: string,
+  startedAt: number,
+  expiresAt: number,
+  dependencies: PublishDependencies,
+): Promise<RunReport | undefined> {
+  const claim = await claimRun(dependencies.store, runId, startedAt, expiresAt);
+  switch (claim.kind) {
+    case 'claimed':
+      return undefined;
+    case 'busy':
+      throw new RunInProgressError(runId, claim.claimedAt, claim.expiresAt);
+    case 'published':
+      return claim.report;
+    case 'unpublished':
+      return publish(claim.report, [], dependencies);
+  }
+}
+
+/** The state earlier runs left; missing or corrupt state is a clean first run, with a warning. */
+export async function readState(dependencies: Pick<PipelineDependencies, 'store' | 'onWarning'>): Promise<PipelineState> {
+  const { state, problem } = parseState(await dependencies.store.get(STATE_KEY));
   if (problem) dependencies.onWarning?.(problem);
+  return state;
+}
 
-  const selected = request.only
-    ? sourcesFile.sources.filter((source) => request.only?.includes(source.id))
-    : sourcesFile.sources;
-  // Broken sources rest until their next attempt, unless the run names them or forces.
-  const resting = (source: Source) =>
-    !request.only && !request.force && isResting(state.sources[source.id], startedAt) ? state.sources[source.id] : undefined;
+/** The sources a run is about, in sources-file order: those it names, or all. */
+export function selectedSources(sourcesFile: SourcesFile, request: Pick<RunRequest, 'only'>): Source[] {
+  const { only } = request;
+  return only ? sourcesFile.sources.filter((source) => only.includes(source.id)) : sourcesFile.sources;
+}
+
+export interface SettleSelectedOptions {
+  settings: Settings;
+  /** The state the run started from. */
+  state: PipelineState;
+  /** Epoch ms the run started: decides which broken sources are still resting. */
+  startedAt: number;
+  /** Epoch ms by which fetching must be over. */
+  fetchDeadline: number;
+  force: boolean;
+  /** The run names its sources: broken ones are tried anyway. */
+  named: boolean;
+}
+
+/**
+ * Settles each of `sources`: fetched and parsed, or, for a broken source still resting, its last
+ * good items kept without a request. One result per source.
+ */
+export async function settleSelected(
+  sources: readonly Source[],
+  options: SettleSelectedOptions,
+  dependencies: Pick<PipelineDependencies, 'networkPolicy' | 'secrets' | 'now' | 'onProgress'>,
+): Promise<Map<string, SettledSource>> {
+  const resting = (source: Source) => restingState(source, options);
   const outcomes = new Map<string, boolean>();
   const settled = await settleSources(
-    selected.filter((source) => !resting(source)),
+    sources.filter((source) => !resting(source)),
     {
-      settings: sourcesFile.settings,
-      previous: state.sources,
-      deadline: input.fetchDeadline,
-      force: request.force,
+      settings: options.settings,
+      previous: options.state.sources,
+      deadline: options.fetchDeadline,
+      force: options.force,
       networkPolicy: dependencies.networkPolicy,
       secrets: dependencies.secrets,
-      now,
+      now: dependencies.now ?? Date.now,
       onSettled: (source, result) => {
         // A source whose page led to its feed settles twice; it counts once, as it ends.
         outcomes.set(source.id, result.report.status === 'failed');
         const failed = [...outcomes.values()].filter(Boolean).length;
-        dependencies.onProgress?.({ done: outcomes.size, total: selected.length, failed });
+        dependencies.onProgress?.({ done: outcomes.size, total: sources.length, failed });
       },
     },
   );
-  for (const source of selected) {
+  for (const source of sources) {
     const previous = resting(source);
     if (previous) settled.set(source.id, restingSource(source, previous));
   }
+  return settled;
+}
+
+/** Broken sources rest until their next attempt, unless the run names them or forces: the state of one that does. */
+export function restingState(source: Source, options: Pick<SettleSelectedOptions, 'state' | 'startedAt' | 'force' | 'named'>): SourceState | undefined {
+  const previous = options.state.sources[source.id];
+  return !options.named && !options.force && isResting(previous, options.startedAt) ? previous : undefined;
+}
+
+/** A run whose selected sources have all settled, however and wherever they were fetched. */
+export interface SettledRun {
+  runId: string;
+  request: RunRequest;
+  sourcesFile: SourcesFile;
+  /** The state the run started from. */
+  state: PipelineState;
+  /** Epoch ms. */
+  startedAt: number;
+  /** One result per selected source, resting ones included. */
+  settled: ReadonlyMap<string, SettledSource>;
+}
+
+/**
+ * The end of every run, single or sharded: merge the settled sources' items with what earlier
+ * runs kept for the others, summarise, write the report, the latest outputs and state, and
+ * publish one notification. A dry run only summarises.
+ */
+export async function publishSettled(run: SettledRun, dependencies: PublishDependencies): Promise<RunReport> {
+  const { runId, request, sourcesFile, state, startedAt } = run;
+  const { store } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  // Sources-file order everywhere, so the outputs do not depend on which fetch finished first.
+  const settled = selectedSources(sourcesFile, request).map((source) => {
+    const result = run.settled.get(source.id);
+    if (!result) throw new TributaryError('internal', `run ${runId}: source ${source.id} was selected but never settled`);
+    return [source.id, result] as const;
+  });
+  const settledById = new Map(settled);
 
   const published = mergeItems(
-    sourcesFile.sources.map((source) => settled.get(source.id)?.items ?? state.sources[source.id]?.items ?? []),
+    sourcesFile.sources.map((source) => settledById.get(source.id)?.items ?? state.sources[source.id]?.items ?? []),
     { maxItems: sourcesFile.settings.maxItems },
   );
   const finishedAt = now();
@@ -125,7 +224,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     dryRun: request.dryRun,
     startedAt,
     finishedAt,
-    reports: selected.map((source) => settled.get(source.id)!.report),
+    reports: settled.map(([, result]) => result.report),
     publishedItems: published.length,
     outputs: {
       feedJson: store.locate(OUTPUT_KEYS.feedJson),
@@ -156,17 +255,17 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   await store.put(STATE_KEY, JSON.stringify({ ...nextState(state, settled), history }), { contentType: 'application/json', cacheControl: 'no-store' });
 
   dependencies.onReport?.(report);
-  const newItems = mergeItems([...settled.values()].map((source) => source.newItems), { maxItems: Number.MAX_SAFE_INTEGER });
+  const newItems = mergeItems(settled.map(([, result]) => result.newItems), { maxItems: Number.MAX_SAFE_INTEGER });
   return publish(report, newItems, dependencies);
 }
 
-function nextState(previous: PipelineState, settled: ReadonlyMap<string, SettledSource>): PipelineState {
+function nextState(previous: PipelineState, settled: readonly (readonly [string, SettledSource])[]): PipelineState {
   const sources = { ...previous.sources };
   for (const [id, result] of settled) sources[id] = result.state;
   return { ...previous, sources };
 }
 
-async function publish(report: RunReport, newItems: Item[], dependencies: PipelineDependencies): Promise<RunReport> {
+async function publish(report: RunReport, newItems: Item[], dependencies: PublishDependencies): Promise<RunReport> {
   const summary = headOf(report);
   const now = dependencies.now ?? Date.now;
   // A failure here fails the invocation after the outputs are safe; a retry finds the report

@@ -1,0 +1,101 @@
+import { StoreError } from '../errors.js';
+import type { RunReport } from '../model.js';
+import { publishSettled, type PublishDependencies, readState, restingState, selectedSources } from '../run.js';
+import { restingSource, settleSource, type SettledSource } from '../settleSource.js';
+import type { Store } from '../store/store.js';
+import type { BatchFile } from './settleBatch.js';
+import type { ShardedRun, ShardFolder } from './shardFolder.js';
+
+/** How the Map state itself ended when it failed (its caught `Error` and `Cause`). */
+export interface MapFailure {
+  error: string;
+  cause?: string;
+}
+
+export type MergeDependencies = PublishDependencies & { onWarning?: (message: string) => void };
+
+/** A failure reason is shown in the report and the notification: long causes are cut. */
+const MAX_REASON_CHARS = 300;
+
+/**
+ * The last step of a sharded run: gathers every worker's batch file and ends the run through the
+ * same code as a single-function run (merge, render, report, outputs, state, one notification).
+ * A source whose batch failed as a whole is reported as failed (`internal`, "worker batch
+ * failed: …", with the reason the Map recorded) and keeps its last good items: never missing.
+ */
+export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | undefined, dependencies: MergeDependencies): Promise<RunReport> {
+  const { store } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const runText = await store.get(folder.run);
+  if (runText === undefined) throw new StoreError(`the sharded run's ${store.locate(folder.run)} is missing: was the start step's folder deleted?`);
+  const run = JSON.parse(runText) as ShardedRun;
+  const state = await readState(dependencies);
+
+  const settled = new Map<string, SettledSource>();
+  for (const key of await store.list(folder.batches)) {
+    const file = JSON.parse((await store.get(key)) ?? '{"results":[]}') as BatchFile;
+    for (const { id, result } of file.results) settled.set(id, result);
+  }
+
+  const failedBatches = await failedBatchReasons(store, folder);
+  const { sourcesFile, request, startedAt } = run;
+  for (const source of selectedSources(sourcesFile, request).filter(({ id }) => !settled.has(id))) {
+    const resting = restingState(source, { state, startedAt, force: request.force, named: request.only !== undefined });
+    if (resting) {
+      settled.set(source.id, restingSource(source, resting));
+      continue;
+    }
+    const reason = failedBatches.get(source.id) ?? (mapFailure ? describe(mapFailure.error, mapFailure.cause) : 'no result was written');
+    const failure = { code: 'internal' as const, message: `worker batch failed: ${reason}` };
+    settled.set(source.id, settleSource(source, { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 }, state.sources[source.id], sourcesFile.settings, now()));
+  }
+  return publishSettled({ runId: run.runId, request, sourcesFile, state, startedAt, settled }, dependencies);
+}
+
+/**
+ * Source id → why its batch failed, from the files the Map's ResultWriter exports for failed child
+ * executions (`FAILED_<n>.json`: an array of executions, each with its `Input` as a JSON string and
+ * its `Error` and `Cause`). Anything unreadable there is left out: the caller still reports the
+ * source, with a plainer reason.
+ */
+async function failedBatchReasons(store: Store, folder: ShardFolder): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  const keys = (await store.list(`${folder.results}/`)).filter((key) => /\/FAILED_\d+\.json$/.test(key));
+  for (const key of keys) {
+    let executions: unknown;
+    try {
+      executions = JSON.parse((await store.get(key)) ?? '[]');
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(executions)) continue;
+    for (const execution of executions as { Input?: unknown; Error?: unknown; Cause?: unknown }[]) {
+      const reason = describe(String(execution.Error ?? 'error'), typeof execution.Cause === 'string' ? execution.Cause : undefined);
+      for (const id of batchSourceIds(execution.Input)) reasons.set(id, reason);
+    }
+  }
+  return reasons;
+}
+
+function batchSourceIds(input: unknown): string[] {
+  try {
+    const { Items } = JSON.parse(String(input)) as { Items?: { id?: unknown }[] };
+    return Array.isArray(Items) ? Items.flatMap((item) => (typeof item?.id === 'string' ? [item.id] : [])) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A Lambda error's cause is its JSON error object: its type and message say it in words. */
+function describe(error: string, cause: string | undefined): string {
+  let detail = cause;
+  try {
+    const parsed = JSON.parse(cause ?? '') as { errorType?: string; errorMessage?: string };
+    // Step Functions names a Lambda error by its type already.
+    if (parsed.errorMessage) detail = parsed.errorType && parsed.errorType !== error ? `${parsed.errorType}: ${parsed.errorMessage}` : parsed.errorMessage;
+  } catch {
+    // A plain-text cause is shown as it is.
+  }
+  const reason = detail ? `${error}: ${detail}` : error;
+  return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+}

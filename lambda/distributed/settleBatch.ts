@@ -1,0 +1,42 @@
+import type { Source } from '../model.js';
+import { type PipelineDependencies, readState, settleSelected } from '../run.js';
+import type { SettledSource } from '../settleSource.js';
+import { shardFolderAt, type ShardJob } from './shardFolder.js';
+
+/** What a worker writes for its batch: one result per source of the batch. */
+export interface BatchFile {
+  runId: string;
+  results: { id: string; result: SettledSource }[];
+}
+
+/** What a worker returns to the Map: a pointer, since results can exceed the 256 KB state payload limit. */
+export interface BatchPointer {
+  key: string;
+  sources: number;
+  failed: number;
+}
+
+export type BatchDependencies = Pick<PipelineDependencies, 'store' | 'networkPolicy' | 'secrets' | 'now' | 'onWarning'>;
+
+/**
+ * A worker's share of a sharded run: settles its batch exactly as a single-function run settles
+ * all sources (same limits, retries, resting rules, one HTTP client), and writes the results
+ * where the merge step finds them. Writing again for the same batch (a retried worker) replaces
+ * the earlier file, so a batch counts once.
+ * @param deadline epoch ms at which this worker must stop fetching (its own Lambda budget); the
+ *   run's `job.fetchDeadline` applies too
+ */
+export async function settleBatch(sources: readonly Source[], job: ShardJob, deadline: number, dependencies: BatchDependencies): Promise<BatchPointer> {
+  const state = await readState(dependencies);
+  const settled = await settleSelected(
+    sources,
+    { ...job, state, fetchDeadline: Math.min(job.fetchDeadline, deadline) },
+    dependencies,
+  );
+  const file: BatchFile = { runId: job.runId, results: sources.map((source) => ({ id: source.id, result: settled.get(source.id)! })) };
+  // Batches never share a source, so the first id names the batch uniquely.
+  const key = `${shardFolderAt(job.folder).batches}${sources[0]?.id ?? 'empty'}.json`;
+  await dependencies.store.put(key, JSON.stringify(file), { contentType: 'application/json', cacheControl: 'no-store' });
+  const failed = file.results.filter(({ result }) => result.report.status === 'failed').length;
+  return { key, sources: sources.length, failed };
+}

@@ -1,0 +1,54 @@
+import type { RunRequest } from '../event.js';
+import type { Settings, SourcesFile } from '../model.js';
+
+/** The run as the start step saw it, saved for the merge step in `run.json`. */
+export interface ShardedRun {
+  runId: string;
+  request: RunRequest;
+  /** The sources file as read at the start: an edit made during the run reaches the next one. */
+  sourcesFile: SourcesFile;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms by which every worker must be done fetching, leaving the merge its time. */
+  fetchDeadline: number;
+}
+
+/** What every worker is told besides its batch of sources: the Map's BatchInput, kept small. */
+export interface ShardJob {
+  runId: string;
+  /** The run's shard folder (see shardFolder). */
+  folder: string;
+  startedAt: number;
+  fetchDeadline: number;
+  force: boolean;
+  /** The run names its sources: broken ones are tried anyway. */
+  named: boolean;
+  settings: Settings;
+}
+
+/** Where one sharded run keeps its working files; keys relative to the output prefix. */
+export interface ShardFolder {
+  /** Ends in '/'. */
+  root: string;
+  run: string;
+  /** The selected sources as one JSON array: what the Distributed Map reads its items from. */
+  sources: string;
+  /** One file per worker batch, written by the worker itself. */
+  batches: string;
+  /** Where the Distributed Map's ResultWriter exports child execution results (it adds `/<map run id>/…`). */
+  results: string;
+}
+
+/**
+ * Under `state/` (internal, safe to delete between runs) and per attempt: a run taken over after
+ * its first execution died starts a new folder, so no leftover batch of the dead one is merged.
+ */
+export function shardFolder(runId: string, startedAt: number): ShardFolder {
+  const attempt = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '$1Z');
+  return shardFolderAt(`state/shards/${runId}/${attempt}/`);
+}
+
+/** shardFolder() back from its root, as the later steps receive it. */
+export function shardFolderAt(root: string): ShardFolder {
+  return { root, run: `${root}run.json`, sources: `${root}sources.json`, batches: `${root}batches/`, results: `${root}results` };
+}

@@ -1,0 +1,75 @@
+import type { RunRequest } from '../event.js';
+import type { Source, SourcesFile } from '../model.js';
+import { claimOrResume, type PublishDependencies, RunInProgressError, runIdFor, selectedSources } from '../run.js';
+import { type ShardedRun, shardFolder, type ShardFolder, type ShardJob } from './shardFolder.js';
+
+export interface StartInput {
+  request: RunRequest;
+  sourcesFile: SourcesFile;
+  /** Epoch ms: the execution's start, the same for every retry of the start step. */
+  startedAt: number;
+  /** Epoch ms at which the execution times out: how long the run's claim holds. */
+  executionDeadline: number;
+  /** Kept back before the execution deadline for the merge step, in ms. */
+  mergeReserveMs: number;
+}
+
+/** `started`: the Map is to run `job` over the array in `folder.sources`; otherwise nothing is left to do. */
+export type StartResult =
+  | { status: 'started'; runId: string; folder: ShardFolder; job: ShardJob; sources: number }
+  /** An earlier execution of this run finished it (its notification sent now if it was missing). */
+  | { status: 'done'; runId: string }
+  /** An earlier execution of this run holds its claim and may still be running. */
+  | { status: 'busy'; runId: string; message: string };
+
+const STATE_JSON = { contentType: 'application/json', cacheControl: 'no-store' };
+
+/**
+ * The first step of a sharded run: names and claims the run as a single-function run would
+ * (so a duplicated or retried schedule does nothing twice), then saves the run and its selected
+ * sources for the Map and the merge.
+ */
+export async function startShardedRun(input: StartInput, dependencies: PublishDependencies): Promise<StartResult> {
+  const { request, sourcesFile, startedAt } = input;
+  const runId = runIdFor(request, startedAt);
+  if (!request.dryRun) {
+    try {
+      if (await claimOrResume(runId, startedAt, input.executionDeadline, dependencies)) return { status: 'done', runId };
+    } catch (error) {
+      if (error instanceof RunInProgressError) return { status: 'busy', runId, message: error.message };
+      throw error;
+    }
+  }
+
+  const folder = shardFolder(runId, startedAt);
+  const fetchDeadline = input.executionDeadline - input.mergeReserveMs;
+  const run: ShardedRun = { runId, request, sourcesFile, startedAt, fetchDeadline };
+  const selected = selectedSources(sourcesFile, request);
+  await dependencies.store.put(folder.run, JSON.stringify(run), STATE_JSON);
+  await dependencies.store.put(folder.sources, JSON.stringify(byOrigin(selected)), STATE_JSON);
+  const job: ShardJob = {
+    runId,
+    folder: folder.root,
+    startedAt,
+    fetchDeadline,
+    force: request.force,
+    named: request.only !== undefined,
+    settings: sourcesFile.settings,
+  };
+  return { status: 'started', runId, folder, job, sources: selected.length };
+}
+
+/**
+ * Per-origin limits hold within one worker only; keeping one origin's sources next to each other
+ * puts them in as few batches as possible, so a host is not hit by every worker at once.
+ */
+function byOrigin(sources: readonly Source[]): Source[] {
+  const groups = new Map<string, Source[]>();
+  for (const source of sources) {
+    const origin = new URL(source.url).origin;
+    const group = groups.get(origin);
+    if (group) group.push(source);
+    else groups.set(origin, [source]);
+  }
+  return [...groups.values()].flat();
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../errors.js';
+import { firstIssue } from '../fieldPath.js';
+import type { Source } from '../model.js';
+import { validateSourcesFile } from '../sources.js';
+import type { MapFailure } from './mergeShards.js';
+import type { ShardJob } from './shardFolder.js';
+
+// What the state machine sends each step. The steps trust nothing they did not check: a hand-made
+// execution input or an edited definition fails here, naming the field, before any request.
+
+const startEventSchema = z.looseObject({
+  /** The execution's own input: a Scheduled Event or an ad hoc event of the public contract. */
+  event: z.unknown(),
+  execution: z.strictObject({
+    startTime: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
+    timeoutSeconds: z.number().int().positive(),
+    mergeReserveSeconds: z.number().int().nonnegative(),
+  }),
+});
+
+const jobSchema = z.strictObject({
+  runId: z.string().min(1),
+  folder: z.string().regex(/^state\/shards\/.+\/$/, { error: 'must be a shard folder under state/shards/' }),
+  startedAt: z.number().int(),
+  fetchDeadline: z.number().int(),
+  force: z.boolean(),
+  named: z.boolean(),
+  settings: z.unknown(),
+});
+
+const batchEventSchema = z.looseObject({
+  Items: z.array(z.unknown()).min(1, { error: 'must hold at least one source' }),
+  BatchInput: z.looseObject({ job: jobSchema }),
+});
+
+const mergeEventSchema = z.looseObject({
+  folder: z.object({ root: z.string().regex(/^state\/shards\/.+\/$/, { error: 'must be a shard folder under state/shards/' }) }),
+  mapError: z.looseObject({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+
+export interface StartEvent {
+  event: unknown;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms. */
+  executionDeadline: number;
+  mergeReserveMs: number;
+}
+
+export function parseStartEvent(input: unknown): StartEvent {
+  const { event, execution } = parse(startEventSchema, input);
+  const startedAt = Date.parse(execution.startTime);
+  return {
+    event,
+    startedAt,
+    executionDeadline: startedAt + execution.timeoutSeconds * 1000,
+    mergeReserveMs: execution.mergeReserveSeconds * 1000,
+  };
+}
+
+/** A batch is a slice of the sources file, so it is checked as one, settings included. */
+export function parseBatchEvent(input: unknown): { sources: Source[]; job: ShardJob } {
+  const { Items, BatchInput } = parse(batchEventSchema, input);
+  const { settings, sources } = validateSourcesFile({ settings: BatchInput.job.settings, sources: Items }, 'the batch input');
+  return { sources, job: { ...BatchInput.job, settings } };
+}
+
+export function parseMergeEvent(input: unknown): { root: string; mapFailure?: MapFailure } {
+  const { folder, mapError } = parse(mergeEventSchema, input);
+  return { root: folder.root, mapFailure: mapError && { error: mapError.Error, cause: mapError.Cause } };
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const { field, problem } = firstIssue(parsed.error, 'event');
+  throw new InvalidInputError('event', field, problem);
+}

@@ -1,0 +1,63 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { type LambdaConfig, readLambdaConfig } from './config.js';
+import { ConsoleNotifier } from './notify/consoleNotifier.js';
+import type { Notifier } from './notify/notifier.js';
+import { SnsNotifier } from './notify/snsNotifier.js';
+import { createLogger, describeError } from './observe/logger.js';
+import { ssmParameterReader } from './secrets/parameterReader.js';
+import { SecretCache } from './secrets/secretCache.js';
+import { S3Store } from './store/s3Store.js';
+
+/** The part of the Lambda context the handlers use; the console and tests can supply it too. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+  awsRequestId?: string;
+}
+
+/** What every handler of the bundle shares within one container. */
+export interface LambdaRuntime {
+  config: LambdaConfig;
+  s3: S3Client;
+  /** The output bucket under the output prefix. */
+  store: S3Store;
+  notifier: Notifier;
+  /** Lives as long as the container, so warm invocations reuse secrets read in the last 5 min. */
+  secrets: SecretCache;
+}
+
+/**
+ * Read once at cold start. A bad environment is reported on every invocation with the variable
+ * named, rather than as a crash during init that Lambda retries and logs less clearly.
+ */
+const runtime: LambdaRuntime | Error = (() => {
+  try {
+    const config = readLambdaConfig();
+    const s3 = new S3Client({ forcePathStyle: config.forcePathStyle });
+    const notifier = config.topicArn
+      ? new SnsNotifier(new SNSClient({ maxAttempts: 5 }), config.topicArn)
+      : new ConsoleNotifier();
+    const secrets = new SecretCache(ssmParameterReader(new SSMClient({ maxAttempts: 3 })));
+    return { config, s3, store: new S3Store(s3, config.outputBucket, config.outputPrefix), notifier, secrets };
+  } catch (error) {
+    return error as Error;
+  }
+})();
+export const logger = createLogger(runtime instanceof Error ? undefined : runtime.config.logLevel);
+
+/**
+ * Runs one invocation of any handler in the bundle: log keys reset and tagged with the request
+ * id, a bad environment thrown, and any error logged once before Lambda sees it.
+ */
+export async function invoke<T>(context: InvocationContext, work: (runtime: LambdaRuntime) => Promise<T>): Promise<T> {
+  logger.resetKeys();
+  if (context.awsRequestId) logger.appendKeys({ requestId: context.awsRequestId });
+  try {
+    if (runtime instanceof Error) throw runtime;
+    return await work(runtime);
+  } catch (error) {
+    logger.error({ message: 'invocation failed', error: describeError(error) });
+    throw error;
+  }
+}

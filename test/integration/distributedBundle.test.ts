@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { type MotoServer, startMotoServer } from './support/motoServer.js';
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const region = 'us-east-1';
+const BUCKET = 'tributary-distributed';
+const PREFIX = 'site/';
+const BUNDLE = new URL('../../dist/lambda/index.mjs', import.meta.url);
+
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number; awsRequestId?: string }) => Promise<Record<string, any>>;
+
+describe("the bundle's distributed step handlers, chained as the state machine chains them, against S3 on loopback", () => {
+  let moto: MotoServer;
+  let feeds: LoopbackServer;
+  let s3: S3Client;
+  let steps: { startHandler: Handler; workerHandler: Handler; mergeHandler: Handler };
+
+  beforeAll(async () => {
+    const serve = (name: string) => async (_request: unknown, response: import('node:http').ServerResponse) =>
+      void response.writeHead(200).end(await readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url)));
+    [moto, feeds] = await Promise.all([
+      startMotoServer(),
+      startLoopbackServer({ '/news.rss': serve('news.rss'), '/blog.atom': serve('blog.atom'), '/notes.json': serve('notes.json') }),
+    ]);
+    s3 = new S3Client({ region, endpoint: moto.endpoint, credentials, forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const sources = {
+      settings: { retries: 0, timeoutMs: 5000 },
+      sources: [
+        { id: 'news', url: feeds.url('/news.rss') },
+        { id: 'blog', url: feeds.url('/blog.atom') },
+        { id: 'notes', url: feeds.url('/notes.json') },
+      ],
+    };
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/sources.json', Body: JSON.stringify(sources) }));
+    // The runtime reads its environment once, when the bundle is loaded, as at a Lambda cold start.
+    Object.assign(process.env, {
+      OUTPUT_BUCKET: BUCKET,
+      OUTPUT_PREFIX: PREFIX,
+      SOURCES_URI: `s3://${BUCKET}/config/sources.json`,
+      S3_FORCE_PATH_STYLE: 'true',
+      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      LOG_LEVEL: 'ERROR',
+    });
+    steps = await import(BUNDLE.href);
+  });
+
+  afterAll(async () => {
+    await Promise.all([moto?.stop(), feeds?.close()]);
+  });
+
+  const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test-request-id' };
+  const object = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+
+  it('starts, settles two batches and merges into the outputs under the prefix, with the full keys the Map needs', async () => {
+    const event = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2026-11-26T05:00:00Z', detail: {} };
+    const started = await steps.startHandler(
+      { event, execution: { startTime: new Date().toISOString(), timeoutSeconds: 120, mergeReserveSeconds: 30 } },
+      context,
+    );
+    expect(started).toMatchObject({ status: 'started', runId: '20261126T050000Z-scheduled', bucket: BUCKET, sources: 3 });
+    expect(started.sourcesKey).toMatch(/^site\/state\/shards\/20261126T050000Z-scheduled\/\d{8}T\d{9}Z\/sources\.json$/);
+    expect(started.resultsPrefix).toBe(`${started.sourcesKey.replace(/sources\.json$/, '')}results`);
+
+    // The Map: ItemReader reads the array at the full key, ItemBatcher makes batches of 2 with the job as BatchInput.
+    const items = JSON.parse(await object(started.sourcesKey));
+    const pointers = await Promise.all(
+      [items.slice(0, 2), items.slice(2)].map((batch) => steps.workerHandler({ Items: batch, BatchInput: { job: started.job } }, context)),
+    );
+    expect(pointers.map((pointer) => pointer.sources)).toEqual([2, 1]);
+
+    const merged = await steps.mergeHandler({ ...started, map: { MapRunArn: 'arn:aws:states:::mapRun:x', ResultWriterDetails: {} } }, context);
+
+    expect(merged).toMatchObject({ runId: '20261126T050000Z-scheduled', status: 'ok', counts: { sources: 3, ok: 3, items: 4 } });
+    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: PREFIX }))).Contents ?? []).map((entry) => entry.Key);
+    expect(keys).toEqual(expect.arrayContaining(['site/feed.json', 'site/feed.xml', 'site/index.html', 'site/runs/20261126T050000Z-scheduled.json']));
+    expect(JSON.parse(await object('site/feed.json')).items).toHaveLength(4);
+  });
+
+  it('rejects a start event without its execution details, naming the field', async () => {
+    await expect(steps.startHandler({ event: {} }, context)).rejects.toThrowError(/event\.execution/);
+  });
+});
