@@ -7,12 +7,17 @@ export interface OutputBucketProps {
   readonly prefix: string;
   /** Days before `<prefix>runs/` reports and `<prefix>state/runs/` run claims expire. */
   readonly runsRetentionDays: number;
+  /** Distributed mode: expire the runs' working folders under `<prefix>state/shards/`. @default false */
+  readonly shardFolders?: boolean;
 }
 
 const ACCESS_LOG_RETENTION = Duration.days(365);
 // Claims only need to outlive the retries of one run (at most an hour, see PipelineFunction),
 // so expiring them with the reports they belong to is always safe.
 const RUN_CLAIMS_DIR = 'state/runs/';
+// A distributed run's batches are read once, by its own merge step; a week leaves time to look into a bad run.
+const SHARDS_DIR = 'state/shards/';
+const SHARDS_RETENTION = Duration.days(7);
 
 /**
  * The bucket holding the published feeds, run reports and pipeline state, and the bucket its
@@ -47,6 +52,7 @@ export class OutputBucket extends Construct {
         { id: 'ExpireRunReports', prefix: `${props.prefix}runs/`, expiration: Duration.days(props.runsRetentionDays) },
         { id: 'ExpireRunClaims', prefix: `${props.prefix}${RUN_CLAIMS_DIR}`, expiration: Duration.days(props.runsRetentionDays) },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ...(props.shardFolders ? [{ id: 'ExpireShardFolders', prefix: `${props.prefix}${SHARDS_DIR}`, expiration: SHARDS_RETENTION }] : []),
       ],
     });
   }

@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { NotificationTopic } from './notificationTopic.js';
 import type { PipelineFunction } from './pipelineFunction.js';
@@ -19,6 +20,8 @@ export interface PipelineAlarmsProps {
   readonly failedRatioThreshold: number;
   /** Alarm after this many schedule periods in a row without a successful run (≥ 2). */
   readonly missedRuns: number;
+  /** Distributed mode: the state machine the schedule starts. @default none */
+  readonly stateMachine?: sfn.IStateMachine;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -38,6 +41,8 @@ export class PipelineAlarms extends Construct {
   readonly undeliveredSchedules: cloudwatch.Alarm;
   readonly failedSources: cloudwatch.Alarm;
   readonly noSuccessfulRun: cloudwatch.Alarm;
+  /** Distributed mode only. */
+  readonly failedExecutions: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
@@ -97,6 +102,24 @@ export class PipelineAlarms extends Construct {
         `No run succeeded in ${missedRuns} schedule periods (${missedRuns * periodMinutes} minutes): every source failed, or runs threw, ` +
         'timed out or never started. The other alarms and the function log say which.',
     });
+    const { stateMachine } = props;
+    this.failedExecutions = stateMachine
+      ? this.alarm('FailedExecutions', {
+          metric: new cloudwatch.MathExpression({
+            expression: 'failed + timedOut',
+            usingMetrics: {
+              failed: stateMachine.metricFailed({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
+              timedOut: stateMachine.metricTimedOut({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
+            },
+            period: PERIOD,
+            label: 'Failed or timed out executions',
+          }),
+          threshold: 1,
+          alarmDescription:
+            'A distributed run failed or timed out: a step threw, or more worker batches failed than toleratedFailurePercentage allows ' +
+            '(the run was still reported, with their sources failed). The execution history names the failed state and its error.',
+        })
+      : undefined;
   }
 
   private alarm(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number }): cloudwatch.Alarm {

@@ -50,6 +50,7 @@ export class PipelineDashboard extends cloudwatch.Dashboard {
           alarms.durationNearTimeout,
           alarms.failedInvocations,
           alarms.undeliveredSchedules,
+          ...(alarms.failedExecutions ? [alarms.failedExecutions] : []),
         ],
       }),
     );

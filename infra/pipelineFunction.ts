@@ -1,22 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Duration } from 'aws-cdk-lib';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
-import { TributaryError } from '../lambda/errors.js';
-import { DEFAULT_LOG_LEVEL, type LogLevel } from '../lambda/observe/logger.js';
-import type { SecretNames } from '../lambda/secrets/secretNames.js';
+import type { Construct } from 'constructs';
 import { DeadLetterQueue } from './deadLetterQueue.js';
-import { nagArnOf } from './nagFinding.js';
+import { TributaryFunction, type TributaryFunctionProps } from './tributaryFunction.js';
 
-/** Where `npm run build` leaves the bundle: `index.mjs` plus the default `sources.json`. */
-export const BUILD_DIR = fileURLToPath(new URL('../dist/lambda/', import.meta.url));
+export { BUILD_DIR, PIPELINE_FUNCTION_DEFAULTS } from './tributaryFunction.js';
 
 /**
  * Lambda's own retries of a failed asynchronous invocation. Safe because a scheduled event's
@@ -26,150 +14,30 @@ const ASYNC_RETRY_ATTEMPTS = 2;
 /** Events older than this go to the failure queue instead of running late. */
 const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 
-export const PIPELINE_FUNCTION_DEFAULTS = Object.freeze({
-  memoryMb: 512,
-  timeoutSeconds: 300, // 5 min: a few hundred sources at 10 s per attempt with bounded concurrency
-  logRetention: logs.RetentionDays.ONE_MONTH,
-  logLevel: DEFAULT_LOG_LEVEL,
-});
-
-export interface PipelineFunctionProps {
-  /** @default 512 */
-  readonly memoryMb?: number;
-  /** @default 300 (5 min) */
-  readonly timeoutSeconds?: number;
-  /** @default RetentionDays.ONE_MONTH (30 days) */
-  readonly logRetention?: logs.RetentionDays;
-  /** The lowest level the function logs. @default 'INFO' */
-  readonly logLevel?: LogLevel;
-  /** The deployment package. @default PipelineFunction.codeFromBuild() — the `npm run build` output */
-  readonly code?: lambda.Code;
-}
+export type PipelineFunctionProps = Omit<TributaryFunctionProps, 'handler' | 'description' | 'roleDescription' | 'reservedConcurrency'>;
 
 /**
- * The one function that runs the pipeline. It owns its defaults, its log group, its failure
- * queue and its role; each `use…` method sets an environment variable of the public contract
- * and grants exactly the access that variable implies, so the two never drift apart.
+ * The one function that runs a whole run (`index.handler`), invoked asynchronously by the
+ * schedule or by hand: one run at a time, retried by Lambda, and what still fails lands in its
+ * failure queue.
  */
-export class PipelineFunction extends Construct {
-  /** The build artefact, checked here so a missing build fails the synth with a fix, not a CloudFormation error. */
-  static codeFromBuild(dir: string = BUILD_DIR): lambda.Code {
-    const entry = join(dir, 'index.mjs');
-    if (!existsSync(entry)) {
-      throw new TributaryError('missing_build', `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`);
-    }
-    return lambda.Code.fromAsset(dir);
-  }
-
-  readonly function: lambda.Function;
-  readonly logGroup: logs.LogGroup;
+export class PipelineFunction extends TributaryFunction {
   /** Receives invocations that failed after all retries or were too old to run. */
   readonly failureQueue: DeadLetterQueue;
-  readonly timeout: Duration;
-  private readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps = {}) {
-    super(scope, id);
-    this.timeout = Duration.seconds(props.timeoutSeconds ?? PIPELINE_FUNCTION_DEFAULTS.timeoutSeconds);
-
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? PIPELINE_FUNCTION_DEFAULTS.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // An explicit role instead of AWSLambdaBasicExecutionRole, whose log rights cover every log group.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Tributary pipeline function: its own log group, output prefix, sources object and topic',
-    });
-    this.logGroup.grantWrite(this.role);
-    this.failureQueue = new DeadLetterQueue(this, 'FailureQueue');
-
-    this.function = new lambda.Function(this, 'Function', {
+    super(scope, id, {
+      ...props,
       description: 'Tributary: fetches the configured feeds and publishes one merged feed',
-      code: props.code ?? PipelineFunction.codeFromBuild(),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memoryMb ?? PIPELINE_FUNCTION_DEFAULTS.memoryMb,
-      timeout: this.timeout,
-      role: this.role,
-      logGroup: this.logGroup,
+      roleDescription: 'Tributary pipeline function: its own log group, output prefix, sources object and topic',
       // One run at a time: two overlapping runs would race on the same state and outputs.
-      reservedConcurrentExecutions: 1,
+      reservedConcurrency: 1,
+    });
+    this.failureQueue = new DeadLetterQueue(this, 'FailureQueue');
+    this.function.configureAsyncInvoke({
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
       maxEventAge: ASYNC_MAX_EVENT_AGE,
       onFailure: new destinations.SqsDestination(this.failureQueue),
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
     });
-    // Unset means INFO to the function, so the default deployment's environment stays as it was.
-    const logLevel = props.logLevel ?? PIPELINE_FUNCTION_DEFAULTS.logLevel;
-    if (logLevel !== DEFAULT_LOG_LEVEL) this.function.addEnvironment('LOG_LEVEL', logLevel);
-  }
-
-  /**
-   * Sets `OUTPUT_BUCKET` and `OUTPUT_PREFIX`; grants reading and writing objects under the prefix
-   * only (outputs, `runs/`, `state/` with its conditional-write run claims) and listing the bucket.
-   *
-   * Listing is granted without an `s3:prefix` condition on purpose: S3 answers a read of a missing
-   * key with 404 only to callers allowed to list the bucket, and 403 otherwise, which would make a
-   * first run's missing state look like a permission error. The bucket is this stack's own.
-   * @param prefix '' or a prefix ending in '/'
-   */
-  useOutputBucket(bucket: s3.IBucket, prefix: string): void {
-    this.function.addEnvironment('OUTPUT_BUCKET', bucket.bucketName);
-    if (prefix !== '') this.function.addEnvironment('OUTPUT_PREFIX', prefix);
-    const objects = bucket.arnForObjects(`${prefix}*`);
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [objects] }));
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArnOf(bucket)}/${prefix}*]`,
-      reason:
-        'Object keys are made per run (runs/<runId>.json, state/runs/<runId>) so they cannot be listed in advance; ' +
-        'the wildcard covers only the output prefix of a bucket created for this stack, with read and put only (no delete).',
-    });
-  }
-
-  /** Sets `TOPIC_ARN`; grants publishing to that topic only. */
-  useTopic(topic: sns.ITopic): void {
-    this.function.addEnvironment('TOPIC_ARN', topic.topicArn);
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
-  }
-
-  /**
-   * Grants reading exactly the secrets the sources' headers name, and adds no statement when they
-   * name none. The function reads both kinds with SSM GetParameters; a Secrets Manager secret
-   * through its `/aws/reference/secretsmanager/<name>` parameter, which SSM answers only when the
-   * caller may also call secretsmanager:GetSecretValue on the secret itself.
-   *
-   * No kms:Decrypt: values encrypted with the AWS managed keys (aws/ssm, aws/secretsmanager) need
-   * none. A SecureString or secret under a customer managed key needs kms:Decrypt on that key,
-   * which the key's owner grants in its key policy.
-   * @param names what `secretNames()` returns for the deployed sources file; `parameters` already
-   *   holds the reference path of every secret
-   */
-  grantSecretReads(names: SecretNames): void {
-    const stack = Stack.of(this);
-    if (names.parameters.length > 0) {
-      const parameterArns = names.parameters.map((name) =>
-        // A parameter ARN joins `parameter` and a hierarchical name with one slash.
-        stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
-      );
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: parameterArns }));
-    }
-    if (names.secrets.length > 0) {
-      const secretArns = names.secrets.map((name) =>
-        // Secrets Manager appends a hyphen and 6 random characters to every secret's ARN; `?`
-        // matches exactly one character, so no other secret whose name starts with this one
-        // (`name-old`) is covered, as `name-*` would.
-        stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      );
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
-    }
-  }
-
-  /** Sets `SOURCES_URI` to `s3://bucket/key`; grants reading that one object. */
-  useSourcesObject(bucket: s3.IBucket, key: string): void {
-    this.function.addEnvironment('SOURCES_URI', `s3://${bucket.bucketName}/${key}`);
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(key)] }));
   }
 }

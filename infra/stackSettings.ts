@@ -46,7 +46,27 @@ export interface StackSettings {
   failedRatioThreshold: number;
   /** The missed-run alarm fires after this many schedule periods without a successful run, ≥ 2. @default 3 */
   missedRunsAlarm: number;
+  /**
+   * `single`: the schedule invokes one function that does the whole run. `distributed`: the
+   * schedule starts a Step Functions state machine that fans the sources out over worker
+   * functions with a Distributed Map and merges their results. @default 'single'
+   */
+  mode: PipelineMode;
+  /** distributed: sources per worker invocation (the Map's MaxItemsPerBatch), 1–10000. @default 100 */
+  batchSize: number;
+  /** distributed: worker invocations running at once (the Map's MaxConcurrency), 1–10000. @default 20 */
+  maxConcurrency: number;
+  /** distributed: share of worker batches, in %, that may fail before the execution fails, 0–100. @default 10 */
+  toleratedFailurePercentage: number;
+  /**
+   * distributed: how long one execution may take, in minutes, 1–1440; fetching ends one function
+   * timeout before it so the merge can still report. @default 60 (1 h)
+   */
+  runTimeoutMinutes: number;
 }
+
+export const PIPELINE_MODES = ['single', 'distributed'] as const;
+export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
 export const STACK_SETTING_DEFAULTS: Readonly<StackSettings> = Object.freeze<StackSettings>({
   schedule: 'rate(1 hour)',
@@ -64,6 +84,11 @@ export const STACK_SETTING_DEFAULTS: Readonly<StackSettings> = Object.freeze<Sta
   schedulePeriodMinutes: 60,
   failedRatioThreshold: 0.5,
   missedRunsAlarm: 3,
+  mode: 'single',
+  batchSize: 100,
+  maxConcurrency: 20,
+  toleratedFailurePercentage: 10,
+  runTimeoutMinutes: 60,
 });
 
 const RUN_STATUSES: readonly RunStatus[] = ['ok', 'partial', 'failed'];
@@ -86,11 +111,12 @@ export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()
   const d = STACK_SETTING_DEFAULTS;
   const schedule = scheduleExpression(get('schedule') ?? d.schedule);
   const periodMinutes = schedulePeriodMinutes(get('schedulePeriodMinutes'), schedule);
+  const timeoutSeconds = integer('timeoutSeconds', get('timeoutSeconds') ?? d.timeoutSeconds, 1, 900, 'seconds');
   return {
     schedule,
     timeZone: timeZone(get('timeZone') ?? d.timeZone),
     memoryMb: integer('memoryMb', get('memoryMb') ?? d.memoryMb, 128, 10_240, 'MB'),
-    timeoutSeconds: integer('timeoutSeconds', get('timeoutSeconds') ?? d.timeoutSeconds, 1, 900, 'seconds'),
+    timeoutSeconds,
     emails: emailList('emails', get('emails') ?? d.emails),
     emailStatuses: statusList(get('emailStatuses') ?? d.emailStatuses),
     alarmEmails: emailList('alarmEmails', get('alarmEmails') ?? d.alarmEmails),
@@ -102,6 +128,11 @@ export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()
     schedulePeriodMinutes: periodMinutes,
     failedRatioThreshold: ratio('failedRatioThreshold', get('failedRatioThreshold') ?? d.failedRatioThreshold),
     missedRunsAlarm: missedRuns(get('missedRunsAlarm') ?? d.missedRunsAlarm, periodMinutes),
+    mode: mode(get('mode') ?? d.mode),
+    batchSize: integer('batchSize', get('batchSize') ?? d.batchSize, 1, 10_000, 'sources'),
+    maxConcurrency: integer('maxConcurrency', get('maxConcurrency') ?? d.maxConcurrency, 1, 10_000, 'workers'),
+    toleratedFailurePercentage: integer('toleratedFailurePercentage', get('toleratedFailurePercentage') ?? d.toleratedFailurePercentage, 0, 100, 'percent'),
+    runTimeoutMinutes: runTimeout(get('runTimeoutMinutes') ?? d.runTimeoutMinutes, timeoutSeconds),
   };
 }
 
@@ -241,4 +272,25 @@ function missedRuns(value: unknown, periodMinutes: number): number {
     );
   }
   return periods;
+}
+
+function mode(value: unknown): PipelineMode {
+  const chosen = text('mode', value);
+  if (!(PIPELINE_MODES as readonly string[]).includes(chosen)) {
+    throw invalid('mode', `must be one of ${PIPELINE_MODES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return chosen as PipelineMode;
+}
+
+/** The merge step is kept one function timeout before the end, and the workers need time before it. */
+function runTimeout(value: unknown, timeoutSeconds: number): number {
+  const minutes = integer('runTimeoutMinutes', value, 1, 1440, 'minutes');
+  if (minutes * 60 < 2 * timeoutSeconds) {
+    throw invalid(
+      'runTimeoutMinutes',
+      `${minutes} minutes leaves the workers no time: fetching stops one function timeout (${timeoutSeconds} s) before the end, ` +
+        `so give at least twice timeoutSeconds (${Math.ceil((2 * timeoutSeconds) / 60)} minutes)`,
+    );
+  }
+  return minutes;
 }

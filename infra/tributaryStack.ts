@@ -12,6 +12,7 @@ import { secretNames } from '../lambda/secrets/secretNames.js';
 import { parseSourcesFile } from '../lambda/sources.js';
 import { ConsoleTestEvents } from './consoleTestEvents.js';
 import { DeadLetterQueue } from './deadLetterQueue.js';
+import { DistributedPipeline } from './distributedPipeline.js';
 import { NotificationTopic } from './notificationTopic.js';
 import { OutputBucket } from './outputBucket.js';
 import { PipelineAlarms } from './pipelineAlarms.js';
@@ -62,7 +63,10 @@ const CONTRACT_EXAMPLE_SOURCE_ID = 'hn';
 
 /** The scheduled pipeline: function, schedule, output bucket, notification topic, alarms, dashboard and console test events. */
 export class TributaryStack extends Stack {
+  /** Runs a whole run in one invocation: the schedule's target in `single` mode, for ad hoc runs in both. */
   readonly pipeline: PipelineFunction;
+  /** The state machine the schedule starts in `distributed` mode. */
+  readonly distributed: DistributedPipeline | undefined;
   readonly output: OutputBucket;
   readonly topic: NotificationTopic;
   readonly alarms: PipelineAlarms;
@@ -82,8 +86,31 @@ export class TributaryStack extends Stack {
     });
     const fn = this.pipeline.function;
 
-    this.output = new OutputBucket(this, 'Output', { prefix: settings.outputPrefix, runsRetentionDays: settings.runsRetentionDays });
+    const distributedMode = settings.mode === 'distributed';
+    this.output = new OutputBucket(this, 'Output', {
+      prefix: settings.outputPrefix,
+      runsRetentionDays: settings.runsRetentionDays,
+      shardFolders: distributedMode,
+    });
     this.pipeline.useOutputBucket(this.output.bucket, settings.outputPrefix);
+    this.distributed = distributedMode
+      ? new DistributedPipeline(this, 'Distributed', {
+          bucket: this.output.bucket,
+          prefix: settings.outputPrefix,
+          functions: {
+            memoryMb: settings.memoryMb,
+            timeoutSeconds: settings.timeoutSeconds,
+            logRetention: settings.logRetentionDays,
+            logLevel: settings.logLevel,
+            code: PipelineFunction.codeFromBuild(buildDir),
+          },
+          batchSize: settings.batchSize,
+          maxConcurrency: settings.maxConcurrency,
+          toleratedFailurePercentage: settings.toleratedFailurePercentage,
+          runTimeout: Duration.minutes(settings.runTimeoutMinutes),
+        })
+      : undefined;
+    const pipelines = [this.pipeline, ...(this.distributed ? [this.distributed] : [])];
 
     // Subscribers can filter on the `status` message attribute (ok | partial | failed) that every
     // run notification carries, e.g. a filter policy {"status": ["partial", "failed"]}.
@@ -93,38 +120,44 @@ export class TributaryStack extends Stack {
       emailStatuses: settings.emailStatuses,
       masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
     });
-    this.pipeline.useTopic(this.topic);
+    for (const pipeline of pipelines) pipeline.useTopic(this.topic);
 
     if (settings.sourcesFile) {
       // A file asset: `cdk deploy` uploads it to the bootstrap bucket under its content hash, so
       // every change is a new key, a new SOURCES_URI, and the next run reads the new file.
       const asset = new s3assets.Asset(this, 'SourcesFile', { path: settings.sourcesFile });
-      this.pipeline.useSourcesObject(asset.bucket, asset.s3ObjectKey);
+      for (const pipeline of pipelines) pipeline.useSourcesObject(asset.bucket, asset.s3ObjectKey);
     }
     // Granted at deploy time from the file as deployed: a secret added to the file later needs a
     // deploy before the function may read it.
-    this.pipeline.grantSecretReads(secretNames(sources));
+    for (const pipeline of pipelines) pipeline.grantSecretReads(secretNames(sources));
 
     const scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue');
+    const scheduleTarget = {
+      input: scheduler.ScheduleTargetInput.fromObject(SCHEDULED_EVENT),
+      retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+      maxEventAge: SCHEDULE_MAX_EVENT_AGE,
+      deadLetterQueue: scheduleDeadLetterQueue,
+    };
     new scheduler.Schedule(this, 'Schedule', {
       description: 'Runs the Tributary pipeline',
       schedule: scheduler.ScheduleExpression.expression(settings.schedule, TimeZone.of(settings.timeZone)),
-      target: new targets.LambdaInvoke(fn, {
-        input: scheduler.ScheduleTargetInput.fromObject(SCHEDULED_EVENT),
-        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
-        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
-        deadLetterQueue: scheduleDeadLetterQueue,
-      }),
+      target: this.distributed
+        ? new targets.StepFunctionsStartExecution(this.distributed.stateMachine, scheduleTarget)
+        : new targets.LambdaInvoke(fn, scheduleTarget),
     });
-    // The target creates its role at stack level, so the acknowledgement is made there, for this one finding.
-    Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArnOf(fn)}:*]`,
-      reason:
-        "The scheduler role's lambda:InvokeFunction is granted by CDK on the function and its qualified ARNs (versions, aliases); " +
-        'it still names this one function only.',
-    });
+    if (!this.distributed) {
+      // The target creates its role at stack level, so the acknowledgement is made there, for this one finding.
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArnOf(fn)}:*]`,
+        reason:
+          "The scheduler role's lambda:InvokeFunction is granted by CDK on the function and its qualified ARNs (versions, aliases); " +
+          'it still names this one function only.',
+      });
+    }
 
-    const metrics = new PipelineMetrics(fn, Duration.minutes(settings.schedulePeriodMinutes));
+    // Scheduled runs report from the merge step in distributed mode: the run metrics follow them there.
+    const metrics = new PipelineMetrics(this.distributed?.merge.function ?? fn, Duration.minutes(settings.schedulePeriodMinutes));
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       pipeline: this.pipeline,
       scheduleDeadLetterQueue,
@@ -132,6 +165,7 @@ export class TributaryStack extends Stack {
       metrics,
       failedRatioThreshold: settings.failedRatioThreshold,
       missedRuns: settings.missedRunsAlarm,
+      stateMachine: this.distributed?.stateMachine,
     });
     this.dashboard = new PipelineDashboard(this, 'Dashboard', { pipeline: this.pipeline, alarms: this.alarms, metrics });
 
@@ -180,6 +214,14 @@ export class TributaryStack extends Stack {
         ` --payload '{"dryRun":true}' summary.json && cat summary.json`,
       ]),
     });
+    if (this.distributed) {
+      const { stateMachine } = this.distributed;
+      new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'The distributed run: start step, Distributed Map of workers, merge step' });
+      new CfnOutput(this, 'StartExecutionCommand', {
+        description: 'Start a full distributed run from a shell (the input may also be an ad hoc event such as {"sources":["id"]})',
+        value: Fn.join('', ['aws stepfunctions start-execution --state-machine-arn ', stateMachine.stateMachineArn, ` --region ${Aws.REGION} --input '{}'`]),
+      });
+    }
   }
 }
 

@@ -35,6 +35,11 @@ describe('stack settings from CDK context', () => {
       schedulePeriodMinutes: 60,
       failedRatioThreshold: 0.5,
       missedRunsAlarm: 3,
+      mode: 'single',
+      batchSize: 100,
+      maxConcurrency: 20,
+      toleratedFailurePercentage: 10,
+      runTimeoutMinutes: 60,
     });
     expect(settingsFor({})).toEqual(STACK_SETTING_DEFAULTS);
   });
@@ -52,6 +57,11 @@ describe('stack settings from CDK context', () => {
       failedRatioThreshold: '0.25',
       missedRunsAlarm: '4',
       logLevel: ' debug ',
+      mode: 'distributed',
+      batchSize: '250',
+      maxConcurrency: '50',
+      toleratedFailurePercentage: '0',
+      runTimeoutMinutes: '120',
     });
     expect(settings).toMatchObject({
       schedulePeriodMinutes: 30,
@@ -65,6 +75,11 @@ describe('stack settings from CDK context', () => {
       emailStatuses: ['partial', 'failed'],
       alarmEmails: ['ops@example.com'],
       logLevel: 'DEBUG',
+      mode: 'distributed',
+      batchSize: 250,
+      maxConcurrency: 50,
+      toleratedFailurePercentage: 0,
+      runTimeoutMinutes: 120,
     });
   });
 
@@ -131,6 +146,11 @@ describe('stack settings from CDK context', () => {
     [{ alarmEmails: 'ops' }, 'context.alarmEmails[0]: not an email address: "ops"'],
     [{ emailStatuses: ['failed', 'broken'] }, 'context.emailStatuses[1]: must be one of ok, partial, failed, got "broken"'],
     [{ emailStatuses: [] }, 'context.emailStatuses: must name at least one of ok, partial, failed'],
+    [{ mode: 'sharded' }, 'context.mode: must be one of single, distributed, got "sharded"'],
+    [{ batchSize: 0 }, 'context.batchSize: must be a whole number of sources from 1 to 10000, got 0'],
+    [{ maxConcurrency: 'many' }, 'context.maxConcurrency: must be a whole number of workers from 1 to 10000, got "many"'],
+    [{ toleratedFailurePercentage: 101 }, 'context.toleratedFailurePercentage: must be a whole number of percent from 0 to 100, got 101'],
+    [{ runTimeoutMinutes: 9, timeoutSeconds: 300 }, 'context.runTimeoutMinutes: 9 minutes leaves the workers no time'],
     [{ outputPrefix: '/site' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: 'site/*' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: '../elsewhere' }, 'context.outputPrefix: must be a plain key prefix'],

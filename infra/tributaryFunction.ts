@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { TributaryError } from '../lambda/errors.js';
+import { DEFAULT_LOG_LEVEL, type LogLevel } from '../lambda/observe/logger.js';
+import type { SecretNames } from '../lambda/secrets/secretNames.js';
+import { nagArnOf } from './nagFinding.js';
+
+/** Where `npm run build` leaves the bundle: `index.mjs` plus the default `sources.json`. */
+export const BUILD_DIR = fileURLToPath(new URL('../dist/lambda/', import.meta.url));
+
+export const PIPELINE_FUNCTION_DEFAULTS = Object.freeze({
+  memoryMb: 512,
+  timeoutSeconds: 300, // 5 min: a few hundred sources at 10 s per attempt with bounded concurrency
+  logRetention: logs.RetentionDays.ONE_MONTH,
+  logLevel: DEFAULT_LOG_LEVEL,
+});
+
+/** Keys under the output prefix a function may read and write, as IAM patterns (`*` is any run's key). */
+export interface OutputAccess {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+}
+const EVERY_OUTPUT: OutputAccess = { read: ['*'], write: ['*'] };
+
+export interface TributaryFunctionProps {
+  /** @default 512 */
+  readonly memoryMb?: number;
+  /** @default 300 (5 min) */
+  readonly timeoutSeconds?: number;
+  /** @default RetentionDays.ONE_MONTH (30 days) */
+  readonly logRetention?: logs.RetentionDays;
+  /** The lowest level the function logs. @default 'INFO' */
+  readonly logLevel?: LogLevel;
+  /** The deployment package. @default TributaryFunction.codeFromBuild() — the `npm run build` output */
+  readonly code?: lambda.Code;
+  /** The export of the bundle this function runs. @default 'index.handler' */
+  readonly handler?: string;
+  /** What the function does, for the console. */
+  readonly description: string;
+  /** What the role may reach, for the console. */
+  readonly roleDescription: string;
+  /** Instances allowed to run at once. @default undefined: unreserved */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * A function of the pipeline, running one export of the one bundle. It owns its defaults, its
+ * log group and its role; each `use…` method sets an environment variable of the public contract
+ * and grants exactly the access that variable implies, so the two never drift apart.
+ */
+export class TributaryFunction extends Construct {
+  /** The build artefact, checked here so a missing build fails the synth with a fix, not a CloudFormation error. */
+  static codeFromBuild(dir: string = BUILD_DIR): lambda.Code {
+    const entry = join(dir, 'index.mjs');
+    if (!existsSync(entry)) {
+      throw new TributaryError('missing_build', `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`);
+    }
+    return lambda.Code.fromAsset(dir);
+  }
+
+  readonly function: lambda.Function;
+  readonly logGroup: logs.LogGroup;
+  readonly timeout: Duration;
+  protected readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: TributaryFunctionProps) {
+    super(scope, id);
+    this.timeout = Duration.seconds(props.timeoutSeconds ?? PIPELINE_FUNCTION_DEFAULTS.timeoutSeconds);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? PIPELINE_FUNCTION_DEFAULTS.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of AWSLambdaBasicExecutionRole, whose log rights cover every log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.roleDescription,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: props.description,
+      code: props.code ?? TributaryFunction.codeFromBuild(),
+      handler: props.handler ?? 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb ?? PIPELINE_FUNCTION_DEFAULTS.memoryMb,
+      timeout: this.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+    });
+    // Unset means INFO to the function, so the default deployment's environment stays as it was.
+    const logLevel = props.logLevel ?? PIPELINE_FUNCTION_DEFAULTS.logLevel;
+    if (logLevel !== DEFAULT_LOG_LEVEL) this.function.addEnvironment('LOG_LEVEL', logLevel);
+  }
+
+  /**
+   * Sets `OUTPUT_BUCKET` and `OUTPUT_PREFIX`; grants reading and writing objects under the prefix
+   * only (outputs, `runs/`, `state/` with its conditional-write run claims), or only the keys
+   * `access` names, and listing the bucket.
+   *
+   * Listing is granted without an `s3:prefix` condition on purpose: S3 answers a read of a missing
+   * key with 404 only to callers allowed to list the bucket, and 403 otherwise, which would make a
+   * first run's missing state look like a permission error. The bucket is this stack's own.
+   * @param prefix '' or a prefix ending in '/'
+   * @param access key patterns under the prefix, as IAM writes them. @default everything: ['*'] both ways
+   */
+  useOutputBucket(bucket: s3.IBucket, prefix: string, access: OutputAccess = EVERY_OUTPUT): void {
+    this.function.addEnvironment('OUTPUT_BUCKET', bucket.bucketName);
+    if (prefix !== '') this.function.addEnvironment('OUTPUT_PREFIX', prefix);
+    const objects = (patterns: readonly string[]) => patterns.map((pattern) => bucket.arnForObjects(`${prefix}${pattern}`));
+    if (access.read.join() === access.write.join()) {
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: objects(access.read) }));
+    } else {
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }));
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
+    }
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    for (const pattern of new Set([...access.read, ...access.write].filter((pattern) => pattern.includes('*')))) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArnOf(bucket)}/${prefix}${pattern}]`,
+        reason:
+          'Object keys are made per run (runs/<runId>.json, state/runs/<runId>, state/shards/<runId>/…) so they cannot be listed in advance; ' +
+          'the wildcard covers only part of the output prefix of a bucket created for this stack, with read and put only (no delete).',
+      });
+    }
+  }
+
+  /** Sets `TOPIC_ARN`; grants publishing to that topic only. */
+  useTopic(topic: sns.ITopic): void {
+    this.function.addEnvironment('TOPIC_ARN', topic.topicArn);
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+  }
+
+  /**
+   * Grants reading exactly the secrets the sources' headers name, and adds no statement when they
+   * name none. The function reads both kinds with SSM GetParameters; a Secrets Manager secret
+   * through its `/aws/reference/secretsmanager/<name>` parameter, which SSM answers only when the
+   * caller may also call secretsmanager:GetSecretValue on the secret itself.
+   *
+   * No kms:Decrypt: values encrypted with the AWS managed keys (aws/ssm, aws/secretsmanager) need
+   * none. A SecureString or secret under a customer managed key needs kms:Decrypt on that key,
+   * which the key's owner grants in its key policy.
+   * @param names what `secretNames()` returns for the deployed sources file; `parameters` already
+   *   holds the reference path of every secret
+   */
+  grantSecretReads(names: SecretNames): void {
+    const stack = Stack.of(this);
+    if (names.parameters.length > 0) {
+      const parameterArns = names.parameters.map((name) =>
+        // A parameter ARN joins `parameter` and a hierarchical name with one slash.
+        stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
+      );
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: parameterArns }));
+    }
+    if (names.secrets.length > 0) {
+      const secretArns = names.secrets.map((name) =>
+        // Secrets Manager appends a hyphen and 6 random characters to every secret's ARN; `?`
+        // matches exactly one character, so no other secret whose name starts with this one
+        // (`name-old`) is covered, as `name-*` would.
+        stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      );
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+    }
+  }
+
+  /** Sets `SOURCES_URI` to `s3://bucket/key`; grants reading that one object. */
+  useSourcesObject(bucket: s3.IBucket, key: string): void {
+    this.function.addEnvironment('SOURCES_URI', `s3://${bucket.bucketName}/${key}`);
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(key)] }));
+  }
+}
