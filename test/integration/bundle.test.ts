@@ -12,10 +12,10 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
 import { invokeBundle, prepareBundle } from './support/bundleInvoker.js';
-import { type MotoServer, startMotoServer } from './support/motoServer.js';
+import { lambdaEnvironment, MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'secret-that-must-never-be-logged' };
-const region = 'us-east-1';
+const credentials = MOTO_CREDENTIALS;
+const region = MOTO_REGION;
 const BUCKET = 'tributary-e2e';
 const PREFIX = 'site';
 
@@ -68,19 +68,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     };
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/sources.json', Body: JSON.stringify(sources) }));
 
-    env = {
-      OUTPUT_BUCKET: BUCKET,
-      OUTPUT_PREFIX: PREFIX,
-      TOPIC_ARN: TopicArn ?? '',
-      SOURCES_URI: `s3://${BUCKET}/config/sources.json`,
-      S3_FORCE_PATH_STYLE: 'true',
-      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ENDPOINT_URL_SNS: endpoint,
-    };
+    env = lambdaEnvironment(moto, { bucket: BUCKET, prefix: PREFIX, sourcesKey: 'config/sources.json', topicArn: TopicArn });
   });
 
   afterAll(async () => {

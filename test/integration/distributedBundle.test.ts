@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
-import { type MotoServer, startMotoServer } from './support/motoServer.js';
+import { lambdaEnvironment, MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const region = 'us-east-1';
+const credentials = MOTO_CREDENTIALS;
+const region = MOTO_REGION;
 const BUCKET = 'tributary-distributed';
 const PREFIX = 'site/';
 const BUNDLE = new URL('../../dist/lambda/index.mjs', import.meta.url);
@@ -38,15 +38,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/sources.json', Body: JSON.stringify(sources) }));
     // The runtime reads its environment once, when the bundle is loaded, as at a Lambda cold start.
     Object.assign(process.env, {
-      OUTPUT_BUCKET: BUCKET,
-      OUTPUT_PREFIX: PREFIX,
-      SOURCES_URI: `s3://${BUCKET}/config/sources.json`,
-      S3_FORCE_PATH_STYLE: 'true',
-      ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      ...lambdaEnvironment(moto, { bucket: BUCKET, prefix: PREFIX, sourcesKey: 'config/sources.json' }),
       LOG_LEVEL: 'ERROR',
     });
     steps = await import(BUNDLE.href);

@@ -61,3 +61,29 @@ function stop(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/** Credentials moto accepts; the secret is distinctive so a test can prove it never reaches a log. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'secret-that-must-never-be-logged' };
+export const MOTO_REGION = 'us-east-1';
+
+/**
+ * The environment the function gets in Lambda, pointed at moto: outputs under `prefix` of
+ * `bucket`, sources from `s3://bucket/sourcesKey`, loopback sources allowed.
+ */
+export function lambdaEnvironment(
+  moto: MotoServer,
+  options: { bucket: string; prefix: string; sourcesKey: string; topicArn?: string },
+): Record<string, string> {
+  return {
+    OUTPUT_BUCKET: options.bucket,
+    OUTPUT_PREFIX: options.prefix,
+    ...(options.topicArn ? { TOPIC_ARN: options.topicArn, AWS_ENDPOINT_URL_SNS: moto.endpoint } : {}),
+    SOURCES_URI: `s3://${options.bucket}/${options.sourcesKey}`,
+    S3_FORCE_PATH_STYLE: 'true',
+    ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+    AWS_REGION: MOTO_REGION,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+  };
+}
