@@ -41,7 +41,7 @@ export function parseEvent(event: unknown): RunRequest {
   const adHoc = adHocEventSchema.safeParse(event);
   if (!adHoc.success) throw invalid(adHoc.error);
   const { sources, dryRun, force } = adHoc.data;
-  return { only: sources ? [...new Set(sources)] : undefined, dryRun, force };
+  return { only: sources, dryRun, force };
 }
 
 /** Checked once the sources file is known, still before any request is made. */

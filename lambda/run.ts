@@ -11,13 +11,13 @@ import type { RenderContext } from './render/renderContext.js';
 import { renderHtml } from './render/renderHtml.js';
 import { renderJsonFeed } from './render/renderJsonFeed.js';
 import { appendRunHistory } from './render/runHistory.js';
-import { claimRun, markPublished, reportKey } from './runClaim.js';
+import { claimRun, markPublished, markWritten, releaseClaim, reportKey } from './runClaim.js';
 import type { SecretCache } from './secrets/secretCache.js';
 import { restingSource, type SettledSource } from './settleSource.js';
 import { settleSources } from './settleSources.js';
 import { isResting } from './sourceHealth.js';
 import { parseState, type PipelineState, type SourceState, STATE_KEY } from './state.js';
-import type { Store } from './store/store.js';
+import { INTERNAL_JSON, type Store } from './store/store.js';
 import { headOf, summarize } from './summary.js';
 
 export interface PipelineDependencies {
@@ -81,14 +81,19 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     const finished = await claimOrResume(runId, startedAt, input.hardDeadline, dependencies);
     if (finished) return finished;
   }
-  const state = await readState(dependencies);
-  const selected = selectedSources(sourcesFile, request);
-  const settled = await settleSelected(
-    selected,
-    { settings: sourcesFile.settings, state, startedAt, fetchDeadline: input.fetchDeadline, force: request.force, named: request.only !== undefined },
-    dependencies,
-  );
-  return publishSettled({ runId, request, sourcesFile, state, startedAt, settled }, dependencies);
+  try {
+    const state = await readState(dependencies);
+    const selected = selectedSources(sourcesFile, request);
+    const settled = await settleSelected(
+      selected,
+      { settings: sourcesFile.settings, state, startedAt, fetchDeadline: input.fetchDeadline, force: request.force, named: request.only !== undefined },
+      dependencies,
+    );
+    return await publishSettled({ runId, request, sourcesFile, state, startedAt, settled }, dependencies);
+  } catch (error) {
+    if (!request.dryRun) await releaseClaim(dependencies.store, runId, now());
+    throw error;
+  }
 }
 
 /**
@@ -252,16 +257,26 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     await store.put(OUTPUT_KEYS.feedXml, renderAtom(published, context), { contentType: 'application/atom+xml', cacheControl: LATEST });
     await store.put(OUTPUT_KEYS.html, renderHtml(report, published, context, history), { contentType: 'text/html; charset=utf-8', cacheControl: LATEST });
   }
-  await store.put(STATE_KEY, JSON.stringify({ ...nextState(state, settled), history }), { contentType: 'application/json', cacheControl: 'no-store' });
+  await store.put(STATE_KEY, JSON.stringify({ ...nextState(state, sourcesFile, settled), history }), INTERNAL_JSON);
+  await markWritten(store, runId, now());
 
   dependencies.onReport?.(report);
   const newItems = mergeItems(settled.map(([, result]) => result.newItems), { maxItems: Number.MAX_SAFE_INTEGER });
   return publish(report, newItems, dependencies);
 }
 
-function nextState(previous: PipelineState, settled: readonly (readonly [string, SettledSource])[]): PipelineState {
-  const sources = { ...previous.sources };
-  for (const [id, result] of settled) sources[id] = result.state;
+/** What this run settled, over what earlier runs kept; sources gone from the file are forgotten. */
+function nextState(
+  previous: PipelineState,
+  sourcesFile: SourcesFile,
+  settled: readonly (readonly [string, SettledSource])[],
+): PipelineState {
+  const fresh = new Map(settled.map(([id, result]) => [id, result.state]));
+  const sources: Record<string, SourceState> = {};
+  for (const { id } of sourcesFile.sources) {
+    const state = fresh.get(id) ?? previous.sources[id];
+    if (state) sources[id] = state;
+  }
   return { ...previous, sources };
 }
 

@@ -1,12 +1,12 @@
 import type { RunReport } from './model.js';
-import type { Store } from './store/store.js';
+import { INTERNAL_JSON, type Store } from './store/store.js';
 
 /** What an invocation found when it tried to claim its run id. */
 export type ClaimResult =
   | { kind: 'claimed' }
   /** An earlier invocation finished this run, notification included: do nothing again. */
   | { kind: 'published'; report: RunReport }
-  /** An earlier invocation wrote the outputs but could not notify: only the notification is left. */
+  /** An earlier invocation wrote the report, outputs and state but could not notify: only the notification is left. */
   | { kind: 'unpublished'; report: RunReport }
   /** An earlier invocation holds the claim and may still be running. */
   | { kind: 'busy'; claimedAt: string; expiresAt: string };
@@ -16,10 +16,10 @@ interface ClaimBody {
   expiresAt: string;
 }
 
-const STATE_JSON = { contentType: 'application/json', cacheControl: 'no-store' };
-
-export const claimKey = (runId: string) => `state/runs/${runId}.claim.json`;
-export const publishedKey = (runId: string) => `state/runs/${runId}.published.json`;
+const claimKey = (runId: string) => `state/runs/${runId}.claim.json`;
+/** Written after the last output and state: the run's data is complete. */
+const writtenKey = (runId: string) => `state/runs/${runId}.written.json`;
+const publishedKey = (runId: string) => `state/runs/${runId}.published.json`;
 export const reportKey = (runId: string) => `runs/${runId}.json`;
 
 /**
@@ -30,10 +30,12 @@ export const reportKey = (runId: string) => `runs/${runId}.json`;
  */
 export async function claimRun(store: Store, runId: string, now: number, expiresAt: number): Promise<ClaimResult> {
   const body: ClaimBody = { claimedAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
-  if (await store.putIfAbsent(claimKey(runId), JSON.stringify(body), STATE_JSON)) return { kind: 'claimed' };
+  if (await store.putIfAbsent(claimKey(runId), JSON.stringify(body), INTERNAL_JSON)) return { kind: 'claimed' };
 
-  const report = await readReport(store, runId);
-  if (report) {
+  // The report is written first, so it alone proves nothing: only the marker written after the
+  // outputs and state says the data is complete and just the notification may be missing.
+  if ((await store.get(writtenKey(runId))) !== undefined) {
+    const report = JSON.parse((await store.get(reportKey(runId))) ?? '{}') as RunReport;
     const published = await store.get(publishedKey(runId));
     return { kind: published === undefined ? 'unpublished' : 'published', report };
   }
@@ -43,15 +45,24 @@ export async function claimRun(store: Store, runId: string, now: number, expires
     return { kind: 'busy', claimedAt: earlier.claimedAt ?? '?', expiresAt: earlier.expiresAt ?? '?' };
   }
   // Reserved concurrency 1 means no two invocations race for an expired claim.
-  await store.put(claimKey(runId), JSON.stringify(body), STATE_JSON);
+  await store.put(claimKey(runId), JSON.stringify(body), INTERNAL_JSON);
   return { kind: 'claimed' };
 }
 
-export async function markPublished(store: Store, runId: string, now: number): Promise<void> {
-  await store.put(publishedKey(runId), JSON.stringify({ publishedAt: new Date(now).toISOString() }), STATE_JSON);
+/**
+ * An invocation that failed before its data was complete gives the run up at once, so Lambda's
+ * retry a minute later takes it over instead of finding it "busy" until the dead owner's
+ * deadline. Best effort: the claim still expires by itself.
+ */
+export async function releaseClaim(store: Store, runId: string, now: number): Promise<void> {
+  const body: ClaimBody = { claimedAt: new Date(now).toISOString(), expiresAt: new Date(now).toISOString() };
+  await store.put(claimKey(runId), JSON.stringify(body), INTERNAL_JSON).catch(() => undefined);
 }
 
-async function readReport(store: Store, runId: string): Promise<RunReport | undefined> {
-  const text = await store.get(reportKey(runId));
-  return text === undefined ? undefined : (JSON.parse(text) as RunReport);
+export async function markWritten(store: Store, runId: string, now: number): Promise<void> {
+  await store.put(writtenKey(runId), JSON.stringify({ writtenAt: new Date(now).toISOString() }), INTERNAL_JSON);
+}
+
+export async function markPublished(store: Store, runId: string, now: number): Promise<void> {
+  await store.put(publishedKey(runId), JSON.stringify({ publishedAt: new Date(now).toISOString() }), INTERNAL_JSON);
 }

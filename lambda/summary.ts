@@ -1,10 +1,14 @@
 import type { RunReport, RunStatus, SourceReport, Summary } from './model.js';
 
-/** `failed` when no source succeeded or was unchanged; `ok` when none failed; else `partial`. */
+/**
+ * Over the sources this run tried (resting ones were not tried, so they count neither way):
+ * `ok` when none failed, `failed` when every one failed, else `partial`.
+ */
 export function runStatus(reports: readonly SourceReport[]): RunStatus {
-  const healthy = reports.filter((report) => report.status === 'ok' || report.status === 'not_modified').length;
-  if (healthy === 0 && reports.length > 0) return 'failed';
-  return reports.some((report) => report.status === 'failed') ? 'partial' : 'ok';
+  const failed = reports.filter((report) => report.status === 'failed').length;
+  if (failed === 0) return 'ok';
+  const tried = reports.filter((report) => report.status !== 'skipped').length;
+  return failed === tried ? 'failed' : 'partial';
 }
 
 export function summarize(input: {

@@ -1,6 +1,7 @@
 import type { Source } from '../model.js';
 import { type PipelineDependencies, readState, settleSelected } from '../run.js';
 import type { SettledSource } from '../settleSource.js';
+import { INTERNAL_JSON } from '../store/store.js';
 import { shardFolderAt, type ShardJob } from './shardFolder.js';
 
 /** What a worker writes for its batch: one result per source of the batch. */
@@ -36,7 +37,7 @@ export async function settleBatch(sources: readonly Source[], job: ShardJob, dea
   const file: BatchFile = { runId: job.runId, results: sources.map((source) => ({ id: source.id, result: settled.get(source.id)! })) };
   // Batches never share a source, so the first id names the batch uniquely.
   const key = `${shardFolderAt(job.folder).batches}${sources[0]?.id ?? 'empty'}.json`;
-  await dependencies.store.put(key, JSON.stringify(file), { contentType: 'application/json', cacheControl: 'no-store' });
+  await dependencies.store.put(key, JSON.stringify(file), INTERNAL_JSON);
   const failed = file.results.filter(({ result }) => result.report.status === 'failed').length;
   return { key, sources: sources.length, failed };
 }

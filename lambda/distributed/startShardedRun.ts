@@ -1,5 +1,6 @@
 import type { RunRequest } from '../event.js';
 import type { Source, SourcesFile } from '../model.js';
+import { INTERNAL_JSON } from '../store/store.js';
 import { claimOrResume, type PublishDependencies, RunInProgressError, runIdFor, selectedSources } from '../run.js';
 import { type ShardedRun, shardFolder, type ShardFolder, type ShardJob } from './shardFolder.js';
 
@@ -22,7 +23,6 @@ export type StartResult =
   /** An earlier execution of this run holds its claim and may still be running. */
   | { status: 'busy'; runId: string; message: string };
 
-const STATE_JSON = { contentType: 'application/json', cacheControl: 'no-store' };
 
 /**
  * The first step of a sharded run: names and claims the run as a single-function run would
@@ -45,8 +45,8 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
   const fetchDeadline = input.executionDeadline - input.mergeReserveMs;
   const run: ShardedRun = { runId, request, sourcesFile, startedAt, fetchDeadline };
   const selected = selectedSources(sourcesFile, request);
-  await dependencies.store.put(folder.run, JSON.stringify(run), STATE_JSON);
-  await dependencies.store.put(folder.sources, JSON.stringify(byOrigin(selected)), STATE_JSON);
+  await dependencies.store.put(folder.run, JSON.stringify(run), INTERNAL_JSON);
+  await dependencies.store.put(folder.sources, JSON.stringify(byOrigin(selected)), INTERNAL_JSON);
   const job: ShardJob = {
     runId,
     folder: folder.root,

@@ -4,6 +4,9 @@ export interface ObjectMetadata {
   cacheControl?: string;
 }
 
+/** Pipeline-internal JSON (state, claims, shards): never cached by anyone. */
+export const INTERNAL_JSON: ObjectMetadata = { contentType: 'application/json', cacheControl: 'no-store' };
+
 /**
  * Where outputs and state live. Keys are relative to the configured prefix, so the pipeline never
  * knows whether it is writing to S3 or to a local folder.

@@ -123,6 +123,35 @@ describe('the pipeline over a folder store', () => {
     expect(pipeline.notifier.sent).toHaveLength(1);
   });
 
+  it('redoes the whole run on a retry when writing the outputs failed, instead of only notifying', async () => {
+    const scheduled = { scheduledTime: '2026-11-26T07:00:00.000Z' };
+    const realPut = pipeline.store.put.bind(pipeline.store);
+    let failFeedWrite = true;
+    pipeline.store.put = async (key, body, metadata) => {
+      if (key === 'feed.json' && failFeedWrite) throw new Error('S3 said 503');
+      return realPut(key, body, metadata);
+    };
+
+    await expect(pipeline.run(scheduled)).rejects.toThrowError('S3 said 503');
+    expect(pipeline.notifier.sent).toHaveLength(0);
+    failFeedWrite = false;
+    const retried = await pipeline.run(scheduled);
+
+    expect(retried.status).toBe('ok');
+    expect(await feedTitles()).toHaveLength(3);
+    expect(pipeline.notifier.sent).toHaveLength(1);
+    expect(JSON.parse(await readFile(join(pipeline.outDir, 'state', 'state.json'), 'utf8')).sources).toHaveProperty('news');
+  });
+
+  it('forgets the state of a source removed from the sources file', async () => {
+    await pipeline.run();
+
+    await pipeline.run({}, { sources: [source('news', server.url('/news.rss'))] });
+
+    const state = JSON.parse(await readFile(join(pipeline.outDir, 'state', 'state.json'), 'utf8'));
+    expect(Object.keys(state.sources)).toEqual(['news']);
+  });
+
   it('starts clean, with a warning, when the state file is corrupt', async () => {
     await mkdir(join(pipeline.outDir, 'state'), { recursive: true });
     await writeFile(join(pipeline.outDir, 'state', 'state.json'), '{ not json');

@@ -8,7 +8,7 @@ describe('invocation events', () => {
   });
 
   it('reads an ad hoc console event', () => {
-    expect(parseEvent({ sources: ['hn', 'lwn', 'hn'], dryRun: true, force: true })).toEqual({
+    expect(parseEvent({ sources: ['hn', 'lwn'], dryRun: true, force: true })).toEqual({
       only: ['hn', 'lwn'],
       dryRun: true,
       force: true,
@@ -54,9 +54,9 @@ describe('invocation events', () => {
     expect(() => parseEvent(event)).toThrowError(message);
   });
 
-  it('rejects a source id the sources file does not know', () => {
-    const request = parseEvent({ sources: ['hn', 'nope'] });
+  it('rejects a source id the sources file does not know, naming its place in the event', () => {
+    const request = parseEvent({ sources: ['hn', 'hn', 'nope'] });
 
-    expect(() => assertKnownSources(request, ['hn', 'lwn'])).toThrowError('event.sources[1]: unknown source id "nope"');
+    expect(() => assertKnownSources(request, ['hn', 'lwn'])).toThrowError('event.sources[2]: unknown source id "nope"');
   });
 });

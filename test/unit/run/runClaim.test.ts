@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { claimRun, markPublished, reportKey } from '../../../lambda/runClaim.js';
+import { claimRun, markPublished, markWritten, releaseClaim, reportKey } from '../../../lambda/runClaim.js';
 import { FolderStore } from '../../../lambda/store/folderStore.js';
 
 const json = { contentType: 'application/json' };
@@ -35,15 +35,31 @@ describe('claiming a run id', () => {
   it('hands back the report of a run that finished but could not notify, so only the notification is retried', async () => {
     await claimRun(store, 'run-1', t0, t0 + 5 * minute);
     await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
+    await markWritten(store, 'run-1', t0 + minute);
 
     const claim = await claimRun(store, 'run-1', t0 + minute, t0 + 6 * minute);
 
     expect(claim).toMatchObject({ kind: 'unpublished', report: { runId: 'run-1' } });
   });
 
+  it('does not mistake a written report for a complete run: outputs may be missing, so the run is done again', async () => {
+    await claimRun(store, 'run-1', t0, t0 + 5 * minute);
+    await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
+
+    expect((await claimRun(store, 'run-1', t0 + 10 * minute, t0 + 15 * minute)).kind).toBe('claimed');
+  });
+
+  it('lets a retry take over at once when the owner failed and released its claim', async () => {
+    await claimRun(store, 'run-1', t0, t0 + 5 * minute);
+    await releaseClaim(store, 'run-1', t0 + minute);
+
+    expect((await claimRun(store, 'run-1', t0 + 2 * minute, t0 + 7 * minute)).kind).toBe('claimed');
+  });
+
   it('recognises a run that is completely done', async () => {
     await claimRun(store, 'run-1', t0, t0 + 5 * minute);
     await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
+    await markWritten(store, 'run-1', t0 + minute);
     await markPublished(store, 'run-1', t0 + 2 * minute);
 
     expect((await claimRun(store, 'run-1', t0 + 3 * minute, t0 + 8 * minute)).kind).toBe('published');

@@ -65,3 +65,18 @@ describe('run notification', () => {
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
   });
 });
+
+describe('run notification against hostile items', () => {
+  it('stays under the SNS size limit when new items carry megabyte URLs and ids', () => {
+    const hostile = Array.from({ length: 20 }, (_, n) => ({
+      id: `https://x.example/${'i'.repeat(300_000)}/${n}`,
+      url: `https://x.example/${'u'.repeat(1_000_000)}/${n}`,
+      sourceId: 'x',
+    }));
+
+    const { message } = buildNotification(summary({ failures: [] }), hostile);
+
+    expect(Buffer.byteLength(message)).toBeLessThan(256 * 1024);
+    expect(JSON.parse(message).runId).toBe('20261126T050000Z-scheduled');
+  });
+});
