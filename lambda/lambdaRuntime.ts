@@ -31,14 +31,22 @@ export interface LambdaRuntime {
  * Read once at cold start. A bad environment is reported on every invocation with the variable
  * named, rather than as a crash during init that Lambda retries and logs less clearly.
  */
+/**
+ * Timeouts on everything: without them an S3, SNS or SSM call that hangs would outlast the time
+ * the run kept back for writing and notifying, and the Lambda would time out instead of reporting.
+ */
+const AWS_CALL_LIMITS = {
+  requestHandler: { connectionTimeout: 3 * 1000, requestTimeout: 15 * 1000 }, // 3 s to connect, 15 s per attempt
+};
+
 const runtime: LambdaRuntime | Error = (() => {
   try {
     const config = readLambdaConfig();
-    const s3 = new S3Client({ forcePathStyle: config.forcePathStyle });
+    const s3 = new S3Client({ ...AWS_CALL_LIMITS, forcePathStyle: config.forcePathStyle });
     const notifier = config.topicArn
-      ? new SnsNotifier(new SNSClient({ maxAttempts: 5 }), config.topicArn)
+      ? new SnsNotifier(new SNSClient({ ...AWS_CALL_LIMITS, maxAttempts: 5 }), config.topicArn)
       : new ConsoleNotifier();
-    const secrets = new SecretCache(ssmParameterReader(new SSMClient({ maxAttempts: 3 })));
+    const secrets = new SecretCache(ssmParameterReader(new SSMClient({ ...AWS_CALL_LIMITS, maxAttempts: 3 })));
     return { config, s3, store: new S3Store(s3, config.outputBucket, config.outputPrefix), notifier, secrets };
   } catch (error) {
     return error as Error;
