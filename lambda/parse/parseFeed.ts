@@ -1,3 +1,4 @@
+import { parseJsonText } from './parseJsonText.js';
 import { type AnyFeed, DetectError, MalformedError, parseFeed as parseAnyFeed, parseJsonFeed } from 'feedsmith';
 
 import { SourceError } from '../errors.js';
@@ -29,12 +30,7 @@ export function parseFeed(text: string): ParsedFeed {
 }
 
 function parseJson(text: string): ParsedFeed {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SourceError('malformed', `not valid JSON: ${messageOf(error)}`, { cause: error });
-  }
+  const json = parseJsonText(text);
   try {
     return { format: 'json', feed: parseJsonFeed(json) };
   } catch (error) {

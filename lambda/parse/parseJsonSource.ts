@@ -1,3 +1,4 @@
+import { parseJsonText } from './parseJsonText.js';
 import type { JsonFeed } from 'feedsmith';
 
 import { SourceError } from '../errors.js';
@@ -32,12 +33,7 @@ export function parseJsonSource(
 ): Item[] {
   const text = decodeText(body, context.contentType).trim();
   if (text === '') throw new SourceError('unsupported_format', 'not JSON: the response is empty');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SourceError('malformed', `not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+  const json = parseJsonText(text);
   const fields = compileFields(mapping.fields);
   const items = itemsAt(json, JsonPath.parse(mapping.items)).map((entry) => feedItem(entry, fields));
   return normalizeFeed({ format: 'json', feed: { items } }, { sourceId: context.sourceId, baseUrl: context.finalUrl });

@@ -98,3 +98,14 @@ describe('parseJsonSource', () => {
     expect(error.message).toMatch(/^not valid JSON: /);
   });
 });
+
+describe('a body that is not JSON', () => {
+  it('is described without quoting the body, which may hold what the source should not have sent', () => {
+    const error = failure(() =>
+      parseJsonSource(Buffer.from('<html>session=SECRET-abc123</html>'), context('news', 'https://news.example/'), NEWS),
+    );
+
+    expect(error.message).toMatch(/^not valid JSON: Unexpected token/);
+    expect(error.message).not.toContain('session');
+  });
+});
