@@ -61,7 +61,7 @@ export class TributaryFunction extends Construct {
   static codeFromBuild(dir: string = BUILD_DIR): lambda.Code {
     const entry = join(dir, 'index.mjs');
     if (!existsSync(entry)) {
-      throw new TributaryError('missing_build', `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`);
+      throw new TributaryError('TributaryError', 'missing_build', `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`);
     }
     return lambda.Code.fromAsset(dir);
   }

@@ -68,7 +68,7 @@ export async function runLocally(options: CliOptions, env: NodeJS.ProcessEnv = p
   const networkPolicy = parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS);
   const request = parseEvent({ sources: options.only, dryRun: options.dryRun, force: options.force });
   const sourcesFile = await readSources(options.sources, () => {
-    throw new TributaryError('no_s3', 'reading sources from s3:// needs the Lambda environment; pass a local file');
+    throw new TributaryError('TributaryError', 'no_s3', 'reading sources from s3:// needs the Lambda environment; pass a local file');
   });
   assertKnownSources(request, sourcesFile.sources.map((source) => source.id));
   const startedAt = Date.now();

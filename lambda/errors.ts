@@ -4,9 +4,13 @@ import type { Failure, FailureCode } from './model.js';
 export class TributaryError extends Error {
   readonly code: string;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  /**
+   * @param name the class's name, spelled out: users see it in logs and as Lambda's errorType,
+   *   and the minified bundle renames classes.
+   */
+  constructor(name: string, code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    this.name = name;
     this.code = code;
   }
 }
@@ -24,7 +28,7 @@ export class InvalidInputError extends TributaryError {
     problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`invalid_${kind}`, `${field}: ${problem}`, options);
+    super('InvalidInputError', `invalid_${kind}`, `${field}: ${problem}`, options);
     this.field = field;
   }
 }
@@ -35,7 +39,7 @@ export class SourceError extends TributaryError {
   readonly httpStatus: number | undefined;
 
   constructor(code: FailureCode, message: string, options?: { cause?: unknown; httpStatus?: number }) {
-    super(code, message, options);
+    super('SourceError', code, message, options);
     this.httpStatus = options?.httpStatus;
   }
 
@@ -47,13 +51,13 @@ export class SourceError extends TributaryError {
 /** Reading or writing outputs and state failed; the run cannot publish safely. */
 export class StoreError extends TributaryError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('store', message, options);
+    super('StoreError', 'store', message, options);
   }
 }
 
 /** The run notification could not be published after retries. */
 export class NotifyError extends TributaryError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('notify', message, options);
+    super('NotifyError', 'notify', message, options);
   }
 }

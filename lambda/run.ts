@@ -63,7 +63,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export class RunInProgressError extends TributaryError {
   constructor(runId: string, claimedAt: string, expiresAt: string) {
-    super('run_in_progress', `run ${runId} was claimed at ${claimedAt} by an invocation that may still be running (claim expires ${expiresAt})`);
+    super('RunInProgressError', 'run_in_progress', `run ${runId} was claimed at ${claimedAt} by an invocation that may still be running (claim expires ${expiresAt})`);
   }
 }
 
@@ -214,7 +214,7 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
   // Sources-file order everywhere, so the outputs do not depend on which fetch finished first.
   const settled = selectedSources(sourcesFile, request).map((source) => {
     const result = run.settled.get(source.id);
-    if (!result) throw new TributaryError('internal', `run ${runId}: source ${source.id} was selected but never settled`);
+    if (!result) throw new TributaryError('TributaryError', 'internal', `run ${runId}: source ${source.id} was selected but never settled`);
     return [source.id, result] as const;
   });
   const settledById = new Map(settled);

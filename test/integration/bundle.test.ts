@@ -206,7 +206,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
 
     const { error } = await invokeBundle(bundle, {}, withoutBucket);
 
-    expect(error).toMatchObject({ code: 'invalid_config' });
+    expect(error).toMatchObject({ type: 'InvalidInputError', code: 'invalid_config' });
     expect(error?.message).toMatch(/^OUTPUT_BUCKET: is required/);
   });
 
