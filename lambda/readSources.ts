@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { InvalidInputError } from './errors.js';
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { InvalidInputError, StoreError } from './errors.js';
 import type { SourcesFile } from './model.js';
 import { parseSourcesFile, validateSourcesFile } from './sources.js';
 import bundledSources from './sources.json' with { type: 'json' };
@@ -18,7 +18,9 @@ export async function readSources(uri: string | undefined, s3: () => S3Client): 
       const object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       text = await object.Body?.transformToString('utf-8');
     } catch (cause) {
-      throw new InvalidInputError('sources', 'SOURCES_URI', `cannot read ${uri}: ${(cause as Error).message}`, { cause });
+      // A missing object is a wrong setting; anything else (throttling, network) may pass.
+      if (cause instanceof NoSuchKey) throw cannotRead(uri, cause);
+      throw new StoreError(`cannot read ${uri}: ${(cause as Error).message}`, { cause });
     }
     return parseSourcesFile(text ?? '', uri);
   }
@@ -26,7 +28,11 @@ export async function readSources(uri: string | undefined, s3: () => S3Client): 
   try {
     text = await readFile(uri, 'utf8');
   } catch (cause) {
-    throw new InvalidInputError('sources', 'SOURCES_URI', `cannot read ${uri}: ${(cause as Error).message}`, { cause });
+    throw cannotRead(uri, cause);
   }
   return parseSourcesFile(text, uri);
+}
+
+function cannotRead(uri: string, cause: unknown): InvalidInputError {
+  return new InvalidInputError('sources', 'SOURCES_URI', `cannot read ${uri}: ${(cause as Error).message}`, { cause });
 }

@@ -33,8 +33,9 @@ export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | 
 
   const settled = new Map<string, SettledSource>();
   for (const key of await store.list(folder.batches)) {
-    const file = JSON.parse((await store.get(key)) ?? '{"results":[]}') as BatchFile;
-    for (const { id, result } of file.results) settled.set(id, result);
+    // An unreadable batch file loses only its own sources, reported below as without a result.
+    const file = readBatchFile(await store.get(key));
+    for (const { id, result } of file?.results ?? []) settled.set(id, result);
   }
 
   const failedBatches = await failedBatchReasons(store, folder);
@@ -98,4 +99,13 @@ function describe(error: string, cause: string | undefined): string {
   }
   const reason = detail ? `${error}: ${detail}` : error;
   return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+}
+
+function readBatchFile(text: string | undefined): BatchFile | undefined {
+  try {
+    const file = JSON.parse(text ?? '') as Partial<BatchFile>;
+    return Array.isArray(file.results) ? (file as BatchFile) : undefined;
+  } catch {
+    return undefined;
+  }
 }

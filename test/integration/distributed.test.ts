@@ -205,6 +205,24 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     expect(folder.notifier.sent).toHaveLength(2);
   });
 
+  it('loses only the sources of a batch whose result file is unreadable', async () => {
+    const folder = await outputFolder();
+    const started = await start(folder, scheduled('2026-11-26T05:00:00Z'));
+    if (started.status !== 'started') throw new Error(`expected a started run, got ${started.status}`);
+    const items = JSON.parse((await folder.store.get(started.folder.sources)) ?? '[]') as Source[];
+    const firstBatch = items.slice(0, BATCH_SIZE).map((item) => item.id);
+    const realPut = folder.store.put.bind(folder.store);
+    folder.store.put = (key, body, metadata) =>
+      realPut(key, key === `${started.folder.batches}${firstBatch[0]}.json` ? '{"results": [trunc' : body, metadata);
+
+    const report = await mapAndMerge(folder, started);
+
+    const lost = report.failures.filter((failure) => failure.error === 'worker batch failed: no result was written');
+    expect(lost.map((failure) => failure.id).sort()).toEqual([...firstBatch].sort());
+    expect(report.counts.sources).toBe(items.length);
+    expect(report.counts.ok + report.counts.notModified).toBeGreaterThan(0);
+  });
+
   it('does nothing for a duplicated start of the same scheduled time, while the run is in progress or after it', async () => {
     const folder = await outputFolder();
     const request = scheduled('2026-11-26T05:00:00Z');
