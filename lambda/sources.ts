@@ -1,3 +1,4 @@
+import { headerValueFlaw } from './headerValue.js';
 import { z } from 'zod';
 import { InvalidInputError } from './errors.js';
 import { firstIssue } from './fieldPath.js';
@@ -96,7 +97,10 @@ function headerNameProblem(name: string, seen: ReadonlySet<string>): { path: str
 
 function headerValueProblem(value: unknown): { path: string[]; message: string } | undefined {
   if (typeof value === 'string') {
-    return /[\r\n\0]/.test(value) ? { path: [], message: 'must not contain line breaks' } : undefined;
+    const flaw = headerValueFlaw(value);
+    if (flaw === 'line_break') return { path: [], message: 'must not contain line breaks' };
+    if (flaw === 'unsendable') return { path: [], message: 'must hold only characters an HTTP header can carry (printable Latin-1)' };
+    return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { path: [], message: HEADER_VALUE_SHAPE };
   const keys = Object.keys(value);

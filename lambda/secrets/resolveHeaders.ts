@@ -1,3 +1,4 @@
+import { headerValueFlaw } from '../headerValue.js';
 import type { Failure, Source } from '../model.js';
 import type { SecretCache } from './secretCache.js';
 import { describeReference, parameterName, secretReferences } from './secretNames.js';
@@ -13,8 +14,10 @@ export interface ResolvedHeaders {
   failures: Map<string, Failure>;
 }
 
-/** What an HTTP header value may not hold: line breaks would let a value inject headers. */
-const NOT_A_HEADER_VALUE = /[\r\n\0]/;
+const FLAW_IN_WORDS = {
+  line_break: 'holds a line break, which a header value cannot',
+  unsendable: 'holds characters a header value cannot carry',
+} as const;
 
 /**
  * Fills in the secret header values of `sources` with one read of all their secrets (cached
@@ -36,8 +39,9 @@ export async function resolveHeaders(sources: readonly Source[], secrets: Secret
       }
       const parameter = parameterName(value);
       const secret = read?.values.get(parameter);
-      if (secret === undefined || NOT_A_HEADER_VALUE.test(secret)) {
-        const problem = secret === undefined ? (read?.missing.get(parameter)?.reason ?? 'not found') : 'holds a line break, which a header value cannot';
+      const flaw = secret === undefined ? undefined : headerValueFlaw(secret);
+      if (secret === undefined || flaw) {
+        const problem = flaw ? FLAW_IN_WORDS[flaw] : (read?.missing.get(parameter)?.reason ?? 'not found');
         resolved.failures.set(source.id, { code: 'secret_unavailable', message: `header "${name}": ${describeReference(value)} ${problem}` });
         break;
       }

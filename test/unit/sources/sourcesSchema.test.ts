@@ -68,6 +68,7 @@ describe('sources file: json, html, headers and filters', () => {
     ['the Host header', { host: 'evil.example' }, 'sources[0].headers.host: set by Tributary itself'],
     ['one header twice in different case', { Accept: 'a', accept: 'b' }, 'sources[0].headers.accept: given twice (header names ignore case)'],
     ['a value with a line break', { Accept: 'text/html\r\nX-Injected: 1' }, 'sources[0].headers.Accept: must not contain line breaks'],
+    ['a value HTTP cannot carry', { 'X-Name': 'Zoë 🌊' }, 'sources[0].headers.X-Name: must hold only characters an HTTP header can carry'],
     ['an unknown secret store', { Authorization: { fromVault: 'token' } }, 'sources[0].headers.Authorization: must be a string, {"fromSsm": "/parameter/name"} or {"fromSecret": "secret-name"}'],
     ['two stores in one value', { Authorization: { fromSsm: '/a', fromSecret: 'b' } }, 'sources[0].headers.Authorization: must be a string'],
     ['a number', { 'X-Limit': 5 }, 'sources[0].headers.X-Limit: must be a string'],
