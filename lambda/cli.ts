@@ -3,18 +3,17 @@ import { parseArgs } from 'node:util';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { TributaryError } from './errors.js';
 import { importOpml } from './importOpml.js';
-import { parseEvent, assertKnownSources } from './event.js';
 import { parseNetworkPolicy } from './fetch/networkPolicy.js';
 import type { RunReport } from './model.js';
 import { ConsoleNotifier } from './notify/consoleNotifier.js';
-import { readSources } from './readSources.js';
+import { readRunRequest } from './readSources.js';
 import { ssmParameterReader } from './secrets/parameterReader.js';
 import { SecretCache } from './secrets/secretCache.js';
 import { type Progress, runPipeline } from './run.js';
 import { FolderStore } from './store/folderStore.js';
 import { formatSourcesTable } from './sourcesTable.js';
 import { headOf } from './summary.js';
-import { fetchDeadline } from './timeBudget.js';
+import { deadlineForFetching } from './timeBudget.js';
 
 /** A local run gets the longest budget a Lambda can have, so it behaves like one. */
 const LOCAL_BUDGET_MS = 15 * 60 * 1000; // 15 min
@@ -66,15 +65,14 @@ export function parseCliArgs(args: string[]): CliOptions | 'help' {
 /** Runs the pipeline into a folder: the same code path as the Lambda, with local edges. */
 export async function runLocally(options: CliOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunReport> {
   const networkPolicy = parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS);
-  const request = parseEvent({ sources: options.only, dryRun: options.dryRun, force: options.force });
-  const sourcesFile = await readSources(options.sources, () => {
+  const event = { sources: options.only, dryRun: options.dryRun, force: options.force };
+  const { request, sourcesFile } = await readRunRequest(event, options.sources, () => {
     throw new TributaryError('TributaryError', 'no_s3', 'reading sources from s3:// needs the Lambda environment; pass a local file');
   });
-  assertKnownSources(request, sourcesFile.sources.map((source) => source.id));
   const startedAt = Date.now();
   const hardDeadline = startedAt + LOCAL_BUDGET_MS;
   return runPipeline(
-    { sourcesFile, request, fetchDeadline: fetchDeadline(startedAt, hardDeadline), hardDeadline },
+    { sourcesFile, request, fetchDeadline: deadlineForFetching(startedAt, hardDeadline), hardDeadline },
     {
       store: new FolderStore(options.out),
       notifier: new ConsoleNotifier(),

@@ -2,6 +2,7 @@ import { InvalidInputError } from './errors.js';
 import { type NetworkPolicy, parseNetworkPolicy } from './fetch/networkPolicy.js';
 import { type LogLevel, readLogLevel } from './observe/logger.js';
 import { metricsFunctionName } from './observe/runMetrics.js';
+import { parseS3Uri } from './store/s3Store.js';
 import { normalizePrefix } from './store/store.js';
 
 /** The Lambda's environment, read and checked once at cold start. */
@@ -31,7 +32,7 @@ export function readLambdaConfig(env: Environment = process.env): LambdaConfig {
     throw new InvalidInputError('config', 'TOPIC_ARN', `is not an SNS topic ARN: "${topicArn}"`);
   }
   const sourcesUri = env.SOURCES_URI?.trim() || undefined;
-  if (sourcesUri?.startsWith('s3://') && !/^s3:\/\/[^/]+\/.+/.test(sourcesUri)) {
+  if (sourcesUri?.startsWith('s3://') && !parseS3Uri(sourcesUri)) {
     throw new InvalidInputError('config', 'SOURCES_URI', `must look like s3://bucket/key: "${sourcesUri}"`);
   }
   return {

@@ -61,3 +61,8 @@ export class NotifyError extends TributaryError {
     super('NotifyError', 'notify', message, options);
   }
 }
+
+/** An error's own words, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

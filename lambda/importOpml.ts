@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 
 import { TributaryError } from './errors.js';
 import { opmlToSourcesFile } from './opml.js';
@@ -47,11 +46,4 @@ export async function importOpml(args: readonly string[], output: CommandOutput)
     output.stderr(`tributary import-opml: ${error.message}\n`);
     return 2;
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await importOpml(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  });
 }

@@ -5,7 +5,10 @@ import { type LambdaConfig, readLambdaConfig } from './config.js';
 import { ConsoleNotifier } from './notify/consoleNotifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { SnsNotifier } from './notify/snsNotifier.js';
+import type { RunReport } from './model.js';
 import { createLogger, describeError } from './observe/logger.js';
+import { logRun } from './observe/runLog.js';
+import { runMetrics, writeMetrics } from './observe/runMetrics.js';
 import { ssmParameterReader } from './secrets/parameterReader.js';
 import { SecretCache } from './secrets/secretCache.js';
 import { S3Store } from './store/s3Store.js';
@@ -68,4 +71,12 @@ export async function invoke<T>(context: InvocationContext, work: (runtime: Lamb
     logger.error({ message: 'invocation failed', error: describeError(error) });
     throw error;
   }
+}
+
+/** Logs and metrics of a fresh run: one line per source and per run, and the run's EMF document(s). */
+export function observeRun(config: LambdaConfig): (report: RunReport) => void {
+  return (report) => {
+    logRun(logger, report);
+    writeMetrics(runMetrics(report, config.functionName));
+  };
 }

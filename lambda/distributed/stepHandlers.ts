@@ -1,10 +1,7 @@
-import { assertKnownSources, parseEvent } from '../event.js';
-import { type InvocationContext, invoke, logger } from '../lambdaRuntime.js';
+import { type InvocationContext, invoke, logger, observeRun } from '../lambdaRuntime.js';
 import type { RunStatus, Summary } from '../model.js';
-import { logRun } from '../observe/runLog.js';
-import { runMetrics, writeMetrics } from '../observe/runMetrics.js';
-import { readSources } from '../readSources.js';
-import { fetchDeadline } from '../timeBudget.js';
+import { readRunRequest } from '../readSources.js';
+import { deadlineForFetching } from '../timeBudget.js';
 import { mergeShards } from './mergeShards.js';
 import { type BatchPointer, settleBatch } from './settleBatch.js';
 import { shardFolderAt } from './shardFolder.js';
@@ -20,9 +17,7 @@ export type StartOutput = StartResult & { bucket?: string; sourcesKey?: string; 
 export async function startHandler(input: unknown, context: InvocationContext): Promise<StartOutput> {
   return invoke(context, async ({ config, s3, store, notifier }) => {
     const { event, startedAt, executionDeadline, mergeReserveMs } = parseStartEvent(input);
-    const request = parseEvent(event);
-    const sourcesFile = await readSources(config.sourcesUri, () => s3);
-    assertKnownSources(request, sourcesFile.sources.map((source) => source.id));
+    const { request, sourcesFile } = await readRunRequest(event, config.sourcesUri, () => s3);
 
     const started = await startShardedRun({ request, sourcesFile, startedAt, executionDeadline, mergeReserveMs }, { store, notifier });
     logger.info({ message: `sharded run ${started.status}`, runId: started.runId, ...(started.status === 'busy' && { reason: started.message }) });
@@ -37,7 +32,7 @@ export async function workerHandler(input: unknown, context: InvocationContext):
     const startedAt = Date.now();
     const { sources, job } = parseBatchEvent(input);
     logger.appendKeys({ runId: job.runId });
-    const deadline = fetchDeadline(startedAt, startedAt + context.getRemainingTimeInMillis());
+    const deadline = deadlineForFetching(startedAt, startedAt + context.getRemainingTimeInMillis());
     return settleBatch(sources, job, deadline, {
       store,
       networkPolicy: config.networkPolicy,
@@ -63,10 +58,7 @@ export async function mergeHandler(input: unknown, context: InvocationContext): 
       store,
       notifier,
       onWarning: (message) => logger.warn(message),
-      onReport: (fresh) => {
-        logRun(logger, fresh);
-        writeMetrics(runMetrics(fresh, config.functionName));
-      },
+      onReport: observeRun(config),
     });
     return { runId: report.runId, status: report.status, dryRun: report.dryRun, counts: report.counts, report: report.outputs.report };
   });

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { SourceError } from '../errors.js';
+import { messageOf, SourceError } from '../errors.js';
 import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
 import { attemptTimeout } from './attemptTimeout.js';
 import type { HttpClient } from './httpClient.js';
@@ -250,6 +250,3 @@ function failedOutcome(error: SourceError, bytes: number, durationMs: number, at
   };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

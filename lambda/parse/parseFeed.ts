@@ -1,7 +1,7 @@
 import { parseJsonText } from './parseJsonText.js';
 import { type AnyFeed, DetectError, MalformedError, parseFeed as parseAnyFeed, parseJsonFeed } from 'feedsmith';
 
-import { SourceError } from '../errors.js';
+import { messageOf, SourceError } from '../errors.js';
 
 /** A feed as feedsmith reads it: the detected format and that format's own fields. */
 export type ParsedFeed = AnyFeed;
@@ -58,9 +58,6 @@ function explain(error: unknown, text: string): SourceError {
   return new SourceError('malformed', 'broken feed: found no channel or feed element to read', { cause: error });
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);

@@ -9,7 +9,8 @@ import { opmlToSourcesFile } from '../../../lambda/opml.js';
 import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/sources.js';
 import { readSourceFixture, SOURCES_FIXTURES_DIR } from './sourceFixtures.js';
 
-const ENTRY = fileURLToPath(new URL('../../../lambda/importOpml.ts', import.meta.url));
+/** The command as users run it: `npm run import-opml -- FILE` is `tsx lambda/cli.ts import-opml FILE`. */
+const CLI = fileURLToPath(new URL('../../../lambda/cli.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const SUBSCRIPTIONS = readSourceFixture('subscriptions.opml').toString('utf8');
 
@@ -91,8 +92,8 @@ describe('tributary import-opml', () => {
     const run = promisify(execFile);
 
     const [done, failed] = await Promise.all([
-      run(TSX, [ENTRY, `${SOURCES_FIXTURES_DIR}subscriptions.opml`]),
-      run(TSX, [ENTRY, `${SOURCES_FIXTURES_DIR}blog.html`]).catch((error: { code: number; stderr: string }) => error),
+      run(TSX, [CLI, 'import-opml', `${SOURCES_FIXTURES_DIR}subscriptions.opml`]),
+      run(TSX, [CLI, 'import-opml', `${SOURCES_FIXTURES_DIR}blog.html`]).catch((error: { code: number; stderr: string }) => error),
     ]);
 
     expect(JSON.parse(done.stdout).sources).toHaveLength(5);
