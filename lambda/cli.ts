@@ -39,7 +39,7 @@ export interface CliOptions {
   force: boolean;
 }
 
-export function parseCliArgs(args: string[]): CliOptions | 'help' {
+function parseCliArgs(args: string[]): CliOptions | 'help' {
   const { values } = parseArgs({
     args,
     options: {

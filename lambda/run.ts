@@ -56,7 +56,7 @@ export interface Progress {
   failed: number;
 }
 
-export const OUTPUT_KEYS = { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html' } as const;
+const OUTPUT_KEYS = { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html' } as const;
 const FEED_TITLE = 'Tributary';
 const LATEST = 'public, max-age=300'; // 5 min: readers see a new run soon, CDNs still absorb bursts
 const IMMUTABLE = 'public, max-age=31536000, immutable';

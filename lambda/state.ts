@@ -26,9 +26,9 @@ export interface PipelineState {
 export const STATE_KEY = 'state/state.json';
 const STATE_VERSION = 1;
 /** Enough to recognise every item a source can still show, bounded so state stays small. */
-export const MAX_SEEN_IDS_PER_SOURCE = 2000;
+const MAX_SEEN_IDS_PER_SOURCE = 2000;
 
-export function emptyState(): PipelineState {
+function emptyState(): PipelineState {
   return { version: STATE_VERSION, sources: {}, history: [] };
 }
 

@@ -39,7 +39,7 @@ export function decideRetry(input: RetryInput): RetryDecision {
 }
 
 /** Network trouble, a timed-out attempt, 408, 429 and 5xx may pass; other failures would repeat. */
-export function isRetryable(error: SourceError): boolean {
+function isRetryable(error: SourceError): boolean {
   switch (error.code) {
     case 'network':
     case 'timeout':

@@ -30,7 +30,7 @@ export function logRun(logger: LogWriter, report: RunReport): void {
 }
 
 /** A failed source is a warning, not an error: one bad source never fails the run. */
-export function logSource(logger: LogWriter, runId: string, source: SourceReport): void {
+function logSource(logger: LogWriter, runId: string, source: SourceReport): void {
   const line = {
     message: SOURCE_MESSAGES[source.status],
     runId,

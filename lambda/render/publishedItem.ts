@@ -2,7 +2,7 @@ import type { Author, Item } from '../model.js';
 import { safeHttpUrl } from './escape.js';
 
 /** Shown where a title is required and the item has neither a title nor a link. */
-export const UNTITLED = '(untitled)';
+const UNTITLED = '(untitled)';
 
 /**
  * An item as every output publishes it, decided once so feed.json, feed.xml and index.html agree.
