@@ -8,7 +8,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { SecretNames } from '../lambda/secrets/secretNames.js';
 import { nagArnOf } from './nagFinding.js';
-import { TributaryFunction, type TributaryFunctionProps } from './tributaryFunction.js';
+import { ITEM_OBJECTS, RUN_OUTPUT_ACCESS, TributaryFunction, type TributaryFunctionProps } from './tributaryFunction.js';
 
 export interface DistributedPipelineProps {
   /** The output bucket and its prefix ('' or ending in '/'): the steps' working files live under `<prefix>state/shards/`. */
@@ -71,9 +71,10 @@ export class DistributedPipeline extends Construct {
       ...props.functions,
       handler: 'index.workerHandler',
       description: 'Tributary, distributed: fetches and parses one batch of sources',
-      roleDescription: 'Tributary worker step: its own log group, the state file, shard folders and the secrets of its sources',
+      roleDescription: 'Tributary worker step: its own log group, the state file, shard folders, item objects and the secrets of its sources',
     });
-    this.worker.useOutputBucket(bucket, prefix, { read: ['state/state.json'], write: [SHARDS] });
+    // Workers write their sources' new item objects; only the merge, which commits the state, deletes any.
+    this.worker.useOutputBucket(bucket, prefix, { read: ['state/state.json'], write: [SHARDS, ITEM_OBJECTS] });
 
     this.merge = new TributaryFunction(this, 'Merge', {
       ...props.functions,
@@ -83,7 +84,7 @@ export class DistributedPipeline extends Construct {
       // Two merges at once would race on the same state and outputs.
       reservedConcurrency: 1,
     });
-    this.merge.useOutputBucket(bucket, prefix);
+    this.merge.useOutputBucket(bucket, prefix, RUN_OUTPUT_ACCESS);
 
     this.logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: props.functions.logRetention,

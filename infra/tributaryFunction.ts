@@ -23,12 +23,23 @@ export const PIPELINE_FUNCTION_DEFAULTS = Object.freeze({
   logLevel: DEFAULT_LOG_LEVEL,
 });
 
-/** Keys under the output prefix a function may read and write, as IAM patterns (`*` is any run's key). */
+/** Keys under the output prefix a function may read, write and delete, as IAM patterns (`*` is any run's key). */
 export interface OutputAccess {
   readonly read: readonly string[];
   readonly write: readonly string[];
+  /** @default [] — no delete */
+  readonly delete?: readonly string[];
 }
 const EVERY_OUTPUT: OutputAccess = { read: ['*'], write: ['*'] };
+
+/** The per-source item objects the state refers to (`state/items/<sourceId>/<hash>.json`). */
+export const ITEM_OBJECTS = 'state/items/*';
+/**
+ * What a function that ends a run needs (the single function, the merge step): every object under
+ * the prefix, and deleting the item objects the state it has just committed no longer refers to.
+ * Nothing else is ever deleted: outputs, reports, claims and the state itself are only overwritten.
+ */
+export const RUN_OUTPUT_ACCESS: OutputAccess = { read: ['*'], write: ['*'], delete: [ITEM_OBJECTS] };
 
 export interface TributaryFunctionProps {
   /** @default 512 */
@@ -107,13 +118,13 @@ export class TributaryFunction extends Construct {
   /**
    * Sets `OUTPUT_BUCKET` and `OUTPUT_PREFIX`; grants reading and writing objects under the prefix
    * only (outputs, `runs/`, `state/` with its conditional-write run claims), or only the keys
-   * `access` names, and listing the bucket.
+   * `access` names, deleting only the keys its `delete` names, and listing the bucket.
    *
    * Listing is granted without an `s3:prefix` condition on purpose: S3 answers a read of a missing
    * key with 404 only to callers allowed to list the bucket, and 403 otherwise, which would make a
    * first run's missing state look like a permission error. The bucket is this stack's own.
    * @param prefix '' or a prefix ending in '/'
-   * @param access key patterns under the prefix, as IAM writes them. @default everything: ['*'] both ways
+   * @param access key patterns under the prefix, as IAM writes them. @default everything: ['*'] both ways, no delete
    */
   useOutputBucket(bucket: s3.IBucket, prefix: string, access: OutputAccess = EVERY_OUTPUT): void {
     this.function.addEnvironment('OUTPUT_BUCKET', bucket.bucketName);
@@ -125,13 +136,21 @@ export class TributaryFunction extends Construct {
       this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }));
       this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
     }
+    const deletes = access.delete ?? [];
+    if (deletes.length > 0) {
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(deletes) }));
+    }
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    for (const pattern of new Set([...access.read, ...access.write].filter((pattern) => pattern.includes('*')))) {
+    // Said from `access`, so the reason stays true for every function that calls this.
+    const rights =
+      deletes.length > 0 ? `read and put, and delete on ${deletes.map((pattern) => prefix + pattern).join(', ')} only` : 'read and put only (no delete)';
+    for (const pattern of new Set([...access.read, ...access.write, ...deletes].filter((pattern) => pattern.includes('*')))) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagArnOf(bucket)}/${prefix}${pattern}]`,
         reason:
-          'Object keys are made per run (runs/<runId>.json, state/runs/<runId>, state/shards/<runId>/…) so they cannot be listed in advance; ' +
-          'the wildcard covers only part of the output prefix of a bucket created for this stack, with read and put only (no delete).',
+          'Object keys are made per run or per item content (runs/<runId>.json, state/runs/<runId>, state/shards/<runId>/…, ' +
+          'state/items/<sourceId>/<hash>.json) so they cannot be listed in advance; ' +
+          `the wildcard covers only part of the output prefix of a bucket created for this stack, with ${rights}.`,
       });
     }
   }

@@ -20,6 +20,7 @@ import { PipelineDashboard } from './pipelineDashboard.js';
 import { PipelineMetrics } from './pipelineMetrics.js';
 import { nagArnOf } from './nagFinding.js';
 import { BUILD_DIR, PipelineFunction } from './pipelineFunction.js';
+import { RUN_OUTPUT_ACCESS } from './tributaryFunction.js';
 import type { StackSettings } from './stackSettings.js';
 
 export interface TributaryStackProps extends StackProps {
@@ -92,7 +93,7 @@ export class TributaryStack extends Stack {
       runsRetentionDays: settings.runsRetentionDays,
       shardFolders: distributedMode,
     });
-    this.pipeline.useOutputBucket(this.output.bucket, settings.outputPrefix);
+    this.pipeline.useOutputBucket(this.output.bucket, settings.outputPrefix, RUN_OUTPUT_ACCESS);
     this.distributed = distributedMode
       ? new DistributedPipeline(this, 'Distributed', {
           bucket: this.output.bucket,

@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StoreError } from '../errors.js';
 import type { ObjectMetadata, Store } from './store.js';
@@ -67,5 +67,17 @@ export class FolderStore implements Store {
       .map((file) => relative(this.root, file).split(sep).join('/'))
       .filter((key) => key.startsWith(keyPrefix) && !key.endsWith('.partial'))
       .sort();
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    // Every key is checked before any is removed, so a key escaping the folder deletes nothing.
+    const paths = keys.map((key) => this.locate(key));
+    for (const path of paths) {
+      try {
+        await rm(path, { force: true });
+      } catch (error) {
+        throw new StoreError(`cannot delete ${path}`, { cause: error });
+      }
+    }
   }
 }

@@ -1,4 +1,6 @@
 import {
+  DeleteObjectsCommand,
+  type DeleteObjectsCommandOutput,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -8,6 +10,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { StoreError } from '../errors.js';
 import type { ObjectMetadata, Store } from './store.js';
+
+/** DeleteObjects takes at most this many keys per request. */
+const DELETE_BATCH_KEYS = 1000;
 
 /** The bucket, under the configured prefix. */
 export class S3Store implements Store {
@@ -72,6 +77,32 @@ export class S3Store implements Store {
       throw new StoreError(`cannot list ${this.locate(keyPrefix)}`, { cause: error });
     }
     return keys.sort();
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += DELETE_BATCH_KEYS) {
+      const batch = keys.slice(start, start + DELETE_BATCH_KEYS);
+      let response: DeleteObjectsCommandOutput;
+      try {
+        response = await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            // Quiet: the response lists only the keys S3 could not delete. A missing key counts as deleted.
+            Delete: { Objects: batch.map((key) => ({ Key: this.prefix + key })), Quiet: true },
+          }),
+        );
+      } catch (error) {
+        const more = batch.length > 1 ? ` and ${batch.length - 1} more keys` : '';
+        throw new StoreError(`cannot delete ${this.locate(batch[0]!)}${more}`, { cause: error });
+      }
+      // The request succeeds even when some keys fail; each failure is only an entry of Errors.
+      const [failed, ...others] = response.Errors ?? [];
+      if (failed) {
+        const key = (failed.Key ?? '').slice(this.prefix.length);
+        const more = others.length > 0 ? ` (and ${others.length} more keys)` : '';
+        throw new StoreError(`cannot delete ${this.locate(key)}: ${failed.Code}: ${failed.Message}${more}`);
+      }
+    }
   }
 
   private putCommand(key: string, body: string, metadata: ObjectMetadata, extra: { IfNoneMatch?: string } = {}) {

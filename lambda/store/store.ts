@@ -20,6 +20,8 @@ export interface Store {
   putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean>;
   /** Keys under a key prefix, in lexical order. */
   list(keyPrefix: string): Promise<string[]>;
+  /** Removes the keys; keys that do not exist are not an error. */
+  delete(keys: readonly string[]): Promise<void>;
 }
 
 /** `site`, `site/` and `/site/` all mean the folder `site/`; empty means the bucket root. */

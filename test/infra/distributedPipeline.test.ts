@@ -176,11 +176,28 @@ describe('the step functions', () => {
     expect(reads!.Resource).toEqual(expect.arrayContaining([objects(custom, 'site/runs/*'), objects(custom, 'site/state/runs/*')]));
     expect(JSON.stringify(reads!.Resource)).toContain('cdk-hnb659fds-assets');
     expect(writes).toEqual({ Effect: 'Allow', Action: 's3:PutObject', Resource: [objects(custom, 'site/state/runs/*'), objects(custom, 'site/state/shards/*')] });
+    // The workers write their sources' item objects beside their shard files, and delete nothing.
     expect(s3Of(worker)).toEqual([
       { Effect: 'Allow', Action: 's3:GetObject', Resource: objects(custom, 'site/state/state.json') },
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: objects(custom, 'site/state/shards/*') },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: [objects(custom, 'site/state/items/*'), objects(custom, 'site/state/shards/*')] },
     ]);
-    expect(s3Of(merge)).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objects(custom, 'site/*') }]);
+    // The merge commits the state, then deletes the item objects it no longer refers to: nothing else.
+    expect(s3Of(merge)).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: objects(custom, 'site/*') },
+      { Effect: 'Allow', Action: 's3:DeleteObject', Resource: objects(custom, 'site/state/items/*') },
+    ]);
+  });
+
+  test('only the merge may delete, and only item objects; the start step and the workers delete nothing', () => {
+    for (const s of [distributed, custom]) {
+      const prefix = s === custom ? 'site/' : '';
+      const { start, worker, merge } = steps(s);
+      const deletes = (step: TributaryFunction) =>
+        statementsOf(s, roleOf(s, step)).filter((statement) => [statement.Action].flat().some((action: string) => /^s3:Delete/.test(action)));
+      expect(deletes(merge)).toEqual([{ Effect: 'Allow', Action: 's3:DeleteObject', Resource: objects(s, `${prefix}state/items/*`) }]);
+      expect(deletes(start)).toEqual([]);
+      expect(deletes(worker)).toEqual([]);
+    }
   });
 
   test('only the workers read the secrets the sources name; only start and merge may publish to the run topic', () => {

@@ -266,17 +266,19 @@ describe('the run topic', () => {
 });
 
 describe('least privilege: the function role', () => {
-  test('may read and write objects under the prefix, list its bucket, publish to its topic, log, and report failures, nothing else', () => {
-    for (const [s, objects] of [
-      [byDefault, '/*'],
-      [custom, '/site/*'],
+  test('may read and write objects under the prefix, delete only item objects, list its bucket, publish to its topic, log, and report failures, nothing else', () => {
+    for (const [s, prefix] of [
+      [byDefault, '/'],
+      [custom, '/site/'],
     ] as const) {
       const { bucket, topic, logGroup, failureQueue } = ids(s);
       const statements = roleStatements(s, pipelineRoleId(s)).filter((statement) => !isSourcesRead(statement));
       expect(statements).toEqual([
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) },
         { Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: getAtt(failureQueue) },
-        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [getAtt(bucket), objects]] } },
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [getAtt(bucket), `${prefix}*`]] } },
+        // A run deletes the item objects its committed state no longer refers to, and nothing else.
+        { Effect: 'Allow', Action: 's3:DeleteObject', Resource: { 'Fn::Join': ['', [getAtt(bucket), `${prefix}state/items/*`]] } },
         { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucket) },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topic } },
       ]);
