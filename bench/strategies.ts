@@ -58,7 +58,7 @@ export interface StrategyOutcome {
   fetchPhaseMs?: number;
   /** The process's RSS high-water mark when the last source was settled, before any writing. */
   fetchPhasePeakRssMb?: number;
-  /** Size of the state file the run wrote: every source's kept items, serialized at once. */
+  /** Size of the state file the run wrote, serialized at once: validators, seen ids and item digests, not items. */
   stateBytes?: number;
   /**
    * Per source, from sending the request to the last body byte, as the client timed it. Beyond

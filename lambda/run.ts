@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { TributaryError } from './errors.js';
 import type { RunRequest } from './event.js';
 import type { NetworkPolicy } from './fetch/networkPolicy.js';
-import { mergeItems } from './merge.js';
+import { mergeKeysOf } from './keptItems.js';
+import { mergeItems, mergeKeys } from './merge.js';
 import type { Item, RunReport, Settings, Source, SourcesFile } from './model.js';
 import { type Notifier } from './notify/notifier.js';
 import { buildNotification } from './notify/runNotification.js';
@@ -17,6 +18,7 @@ import { restingSource, type SettledSource } from './settleSource.js';
 import { settleSources } from './settleSources.js';
 import { isResting } from './sourceHealth.js';
 import { parseState, type PipelineState, type SourceState, STATE_KEY } from './state.js';
+import { type KeptItemPick, KeptItemsStore } from './store/keptItemsStore.js';
 import { INTERNAL_JSON, type Store } from './store/store.js';
 import { headOf, summarize } from './summary.js';
 
@@ -39,7 +41,7 @@ export interface PipelineDependencies {
 }
 
 /** What writing and announcing a run needs; fetching needs the rest of PipelineDependencies. */
-export type PublishDependencies = Pick<PipelineDependencies, 'store' | 'notifier' | 'now' | 'onReport'>;
+export type PublishDependencies = Pick<PipelineDependencies, 'store' | 'notifier' | 'now' | 'onReport' | 'onWarning'>;
 
 export interface PipelineInput {
   sourcesFile: SourcesFile;
@@ -86,7 +88,15 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     const selected = selectedSources(sourcesFile, request);
     const settled = await settleSelected(
       selected,
-      { settings: sourcesFile.settings, state, startedAt, fetchDeadline: input.fetchDeadline, force: request.force, named: request.only !== undefined },
+      {
+        settings: sourcesFile.settings,
+        state,
+        startedAt,
+        fetchDeadline: input.fetchDeadline,
+        force: request.force,
+        named: request.only !== undefined,
+        dryRun: request.dryRun,
+      },
       dependencies,
     );
     return await publishSettled({ runId, request, sourcesFile, state, startedAt, settled }, dependencies);
@@ -145,17 +155,21 @@ export interface SettleSelectedOptions {
   force: boolean;
   /** The run names its sources: broken ones are tried anyway. */
   named: boolean;
+  /** Nothing is written, fetched items included. */
+  dryRun: boolean;
 }
 
 /**
  * Settles each of `sources`: fetched and parsed, or, for a broken source still resting, its last
- * good items kept without a request. One result per source.
+ * good items kept without a request. One result per source. Fetched items are stored as they
+ * arrive (not in a dry run), and all of them are once this resolves.
  */
 export async function settleSelected(
   sources: readonly Source[],
   options: SettleSelectedOptions,
-  dependencies: Pick<PipelineDependencies, 'networkPolicy' | 'secrets' | 'now' | 'onProgress'>,
+  dependencies: Pick<PipelineDependencies, 'store' | 'networkPolicy' | 'secrets' | 'now' | 'onProgress' | 'onWarning'>,
 ): Promise<Map<string, SettledSource>> {
+  const keptItems = new KeptItemsStore(dependencies.store, { write: !options.dryRun, onWarning: dependencies.onWarning });
   const resting = (source: Source) => restingState(source, options);
   const outcomes = new Map<string, boolean>();
   const settled = await settleSources(
@@ -168,6 +182,7 @@ export async function settleSelected(
       networkPolicy: dependencies.networkPolicy,
       secrets: dependencies.secrets,
       now: dependencies.now ?? Date.now,
+      keep: (result) => keptItems.keep(result),
       onSettled: (source, result) => {
         // A source whose page led to its feed settles twice; it counts once, as it ends.
         outcomes.set(source.id, result.report.status === 'failed');
@@ -180,6 +195,7 @@ export async function settleSelected(
     const previous = resting(source);
     if (previous) settled.set(source.id, restingSource(source, previous));
   }
+  await keptItems.flush();
   return settled;
 }
 
@@ -217,12 +233,11 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     if (!result) throw new TributaryError('TributaryError', 'internal', `run ${runId}: source ${source.id} was selected but never settled`);
     return [source.id, result] as const;
   });
-  const settledById = new Map(settled);
-
-  const published = mergeItems(
-    sourcesFile.sources.map((source) => settledById.get(source.id)?.items ?? state.sources[source.id]?.items ?? []),
-    { maxItems: sourcesFile.settings.maxItems },
-  );
+  const settledStates = new Map(settled.map(([id, result]) => [id, result.state]));
+  const picks = pickPublished(sourcesFile, (id) => settledStates.get(id) ?? state.sources[id]);
+  // A dry run renders nothing, so it reads no item back.
+  const keptItems = new KeptItemsStore(store, { write: !request.dryRun, onWarning: dependencies.onWarning });
+  const { items: published, unreadable } = request.dryRun ? { items: [], unreadable: new Set<string>() } : await keptItems.read(picks);
   const finishedAt = now();
   const report = summarize({
     runId,
@@ -230,7 +245,7 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     startedAt,
     finishedAt,
     reports: settled.map(([, result]) => result.report),
-    publishedItems: published.length,
+    publishedItems: request.dryRun ? picks.length : published.length,
     outputs: {
       feedJson: store.locate(OUTPUT_KEYS.feedJson),
       feedXml: store.locate(OUTPUT_KEYS.feedXml),
@@ -257,25 +272,42 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     await store.put(OUTPUT_KEYS.feedXml, renderAtom(published, context), { contentType: 'application/atom+xml', cacheControl: LATEST });
     await store.put(OUTPUT_KEYS.html, renderHtml(report, published, context, history), { contentType: 'text/html; charset=utf-8', cacheControl: LATEST });
   }
-  await store.put(STATE_KEY, JSON.stringify({ ...nextState(state, sourcesFile, settled), history }), INTERNAL_JSON);
+  const next = { ...nextState(state, sourcesFile, settledStates, unreadable), history };
+  await store.put(STATE_KEY, JSON.stringify(next), INTERNAL_JSON);
   await markWritten(store, runId, now());
+  await keptItems.removeSuperseded(state, next);
 
   dependencies.onReport?.(report);
   const newItems = mergeItems(settled.map(([, result]) => result.newItems), { maxItems: Number.MAX_SAFE_INTEGER });
   return publish(report, newItems, dependencies);
 }
 
-/** What this run settled, over what earlier runs kept; sources gone from the file are forgotten. */
+/** Which kept items the outputs show, newest first, in sources-file order on ties: decided on digests alone. */
+function pickPublished(sourcesFile: SourcesFile, stateOf: (id: string) => SourceState | undefined): KeptItemPick[] {
+  const sources = sourcesFile.sources.flatMap(({ id }) => {
+    const kept = stateOf(id)?.items;
+    return kept ? [{ sourceId: id, kept }] : [];
+  });
+  const keys = sources.map(({ sourceId, kept }) => mergeKeysOf(sourceId, kept));
+  return mergeKeys(keys, { maxItems: sourcesFile.settings.maxItems }).map(({ list, index }) => ({ ...sources[list]!, index }));
+}
+
+/**
+ * What this run settled, over what earlier runs kept; sources gone from the file are forgotten,
+ * and so are the items (and with them the validators) of sources whose items could not be read.
+ */
 function nextState(
   previous: PipelineState,
   sourcesFile: SourcesFile,
-  settled: readonly (readonly [string, SettledSource])[],
+  settled: ReadonlyMap<string, SourceState>,
+  unreadable: ReadonlySet<string>,
 ): PipelineState {
-  const fresh = new Map(settled.map(([id, result]) => [id, result.state]));
   const sources: Record<string, SourceState> = {};
   for (const { id } of sourcesFile.sources) {
-    const state = fresh.get(id) ?? previous.sources[id];
-    if (state) sources[id] = state;
+    const state = settled.get(id) ?? previous.sources[id];
+    if (!state) continue;
+    const { items: _items, validators: _validators, ...rest } = state;
+    sources[id] = unreadable.has(id) ? rest : state;
   }
   return { ...previous, sources };
 }

@@ -1,5 +1,6 @@
 import { SourceError } from './errors.js';
 import { ItemFilter } from './itemFilter.js';
+import { type FreshItems, keepItems } from './keptItems.js';
 import { mergeItems } from './merge.js';
 import type { FailureCode, FetchOutcome, Item, Settings, Source, SourceReport } from './model.js';
 import { decodeHtml } from './parse/decodeHtml.js';
@@ -10,13 +11,15 @@ import { parseSource } from './parse/parseSource.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
 import { rememberSeen, type SourceState } from './state.js';
 
-/** What one source contributes to the run once its fetch outcome is understood. */
+/**
+ * What one source contributes to the run once its fetch outcome is understood. Its items are not
+ * here but in storage, named by `state.items`: a run holds only their digests, whatever their size.
+ */
 export interface SettledSource {
   report: SourceReport;
-  /** The items this source shows in the outputs: fresh ones, or the last good ones it had. */
-  items: Item[];
+  /** Items not seen before, as headlines (no content): for the notification. */
   newItems: Item[];
-  /** What to remember about the source for the next run. */
+  /** What to remember about the source for the next run, the items it shows in the outputs included. */
   state: SourceState;
   /**
    * Set when a feed source's URL answered with an HTML page that links to its feed: fetch
@@ -24,6 +27,11 @@ export interface SettledSource {
    * failure whose message names the feed URL.
    */
   follow?: FeedDiscovery;
+}
+
+/** A settled source that fetched items unlike those it kept: they are stored before state names them. */
+export interface FreshSource extends SettledSource {
+  fresh?: FreshItems;
 }
 
 /** A feed URL found on a source's page, and what fetching the page cost. */
@@ -49,8 +57,8 @@ export function settleSource(
   settings: Settings,
   now: number,
   discovery?: FeedDiscovery,
-): SettledSource {
-  const kept = previous?.items ?? [];
+): FreshSource {
+  const kept = previous?.items;
   const page = discovery?.page ?? { bytes: 0, durationMs: 0, attempts: 0 };
   const line = {
     id: source.id,
@@ -63,10 +71,9 @@ export function settleSource(
   };
   const fromFeed = (message: string) => (discovery ? `feed ${discovery.feedUrl} (linked from the page): ${message}` : message);
   const fail = (code: FailureCode, message: string): SettledSource => {
-    const state: SourceState = { items: kept, seenIds: previous?.seenIds ?? [], ...previous, ...afterFailure(previous, code, now) };
+    const state: SourceState = { seenIds: previous?.seenIds ?? [], ...previous, ...afterFailure(previous, code, now) };
     return {
       report: reportLine(line, 'failed', 0, 0, state, { error: fromFeed(message), errorCode: code }),
-      items: kept,
       newItems: [],
       state,
     };
@@ -77,8 +84,8 @@ export function settleSource(
   // With a discovered feed, a redirect of the feed is not a move of the source: the page's counts.
   const redirect = trackRedirect(previous, discovery ? discovery.page.permanentRedirect : outcome.permanentRedirect);
   if (outcome.status === 'not_modified') {
-    const state: SourceState = { items: kept, seenIds: previous?.seenIds ?? [], ...previous, ...afterSuccess(), redirect };
-    return { report: reportLine(line, 'not_modified', kept.length, 0, state), items: kept, newItems: [], state };
+    const state: SourceState = { seenIds: previous?.seenIds ?? [], ...previous, ...afterSuccess(), redirect };
+    return { report: reportLine(line, 'not_modified', kept?.digests.length ?? 0, 0, state), newItems: [], state };
   }
 
   let items: Item[];
@@ -97,9 +104,10 @@ export function settleSource(
     };
   }
   const seen = new Set(previous?.seenIds);
-  const newItems = items.filter((item) => !seen.has(item.id));
+  const newItems = items.filter((item) => !seen.has(item.id)).map(headline);
+  const { kept: stored, fresh } = keepItems(source.id, items);
   const state: SourceState = {
-    items,
+    items: stored,
     seenIds: rememberSeen(previous?.seenIds ?? [], items),
     // A discovered feed's validators would be sent to the page next run, whose fetch comes first;
     // a page that happened to match them would answer 304 and hide new items in the feed.
@@ -109,10 +117,15 @@ export function settleSource(
   };
   return {
     report: reportLine(line, 'ok', items.length, newItems.length, state),
-    items,
     newItems,
     state,
+    ...(fresh.key !== kept?.key && { fresh }),
   };
+}
+
+/** What the notification shows of a new item; its content could be megabytes. */
+function headline({ id, url, title, date_published, date_modified, sourceId }: Item): Item {
+  return { id, url, title, date_published, date_modified, sourceId };
 }
 
 type OkOutcome = Extract<FetchOutcome, { status: 'ok' }>;
@@ -149,7 +162,6 @@ export function restingSource(source: Source, previous: SourceState): SettledSou
   const line = { id: source.id, url: source.url, httpStatus: null, bytes: 0, durationMs: 0, attempts: 0 };
   return {
     report: reportLine(line, 'skipped', 0, 0, previous),
-    items: previous.items,
     newItems: [],
     state: previous,
   };

@@ -5,7 +5,7 @@ import type { NetworkPolicy } from './fetch/networkPolicy.js';
 import type { FetchOutcome, Settings, Source } from './model.js';
 import { NO_SECRET_STORE, type SecretCache } from './secrets/secretCache.js';
 import { resolveHeaders } from './secrets/resolveHeaders.js';
-import { type FeedDiscovery, settleSource, type SettledSource } from './settleSource.js';
+import { type FeedDiscovery, type FreshSource, settleSource, type SettledSource } from './settleSource.js';
 import type { SourceState } from './state.js';
 
 export interface SettleSourcesOptions {
@@ -19,6 +19,11 @@ export interface SettleSourcesOptions {
   networkPolicy: NetworkPolicy;
   secrets?: SecretCache;
   now: () => number;
+  /**
+   * Takes each source's fresh items off its result, to storage or away; resolves when the caller
+   * may go on. Only the result it returns is held, so a run holds no source's items for long.
+   */
+  keep: (settled: FreshSource) => Promise<SettledSource>;
   onSettled?: (source: Source, result: SettledSource) => void;
 }
 
@@ -31,8 +36,8 @@ export interface SettleSourcesOptions {
 export async function settleSources(sources: readonly Source[], options: SettleSourcesOptions): Promise<Map<string, SettledSource>> {
   const { settings, previous, now } = options;
   const settled = new Map<string, SettledSource>();
-  const settle = (source: Source, outcome: FetchOutcome, discovery?: FeedDiscovery) => {
-    const result = settleSource(source, outcome, previous[source.id], settings, now(), discovery);
+  const settle = async (source: Source, outcome: FetchOutcome, discovery?: FeedDiscovery) => {
+    const result = await options.keep(settleSource(source, outcome, previous[source.id], settings, now(), discovery));
     settled.set(source.id, result);
     options.onSettled?.(source, result);
     return result;
@@ -41,7 +46,7 @@ export async function settleSources(sources: readonly Source[], options: SettleS
   const { headers, failures } = await resolveHeaders(sources, options.secrets ?? NO_SECRET_STORE);
   for (const source of sources) {
     const failure = failures.get(source.id);
-    if (failure) settle(source, { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 });
+    if (failure) await settle(source, { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 });
   }
 
   const client = createHttpClient({ networkPolicy: options.networkPolicy });
@@ -63,7 +68,7 @@ export async function settleSources(sources: readonly Source[], options: SettleS
       // would be parsed back to back while the network sits idle (bench: event-loop delay p99 at
       // 10,000 sources 1,592 ms → 97 ms; 200 × 300 ms at concurrency 16, wall ÷ ideal 1.29 → 1.07).
       await yieldToEventLoop();
-      const result = settle(source, outcome);
+      const result = await settle(source, outcome);
       if (result.follow) follows.set(source.id, { source, discovery: result.follow });
     }
     if (follows.size === 0) return settled;
@@ -78,7 +83,7 @@ export async function settleSources(sources: readonly Source[], options: SettleS
     for await (const { source: hop, outcome } of fetchAll(client, hops, { settings, deadline: options.deadline, headers: sameOrigin })) {
       const { source, discovery } = follows.get(hop.id)!;
       await yieldToEventLoop();
-      settle(source, outcome, discovery);
+      await settle(source, outcome, discovery);
     }
     return settled;
   } finally {

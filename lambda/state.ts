@@ -1,10 +1,11 @@
+import type { KeptItems } from './keptItems.js';
 import type { Item, Validators } from './model.js';
 import type { RunHistoryEntry } from './render/runHistory.js';
 
 /** What the pipeline remembers about one source between runs. */
 export interface SourceState {
   /** The source's items from its last good response: reused on 304, on failure and in subset runs. */
-  items: Item[];
+  items?: KeptItems;
   /** Ids already published, newest last, so a later run can tell which items are new. */
   seenIds: string[];
   validators?: Validators;
@@ -24,7 +25,9 @@ export interface PipelineState {
 }
 
 export const STATE_KEY = 'state/state.json';
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
+/** Version 1 kept every source's items inline, so state grew with their size. */
+const INLINE_ITEMS_VERSION = 1;
 /** Enough to recognise every item a source can still show, bounded so state stays small. */
 const MAX_SEEN_IDS_PER_SOURCE = 2000;
 
@@ -39,16 +42,32 @@ function emptyState(): PipelineState {
 export function parseState(text: string | undefined): { state: PipelineState; problem?: string } {
   if (text === undefined) return { state: emptyState() };
   try {
-    const json = JSON.parse(text) as Partial<PipelineState>;
+    const json = JSON.parse(text) as Omit<Partial<PipelineState>, 'version'> & { version?: unknown };
+    if (json.version === INLINE_ITEMS_VERSION && typeof json.sources === 'object' && json.sources !== null) {
+      return { state: withoutInlineItems(json.sources, json.history), problem: 'state from an earlier version: every source is fetched in full once' };
+    }
     if (json.version !== STATE_VERSION || typeof json.sources !== 'object' || json.sources === null) {
       return { state: emptyState(), problem: `state version ${String(json.version)} not understood; starting clean` };
     }
-    // History only draws a chart: a damaged one is dropped rather than failing the run.
-    const history = Array.isArray(json.history) ? json.history.filter(isHistoryEntry) : [];
-    return { state: { ...(json as PipelineState), history } };
+    return { state: { ...(json as PipelineState), history: historyOf(json.history) } };
   } catch (error) {
     return { state: emptyState(), problem: `state file unreadable (${(error as Error).message}); starting clean` };
   }
+}
+
+/**
+ * Keeps what version 1 knew besides items: seen ids (so nothing is announced as new again),
+ * streaks and redirects. Validators go with the items, or a 304 would leave a source empty.
+ */
+function withoutInlineItems(sources: Record<string, SourceState>, history: unknown): PipelineState {
+  const converted: Record<string, SourceState> = {};
+  for (const [id, { items: _items, validators: _validators, ...rest }] of Object.entries(sources)) converted[id] = rest;
+  return { version: STATE_VERSION, sources: converted, history: historyOf(history) };
+}
+
+/** History only draws a chart: a damaged one is dropped rather than failing the run. */
+function historyOf(history: unknown): RunHistoryEntry[] {
+  return Array.isArray(history) ? history.filter(isHistoryEntry) : [];
 }
 
 export function rememberSeen(previous: readonly string[], items: readonly Item[]): string[] {

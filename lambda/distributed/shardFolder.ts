@@ -23,6 +23,8 @@ export interface ShardJob {
   force: boolean;
   /** The run names its sources: broken ones are tried anyway. */
   named: boolean;
+  /** Workers store no items. */
+  dryRun: boolean;
   settings: Settings;
 }
 

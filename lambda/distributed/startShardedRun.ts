@@ -54,6 +54,7 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
     fetchDeadline,
     force: request.force,
     named: request.only !== undefined,
+    dryRun: request.dryRun,
     settings: sourcesFile.settings,
   };
   return { status: 'started', runId, folder, job, sources: selected.length };

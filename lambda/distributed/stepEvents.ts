@@ -26,6 +26,7 @@ const jobSchema = z.strictObject({
   fetchDeadline: z.number().int(),
   force: z.boolean(),
   named: z.boolean(),
+  dryRun: z.boolean(),
   settings: z.unknown(),
 });
 

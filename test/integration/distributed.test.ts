@@ -242,7 +242,7 @@ describe('the distributed mode, its start, worker and merge steps run in-process
   });
 
   it('refuses a worker batch that is not a valid slice of a sources file, naming the field, before any request', () => {
-    const job = { runId: 'r', folder: 'state/shards/r/a/', startedAt: 0, fetchDeadline: 0, force: false, named: false, settings: {} };
+    const job = { runId: 'r', folder: 'state/shards/r/a/', startedAt: 0, fetchDeadline: 0, force: false, named: false, dryRun: false, settings: {} };
 
     expect(() => parseBatchEvent({ Items: [{ id: 'a', url: 'ftp://x' }], BatchInput: { job } })).toThrowError(InvalidInputError);
     expect(() => parseBatchEvent({ Items: [{ id: 'a', url: 'ftp://x' }], BatchInput: { job } })).toThrowError(/sources\[0\]\.url/);

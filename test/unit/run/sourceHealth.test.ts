@@ -5,7 +5,7 @@ import type { SourceState } from '../../../lambda/state.js';
 
 const NOW = Date.parse('2026-11-26T05:00:00Z');
 const HOUR = 60 * 60 * 1000;
-const withStreak = (failureStreak: number): SourceState => ({ items: [], seenIds: [], failureStreak });
+const withStreak = (failureStreak: number): SourceState => ({ seenIds: [], failureStreak });
 
 describe('source health', () => {
   it.each<FailureCode>(['rate_limited', 'deadline', 'secret_unavailable'])(

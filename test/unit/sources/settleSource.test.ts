@@ -4,14 +4,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
 import { fetchSource } from '../../../lambda/fetch/fetchSource.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import type { Settings, Source } from '../../../lambda/model.js';
-import { settleSource } from '../../../lambda/settleSource.js';
+import type { Item, Settings, Source } from '../../../lambda/model.js';
+import { type FreshSource, settleSource } from '../../../lambda/settleSource.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/sources.js';
 import { type LoopbackServer, startLoopbackServer } from '../../support/loopbackServer.js';
 import { readSourceFixture } from './sourceFixtures.js';
 
 const NOW = Date.parse('2024-05-10T00:00:00Z');
 const SETTINGS: Settings = { ...DEFAULT_SETTINGS, timeoutMs: 2_000, retries: 0 };
+
+/** The items a settled source fetched, as they are stored. */
+const itemsOf = (settled: FreshSource): Item[] => JSON.parse(settled.fresh!.text) as Item[];
 
 const serveFixture = (name: string, contentType: string, headers: Record<string, string> = {}) =>
   (_request: unknown, response: ServerResponse) => void response.writeHead(200, { 'content-type': contentType, ...headers }).end(readSourceFixture(name));
@@ -56,7 +59,7 @@ describe('settleSource over fetched bodies', () => {
     const { settled } = await fetchAndSettle(source);
 
     expect(settled.report).toMatchObject({ status: 'ok', items: 1, newItems: 1 });
-    expect(settled.items.map((item) => item.title)).toEqual(['Widget 2.0.0: Kubernetes support']);
+    expect(itemsOf(settled).map((item) => item.title)).toEqual(['Widget 2.0.0: Kubernetes support']);
     expect(settled.state.seenIds).toEqual(['widget:v2.0.0']);
   });
 
@@ -72,7 +75,7 @@ describe('settleSource over fetched bodies', () => {
     const { settled } = await fetchAndSettle(source);
 
     expect(settled.report.status).toBe('ok');
-    expect(settled.items.map((item) => item.url)).toEqual([
+    expect(itemsOf(settled).map((item) => item.url)).toEqual([
       server.url('/blog/posts/kubernetes-upgrade.html'),
       'https://elsewhere.example/guest-post',
       undefined,
@@ -84,7 +87,7 @@ describe('settleSource over fetched bodies', () => {
 
     const { settled } = await fetchAndSettle(source, { ...SETTINGS, maxItemsPerSource: 1 });
 
-    expect(settled.items.map((item) => item.title)).toEqual(['Office party photos']);
+    expect(itemsOf(settled).map((item) => item.title)).toEqual(['Office party photos']);
   });
 
   it('follows a page to the feed it links to, once, and reports where the feed was found', async () => {
