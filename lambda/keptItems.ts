@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type MergeKey, mergeKeyOf } from './merge.js';
 import type { Item } from './model.js';
+import { ownedString } from './ownedString.js';
 
 /** An item's merge key as state stores it, small and in order: [id, canonical URL, versionTime, sortTime]; null for none. */
 export type ItemDigest = [id: string, url: string | null, versionTime: number | null, sortTime: number | null];
@@ -48,5 +49,5 @@ export function mergeKeysOf(sourceId: string, kept: KeptItems): MergeKey[] {
 function digestOf(item: Item): ItemDigest {
   const { id, url, versionTime, sortTime } = mergeKeyOf(item);
   const finite = (time: number) => (Number.isFinite(time) ? time : null);
-  return [id, url ?? null, finite(versionTime), finite(sortTime)];
+  return [ownedString(id), url ?? null, finite(versionTime), finite(sortTime)];
 }

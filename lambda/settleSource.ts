@@ -9,6 +9,7 @@ import { parseHtmlSource } from './parse/parseHtmlSource.js';
 import { type JsonMapping, parseJsonSource } from './parse/parseJsonSource.js';
 import { parseSource } from './parse/parseSource.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
+import { ownedString } from './ownedString.js';
 import { rememberSeen, type SourceState } from './state.js';
 
 /**
@@ -123,9 +124,10 @@ export function settleSource(
   };
 }
 
-/** What the notification shows of a new item; its content could be megabytes. */
+/** What the notification shows of a new item, kept for the run: its content could be megabytes. */
 function headline({ id, url, title, date_published, date_modified, sourceId }: Item): Item {
-  return { id, url, title, date_published, date_modified, sourceId };
+  const owned = (text: string | undefined) => (text === undefined ? undefined : ownedString(text));
+  return { id: ownedString(id), url: owned(url), title: owned(title), date_published, date_modified, sourceId };
 }
 
 type OkOutcome = Extract<FetchOutcome, { status: 'ok' }>;

@@ -1,5 +1,6 @@
 import type { KeptItems } from './keptItems.js';
 import type { Item, Validators } from './model.js';
+import { ownedString } from './ownedString.js';
 import type { RunHistoryEntry } from './render/runHistory.js';
 
 /** What the pipeline remembers about one source between runs. */
@@ -73,8 +74,9 @@ function historyOf(history: unknown): RunHistoryEntry[] {
 export function rememberSeen(previous: readonly string[], items: readonly Item[]): string[] {
   const seen = new Set(previous);
   for (const item of items) {
-    seen.delete(item.id);
-    seen.add(item.id);
+    const id = ownedString(item.id);
+    seen.delete(id);
+    seen.add(id);
   }
   return [...seen].slice(-MAX_SEEN_IDS_PER_SOURCE);
 }

@@ -1,7 +1,9 @@
 // Feeds too big to commit as fixtures, generated when a test starts. All are valid RSS 2.0.
 
 const rss = (channel: string) =>
-  Buffer.from(`<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Generated</title>${channel}</channel></rss>`);
+  Buffer.from(
+    `<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Generated</title>${channel}</channel></rss>`,
+  );
 
 /** Items titled `<prefix>-0` … `<prefix>-<count − 1>`, with only a title, so they stay small. */
 const items = (prefix: string, count: number) =>
@@ -28,4 +30,25 @@ export function hugeTitleFeed(bytes: number): Buffer {
 export function paddedFeed(bytes: number, count: number): Buffer {
   const line = 'padding words for a big channel description\n';
   return rss(`<description>${line.repeat(Math.ceil(bytes / line.length))}</description>${items('padded', count)}`);
+}
+
+/** Paragraphs of a full-content feed's items, in bytes. */
+const FULL_CONTENT_PARAGRAPH_BYTES = 16 * 1024;
+
+/**
+ * A full-content feed: `count` dated items of about `contentBytes` of HTML each, so nearly all of
+ * its size is in the items and stays in them after parsing. Ids, links and text name `feed`, so
+ * the feeds of different sources share no item. The content is a few long paragraphs: many short
+ * ones would make sanitizing, not keeping, the cost of a test.
+ */
+export function fullContentFeed(feed: string, count: number, contentBytes: number): Buffer {
+  const sentence = `Full text of an article from feed ${feed}, served whole so that readers need not click through. `;
+  const paragraph = `<p>${sentence.repeat(Math.ceil(FULL_CONTENT_PARAGRAPH_BYTES / sentence.length))}</p>`;
+  const content = paragraph.repeat(Math.max(1, Math.round(contentBytes / paragraph.length)));
+  const entries = Array.from({ length: count }, (_, index) => {
+    const link = `http://generated.example/${feed}/${index}`;
+    const date = new Date(Date.UTC(2026, 0, 1 + index)).toUTCString();
+    return `<item><title>${feed}-${index}</title><link>${link}</link><guid>${link}</guid><pubDate>${date}</pubDate><content:encoded><![CDATA[${content}]]></content:encoded></item>`;
+  });
+  return rss(entries.join(''));
 }

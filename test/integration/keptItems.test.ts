@@ -1,0 +1,262 @@
+import { readFile, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../lambda/errors.js';
+import { KEPT_ITEMS_FOLDER } from '../../lambda/keptItems.js';
+import type { Item } from '../../lambda/model.js';
+import { type PipelineState, STATE_KEY } from '../../lambda/state.js';
+import type { Store } from '../../lambda/store/store.js';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
+
+// Each source's items are kept in one immutable object under state/items/<source id>/, named by
+// their content; state names the object and holds only what merging needs of each item.
+
+const fixture = (name: string) => readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
+
+/** Where each source of these tests is served. */
+const PATHS = { news: '/news.rss', notes: '/notes.json', blog: '/blog.atom' } as const;
+type SourceId = keyof typeof PATHS;
+
+/** What feed.json says of an item, content included. */
+interface FeedItem {
+  id: string;
+  title: string;
+  content_html?: string;
+  content_text?: string;
+  _source: { id: string };
+}
+
+describe('kept items: one immutable object per source and content', () => {
+  let server: LoopbackServer;
+  let pipeline: PipelineHarness;
+  let news: { body: Buffer; version: number };
+  /** Per path, one entry per request: whether it carried a validator (a conditional GET). */
+  let conditional: Record<string, boolean[]>;
+
+  beforeEach(async () => {
+    news = { body: await fixture('news.rss'), version: 1 };
+    conditional = {};
+    const notesBody = await fixture('notes.json');
+    const blogBody = await fixture('blog.atom');
+    const record = (request: IncomingMessage) => {
+      const path = new URL(request.url ?? '/', server.origin).pathname;
+      const validated = request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined;
+      (conditional[path] ??= []).push(validated);
+    };
+    server = await startLoopbackServer({
+      // Honours its ETag, which changes with its content.
+      [PATHS.news]: (request: IncomingMessage, response: ServerResponse) => {
+        record(request);
+        const etag = `"news-v${news.version}"`;
+        if (request.headers['if-none-match'] === etag) return void response.writeHead(304, { etag }).end();
+        response.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(news.body);
+      },
+      // No validators at all: every run gets a 200 with the same body.
+      [PATHS.notes]: (request: IncomingMessage, response: ServerResponse) => {
+        record(request);
+        response.writeHead(200, { 'content-type': 'application/feed+json' }).end(notesBody);
+      },
+      [PATHS.blog]: (request: IncomingMessage, response: ServerResponse) => {
+        record(request);
+        response.writeHead(200, { 'content-type': 'application/atom+xml' }).end(blogBody);
+      },
+    });
+    pipeline = await createPipelineHarness({ sources: () => sources('news', 'notes') });
+  });
+
+  afterEach(async () => {
+    await server.close();
+    await rm(pipeline.outDir, { recursive: true, force: true });
+  });
+
+  const sources = (...ids: SourceId[]) => ids.map((id) => source(id, server.url(PATHS[id])));
+  const stateText = async () => (await pipeline.store.get(STATE_KEY)) ?? '';
+  const state = async () => JSON.parse(await stateText()) as PipelineState;
+  const itemObjects = (sourceId = '') => pipeline.store.list(`${KEPT_ITEMS_FOLDER}${sourceId}`);
+  const keyOf = async (sourceId: SourceId) => (await state()).sources[sourceId]?.items?.key;
+  const feedItems = async () => (JSON.parse((await pipeline.store.get('feed.json')) ?? '{}') as { items: FeedItem[] }).items;
+  const feedTitles = async () => (await feedItems()).map((item) => item.title).sort();
+  const changeNews = () => {
+    news = { body: Buffer.from(news.body.toString('utf8').replace('Older story', 'Older story, corrected')), version: news.version + 1 };
+  };
+
+  const ALL_TITLES = ['A note in JSON', 'Older story', 'Rivers join in the delta'];
+
+  it("keeps no item content in state.json and each source's items in exactly one object, while feed.json shows every item", async () => {
+    // Act
+    await pipeline.run();
+
+    // Assess
+    const text = await stateText();
+    const published = await feedItems();
+    expect(published.map((item) => item.title).sort()).toEqual(ALL_TITLES);
+    expect(published.find((item) => item.id === 'news:news-1')?.content_html).toContain('Water <b>flows</b>');
+    expect(published.find((item) => item.id === 'http://notes.example/n/1')?.content_text).toBe('Short and plain.');
+    for (const item of published) {
+      expect(text).not.toContain(item.title);
+      expect(text).not.toContain(JSON.stringify(item.content_html ?? item.content_text).slice(1, -1));
+    }
+    for (const id of ['news', 'notes'] as const) {
+      const keys = await itemObjects(`${id}/`);
+      expect(keys).toEqual([await keyOf(id)]);
+      const kept = JSON.parse((await pipeline.store.get(keys[0]!))!) as Item[];
+      expect(kept).toEqual(published.filter((item) => item._source.id === id).map(({ id, title }) => expect.objectContaining({ id, title })));
+    }
+    expect(await itemObjects()).toHaveLength(2);
+  });
+
+  it('writes no new item object on a second run over unchanged content, even from a server that sends no validators', async () => {
+    // Prepare
+    await pipeline.run();
+    const keysBefore = await itemObjects();
+    const notesKey = (await keyOf('notes'))!;
+    const notesFile = await stat(join(pipeline.outDir, notesKey));
+
+    // Act
+    const second = await pipeline.run();
+
+    // Assess
+    expect((await pipeline.report(second.runId)).sources.find((line) => line.id === 'notes')).toMatchObject({ status: 'ok', httpStatus: 200, validators: {} });
+    expect(conditional[PATHS.notes]).toEqual([false, false]);
+    expect(await itemObjects()).toEqual(keysBefore);
+    expect(await keyOf('notes')).toBe(notesKey);
+    const notesFileAfter = await stat(join(pipeline.outDir, notesKey));
+    expect({ ino: notesFileAfter.ino, mtimeMs: notesFileAfter.mtimeMs }).toEqual({ ino: notesFile.ino, mtimeMs: notesFile.mtimeMs });
+    expect(await feedTitles()).toEqual(ALL_TITLES);
+  });
+
+  it("writes a changed source's new object, names it in state and deletes the one it supersedes, and the object of a source removed from the file", async () => {
+    // Prepare
+    await pipeline.run({}, { sources: sources('news', 'notes', 'blog') });
+    const [oldNews, notes, blog] = [await keyOf('news'), await keyOf('notes'), await keyOf('blog')];
+    expect(await itemObjects()).toEqual([oldNews, blog, notes].sort());
+    changeNews();
+
+    // Act
+    await pipeline.run({}, { sources: sources('news', 'notes') });
+
+    // Assess
+    const newNews = await keyOf('news');
+    expect(newNews).not.toBe(oldNews);
+    expect(await itemObjects()).toEqual([newNews, notes].sort());
+    expect(await itemObjects('blog/')).toEqual([]);
+    expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
+  });
+
+  it('writes no item object and no state on a dry run, yet reports as many published items as a real run', async () => {
+    // Prepare
+    const settings = { maxItems: 2 };
+    await pipeline.run({}, { settings });
+    const keysBefore = await itemObjects();
+    const stateBefore = await stateText();
+    changeNews();
+
+    // Act
+    const dry = await pipeline.run({ dryRun: true }, { settings });
+
+    // Assess
+    expect(dry.counts).toMatchObject({ ok: 2, notModified: 0 });
+    expect(await itemObjects()).toEqual(keysBefore);
+    expect(await stateText()).toBe(stateBefore);
+    const real = await pipeline.run({}, { settings });
+    expect(real.counts.items).toBe(2);
+    expect(dry.counts.items).toBe(real.counts.items);
+    expect(await itemObjects()).not.toEqual(keysBefore);
+  });
+
+  it('leaves out, with a warning, the items of a source whose object was deleted by hand, and fetches that source in full the next run', async () => {
+    // Prepare
+    await pipeline.run();
+    await pipeline.store.delete([(await keyOf('news'))!]);
+    const warnings: string[] = [];
+    const dependencies = { onWarning: (message: string) => warnings.push(message) };
+
+    // Act
+    const damaged = await pipeline.run({}, { dependencies });
+
+    // Assess
+    expect(damaged.status).toBe('ok');
+    expect(warnings).toEqual([expect.stringContaining('news')]);
+    expect(warnings[0]).not.toContain('notes');
+    expect(await feedTitles()).toEqual(['A note in JSON']);
+    expect((await state()).sources.news).not.toHaveProperty('items');
+    expect((await state()).sources.news).not.toHaveProperty('validators');
+
+    const healed = await pipeline.run({}, { dependencies });
+
+    expect(conditional[PATHS.news]).toEqual([false, true, false]);
+    expect((await pipeline.report(healed.runId)).sources.find((line) => line.id === 'news')).toMatchObject({ status: 'ok', httpStatus: 200 });
+    expect(await feedTitles()).toEqual(ALL_TITLES);
+    expect(await itemObjects('news/')).toEqual([await keyOf('news')]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("fails the run when an item object cannot be written, writing neither state nor feed, and gives up the run's claim", async () => {
+    // Prepare
+    const scheduled = { scheduledTime: '2026-11-26T08:00:00.000Z' };
+    const refusing = refusingItemWrites(pipeline.store);
+
+    // Act
+    const failed = pipeline.run(scheduled, { dependencies: { store: refusing } });
+
+    // Assess
+    await expect(failed).rejects.toThrowError(StoreError);
+    await expect(failed).rejects.toThrowError(/S3 refused/);
+    expect(await pipeline.store.get(STATE_KEY)).toBeUndefined();
+    expect(await pipeline.store.get('feed.json')).toBeUndefined();
+    const retried = await pipeline.run(scheduled);
+    expect(retried).toMatchObject({ runId: '20261126T080000Z-scheduled', status: 'ok' });
+    expect(await feedTitles()).toEqual(ALL_TITLES);
+  });
+
+  it('converts version-1 state with a warning: fetches every source in full and announces no item as new', async () => {
+    // Prepare: the earlier format kept items inline, and validators the news server would honour
+    await pipeline.store.put(STATE_KEY, (await fixture('state-version-1.json')).toString('utf8'), { contentType: 'application/json' });
+    const warnings: string[] = [];
+
+    // Act
+    const summary = await pipeline.run({}, { dependencies: { onWarning: (message) => warnings.push(message) } });
+
+    // Assess
+    expect(warnings).toEqual([expect.stringContaining('earlier version')]);
+    expect(conditional[PATHS.news]).toEqual([false]);
+    expect(summary.counts).toMatchObject({ ok: 2, notModified: 0, newItems: 0, items: 3 });
+    expect(JSON.parse(pipeline.notifier.sent.at(-1)?.message ?? '{}').newItems ?? []).toEqual([]);
+    expect(await feedTitles()).toEqual(ALL_TITLES);
+    expect((await state()).version).toBe(2);
+    expect(await itemObjects()).toEqual([await keyOf('news'), await keyOf('notes')].sort());
+  });
+
+  it("publishes, in a run of one named source, the other sources' items read from their kept objects", async () => {
+    // Prepare
+    await pipeline.run();
+    changeNews();
+
+    // Act
+    const subset = await pipeline.run({ only: ['news'] });
+
+    // Assess
+    expect(subset.counts).toMatchObject({ sources: 1, ok: 1 });
+    expect(server.requests(PATHS.notes)).toBe(1);
+    const notesItem = (await feedItems()).find((item) => item._source.id === 'notes');
+    expect(notesItem).toMatchObject({ title: 'A note in JSON', content_text: 'Short and plain.' });
+    expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
+  });
+});
+
+/** The folder store, except that S3 refuses every item object: the rest is written as usual. */
+function refusingItemWrites(store: Store): Store {
+  return {
+    locate: (key) => store.locate(key),
+    get: (key) => store.get(key),
+    put: async (key, body, metadata) => {
+      if (key.startsWith(KEPT_ITEMS_FOLDER)) throw new StoreError(`cannot write ${store.locate(key)}: S3 refused it (503 Slow Down)`);
+      return store.put(key, body, metadata);
+    },
+    putIfAbsent: (key, body, metadata) => store.putIfAbsent(key, body, metadata),
+    list: (keyPrefix) => store.list(keyPrefix),
+    delete: (keys) => store.delete(keys),
+  };
+}
