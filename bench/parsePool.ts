@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-import { build } from 'esbuild';
-
 import { SourceError } from '../lambda/errors.js';
 import type { Failure, Item } from '../lambda/model.js';
 import type { ParseSourceContext } from '../lambda/parse/parseSource.js';
+import { bundleForNode } from './bundleForNode.js';
 
 export interface ParseRequest {
   id: number;
@@ -63,16 +62,7 @@ export class ParsePool {
     if (!Number.isInteger(size) || size < 1) throw new TypeError(`Expected \`size\` to be a positive integer, got \`${size}\``);
     const folder = await mkdtemp(join(tmpdir(), 'tributary-parse-worker-'));
     const bundle = join(folder, 'parseWorker.mjs');
-    await build({
-      entryPoints: [WORKER_ENTRY],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-      logLevel: 'warning',
-    });
+    await bundleForNode(WORKER_ENTRY, bundle);
     const workers = await Promise.all(
       Array.from({ length: size }, async () => {
         const worker = new Worker(bundle);

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { bundleForNode } from './bundleForNode.js';
 import type { ClientJob, StrategyOutcome } from './strategies.js';
 
 /** What one client run cost, measured inside the client process. */
@@ -24,7 +25,10 @@ export interface ClientRequest {
   cpuProfilePath?: string;
 }
 
-const CLIENT_ENTRY = fileURLToPath(new URL('./clientProcess.ts', import.meta.url));
+const CLIENT_SOURCE = fileURLToPath(new URL('./clientProcess.ts', import.meta.url));
+/** Beside its source, so that paths it resolves from import.meta.url still hold; ignored by git. */
+const CLIENT_BUNDLE = fileURLToPath(new URL('./clientProcess.bundle.mjs', import.meta.url));
+let clientBuilt: Promise<void> | undefined;
 
 export interface RunClientOptions {
   /** Where to write a .cpuprofile of the run. */
@@ -46,13 +50,15 @@ export class ClientCrashError extends Error {
 }
 
 /**
- * Runs `job` in a fresh Node process (TypeScript through tsx) and resolves once it has exited.
- * Rejects with ClientCrashError when the process dies first.
+ * Runs `job` in a fresh Node process, bundled as Lambda's code is (built once per bench run), and
+ * resolves once it has exited. Rejects with ClientCrashError when the process dies first.
  */
-export function runClient(job: ClientJob, options: RunClientOptions = {}): Promise<ClientResult> {
+export async function runClient(job: ClientJob, options: RunClientOptions = {}): Promise<ClientResult> {
+  // esbuild starts a native service, which cannot be bundled; the parse pool uses it.
+  await (clientBuilt ??= bundleForNode(CLIENT_SOURCE, CLIENT_BUNDLE, ['esbuild']));
   const heapLimit = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
-  const child = fork(CLIENT_ENTRY, [], {
-    execArgv: ['--import', 'tsx', ...heapLimit],
+  const child = fork(CLIENT_BUNDLE, [], {
+    execArgv: heapLimit,
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   let stderr = '';

@@ -21,6 +21,7 @@ type MemoryStrategy = Extract<StrategyName, 'pipeline' | 'inlineParse' | 'parseP
 interface MemoryRun {
   strategy: MemoryStrategy;
   concurrency: number;
+  sources: number;
   measurement?: Measurement;
   /** Why the client died before reporting, when it did. */
   crash?: string;
@@ -39,8 +40,9 @@ export interface MemoryData {
 
 /**
  * Scenario 4: 40 sources of 5 MB each. Peak RSS of the client process (getrusage high-water mark)
- * for the pipeline at concurrency 16 (the default) and 4, and at 16 without keeping items or
- * writing anything (parse inline, results dropped) and with parsing on a worker pool. Every run
+ * for the pipeline at concurrency 16 (the default), 8 and 4, and at 16 over twice the sources
+ * (memory must not follow their number); at 16 without keeping items or writing anything (parse
+ * inline, results dropped) and with parsing on a worker pool. Every run
  * gets the V8 heap a 512 MB function would have: on this larger machine V8 would otherwise put off
  * collecting and RSS would measure its laziness; and running out of heap is a result, not an error.
  * Every body is the same feed: the memory is in the bytes, not in their variety.
@@ -48,29 +50,31 @@ export interface MemoryData {
 export async function memory({ internet, quick }: ScenarioOptions): Promise<ScenarioReport<MemoryData>> {
   const count = quick ? QUICK_SOURCES : SOURCES;
   const body = feedBody({ sourceId: 'large', items: ITEMS, itemBytes: ITEM_BYTES });
-  const sources = internet.publish(Array.from({ length: count }, (_, index) => ({ id: `large-${index}`, latencyMs: LATENCY_MS, body })));
+  const published = internet.publish(Array.from({ length: 2 * count }, (_, index) => ({ id: `large-${index}`, latencyMs: LATENCY_MS, body })));
 
-  const plan: [MemoryStrategy, number][] = [
-    ['pipeline', 16],
-    ['pipeline', 4],
-    ['inlineParse', 16],
-    ['parsePool', 16],
+  const plan: [MemoryStrategy, number, number][] = [
+    ['pipeline', 16, count],
+    ['pipeline', 8, count],
+    ['pipeline', 4, count],
+    ['pipeline', 16, 2 * count],
+    ['inlineParse', 16, count],
+    ['parsePool', 16, count],
   ];
   const runs: MemoryRun[] = [];
-  for (const [strategy, concurrency] of plan) {
-    const job = { strategy, sources, settings: settingsWith({ concurrency }) };
+  for (const [strategy, concurrency, sources] of plan) {
+    const job = { strategy, sources: published.slice(0, sources), settings: settingsWith({ concurrency }) };
     try {
-      runs.push({ strategy, concurrency, measurement: await measure(internet, job, { maxOldSpaceMb: LAMBDA_HEAP_LIMIT_MB }) });
+      runs.push({ strategy, concurrency, sources, measurement: await measure(internet, job, { maxOldSpaceMb: LAMBDA_HEAP_LIMIT_MB }) });
     } catch (error) {
       if (!(error instanceof ClientCrashError)) throw error;
-      runs.push({ strategy, concurrency, crash: /FATAL ERROR: .*/.exec(error.stderr)?.[0] ?? error.message });
+      runs.push({ strategy, concurrency, sources, crash: /FATAL ERROR: .*/.exec(error.stderr)?.[0] ?? error.message });
     }
   }
 
   const totalBodyMb = (body.length * count) / 2 ** 20;
   const scenario = `4 · ${count} × ${(body.length / 2 ** 20).toFixed(1)} MiB bodies (${totalBodyMb.toFixed(0)} MiB), V8 heap ${LAMBDA_HEAP_LIMIT_MB} MiB`;
   const rows: TableRow[] = runs.map((run) => {
-    const label = `${RUN_LABELS[run.strategy]}, concurrency ${run.concurrency}`;
+    const label = `${RUN_LABELS[run.strategy]}, concurrency ${run.concurrency}${run.sources === count ? '' : `, ${run.sources} sources`}`;
     const { measurement } = run;
     if (!measurement) {
       return { scenario, run: label, measured: 'crashed', ideal: `≤ ${TARGET_MB} MiB`, target: 1, note: run.crash };
