@@ -10,7 +10,7 @@ import { INTERNAL_JSON, type Store } from './store.js';
  * big ones, so what waits to be written stays small beside the bodies being fetched.
  */
 const MAX_WRITES = 32;
-const MAX_WRITE_CHARS = 16 * 1024 * 1024; // of serialized items; one bigger object still goes alone
+const MAX_WRITE_CHARS = 4 * 1024 * 1024; // of serialized items; one bigger object still goes alone
 /** Objects read back at once, each at most one source's items. */
 const MAX_READS = 8;
 
