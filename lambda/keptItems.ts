@@ -21,6 +21,8 @@ export interface KeptItems {
 export interface FreshItems {
   key: string;
   text: string;
+  /** The source kept these very items already, at `key`: nothing to write. */
+  unchanged: boolean;
 }
 
 export const KEPT_ITEMS_FOLDER = 'state/items/';
@@ -29,11 +31,11 @@ export const KEPT_ITEMS_FOLDER = 'state/items/';
  * The kept form of a source's items. Equal items give an equal key, so a source whose items did
  * not change (a server without validators answering 200 with the same feed) writes nothing.
  */
-export function keepItems(sourceId: string, items: readonly Item[]): { kept: KeptItems; fresh: FreshItems } {
+export function keepItems(sourceId: string, items: readonly Item[], previous?: KeptItems): { kept: KeptItems; fresh: FreshItems } {
   const text = JSON.stringify(items);
   const hash = createHash('sha256').update(text).digest('base64url').slice(0, 32);
   const key = `${KEPT_ITEMS_FOLDER}${sourceId}/${hash}.json`;
-  return { kept: { key, digests: items.map(digestOf) }, fresh: { key, text } };
+  return { kept: { key, digests: items.map(digestOf) }, fresh: { key, text, unchanged: key === previous?.key } };
 }
 
 export function mergeKeysOf(sourceId: string, kept: KeptItems): MergeKey[] {

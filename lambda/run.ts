@@ -86,6 +86,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   try {
     const state = await readState(dependencies);
     const selected = selectedSources(sourcesFile, request);
+    const keptItems = new KeptItemsStore(dependencies.store, { write: !request.dryRun, onWarning: dependencies.onWarning });
     const settled = await settleSelected(
       selected,
       {
@@ -95,11 +96,11 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
         fetchDeadline: input.fetchDeadline,
         force: request.force,
         named: request.only !== undefined,
-        dryRun: request.dryRun,
+        keptItems,
       },
       dependencies,
     );
-    return await publishSettled({ runId, request, sourcesFile, state, startedAt, settled }, dependencies);
+    return await publishSettled({ runId, request, sourcesFile, state, startedAt, settled, keptItems }, dependencies);
   } catch (error) {
     if (!request.dryRun) await releaseClaim(dependencies.store, runId, now());
     throw error;
@@ -155,8 +156,8 @@ export interface SettleSelectedOptions {
   force: boolean;
   /** The run names its sources: broken ones are tried anyway. */
   named: boolean;
-  /** Nothing is written, fetched items included. */
-  dryRun: boolean;
+  /** Where fetched items are stored as they arrive (for a dry run: one that writes nothing). */
+  keptItems: KeptItemsStore;
 }
 
 /**
@@ -167,9 +168,9 @@ export interface SettleSelectedOptions {
 export async function settleSelected(
   sources: readonly Source[],
   options: SettleSelectedOptions,
-  dependencies: Pick<PipelineDependencies, 'store' | 'networkPolicy' | 'secrets' | 'now' | 'onProgress' | 'onWarning'>,
+  dependencies: Pick<PipelineDependencies, 'networkPolicy' | 'secrets' | 'now' | 'onProgress'>,
 ): Promise<Map<string, SettledSource>> {
-  const keptItems = new KeptItemsStore(dependencies.store, { write: !options.dryRun, onWarning: dependencies.onWarning });
+  const { keptItems } = options;
   const resting = (source: Source) => restingState(source, options);
   const outcomes = new Map<string, boolean>();
   const settled = await settleSources(
@@ -216,6 +217,8 @@ export interface SettledRun {
   startedAt: number;
   /** One result per selected source, resting ones included. */
   settled: ReadonlyMap<string, SettledSource>;
+  /** Where the run's items were stored, if in this process: what it still holds is not read again. */
+  keptItems?: KeptItemsStore;
 }
 
 /**
@@ -236,7 +239,7 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
   const settledStates = new Map(settled.map(([id, result]) => [id, result.state]));
   const picks = pickPublished(sourcesFile, (id) => settledStates.get(id) ?? state.sources[id]);
   // A dry run renders nothing, so it reads no item back.
-  const keptItems = new KeptItemsStore(store, { write: !request.dryRun, onWarning: dependencies.onWarning });
+  const keptItems = run.keptItems ?? new KeptItemsStore(store, { write: !request.dryRun, onWarning: dependencies.onWarning });
   const { items: published, unreadable } = request.dryRun ? { items: [], unreadable: new Set<string>() } : await keptItems.read(picks);
   const finishedAt = now();
   const report = summarize({

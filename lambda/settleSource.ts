@@ -30,7 +30,7 @@ export interface SettledSource {
   follow?: FeedDiscovery;
 }
 
-/** A settled source that fetched items unlike those it kept: they are stored before state names them. */
+/** A settled source with the items it fetched this run: they are stored before state names them. */
 export interface FreshSource extends SettledSource {
   fresh?: FreshItems;
 }
@@ -106,7 +106,7 @@ export function settleSource(
   }
   const seen = new Set(previous?.seenIds);
   const newItems = items.filter((item) => !seen.has(item.id)).map(headline);
-  const { kept: stored, fresh } = keepItems(source.id, items);
+  const { kept: stored, fresh } = keepItems(source.id, items, kept);
   const state: SourceState = {
     items: stored,
     seenIds: rememberSeen(previous?.seenIds ?? [], items),
@@ -120,7 +120,7 @@ export function settleSource(
     report: reportLine(line, 'ok', items.length, newItems.length, state),
     newItems,
     state,
-    ...(fresh.key !== kept?.key && { fresh }),
+    fresh,
   };
 }
 

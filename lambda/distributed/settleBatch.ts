@@ -1,6 +1,7 @@
 import type { Source } from '../model.js';
 import { type PipelineDependencies, readState, settleSelected } from '../run.js';
 import type { SettledSource } from '../settleSource.js';
+import { KeptItemsStore } from '../store/keptItemsStore.js';
 import { INTERNAL_JSON } from '../store/store.js';
 import { shardFolderAt, type ShardJob } from './shardFolder.js';
 
@@ -29,9 +30,10 @@ export type BatchDependencies = Pick<PipelineDependencies, 'store' | 'networkPol
  */
 export async function settleBatch(sources: readonly Source[], job: ShardJob, deadline: number, dependencies: BatchDependencies): Promise<BatchPointer> {
   const state = await readState(dependencies);
+  const keptItems = new KeptItemsStore(dependencies.store, { write: !job.dryRun, onWarning: dependencies.onWarning });
   const settled = await settleSelected(
     sources,
-    { ...job, state, fetchDeadline: Math.min(job.fetchDeadline, deadline) },
+    { ...job, state, fetchDeadline: Math.min(job.fetchDeadline, deadline), keptItems },
     dependencies,
   );
   const file: BatchFile = { runId: job.runId, results: sources.map((source) => ({ id: source.id, result: settled.get(source.id)! })) };

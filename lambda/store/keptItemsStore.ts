@@ -13,6 +13,11 @@ const MAX_WRITES = 32;
 const MAX_WRITE_CHARS = 4 * 1024 * 1024; // of serialized items; one bigger object still goes alone
 /** Objects read back at once, each at most one source's items. */
 const MAX_READS = 8;
+/**
+ * This run's writes kept to read back without a request: all of a run of ordinary feeds (40
+ * sources of 40 KB write about 1.2 Mi characters), a few of a run of huge ones.
+ */
+const MAX_REMEMBERED_CHARS = 4 * 1024 * 1024;
 
 export interface KeptItemsStoreOptions {
   /** False for a dry run, which writes nothing. */
@@ -37,6 +42,8 @@ export class KeptItemsStore {
   readonly #options: KeptItemsStoreOptions;
   readonly #writes = new Set<Promise<void>>();
   #writeChars = 0;
+  readonly #remembered = new Map<string, string>();
+  #rememberedChars = 0;
   #failure: unknown;
 
   constructor(store: Store, options: KeptItemsStoreOptions) {
@@ -50,7 +57,7 @@ export class KeptItemsStore {
    * @throws StoreError when an earlier write failed: the run cannot name items that were never stored
    */
   async keep({ fresh, ...settled }: FreshSource): Promise<SettledSource> {
-    if (fresh && this.#options.write) {
+    if (fresh && !fresh.unchanged && this.#options.write) {
       const chars = fresh.text.length;
       while (this.#writes.size >= MAX_WRITES || (this.#writes.size > 0 && this.#writeChars + chars > MAX_WRITE_CHARS)) {
         await Promise.race(this.#writes);
@@ -68,6 +75,10 @@ export class KeptItemsStore {
       this.#writeChars += chars;
       this.#writes.add(write);
     }
+    if (fresh && this.#options.write && this.#rememberedChars + fresh.text.length <= MAX_REMEMBERED_CHARS) {
+      this.#remembered.set(fresh.key, fresh.text);
+      this.#rememberedChars += fresh.text.length;
+    }
     return settled;
   }
 
@@ -81,7 +92,8 @@ export class KeptItemsStore {
   }
 
   /**
-   * The picked items, in the order picked, reading each object once. An object that is missing or
+   * The picked items, in the order picked, reading each object once (none this run wrote and
+   * still remembers). An object that is missing or
    * no longer matches its digests (deleted by hand, or by a run that raced this one) costs this
    * run its items, with a warning, and its source is named in `unreadable` so that state can
    * forget the object and the next run fetches the source in full.
@@ -100,7 +112,7 @@ export class KeptItemsStore {
       [...byKey.values()].map(async ({ sourceId, kept, positions }) => {
         await slots.acquire();
         try {
-          const stored = parseItems(await this.#store.get(kept.key));
+          const stored = parseItems(this.#remembered.get(kept.key) ?? (await this.#store.get(kept.key)));
           const matches = (index: number) => stored?.[index]?.id === kept.digests[index]?.[0];
           if (!positions.every((position) => matches(picks[position]!.index))) {
             unreadable.add(sourceId);

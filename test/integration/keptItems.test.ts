@@ -229,6 +229,21 @@ describe('kept items: one immutable object per source and content', () => {
     expect(await itemObjects()).toEqual([await keyOf('news'), await keyOf('notes')].sort());
   });
 
+  it('reads back no object it has just written, and only the unchanged sources\' objects on the next run', async () => {
+    // Prepare
+    const reads = countingItemReads(pipeline.store);
+
+    // Act
+    await pipeline.run({}, { dependencies: { store: reads.store } });
+    const afterFirst = [...reads.keys];
+    await pipeline.run({}, { dependencies: { store: reads.store } });
+
+    // Assess: the news server answered 304, so only its object is read; notes wrote the same key again
+    expect(afterFirst).toEqual([]);
+    expect(reads.keys).toEqual([await keyOf('news')]);
+    expect(await feedTitles()).toEqual(ALL_TITLES);
+  });
+
   it("publishes, in a run of one named source, the other sources' items read from their kept objects", async () => {
     // Prepare
     await pipeline.run();
@@ -246,17 +261,40 @@ describe('kept items: one immutable object per source and content', () => {
   });
 });
 
-/** The folder store, except that S3 refuses every item object: the rest is written as usual. */
-function refusingItemWrites(store: Store): Store {
+/** The folder store, remembering which item objects were read from it. */
+function countingItemReads(store: Store): { store: Store; keys: string[] } {
+  const keys: string[] = [];
+  return {
+    keys,
+    store: {
+      ...forwardingTo(store),
+      get: (key) => {
+        if (key.startsWith(KEPT_ITEMS_FOLDER)) keys.push(key);
+        return store.get(key);
+      },
+    },
+  };
+}
+
+/** Every method of the store, as it is. */
+function forwardingTo(store: Store): Store {
   return {
     locate: (key) => store.locate(key),
     get: (key) => store.get(key),
+    put: (key, body, metadata) => store.put(key, body, metadata),
+    putIfAbsent: (key, body, metadata) => store.putIfAbsent(key, body, metadata),
+    list: (keyPrefix) => store.list(keyPrefix),
+    delete: (keys) => store.delete(keys),
+  };
+}
+
+/** The folder store, except that S3 refuses every item object: the rest is written as usual. */
+function refusingItemWrites(store: Store): Store {
+  return {
+    ...forwardingTo(store),
     put: async (key, body, metadata) => {
       if (key.startsWith(KEPT_ITEMS_FOLDER)) throw new StoreError(`cannot write ${store.locate(key)}: S3 refused it (503 Slow Down)`);
       return store.put(key, body, metadata);
     },
-    putIfAbsent: (key, body, metadata) => store.putIfAbsent(key, body, metadata),
-    list: (keyPrefix) => store.list(keyPrefix),
-    delete: (keys) => store.delete(keys),
   };
 }

@@ -23,15 +23,17 @@ describe('keepItems', () => {
     anItem({ id: 'news:2', sourceId: 'news', content_text: 'Two' }),
   ];
 
-  it('gives equal items, fetched again, the same key under the source folder', () => {
+  it('gives equal items, fetched again, the same key under the source folder, and says they need no write', () => {
     // Act
     const first = keepItems('news', items);
-    const again = keepItems('news', structuredClone(items));
+    const again = keepItems('news', structuredClone(items), first.kept);
 
     // Assess
     expect(again.kept.key).toBe(first.kept.key);
     expect(first.kept.key).toMatch(new RegExp(`^${KEPT_ITEMS_FOLDER}news/[\\w-]+\\.json$`));
     expect(JSON.parse(again.fresh.text)).toEqual(items);
+    expect([first.fresh.unchanged, again.fresh.unchanged]).toEqual([false, true]);
+    expect(keepItems('news', items.slice(1), first.kept).fresh.unchanged).toBe(false);
   });
 
   it.each([
