@@ -9,6 +9,7 @@ import { parseHtmlSource } from './parse/parseHtmlSource.js';
 import { type JsonMapping, parseJsonSource } from './parse/parseJsonSource.js';
 import { parseSource } from './parse/parseSource.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
+import { MAX_NEW_ITEMS_LISTED } from './notify/runNotification.js';
 import { ownedString } from './ownedString.js';
 import { rememberSeen, type SourceState } from './state.js';
 
@@ -18,7 +19,7 @@ import { rememberSeen, type SourceState } from './state.js';
  */
 export interface SettledSource {
   report: SourceReport;
-  /** Items not seen before, as headlines (no content): for the notification. */
+  /** The newest items not seen before, as headlines (no content): as many as the notification lists. */
   newItems: Item[];
   /** What to remember about the source for the next run, the items it shows in the outputs included. */
   state: SourceState;
@@ -105,7 +106,9 @@ export function settleSource(
     };
   }
   const seen = new Set(previous?.seenIds);
-  const newItems = items.filter((item) => !seen.has(item.id)).map(headline);
+  const unseen = items.filter((item) => !seen.has(item.id));
+  // Items are newest first: the run's newest new items are among each source's newest.
+  const newItems = unseen.slice(0, MAX_NEW_ITEMS_LISTED).map(headline);
   const { kept: stored, fresh } = keepItems(source.id, items, kept);
   const state: SourceState = {
     items: stored,
@@ -117,7 +120,7 @@ export function settleSource(
     redirect,
   };
   return {
-    report: reportLine(line, 'ok', items.length, newItems.length, state),
+    report: reportLine(line, 'ok', items.length, unseen.length, state),
     newItems,
     state,
     fresh,

@@ -5,6 +5,7 @@ import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpCli
 import { fetchSource } from '../../../lambda/fetch/fetchSource.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import type { Item, Settings, Source } from '../../../lambda/model.js';
+import { MAX_NEW_ITEMS_LISTED } from '../../../lambda/notify/runNotification.js';
 import { type FreshSource, settleSource } from '../../../lambda/settleSource.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/sources.js';
 import { type LoopbackServer, startLoopbackServer } from '../../support/loopbackServer.js';
@@ -126,5 +127,19 @@ describe('settleSource over fetched bodies', () => {
 
     expect(settled.follow).toBeUndefined();
     expect(settled.report).toMatchObject({ status: 'failed', errorCode: 'unsupported_format', error: 'not a feed: looks like an HTML page' });
+  });
+});
+
+describe('settleSource on a feed full of new items', () => {
+  const dated = (index: number) => `<item><title>story-${index}</title><pubDate>${new Date(Date.UTC(2024, 0, 1 + index)).toUTCString()}</pubDate></item>`;
+  const body = Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${Array.from({ length: 30 }, (_, index) => dated(index)).join('')}</channel></rss>`);
+  const outcome = { status: 'ok', httpStatus: 200, body, contentType: 'application/rss+xml', finalUrl: 'https://busy.example/feed', validators: {}, bytes: body.length, durationMs: 5, attempts: 1 } as const;
+
+  it('counts every new item but carries only the newest the notification can list, without content', () => {
+    const settled = settleSource({ id: 'busy', url: 'https://busy.example/feed', type: 'feed' }, outcome, undefined, SETTINGS, NOW);
+
+    expect(settled.report).toMatchObject({ status: 'ok', items: 30, newItems: 30 });
+    expect(settled.newItems.map((item) => item.title)).toEqual(Array.from({ length: MAX_NEW_ITEMS_LISTED }, (_, index) => `story-${29 - index}`));
+    expect(settled.newItems.every((item) => item.content_html === undefined && item.content_text === undefined)).toBe(true);
   });
 });
