@@ -51,14 +51,17 @@ export class ClientCrashError extends Error {
 
 /**
  * Runs `job` in a fresh Node process, bundled as Lambda's code is (built once per bench run), and
- * resolves once it has exited. Rejects with ClientCrashError when the process dies first.
+ * resolves once it has exited. A profiled run runs the sources through tsx instead, so that the
+ * profile can tell which package each function belongs to. Rejects with ClientCrashError when the
+ * process dies first.
  */
 export async function runClient(job: ClientJob, options: RunClientOptions = {}): Promise<ClientResult> {
+  const fromSource = options.cpuProfilePath !== undefined;
   // esbuild starts a native service, which cannot be bundled; the parse pool uses it.
-  await (clientBuilt ??= bundleForNode(CLIENT_SOURCE, CLIENT_BUNDLE, ['esbuild']));
+  if (!fromSource) await (clientBuilt ??= bundleForNode(CLIENT_SOURCE, CLIENT_BUNDLE, ['esbuild']));
   const heapLimit = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
-  const child = fork(CLIENT_BUNDLE, [], {
-    execArgv: heapLimit,
+  const child = fork(fromSource ? CLIENT_SOURCE : CLIENT_BUNDLE, [], {
+    execArgv: [...(fromSource ? ['--import', 'tsx'] : []), ...heapLimit],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   let stderr = '';
