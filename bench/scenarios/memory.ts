@@ -16,7 +16,7 @@ const TARGET_MB = 256;
 /** V8's old-space limit on a machine with the function's memory: a quarter of it, doubled for 64-bit pointers. */
 const LAMBDA_HEAP_LIMIT_MB = PIPELINE_FUNCTION_DEFAULTS.memoryMb / 2;
 
-type MemoryStrategy = Extract<StrategyName, 'pipeline' | 'inlineParse' | 'parsePool'>;
+type MemoryStrategy = Extract<StrategyName, 'pipeline' | 'inlineParse' | 'yieldingParse' | 'parsePool'>;
 
 interface MemoryRun {
   strategy: MemoryStrategy;
@@ -42,9 +42,10 @@ export interface MemoryData {
  * Scenario 4: 40 sources of 5 MB each. Peak RSS of the client process (getrusage high-water mark)
  * for the pipeline at concurrency 16 (the default), 8 and 4, and at 16 over twice the sources
  * (memory must not follow their number); at 16 without keeping items or writing anything (parse
- * inline, results dropped) and with parsing on a worker pool. Every run
- * gets the V8 heap a 512 MB function would have: on this larger machine V8 would otherwise put off
- * collecting and RSS would measure its laziness; and running out of heap is a result, not an error.
+ * inline, results dropped; the same after a yield, as the pipeline parses) and with parsing on a
+ * worker pool. Every run gets the V8 heap a 512 MB function would have: on this larger machine V8
+ * would otherwise put off collecting and RSS would measure its laziness; and running out of heap
+ * is a result, not an error.
  * Every body is the same feed: the memory is in the bytes, not in their variety.
  */
 export async function memory({ internet, quick }: ScenarioOptions): Promise<ScenarioReport<MemoryData>> {
@@ -58,6 +59,7 @@ export async function memory({ internet, quick }: ScenarioOptions): Promise<Scen
     ['pipeline', 4, count],
     ['pipeline', 16, 2 * count],
     ['inlineParse', 16, count],
+    ['yieldingParse', 16, count],
     ['parsePool', 16, count],
   ];
   const runs: MemoryRun[] = [];
@@ -104,5 +106,6 @@ export async function memory({ internet, quick }: ScenarioOptions): Promise<Scen
 const RUN_LABELS: Record<MemoryStrategy, string> = {
   pipeline: 'pipeline',
   inlineParse: 'fetch + parse inline, items dropped',
+  yieldingParse: 'fetch + yield, then parse (as the pipeline), items dropped',
   parsePool: `fetch + parse on ${DEFAULT_PARSE_THREADS} worker thread(s), items dropped`,
 };
