@@ -8,6 +8,9 @@ export interface AttemptTimeout {
   readonly signal: AbortSignal;
   /** Stops the clock; call it when the attempt is over, however it ended. */
   clear(): void;
+  /** Stops counting until resume(): for waits of our own making, not the server's. */
+  pause(): void;
+  resume(): void;
 }
 
 /**
@@ -24,9 +27,10 @@ export function attemptTimeout(timeoutMs: number): AttemptTimeout {
   const tickMs = timeoutMs / TICKS_PER_TIMEOUT;
   let spent = 0;
   let lastTick = performance.now();
+  let paused = false;
   const timer = setInterval(() => {
     const now = performance.now();
-    spent += Math.min(now - lastTick, MAX_TICKS_PER_GAP * tickMs);
+    if (!paused) spent += Math.min(now - lastTick, MAX_TICKS_PER_GAP * tickMs);
     lastTick = now;
     if (spent < timeoutMs) return;
     clearInterval(timer);
@@ -34,5 +38,15 @@ export function attemptTimeout(timeoutMs: number): AttemptTimeout {
   }, tickMs);
   // A request in flight keeps the process alive; a forgotten limit must not.
   timer.unref();
-  return { signal: controller.signal, clear: () => clearInterval(timer) };
+  return {
+    signal: controller.signal,
+    clear: () => clearInterval(timer),
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      lastTick = performance.now();
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { messageOf, SourceError } from '../errors.js';
 import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
-import { attemptTimeout } from './attemptTimeout.js';
+import { type AttemptTimeout, attemptTimeout } from './attemptTimeout.js';
 import type { HttpClient } from './httpClient.js';
 import { blockedAddressError, isAddressAllowed } from './networkPolicy.js';
 import { readBody } from './readBody.js';
@@ -43,6 +43,18 @@ export interface FetchSourceOptions {
    * one origin. Should resolve early rather than reject when `signal` aborts.
    */
   beforeRetry?: () => Promise<void>;
+  /**
+   * A bound on bodies in memory: a slot is taken before a body is read (the response waits in
+   * its socket meanwhile) and given back here if the attempt then fails; a fetch that succeeds
+   * keeps it, for the caller to give back once done with the body.
+   */
+  bodySlot?: BodySlot;
+}
+
+export interface BodySlot {
+  /** Rejects with `signal`'s reason if it aborts first. */
+  acquire(signal: AbortSignal): Promise<void>;
+  release(): void;
 }
 
 type Attempt =
@@ -57,13 +69,15 @@ type Attempt =
  */
 export async function fetchSource(client: HttpClient, source: Source, options: FetchSourceOptions): Promise<FetchOutcome> {
   const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  // Time spent waiting for room to read a body is the run's, not the source's: left out.
+  const ownWaits = { ms: 0 };
+  const elapsed = () => Math.round(performance.now() - started - ownWaits.ms);
   let attempts = 0;
   try {
     for (;;) {
       attempts += 1;
       const timeout = attemptTimeout(options.settings.timeoutMs);
-      const result = await attemptFetch(client, source.url, options, timeout.signal).finally(timeout.clear);
+      const result = await attemptFetch(client, source.url, options, timeout, ownWaits).finally(timeout.clear);
       if (result.status !== 'failed') return { ...result, durationMs: elapsed(), attempts };
 
       const decision = decideRetry({
@@ -97,9 +111,11 @@ async function attemptFetch(
   client: HttpClient,
   startUrl: string,
   options: FetchSourceOptions,
-  timeout: AbortSignal,
+  attemptLimit: AttemptTimeout,
+  ownWaits: { ms: number },
 ): Promise<Attempt> {
   const { timeoutMs, maxBytes } = options.settings;
+  const timeout = attemptLimit.signal;
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const classify = (error: unknown, url: URL): SourceError => {
     if (error instanceof SourceError) return error;
@@ -150,8 +166,23 @@ async function attemptFetch(
     const location = headerValue(headers.location);
 
     if (statusCode >= 200 && statusCode < 300) {
+      if (options.bodySlot) {
+        // Waiting for room is our doing, not the server's: the attempt's clock stops meanwhile.
+        attemptLimit.pause();
+        const waitStarted = performance.now();
+        try {
+          await options.bodySlot.acquire(signal);
+        } catch (error) {
+          response.body.destroy();
+          return { status: 'failed', error: classify(error, url), bytes: 0 };
+        } finally {
+          ownWaits.ms += performance.now() - waitStarted;
+          attemptLimit.resume();
+        }
+      }
       const read = await readBody(response, maxBytes);
       if ('error' in read) {
+        options.bodySlot?.release();
         const error = classify(read.error, url);
         return { status: 'failed', error: withStatus(error, statusCode), bytes: read.bytes };
       }

@@ -16,13 +16,28 @@ export class Semaphore {
     this.#free = slots;
   }
 
-  /** Resolves once the caller holds a slot. */
-  acquire(): Promise<void> {
+  /**
+   * Resolves once the caller holds a slot. Rejects with `signal`'s reason if it aborts first; the
+   * caller then holds nothing.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#free > 0) {
       this.#free -= 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(granted), 1);
+        reject(signal!.reason);
+      };
+      const granted = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(granted);
+    });
   }
 
   /** Gives a slot back: to the longest waiter, if any. */

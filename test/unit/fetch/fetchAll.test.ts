@@ -81,6 +81,56 @@ describe('fetchAll', () => {
     expect(Math.max(...ahead)).toBe(2);
   });
 
+  it('reads at most 4 bodies ahead of a slow caller, however many requests are in flight', async () => {
+    // Bodies far bigger than the sockets' buffers, so the server finishes sending one only when
+    // the client reads it.
+    const body = Buffer.alloc(8 * 1024 * 1024, 'a');
+    let sent = 0;
+    const server = await serve({
+      '/big': (_request, response) => {
+        response.on('finish', () => (sent += 1));
+        response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body);
+      },
+    });
+    const run = fetchAll(testClient(), sourcesOn(server, '/big', 10), {
+      settings: { ...testSettings, concurrency: 10, perHostConcurrency: 10, maxBytes: 16 * 1024 * 1024, timeoutMs: 10_000 },
+      deadline: Date.now() + 30_000,
+    });
+
+    // Bodies sent in full beyond the results taken, each measured after a slow parse.
+    const ahead: number[] = [];
+    const statuses: string[] = [];
+    for await (const { outcome } of run) {
+      statuses.push(outcome.status);
+      await sleep(150);
+      ahead.push(sent - statuses.length);
+    }
+
+    expect(statuses).toEqual(Array(10).fill('ok'));
+    expect(server.maxConcurrent()).toBeGreaterThan(4);
+    expect(Math.max(...ahead)).toBeGreaterThan(0);
+    expect(Math.max(...ahead)).toBeLessThanOrEqual(4);
+  });
+
+  it('counts the wait for room to read a body neither against the attempt timeout nor in the duration', async () => {
+    const server = await serve({ '/feed': respondAfter(0) });
+    const run = fetchAll(testClient(), sourcesOn(server, '/feed', 8), {
+      settings: { ...testSettings, concurrency: 8, perHostConcurrency: 8, timeoutMs: 300 },
+      deadline: Date.now() + 10_000,
+    });
+
+    // The last responses wait about 4 × 150 ms for room, twice their time limit.
+    const outcomes = [];
+    for await (const { outcome } of run) {
+      outcomes.push(outcome);
+      await sleep(150);
+    }
+
+    expect(outcomes.map((outcome) => [outcome.status, outcome.attempts])).toEqual(Array(8).fill(['ok', 1]));
+    // The server answers at once; the last responses waited 600 ms for room.
+    expect(Math.max(...outcomes.map((outcome) => outcome.durationMs))).toBeLessThan(300);
+  });
+
   it("keeps one source's failure out of the others' outcomes", async () => {
     const server = await serve({
       '/feed': respondAfter(20),
