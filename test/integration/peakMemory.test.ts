@@ -11,10 +11,10 @@ import type { PeakMemoryInput, PeakMemoryResult } from './support/peakMemoryRun.
 // Memory is measured in a child process (support/peakMemoryRun.ts) so that the peak is the run's
 // own: the loopback server and the bodies it serves live here, in the parent.
 //
-// 40 sources each serve a 4 MiB body, fetched 4 at a time. Were bodies held for every source, they
-// alone would add 40 × 4 MiB = 160 MiB. Held only for the fetches in flight plus the one the
-// caller is working on, they add (4 + 1) × 4 MiB = 20 MiB, plus, while a body completes, its
-// chunks and their joined copy side by side, and what the allocator and V8 keep around.
+// 40 sources each serve a 4 MiB body. Were bodies held for every source, they alone would add
+// 40 × 4 MiB = 160 MiB. fetchAll reads at most 4 at a time, the one the caller is working on
+// included, so they add 4 × 4 MiB = 16 MiB, plus, while a body completes, its chunks and their
+// joined copy side by side, and what the allocator and V8 keep around.
 
 const MiB = 1024 * 1024;
 const SOURCES = 40;
