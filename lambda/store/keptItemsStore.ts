@@ -14,8 +14,8 @@ const MAX_WRITE_CHARS = 4 * 1024 * 1024; // of serialized items; one bigger obje
 /** Objects read back at once, each at most one source's items. */
 const MAX_READS = 8;
 /**
- * This run's writes kept to read back without a request: all of a run of ordinary feeds (40
- * sources of 40 KB write about 1.2 Mi characters), a few of a run of huge ones.
+ * The items this run fetched, kept to read back without a request: all of a run of ordinary feeds
+ * (40 sources of 40 KB come to about 1.2 Mi characters), a few of a run of huge ones.
  */
 const MAX_REMEMBERED_CHARS = 4 * 1024 * 1024;
 
@@ -35,7 +35,8 @@ export interface KeptItemPick {
 /**
  * Sources' items in storage, one immutable object per source and content (see KeptItems), so a
  * run holds at most a few sources' items at a time: their digests decide what is published, and
- * only the published items are read back. One per run: it remembers the run's writes.
+ * only the published items are read back. One per run: it remembers the run's writes and, within
+ * a bound, the items the run fetched.
  */
 export class KeptItemsStore {
   readonly #store: Store;

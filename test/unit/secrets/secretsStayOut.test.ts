@@ -30,7 +30,9 @@ const fetched = (body: Buffer, url: string): FetchOutcome => ({
 });
 
 describe('secret header values', () => {
-  it('never reach the run report, the summary or the state, whether the source succeeds or fails', async () => {
+  // Whether a fetched source's secret could leak into outputs is tested end to end, where the
+  // request is really sent (integration/sourceKinds); here, the errors of secrets that cannot be used.
+  it('resolve where they can, and never reach the report, the summary or the state through the errors of those that cannot', async () => {
     // Prepare: what the orchestrator does: resolve, fail the sources without their secrets, settle the rest
     const resolved = await resolveHeaders(sources, new SecretCache(fakeParameterStore(SECRETS).read));
     const settled = sources.map((source) => {
