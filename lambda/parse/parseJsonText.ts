@@ -11,8 +11,9 @@ export function parseJsonText(text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const problem = (error as Error).message
-      .replace(/, ".*" is not valid JSON$/s, '')
-      .replace(/ in JSON at position (\d+).*$/s, ' at character $1');
+      // V8 quotes the start of the body, shortened with "..." when it is longer than a few words.
+      .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
+      .replace(/ at position (\d+).*$/s, ' at character $1');
     throw new SourceError('malformed', `not valid JSON: ${problem}`, { cause: error });
   }
 }

@@ -105,7 +105,12 @@ describe('a body that is not JSON', () => {
       parseJsonSource(Buffer.from('<html>session=SECRET-abc123</html>'), context('news', 'https://news.example/'), NEWS),
     );
 
-    expect(error.message).toMatch(/^not valid JSON: Unexpected token/);
-    expect(error.message).not.toContain('session');
+    expect(error.message).toBe("not valid JSON: Unexpected token '<'");
+  });
+
+  it('says where trailing text starts, in characters', () => {
+    const error = failure(() => parseJsonSource(Buffer.from('[] <html>x</html>'), context('news', 'https://news.example/'), NEWS));
+
+    expect(error.message).toBe('not valid JSON: Unexpected non-whitespace character after JSON at character 3');
   });
 });
