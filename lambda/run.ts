@@ -260,7 +260,6 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     dependencies.onReport?.(report);
     return report;
   }
-  const history = appendRunHistory(state.history, report);
 
   const context: RenderContext = {
     title: FEED_TITLE,
@@ -273,9 +272,9 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
   if (report.status !== 'failed') {
     await store.put(OUTPUT_KEYS.feedJson, renderJsonFeed(published, context), { contentType: 'application/feed+json', cacheControl: LATEST });
     await store.put(OUTPUT_KEYS.feedXml, renderAtom(published, context), { contentType: 'application/atom+xml', cacheControl: LATEST });
-    await store.put(OUTPUT_KEYS.html, renderHtml(report, published, context, history), { contentType: 'text/html; charset=utf-8', cacheControl: LATEST });
+    await store.put(OUTPUT_KEYS.html, renderHtml(report, published, context, state.history), { contentType: 'text/html; charset=utf-8', cacheControl: LATEST });
   }
-  const next = { ...nextState(state, sourcesFile, settledStates, unreadable), history };
+  const next = { ...nextState(state, sourcesFile, settledStates, unreadable), history: appendRunHistory(state.history, report) };
   await store.put(STATE_KEY, JSON.stringify(next), INTERNAL_JSON);
   await markWritten(store, runId, now());
   await keptItems.removeSuperseded(state, next);

@@ -80,8 +80,8 @@ ${HISTORY_CHART_STYLE}`;
  * never item content). Self-contained: inline CSS and SVG, no script, no assets.
  *
  * @param items Newest first, as published.
- * @param history Earlier runs, oldest first, as appendRunHistory keeps them. This run is added when
- *   missing and only the last RUN_HISTORY_LENGTH are shown, so the chart always has the current run.
+ * @param history Earlier runs, oldest first, as state keeps them. This run is added (replacing an
+ *   earlier attempt of it) and only the last RUN_HISTORY_LENGTH are shown.
  */
 export function renderHtml(
   report: RunReport,
