@@ -41,12 +41,11 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  * as soon as it completes, so the caller parses one body while others are still downloading.
  * Yields exactly one result per source and never throws. Only the deadline stops fetches.
  *
- * Requests in flight never exceed `concurrency`: a fetch keeps its global slot until its result
- * is yielded, not just until its body has arrived, so fetching runs ahead of a slow caller by at
- * most `concurrency` results. Bodies in memory never exceed BODIES_IN_MEMORY, however slow the
- * caller and however high `concurrency`: a response is read only once a body slot is free, which
- * it keeps until the caller comes back for the next result. Peak memory is therefore about
- * BODIES_IN_MEMORY × maxBytes of bodies, not concurrency × maxBytes nor sources × maxBytes.
+ * Requests in flight never exceed `concurrency`, in total and per origin. Bodies in memory never
+ * exceed BODIES_IN_MEMORY, however slow the caller and however high `concurrency`: a response is
+ * read only once a body slot is free, which it keeps until the caller comes back for the next
+ * result. Peak memory is therefore about BODIES_IN_MEMORY × maxBytes of bodies, not
+ * concurrency × maxBytes nor sources × maxBytes; a slow caller holds back reading, not asking.
  */
 export async function* fetchAll(
   client: HttpClient,
@@ -60,7 +59,6 @@ export async function* fetchAll(
 
   const requests = new Semaphore(settings.concurrency);
   const bodies = new Semaphore(BODIES_IN_MEMORY);
-  const bodySlot = { acquire: (signal: AbortSignal) => bodies.acquire(signal), release: () => bodies.release() };
   const origins = new Map<string, Origin>();
   const originOf = (url: string): Origin => {
     const key = URL.canParse(url) ? new URL(url).origin : url;
@@ -72,7 +70,7 @@ export async function* fetchAll(
     return origin;
   };
 
-  /** Resolves holding a global slot, which the generator releases when it yields the result. */
+  /** A successful outcome still holds its body slot, which the generator releases once the caller is done with it. */
   const fetchOne = async (source: Source): Promise<FetchOutcome> => {
     const origin = originOf(source.url);
     // Origin slot first: a task holding a global slot while it queues for a busy origin would
@@ -80,16 +78,20 @@ export async function* fetchAll(
     await origin.slots.acquire();
     try {
       await origin.spacing.first(run.signal, () => requests.acquire());
-      if (run.signal.aborted || Date.now() >= deadline) return notStarted();
-      return await fetchSource(client, source, {
-        settings,
-        validators: options.validators?.(source.id),
-        headers: options.headers?.(source.id),
-        signal: run.signal,
-        deadline,
-        beforeRetry: () => origin.spacing.again(run.signal),
-        bodySlot,
-      });
+      try {
+        if (run.signal.aborted || Date.now() >= deadline) return notStarted();
+        return await fetchSource(client, source, {
+          settings,
+          validators: options.validators?.(source.id),
+          headers: options.headers?.(source.id),
+          signal: run.signal,
+          deadline,
+          beforeRetry: () => origin.spacing.again(run.signal),
+          bodySlot: bodies,
+        });
+      } finally {
+        requests.release();
+      }
     } finally {
       origin.slots.release();
     }
@@ -109,8 +111,6 @@ export async function* fetchAll(
   try {
     for (let yielded = 0; yielded < sources.length; yielded += 1) {
       while (finished.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      // Freed before the yield, so the next fetch downloads while the caller parses this one.
-      requests.release();
       const result = finished.shift()!;
       yield result;
       // The caller is back for the next result, so it is done with this one's body.

@@ -66,7 +66,7 @@ describe('peak memory of a run over many big bodies', () => {
     return { ...result, growthMiB: (result.peakRssBytes - result.rssBeforeBytes) / MiB };
   }
 
-  it('keeps no more bodies than fetches in flight at concurrency 4, however slowly the caller takes them', async () => {
+  it('keeps no more bodies than body slots at concurrency 4, however slowly the caller takes them', async () => {
     // The caller holds each body for 100 ms, waiting as it would on a parser on another thread,
     // while the loopback server could deliver a body every few ms: unbounded, the bodies pile up
     // (measured: 113–147 MiB of growth). Garbage is collected after each body, so the peak shows
