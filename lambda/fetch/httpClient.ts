@@ -4,12 +4,10 @@ import { Agent, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { blockedAddressError, isAddressAllowed, type NetworkPolicy } from './networkPolicy.js';
 
-const DEFAULT_USER_AGENT = `Tributary/${pkg.version} (+https://github.com/tributary-feeds/tributary)`;
+const USER_AGENT = `Tributary/${pkg.version} (+https://github.com/tributary-feeds/tributary)`;
 
 export interface HttpClientOptions {
   networkPolicy: NetworkPolicy;
-  /** @default `Tributary/<version> (+https://github.com/tributary-feeds/tributary)` */
-  userAgent?: string;
 }
 
 /** The one connection pool of a pipeline run; every fetch goes through it. */
@@ -27,7 +25,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     dispatcher,
     networkPolicy: options.networkPolicy,
-    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    userAgent: USER_AGENT,
     close: () => dispatcher.close(),
   };
 }

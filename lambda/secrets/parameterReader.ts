@@ -28,8 +28,8 @@ const NAMES_PER_CALL = 10;
  *
  * A call can fail as a whole for one bad name (a referenced secret that does not exist or that
  * we may not read makes the whole batch fail, not just that name); its names are then read one
- * per call, so one missing secret fails only the sources that use it. One action,
- * ssm:GetParameters, covers both paths, so the stack grants only that.
+ * per call, so one missing secret fails only the sources that use it. The reference path also
+ * needs secretsmanager:GetSecretValue on the secret, which the stack grants beside ssm:GetParameters.
  */
 export function ssmParameterReader(client: SSMClient): ParameterReader {
   const readBatch = async (names: readonly string[], into: ParameterValues): Promise<void> => {

@@ -346,7 +346,8 @@ describe('fetchSource: failures and retries', () => {
   });
 
   it.each([429, 503])('fails %i as rate_limited at once when Retry-After would pass the deadline', async (status) => {
-    const server = await serve({ '/feed': (_request, response) => response.writeHead(status, { 'retry-after': '120' }).end() });
+    // 30 s is a wait we would honour (under the 60 s cap) were the deadline not 5 s away.
+    const server = await serve({ '/feed': (_request, response) => response.writeHead(status, { 'retry-after': '30' }).end() });
 
     const outcome = await fetchUrl(server.url('/feed'), { settings, deadline: Date.now() + 5_000 });
 

@@ -63,6 +63,16 @@ describe('resolveHeaders', () => {
     });
   });
 
+  it('refuses a secret value with characters a header cannot carry, without quoting it', async () => {
+    const store = fakeParameterStore({ '/tributary/github-token': `${TOKEN} \u2192 next`, '/aws/reference/secretsmanager/prod/news-api-key': API_KEY });
+
+    const resolved = await resolveHeaders(sources.slice(0, 1), new SecretCache(store.read));
+
+    expect(resolved.failures.get('releases')?.code).toBe('secret_unavailable');
+    expect(resolved.failures.get('releases')?.message).toMatch(/^header "Authorization": SSM parameter "\/tributary\/github-token" holds characters a header value cannot carry/);
+    expect(resolved.failures.get('releases')?.message).not.toContain(TOKEN);
+  });
+
   it('serializes as nothing, so an accidental log line cannot carry secrets', async () => {
     const store = fakeParameterStore({ '/tributary/github-token': TOKEN, '/aws/reference/secretsmanager/prod/news-api-key': API_KEY });
 
