@@ -71,9 +71,13 @@ function historyOf(history: unknown): RunHistoryEntry[] {
   return Array.isArray(history) ? history.filter(isHistoryEntry) : [];
 }
 
+/**
+ * The seen ids with `items` added, newest last, cut to the newest MAX_SEEN_IDS_PER_SOURCE.
+ * @param items newest first, as a source keeps them
+ */
 export function rememberSeen(previous: readonly string[], items: readonly Item[]): string[] {
   const seen = new Set(previous);
-  for (const item of items) {
+  for (const item of items.toReversed()) {
     const id = ownedString(item.id);
     seen.delete(id);
     seen.add(id);
