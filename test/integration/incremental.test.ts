@@ -68,11 +68,13 @@ describe('incremental and polite fetching across runs', () => {
   it('updates validators only from successful responses', async () => {
     await run();
     flaky = 'error';
-    await run();
+    // The 500 carries an ETag of its own, which must not replace the last good response's.
+    const failed = await pipeline.report((await run()).runId);
     flaky = 'ok';
 
     const report = await pipeline.report((await run()).runId);
 
+    expect(failed.sources.find((line) => line.id === 'flaky')).toMatchObject({ status: 'failed', validators: { etag: '"notes-v1"' } });
     expect(report.sources.find((line) => line.id === 'flaky')?.validators).toEqual({ etag: '"notes-v1"' });
   });
 

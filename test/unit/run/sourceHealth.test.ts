@@ -11,9 +11,10 @@ describe('source health', () => {
   it.each<FailureCode>(['rate_limited', 'deadline', 'secret_unavailable'])(
     'a %s failure is not the source’s fault: the streak and the resting time stay as they were',
     (code) => {
-      const previous = { ...withStreak(BROKEN_AFTER_FAILURES - 1), nextAttemptAt: undefined };
+      const nextAttemptAt = new Date(NOW + 60_000).toISOString();
+      const previous = { ...withStreak(BROKEN_AFTER_FAILURES), nextAttemptAt };
 
-      expect(afterFailure(previous, code, NOW)).toEqual({ failureStreak: BROKEN_AFTER_FAILURES - 1, nextAttemptAt: undefined });
+      expect(afterFailure(previous, code, NOW)).toEqual({ failureStreak: BROKEN_AFTER_FAILURES, nextAttemptAt });
     },
   );
 
