@@ -173,6 +173,7 @@ export async function settleSelected(
   const { keptItems } = options;
   const resting = (source: Source) => restingState(source, options);
   const outcomes = new Map<string, boolean>();
+  let failed = 0;
   const settled = await settleSources(
     sources.filter((source) => !resting(source)),
     {
@@ -186,8 +187,9 @@ export async function settleSelected(
       keep: (result) => keptItems.keep(result),
       onSettled: (source, result) => {
         // A source whose page led to its feed settles twice; it counts once, as it ends.
-        outcomes.set(source.id, result.report.status === 'failed');
-        const failed = [...outcomes.values()].filter(Boolean).length;
+        const nowFailed = result.report.status === 'failed';
+        failed += Number(nowFailed) - Number(outcomes.get(source.id) ?? false);
+        outcomes.set(source.id, nowFailed);
         dependencies.onProgress?.({ done: outcomes.size, total: sources.length, failed });
       },
     },

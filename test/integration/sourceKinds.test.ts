@@ -76,6 +76,17 @@ describe('a sources file mixing feeds, JSON APIs, web pages and secret headers, 
     expect(secretReads).toBe(1);
   });
 
+  it('reports progress once per source, counting a page followed to its feed once, by how it ended', async () => {
+    const progress: { done: number; total: number; failed: number }[] = [];
+
+    // Without secrets the JSON source fails; the page's first, failing settle must not count.
+    await pipeline.run({}, { dependencies: { onProgress: (step) => progress.push(step) } });
+
+    expect(progress.map(({ done }) => done)).toEqual([1, 2, 3, 3]);
+    expect(progress.every(({ total }) => total === 3)).toBe(true);
+    expect(progress.at(-1)).toEqual({ done: 3, total: 3, failed: 1 });
+  });
+
   it('never writes a secret value into any output, report or state', async () => {
     await pipeline.run({}, { dependencies: { secrets: secrets() } });
 
