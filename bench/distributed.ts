@@ -4,7 +4,9 @@
 // in separate Node processes sharing one output folder, as Lambda workers share the bucket. From
 // what each step measured, it models the wall time and cost of both modes on AWS.
 //
-//   npx tsx bench/distributed.ts [--quick] [--sources 10000] [--workers 2] [--batch 100] [--max-concurrency 20] [--memory 512]
+//   npx tsx bench/distributed.ts [--quick] [--sources 10000] [--workers 2] [--batch N] [--max-concurrency N] [--memory MB]
+//
+// --batch, --max-concurrency and --memory default to what a deployed stack uses.
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -30,10 +32,9 @@ const HOSTS = 8;
 const ITEMS_PER_FEED = 5;
 const ITEM_BYTES = 300;
 
-// Prices (us-east-1, assumed current on 2026-11-26), and what the model assumes about AWS.
-const USD_PER_GB_SECOND = 0.0000133334; // Lambda arm64 duration, first tier; the $0.20 per million requests is left out
+// Prices (us-east-1, assumed current on 2026-11-26), and what the model assumes about AWS. Lambda's
+// duration price and vCPU share are scenario 7's (bench/scenarios/lambdaCost.ts).
 const USD_PER_TRANSITION = 0.025 / 1000; // Step Functions standard workflows
-const MB_PER_VCPU = 1769; // Lambda gives one vCPU at 1,769 MB, less in proportion below
 const LAMBDA_LIMIT_MS = 15 * 60 * 1000;
 const COLD_START_MS = 500; // init of the ~2 MB bundle, billed; once per function instance
 const DISPATCH_MS = 100; // Step Functions starting a task or child execution, on the critical path
@@ -54,20 +55,28 @@ interface Measured {
 /** What the parent asks a worker process, and what it answers. */
 type WorkerRequest = { root: string; sources: Source[]; job: ShardJob };
 type WorkerAnswer = Measured & { pointer: BatchPointer };
+type LambdaPricing = typeof import('./scenarios/lambdaCost.js');
 
 if (process.argv.includes('--serve')) await serve();
 else if (process.argv.includes('--worker')) work();
 else await main();
 
 async function main(): Promise<void> {
+  // Imported here, not at the top: the server and worker children run this file too, and infra/
+  // loads aws-cdk-lib, seconds of start-up that would land inside the measured worker time.
+  const [{ STACK_SETTING_DEFAULTS }, { PIPELINE_FUNCTION_DEFAULTS }, pricing] = await Promise.all([
+    import('../infra/stackSettings.js'),
+    import('../infra/tributaryFunction.js'),
+    import('./scenarios/lambdaCost.js'),
+  ]);
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       sources: { type: 'string' },
       workers: { type: 'string', default: String(availableParallelism()) },
-      batch: { type: 'string', default: '100' },
-      'max-concurrency': { type: 'string', default: '20' },
-      memory: { type: 'string', default: '512' },
+      batch: { type: 'string', default: String(STACK_SETTING_DEFAULTS.batchSize) },
+      'max-concurrency': { type: 'string', default: String(STACK_SETTING_DEFAULTS.maxConcurrency) },
+      memory: { type: 'string', default: String(PIPELINE_FUNCTION_DEFAULTS.memoryMb) },
     },
   });
   const count = Number(values.sources ?? (values.quick ? 2_000 : 10_000));
@@ -129,7 +138,7 @@ async function main(): Promise<void> {
     const workersMs = performance.now() - workerWall;
     const merged = await measure(() => mergeShards(shardFolder, undefined, { store, notifier: silent }));
 
-    report({ single, started, batchRuns, merged, workersMs, workers, batchSize, maxConcurrency, memoryMb, count });
+    report({ single, started, batchRuns, merged, workersMs, workers, batchSize, maxConcurrency, memoryMb, count }, pricing);
   } finally {
     server.kill();
     await Promise.all(folders.map((root) => rm(root, { recursive: true, force: true })));
@@ -149,12 +158,12 @@ interface Results {
   count: number;
 }
 
-function report(results: Results): void {
+function report(results: Results, pricing: LambdaPricing): void {
   const { single, started, batchRuns, merged, memoryMb, maxConcurrency } = results;
-  const vcpuShare = Math.min(1, memoryMb / MB_PER_VCPU);
-  /** A step cannot finish before its CPU time at the function's vCPU share, nor before its measured wall time. */
-  const lambdaMs = ({ wallMs, cpuMs }: Measured) => Math.max(wallMs, cpuMs / vcpuShare);
-  const usd = (ms: number) => (ms / 1000) * (memoryMb / 1024) * USD_PER_GB_SECOND;
+  const { USD_PER_GB_SECOND, MB_PER_VCPU } = pricing;
+  const vcpuShare = pricing.vcpuShareAt(memoryMb);
+  const lambdaMs = (step: Measured) => pricing.billedMs(step, memoryMb);
+  const usd = (ms: number) => pricing.gbSecondsAt(ms, memoryMb) * USD_PER_GB_SECOND;
 
   const singleMs = COLD_START_MS + lambdaMs(single);
   const batchMs = batchRuns.map(lambdaMs);

@@ -40,8 +40,6 @@ export interface ClientJob {
   strategy: StrategyName;
   sources: Source[];
   settings: Settings;
-  /** Threads of the parse pool, for `parsePool`. @default DEFAULT_PARSE_THREADS */
-  parseThreads?: number;
   /**
    * For `pipeline`: run once untimed first, so the timed run is a warm Lambda's second
    * invocation (code compiled, state from the first run) rather than a cold start.
@@ -180,9 +178,9 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
   inlineParse: (job) => settleEach(job, { yieldFirst: false }),
   yieldingParse: (job) => settleEach(job, { yieldFirst: true }),
 
-  async parsePool({ sources, settings, parseThreads = DEFAULT_PARSE_THREADS }) {
+  async parsePool({ sources, settings }) {
     const client = createHttpClient({ networkPolicy: LOOPBACK });
-    const pool = await ParsePool.start(parseThreads);
+    const pool = await ParsePool.start(DEFAULT_PARSE_THREADS);
     return {
       async run() {
         const tally = newTally();
@@ -194,7 +192,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
           }
           // Not taking the next result until the pool has room holds fetchAll's slots, so the
           // bodies in memory stay bounded by concurrency, as with parsing inline.
-          await pool.below(POOL_QUEUE_PER_THREAD * parseThreads);
+          await pool.below(POOL_QUEUE_PER_THREAD * DEFAULT_PARSE_THREADS);
           const context = parseContext(source, outcome.contentType, settings);
           const { durationMs } = outcome;
           parsing.push(

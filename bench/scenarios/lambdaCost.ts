@@ -9,12 +9,30 @@ import type { ScaleData } from './scale.js';
 import type { ScenarioReport } from './scenario.js';
 
 /** AWS Lambda duration price, arm64, us-east-1, first tier (the first 7.5 billion GB-s a month). */
-const USD_PER_GB_SECOND = 0.0000133334;
+export const USD_PER_GB_SECOND = 0.0000133334;
 const PRICE_NOTE =
-  'arm64 duration price $0.0000133334 per GB-s (us-east-1, first tier), assumed current on 2026-11-26; ' +
+  `arm64 duration price $${USD_PER_GB_SECOND} per GB-s (us-east-1, first tier), assumed current on 2026-11-26; ` +
   'the request charge ($0.20 per million) is left out';
 /** Lambda gives a function CPU in proportion to its memory: one vCPU at 1,769 MB. */
-const MB_PER_VCPU = 1769;
+export const MB_PER_VCPU = 1769;
+
+/** The share of one vCPU Lambda gives a function of `memoryMb`. */
+export function vcpuShareAt(memoryMb: number): number {
+  return Math.min(1, memoryMb / MB_PER_VCPU);
+}
+
+/**
+ * The duration Lambda would bill, in ms, for work measured here at full CPU: it cannot finish
+ * before its measured wall time, nor before its CPU time at the function's vCPU share.
+ */
+export function billedMs({ wallMs, cpuMs }: { wallMs: number; cpuMs: number }, memoryMb: number): number {
+  return Math.max(wallMs, cpuMs / vcpuShareAt(memoryMb));
+}
+
+/** Duration billed at `memoryMb`, in GB-s. */
+export function gbSecondsAt(ms: number, memoryMb: number): number {
+  return (ms / 1000) * (memoryMb / 1024);
+}
 
 export interface CostLine {
   scenario: string;
@@ -52,12 +70,11 @@ export interface LambdaCostInputs {
  */
 export function lambdaCost(inputs: LambdaCostInputs): ScenarioReport<LambdaCostData> {
   const memoryMb = PIPELINE_FUNCTION_DEFAULTS.memoryMb;
-  const vcpuShare = Math.min(1, memoryMb / MB_PER_VCPU);
-  const lambdaMs = (wallMs: number, cpuMs: number) => Math.max(wallMs, cpuMs / vcpuShare);
-  const gbSeconds = (ms: number) => (ms / 1000) * (memoryMb / 1024);
+  const vcpuShare = vcpuShareAt(memoryMb);
+  const gbSeconds = (ms: number) => gbSecondsAt(ms, memoryMb);
 
   const line = (scenario: string, run: Measurement, sequentialMs: number, sequentialMeasured: boolean): CostLine => {
-    const ms = lambdaMs(run.wallMs, run.cpuMs);
+    const ms = billedMs(run, memoryMb);
     const sequential = sequentialMeasured ? sequentialMs : sequentialMs + run.cpuMs / vcpuShare;
     return {
       scenario,
@@ -75,7 +92,7 @@ export function lambdaCost(inputs: LambdaCostInputs): ScenarioReport<LambdaCostD
   const { latencySpread, boundedConcurrency, scale, memory, coldStart } = inputs;
   if (latencySpread) {
     const { sequential } = latencySpread;
-    lines.push(line('1 · 40 sources', latencySpread.pipeline, lambdaMs(sequential.wallMs, sequential.cpuMs), true));
+    lines.push(line('1 · 40 sources', latencySpread.pipeline, billedMs(sequential, memoryMb), true));
   }
   if (boundedConcurrency) {
     lines.push(line('2 · 200 sources', boundedConcurrency.pipeline, boundedConcurrency.sequentialEstimateMs, false));

@@ -93,7 +93,7 @@ export async function memory({ internet, quick }: ScenarioOptions): Promise<Scen
           ? ''
           : `${measurement.fetchPhasePeakRssMb.toFixed(0)} MiB by the end of fetching, then writes a ${(measurement.stateBytes! / 2 ** 10).toFixed(0)} KiB state file; `) +
         `${measurement.rssBeforeMb.toFixed(0)} MiB before the run; ${seconds(measurement.wallMs)}; ` +
-        `${measurement.requests - count} retries; event-loop max ${milliseconds(measurement.eventLoopDelayMaxMs)}; ` +
+        `${measurement.requests - run.sources} retries; event-loop max ${milliseconds(measurement.eventLoopDelayMaxMs)}; ` +
         `fetch p99 ${milliseconds(measurement.fetchMs.p99)} (server ${LATENCY_MS} ms)`,
     };
   });

@@ -8,6 +8,7 @@ import RssParser from 'rss-parser';
 
 import { decodeText } from '../../lambda/parse/decodeText.js';
 import { parseSource } from '../../lambda/parse/parseSource.js';
+import { fastestOf } from '../fastestOf.js';
 import { feedBody } from '../feedBody.js';
 import type { ScenarioOptions, ScenarioReport } from './scenario.js';
 
@@ -62,13 +63,16 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
   const measureSet = async (name: string, bodies: Buffer[]): Promise<FeedSet> => {
     const texts = bodies.map((body) => decodeText(body, undefined));
     const context = { contentType: undefined, finalUrl: 'https://bench.example/feed', sourceId: 'bench', maxItemsPerSource: 100 };
-    const best = await fastestOf(runs, {
-      feedsmith: async () => texts.forEach((text) => feedsmithParse(text)),
-      rssParser: async () => {
-        for (const text of texts) await rssParser.parseString(text);
+    const best = await fastestOf(
+      {
+        feedsmith: async () => texts.forEach((text) => feedsmithParse(text)),
+        rssParser: async () => {
+          for (const text of texts) await rssParser.parseString(text);
+        },
+        parseSource: async () => bodies.forEach((body) => parseSource(body, context)),
       },
-      parseSource: async () => bodies.forEach((body) => parseSource(body, context)),
-    });
+      { runs, warmupRuns: WARMUP_RUNS },
+    );
     const bytes = bodies.reduce((sum, body) => sum + body.length, 0);
     const throughput = (ms: number): Throughput => ({ bytes, ms, mbPerSecond: bytes / 2 ** 20 / (ms / 1000) });
     return {
@@ -95,21 +99,4 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
     })),
     data: { runs, sets },
   };
-}
-
-/**
- * The best time of each contender over `runs` rounds, after warm-up rounds. Every round times all
- * of them one after another, so a change in the machine's load falls on each alike.
- */
-async function fastestOf<Name extends string>(runs: number, contenders: Record<Name, () => Promise<void>>): Promise<Record<Name, number>> {
-  const entries = Object.entries(contenders) as [Name, () => Promise<void>][];
-  const best = Object.fromEntries(entries.map(([name]) => [name, Number.POSITIVE_INFINITY])) as Record<Name, number>;
-  for (let round = 0; round < WARMUP_RUNS + runs; round += 1) {
-    for (const [name, run] of entries) {
-      const started = performance.now();
-      await run();
-      if (round >= WARMUP_RUNS) best[name] = Math.min(best[name], performance.now() - started);
-    }
-  }
-  return best;
 }

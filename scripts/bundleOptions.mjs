@@ -1,0 +1,32 @@
+// How Tributary's code is bundled for Node: the Lambda build (scripts/build.mjs) and the bench
+// processes (bench/bundleForNode.ts) both start from these, so a bench measures what Lambda runs.
+
+// sanitize-html require()s htmlparser2 while our modules import it: without this, esbuild bundles
+// its CommonJS and ESM builds both (+170 KB). Resolve the require to the ESM build too.
+const oneHtmlparser2 = {
+  name: 'one-htmlparser2',
+  setup(build) {
+    build.onResolve({ filter: /^htmlparser2$/ }, (args) =>
+      args.kind === 'require-call'
+        ? build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir })
+        : undefined,
+    );
+  },
+};
+
+/** esbuild options for one minified ESM file run by plain `node`; the caller adds entry and output. */
+export const bundleOptions = Object.freeze({
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  // Lambda runs Node.js 24; the end-to-end tests run the same file on the developer's Node 20.
+  target: 'node20',
+  minify: true,
+  mainFields: ['module', 'main'],
+  // Some dependencies are CommonJS and call require(); an ESM bundle has to provide it.
+  banner: {
+    js: "import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+  plugins: [oneHtmlparser2],
+});
