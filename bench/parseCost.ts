@@ -55,7 +55,6 @@ function pipelineItems(body: Buffer): number {
     contentType: undefined,
     finalUrl: 'https://bench.example/feed',
     sourceId: 'bench',
-    maxItemsPerSource: Number.MAX_SAFE_INTEGER,
   }).length;
 }
 

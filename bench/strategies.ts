@@ -9,6 +9,7 @@ import { createHttpClient } from '../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
 import type { RunReport, Settings, Source } from '../lambda/model.js';
 import { ConsoleNotifier } from '../lambda/notify/consoleNotifier.js';
+import { mergeItems } from '../lambda/merge.js';
 import { parseSource } from '../lambda/parse/parseSource.js';
 import { runPipeline } from '../lambda/run.js';
 import { settleSource } from '../lambda/settleSource.js';
@@ -149,7 +150,9 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
               const body = Buffer.from(await response.arrayBuffer());
               const durationMs = performance.now() - started;
               const contentType = response.headers.get('content-type') ?? undefined;
-              tally.add({ status: 'ok', items: parseSource(body, parseContext(source, contentType, settings)).length, durationMs });
+              // Deduplicated and capped as settleSource does, so both baselines do the same work.
+              const items = mergeItems([parseSource(body, parseContext(source, contentType))], { maxItems: settings.maxItemsPerSource });
+              tally.add({ status: 'ok', items: items.length, durationMs });
             } catch {
               tally.add({ status: 'failed', items: 0, durationMs: performance.now() - started });
             }
@@ -193,7 +196,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
           // Not taking the next result until the pool has room holds fetchAll's slots, so the
           // bodies in memory stay bounded by concurrency, as with parsing inline.
           await pool.below(POOL_QUEUE_PER_THREAD * DEFAULT_PARSE_THREADS);
-          const context = parseContext(source, outcome.contentType, settings);
+          const context = parseContext(source, outcome.contentType);
           const { durationMs } = outcome;
           parsing.push(
             pool.parse(outcome.body, context).then(
@@ -230,8 +233,8 @@ async function settleEach({ sources, settings }: ClientJob, options: { yieldFirs
   };
 }
 
-function parseContext(source: Source, contentType: string | undefined, settings: Settings) {
-  return { contentType, finalUrl: source.url, sourceId: source.id, maxItemsPerSource: settings.maxItemsPerSource };
+function parseContext(source: Source, contentType: string | undefined) {
+  return { contentType, finalUrl: source.url, sourceId: source.id };
 }
 
 function newTally() {

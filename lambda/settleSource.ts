@@ -140,7 +140,7 @@ function parseByType(source: Source, outcome: OkOutcome): Item[] {
   const context = { contentType: outcome.contentType, finalUrl: outcome.finalUrl, sourceId: source.id };
   switch (source.type) {
     case 'feed':
-      return parseSource(outcome.body, { ...context, maxItemsPerSource: Number.MAX_SAFE_INTEGER });
+      return parseSource(outcome.body, context);
     case 'json':
       return parseJsonSource(outcome.body, context, mappingOf(source));
     case 'html':

@@ -62,7 +62,7 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
 
   const measureSet = async (name: string, bodies: Buffer[]): Promise<FeedSet> => {
     const texts = bodies.map((body) => decodeText(body, undefined));
-    const context = { contentType: undefined, finalUrl: 'https://bench.example/feed', sourceId: 'bench', maxItemsPerSource: 100 };
+    const context = { contentType: undefined, finalUrl: 'https://bench.example/feed', sourceId: 'bench' };
     const best = await fastestOf(
       {
         feedsmith: async () => texts.forEach((text) => feedsmithParse(text)),

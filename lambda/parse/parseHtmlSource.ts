@@ -30,7 +30,7 @@ export interface HtmlMapping {
  */
 export function parseHtmlSource(
   body: Buffer,
-  context: Omit<ParseSourceContext, 'maxItemsPerSource'>,
+  context: ParseSourceContext,
   mapping: HtmlMapping,
 ): Item[] {
   const document = parseDocument(decodeHtml(body, context.contentType));

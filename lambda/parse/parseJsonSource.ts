@@ -28,7 +28,7 @@ export interface JsonMapping {
  */
 export function parseJsonSource(
   body: Buffer,
-  context: Omit<ParseSourceContext, 'maxItemsPerSource'>,
+  context: ParseSourceContext,
   mapping: JsonMapping,
 ): Item[] {
   const text = decodeText(body, context.contentType).trim();

@@ -1,5 +1,4 @@
 import type { Item } from '../model.js';
-import { mergeItems } from '../merge.js';
 import { decodeText } from './decodeText.js';
 import { normalizeFeed } from './normalizeFeed.js';
 import { parseFeed } from './parseFeed.js';
@@ -10,18 +9,15 @@ export interface ParseSourceContext {
   /** The URL the body came from, after redirects: the base for relative links. */
   finalUrl: string;
   sourceId: string;
-  /** Items kept from this source, newest first. */
-  maxItemsPerSource: number;
 }
 
 /**
- * One fetched body as the source's items: decode → parse → normalize, then deduplicated (feeds
- * do repeat entries), newest first and capped at `maxItemsPerSource`.
+ * One fetched body as the source's items, in feed order: decode → parse → normalize. Repeated
+ * entries, order and the per-source cap are the caller's, after its filter (see settleSource).
  *
  * @throws SourceError `unsupported_format` or `malformed` when the body is not a readable feed.
  */
 export function parseSource(body: Buffer, context: ParseSourceContext): Item[] {
   const text = decodeText(body, context.contentType);
-  const items = normalizeFeed(parseFeed(text), { sourceId: context.sourceId, baseUrl: context.finalUrl });
-  return mergeItems([items], { maxItems: context.maxItemsPerSource });
+  return normalizeFeed(parseFeed(text), { sourceId: context.sourceId, baseUrl: context.finalUrl });
 }

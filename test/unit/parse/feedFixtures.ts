@@ -33,7 +33,7 @@ export function parseCorpusFeed(name: string, context: Partial<ParseSourceContex
 }
 
 function aContext(name: string, overrides: Partial<ParseSourceContext>): ParseSourceContext {
-  return { contentType: undefined, finalUrl: responseUrl(name), sourceId: 'src', maxItemsPerSource: 1000, ...overrides };
+  return { contentType: undefined, finalUrl: responseUrl(name), sourceId: 'src', ...overrides };
 }
 
 /** The one item whose title is `title`; fails the test when there is not exactly one. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { SourceError } from '../../../lambda/errors.js';
+import { mergeItems } from '../../../lambda/merge.js';
 import type { Item } from '../../../lambda/model.js';
 import { parseSource } from '../../../lambda/parse/parseSource.js';
 import { CORPUS_FILES, itemTitled, parseCorpusFeed, parseFixture, readCorpusFeed } from './feedFixtures.js';
 
+const UNLIMITED = { maxItems: Number.MAX_SAFE_INTEGER };
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
 /** Items parse into something a reader can use; returns what is wrong, or nothing. */
@@ -136,9 +138,9 @@ describe('parseSource', () => {
       );
     });
 
-    it('reddit-atom.rss: RSS with HTML descriptions and atom:link, newest first', () => {
-      // Act
-      const items = parseCorpusFeed('reddit-atom.rss');
+    it('reddit-atom.rss: RSS with HTML descriptions and atom:link, newest first once kept', () => {
+      // Act: kept as a source keeps them (settleSource), which orders them
+      const items = mergeItems([parseCorpusFeed('reddit-atom.rss')], UNLIMITED);
 
       // Assess
       expect(items).toHaveLength(24);
@@ -173,8 +175,8 @@ describe('parseSource', () => {
     });
 
     it('itunes-missing-image.rss: episodes sharing one link stay apart by guid; a repeated guid collapses', () => {
-      // Act
-      const items = parseCorpusFeed('itunes-missing-image.rss');
+      // Act: kept as a source keeps them (settleSource), which collapses repeats
+      const items = mergeItems([parseCorpusFeed('itunes-missing-image.rss')], UNLIMITED);
 
       // Assess: 131 entries, one of them a second copy of the geekistry-2 guid
       expect(items).toHaveLength(130);
@@ -187,7 +189,6 @@ describe('parseSource', () => {
         contentType: 'text/html',
         finalUrl: 'https://example.com/rss',
         sourceId: 'src',
-        maxItemsPerSource: 10,
       });
 
       // Assess
@@ -217,44 +218,6 @@ describe('parseSource', () => {
 
     // Assess
     expect(item?.url).toBe('https://moved.example/new/posts/one.html');
-  });
-
-  it('returns the newest items first, capped at maxItemsPerSource', () => {
-    // Act
-    const items = parseFixture('odd-dates.rss', { maxItemsPerSource: 3 });
-
-    // Assess
-    expect(items.map((item) => item.title)).toEqual(['named zone CEST', 'named zone EST', 'named zone GMT']);
-  });
-
-  it('caps a feed of 100,000 items at maxItemsPerSource, keeping the newest', () => {
-    // Prepare: oldest first, so the newest are at the end of the document
-    const start = Date.UTC(2020, 0, 1);
-    const entries = Array.from(
-      { length: 100_000 },
-      (_, index) => `<item><title>${index}</title><pubDate>${new Date(start + index * 60_000).toUTCString()}</pubDate></item>`,
-    );
-    const body = Buffer.from(`<rss version="2.0"><channel><title>big</title>${entries.join('')}</channel></rss>`);
-
-    // Act
-    const items = parseSource(body, { contentType: undefined, finalUrl: 'https://big.example/feed', sourceId: 'big', maxItemsPerSource: 50 });
-
-    // Assess
-    expect(items).toHaveLength(50);
-    expect(items[0]?.title).toBe('99999');
-    expect(items[49]?.title).toBe('99950');
-  });
-
-  it('keeps one item when a feed repeats an entry', () => {
-    // Prepare
-    const entry = '<item><title>again</title><guid>urn:x:1</guid></item>';
-    const body = Buffer.from(`<rss version="2.0"><channel><title>t</title>${entry}${entry}</channel></rss>`);
-
-    // Act
-    const items = parseSource(body, { contentType: undefined, finalUrl: 'https://x.example/', sourceId: 'src', maxItemsPerSource: 10 });
-
-    // Assess
-    expect(items).toHaveLength(1);
   });
 
   it('sanitizes content end to end: nothing executable survives, ordinary markup does', () => {

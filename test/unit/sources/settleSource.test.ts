@@ -4,11 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
 import { fetchSource } from '../../../lambda/fetch/fetchSource.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import type { Item, Settings, Source } from '../../../lambda/model.js';
+import type { FetchOutcome, Item, Settings, Source } from '../../../lambda/model.js';
 import { MAX_NEW_ITEMS_LISTED } from '../../../lambda/notify/runNotification.js';
 import { type FreshSource, settleSource } from '../../../lambda/settleSource.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/sources.js';
 import { type LoopbackServer, startLoopbackServer } from '../../support/loopbackServer.js';
+import { readFeed } from '../parse/feedFixtures.js';
 import { readSourceFixture } from './sourceFixtures.js';
 
 const NOW = Date.parse('2024-05-10T00:00:00Z');
@@ -130,16 +131,61 @@ describe('settleSource over fetched bodies', () => {
   });
 });
 
+/** A feed body as a successful fetch of the source `id` would hand it over. */
+function fetchedFeed(id: string, body: Buffer): { source: Source; outcome: FetchOutcome } {
+  const url = `https://${id}.example/feed`;
+  return {
+    source: { id, url, type: 'feed' },
+    outcome: { status: 'ok', httpStatus: 200, body, contentType: 'application/rss+xml', finalUrl: url, validators: {}, bytes: body.length, durationMs: 5, attempts: 1 },
+  };
+}
+
+const rss = (items: string) => Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${items}</channel></rss>`);
+
 describe('settleSource on a feed full of new items', () => {
   const dated = (index: number) => `<item><title>story-${index}</title><pubDate>${new Date(Date.UTC(2024, 0, 1 + index)).toUTCString()}</pubDate></item>`;
-  const body = Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${Array.from({ length: 30 }, (_, index) => dated(index)).join('')}</channel></rss>`);
-  const outcome = { status: 'ok', httpStatus: 200, body, contentType: 'application/rss+xml', finalUrl: 'https://busy.example/feed', validators: {}, bytes: body.length, durationMs: 5, attempts: 1 } as const;
+  const { source, outcome } = fetchedFeed('busy', rss(Array.from({ length: 30 }, (_, index) => dated(index)).join('')));
 
   it('counts every new item but carries only the newest the notification can list, without content', () => {
-    const settled = settleSource({ id: 'busy', url: 'https://busy.example/feed', type: 'feed' }, outcome, undefined, SETTINGS, NOW);
+    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
 
     expect(settled.report).toMatchObject({ status: 'ok', items: 30, newItems: 30 });
     expect(settled.newItems.map((item) => item.title)).toEqual(Array.from({ length: MAX_NEW_ITEMS_LISTED }, (_, index) => `story-${29 - index}`));
     expect(settled.newItems.every((item) => item.content_html === undefined && item.content_text === undefined)).toBe(true);
+  });
+});
+
+describe('settleSource keeping a feed\'s items', () => {
+  it('keeps the newest first, capped at maxItemsPerSource', () => {
+    const { source, outcome } = fetchedFeed('odd', readFeed('odd-dates.rss'));
+
+    const settled = settleSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 3 }, NOW);
+
+    expect(itemsOf(settled).map((item) => item.title)).toEqual(['named zone CEST', 'named zone EST', 'named zone GMT']);
+  });
+
+  it('caps a feed of 100,000 items at maxItemsPerSource, keeping the newest', () => {
+    // Prepare: oldest first, so the newest are at the end of the document
+    const start = Date.UTC(2020, 0, 1);
+    const entries = Array.from({ length: 100_000 }, (_, index) => `<item><title>${index}</title><pubDate>${new Date(start + index * 60_000).toUTCString()}</pubDate></item>`);
+    const { source, outcome } = fetchedFeed('big', rss(entries.join('')));
+
+    // Act
+    const items = itemsOf(settleSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 50 }, NOW));
+
+    // Assess
+    expect(items).toHaveLength(50);
+    expect(items[0]?.title).toBe('99999');
+    expect(items[49]?.title).toBe('99950');
+  });
+
+  it('keeps one item when a feed repeats an entry', () => {
+    const entry = '<item><title>again</title><guid>urn:x:1</guid></item>';
+    const { source, outcome } = fetchedFeed('repeats', rss(entry + entry));
+
+    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
+
+    expect(settled.report).toMatchObject({ status: 'ok', items: 1 });
+    expect(itemsOf(settled)).toHaveLength(1);
   });
 });
