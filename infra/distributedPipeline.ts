@@ -6,16 +6,20 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { SHARDS_FOLDER } from '../lambda/distributed/shardFolder.js';
+import { RUN_CLAIMS_FOLDER, RUN_REPORTS_FOLDER } from '../lambda/runClaim.js';
 import type { SecretNames } from '../lambda/secrets/secretNames.js';
+import { STATE_KEY } from '../lambda/state.js';
 import { nagArnOf } from './nagFinding.js';
-import { ITEM_OBJECTS, RUN_OUTPUT_ACCESS, TributaryFunction, type TributaryFunctionProps } from './tributaryFunction.js';
+import type { PipelineFunctionProps } from './pipelineFunction.js';
+import { ITEM_OBJECTS, RUN_OUTPUT_ACCESS, TributaryFunction } from './tributaryFunction.js';
 
 export interface DistributedPipelineProps {
   /** The output bucket and its prefix ('' or ending in '/'): the steps' working files live under `<prefix>state/shards/`. */
   readonly bucket: s3.IBucket;
   readonly prefix: string;
-  /** Memory, timeout, log retention and level of each step function, and the bundle. */
-  readonly functions: Omit<TributaryFunctionProps, 'handler' | 'description' | 'roleDescription' | 'reservedConcurrency'>;
+  /** Memory, timeout, log retention and level of each step function, and the bundle: what the single function is given. */
+  readonly functions: PipelineFunctionProps;
   /** Sources per worker invocation (MaxItemsPerBatch). */
   readonly batchSize: number;
   /** Worker invocations at once (MaxConcurrency). */
@@ -26,8 +30,11 @@ export interface DistributedPipelineProps {
   readonly runTimeout: Duration;
 }
 
-/** Where each step's working files are, under the output prefix (see lambda/distributed/shardFolder.ts). */
-const SHARDS = 'state/shards/*';
+/** Where each step's working files are, under the output prefix. */
+const SHARDS = `${SHARDS_FOLDER}*`;
+/** A run's claim and progress markers, and its report: what the start step checks before it claims a run. */
+const RUN_CLAIMS = `${RUN_CLAIMS_FOLDER}*`;
+const RUN_REPORTS = `${RUN_REPORTS_FOLDER}*`;
 /** A child execution's input is limited to 256 KB; the batcher cuts a batch of large sources short of it, leaving room for the job. */
 const MAX_BATCH_INPUT_BYTES = 200 * 1024;
 /** The Map's state name and label: names its child executions, so the nag acknowledgement below names it too. */
@@ -50,12 +57,10 @@ export class DistributedPipeline extends Construct {
   readonly merge: TributaryFunction;
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
-  readonly runTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: DistributedPipelineProps) {
     super(scope, id);
     const { bucket, prefix } = props;
-    this.runTimeout = props.runTimeout;
 
     this.start = new TributaryFunction(this, 'Start', {
       ...props.functions,
@@ -65,7 +70,7 @@ export class DistributedPipeline extends Construct {
       // Two starts of one run at once must not both take over an expired claim.
       reservedConcurrency: 1,
     });
-    this.start.useOutputBucket(bucket, prefix, { read: ['runs/*', 'state/runs/*'], write: ['state/runs/*', SHARDS] });
+    this.start.useOutputBucket(bucket, prefix, { read: [RUN_REPORTS, RUN_CLAIMS], write: [RUN_CLAIMS, SHARDS] });
 
     this.worker = new TributaryFunction(this, 'Worker', {
       ...props.functions,
@@ -74,7 +79,7 @@ export class DistributedPipeline extends Construct {
       roleDescription: 'Tributary worker step: its own log group, the state file, shard folders, item objects and the secrets of its sources',
     });
     // Workers write their sources' new item objects; only the merge, which commits the state, deletes any.
-    this.worker.useOutputBucket(bucket, prefix, { read: ['state/state.json'], write: [SHARDS, ITEM_OBJECTS] });
+    this.worker.useOutputBucket(bucket, prefix, { read: [STATE_KEY], write: [SHARDS, ITEM_OBJECTS] });
 
     this.merge = new TributaryFunction(this, 'Merge', {
       ...props.functions,
@@ -183,7 +188,7 @@ export class DistributedPipeline extends Construct {
     acknowledge('*', 'X-Ray trace upload and CloudWatch Logs vended log delivery (logs:CreateLogDelivery and friends) support no resource-level permissions.');
     acknowledge(
       `${nagArnOf(bucket)}/${prefix}${SHARDS}`,
-      "The Map reads each run's sources array and exports its results under state/shards/<runId>/…, keys made per run; " +
+      `The Map reads each run's sources array and exports its results under ${SHARDS_FOLDER}<runId>/…, keys made per run; ` +
         'the wildcard covers only those working folders of a bucket created for this stack.',
     );
     // How cdk-nag spells the execution ARNs CDK grants the Distributed Map on its own child executions.

@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SHARDS_FOLDER } from '../lambda/distributed/shardFolder.js';
+import { RUN_CLAIMS_FOLDER, RUN_REPORTS_FOLDER } from '../lambda/runClaim.js';
 
 export interface OutputBucketProps {
   /** Key prefix the function writes under, '' or ending in '/'. */
@@ -12,11 +14,7 @@ export interface OutputBucketProps {
 }
 
 const ACCESS_LOG_RETENTION = Duration.days(365);
-// Claims only need to outlive the retries of one run (at most an hour, see PipelineFunction),
-// so expiring them with the reports they belong to is always safe.
-const RUN_CLAIMS_DIR = 'state/runs/';
 // A distributed run's batches are read once, by its own merge step; a week leaves time to look into a bad run.
-const SHARDS_DIR = 'state/shards/';
 const SHARDS_RETENTION = Duration.days(7);
 
 /**
@@ -49,10 +47,12 @@ export class OutputBucket extends Construct {
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'output-bucket/',
       lifecycleRules: [
-        { id: 'ExpireRunReports', prefix: `${props.prefix}runs/`, expiration: Duration.days(props.runsRetentionDays) },
-        { id: 'ExpireRunClaims', prefix: `${props.prefix}${RUN_CLAIMS_DIR}`, expiration: Duration.days(props.runsRetentionDays) },
+        { id: 'ExpireRunReports', prefix: `${props.prefix}${RUN_REPORTS_FOLDER}`, expiration: Duration.days(props.runsRetentionDays) },
+        // Claims only need to outlive the retries of one run (at most an hour, see PipelineFunction),
+        // so expiring them with the reports they belong to is always safe.
+        { id: 'ExpireRunClaims', prefix: `${props.prefix}${RUN_CLAIMS_FOLDER}`, expiration: Duration.days(props.runsRetentionDays) },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        ...(props.shardFolders ? [{ id: 'ExpireShardFolders', prefix: `${props.prefix}${SHARDS_DIR}`, expiration: SHARDS_RETENTION }] : []),
+        ...(props.shardFolders ? [{ id: 'ExpireShardFolders', prefix: `${props.prefix}${SHARDS_FOLDER}`, expiration: SHARDS_RETENTION }] : []),
       ],
     });
   }

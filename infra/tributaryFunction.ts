@@ -9,6 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { TributaryError } from '../lambda/errors.js';
+import { KEPT_ITEMS_FOLDER } from '../lambda/keptItems.js';
 import { DEFAULT_LOG_LEVEL, type LogLevel } from '../lambda/observe/logger.js';
 import type { SecretNames } from '../lambda/secrets/secretNames.js';
 import { nagArnOf } from './nagFinding.js';
@@ -33,7 +34,7 @@ export interface OutputAccess {
 const EVERY_OUTPUT: OutputAccess = { read: ['*'], write: ['*'] };
 
 /** The per-source item objects the state refers to (`state/items/<sourceId>/<hash>.json`). */
-export const ITEM_OBJECTS = 'state/items/*';
+export const ITEM_OBJECTS = `${KEPT_ITEMS_FOLDER}*`;
 /**
  * What a function that ends a run needs (the single function, the merge step): every object under
  * the prefix, and deleting the item objects the state it has just committed no longer refers to.

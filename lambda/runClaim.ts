@@ -16,11 +16,15 @@ interface ClaimBody {
   expiresAt: string;
 }
 
-const claimKey = (runId: string) => `state/runs/${runId}.claim.json`;
+/** Where claims and reports live; the stack grants and expires by these folders (infra/). */
+export const RUN_CLAIMS_FOLDER = 'state/runs/';
+export const RUN_REPORTS_FOLDER = 'runs/';
+
+const claimKey = (runId: string) => `${RUN_CLAIMS_FOLDER}${runId}.claim.json`;
 /** Written after the last output and state: the run's data is complete. */
-const writtenKey = (runId: string) => `state/runs/${runId}.written.json`;
-const publishedKey = (runId: string) => `state/runs/${runId}.published.json`;
-export const reportKey = (runId: string) => `runs/${runId}.json`;
+const writtenKey = (runId: string) => `${RUN_CLAIMS_FOLDER}${runId}.written.json`;
+const publishedKey = (runId: string) => `${RUN_CLAIMS_FOLDER}${runId}.published.json`;
+export const reportKey = (runId: string) => `${RUN_REPORTS_FOLDER}${runId}.json`;
 
 /**
  * Scheduled deliveries can be retried or duplicated; the run id is the schedule's time, so the

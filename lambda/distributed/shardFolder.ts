@@ -41,13 +41,16 @@ export interface ShardFolder {
   results: string;
 }
 
+/** Where every run's shard folder lives; the stack grants and expires by it (infra/). */
+export const SHARDS_FOLDER = 'state/shards/';
+
 /**
  * Under `state/` (internal, safe to delete between runs) and per attempt: a run taken over after
  * its first execution died starts a new folder, so no leftover batch of the dead one is merged.
  */
 export function shardFolder(runId: string, startedAt: number): ShardFolder {
   const attempt = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '$1Z');
-  return shardFolderAt(`state/shards/${runId}/${attempt}/`);
+  return shardFolderAt(`${SHARDS_FOLDER}${runId}/${attempt}/`);
 }
 
 /** shardFolder() back from its root, as the later steps receive it. */
