@@ -35,6 +35,8 @@ const DURATION_WARNING_SHARE = 0.8;
  */
 export class PipelineAlarms extends Construct {
   readonly topic: NotificationTopic;
+  /** Every alarm this creates, distributed ones included, the runs' own first: what the dashboard shows. */
+  readonly all: cloudwatch.Alarm[] = [];
   readonly functionErrors: cloudwatch.Alarm;
   readonly durationNearTimeout: cloudwatch.Alarm;
   readonly failedInvocations: cloudwatch.Alarm;
@@ -54,6 +56,31 @@ export class PipelineAlarms extends Construct {
       reason:
         'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and alarm messages carry ' +
         'only alarm names, metric values and states, nothing a customer managed key (billed monthly) would protect.',
+    });
+
+    // The runs' own alarms first: `all` keeps the order of creation, and the dashboard shows it.
+    const { metrics, missedRuns } = props;
+    const periodMinutes = metrics.period.toMinutes();
+    // One datapoint per schedule period, breaching when no run succeeded in it; N in a row is the
+    // alarm. An empty period (no run reported at all) is as bad as a failed run.
+    this.noSuccessfulRun = this.alarm('NoSuccessfulRun', {
+      metric: metrics.metric('RunSucceeded', { statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: missedRuns,
+      datapointsToAlarm: missedRuns,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription:
+        `No run succeeded in ${missedRuns} schedule periods (${missedRuns * periodMinutes} minutes): every source failed, or runs threw, ` +
+        'timed out or never started. The other alarms and the function log say which.',
+    });
+    this.failedSources = this.alarm('FailedSources', {
+      metric: metrics.failedSourcesRatio(),
+      threshold: props.failedRatioThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription:
+        `More than ${Number((props.failedRatioThreshold * 100).toFixed(1))}% of the sources checked within ${periodMinutes} minutes failed. ` +
+        'The "source failed" log lines and the run report (runs/<runId>.json) say which and why; many at once suggests the network or the function, not the feeds.',
     });
 
     this.functionErrors = this.alarm('FunctionErrors', {
@@ -77,30 +104,6 @@ export class PipelineAlarms extends Construct {
       metric: props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: 1,
       alarmDescription: 'The schedule could not invoke the function; the undelivered events are in the schedule dead-letter queue.',
-    });
-
-    const { metrics, missedRuns } = props;
-    const periodMinutes = metrics.period.toMinutes();
-    this.failedSources = this.alarm('FailedSources', {
-      metric: metrics.failedSourcesRatio(),
-      threshold: props.failedRatioThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      alarmDescription:
-        `More than ${Number((props.failedRatioThreshold * 100).toFixed(1))}% of the sources checked within ${periodMinutes} minutes failed. ` +
-        'The "source failed" log lines and the run report (runs/<runId>.json) say which and why; many at once suggests the network or the function, not the feeds.',
-    });
-    // One datapoint per schedule period, breaching when no run succeeded in it; N in a row is the
-    // alarm. An empty period (no run reported at all) is as bad as a failed run.
-    this.noSuccessfulRun = this.alarm('NoSuccessfulRun', {
-      metric: metrics.metric('RunSucceeded', { statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: missedRuns,
-      datapointsToAlarm: missedRuns,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      alarmDescription:
-        `No run succeeded in ${missedRuns} schedule periods (${missedRuns * periodMinutes} minutes): every source failed, or runs threw, ` +
-        'timed out or never started. The other alarms and the function log say which.',
     });
     const { stateMachine } = props;
     this.failedExecutions = stateMachine
@@ -132,6 +135,7 @@ export class PipelineAlarms extends Construct {
     const action = new actions.SnsAction(this.topic);
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
+    this.all.push(alarm);
     return alarm;
   }
 }

@@ -2,11 +2,19 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { PipelineAlarms } from './pipelineAlarms.js';
-import type { PipelineFunction } from './pipelineFunction.js';
 import type { PipelineMetrics } from './pipelineMetrics.js';
+import type { TributaryFunction } from './tributaryFunction.js';
+
+/** A function that ends runs: it writes their "source failed" log lines and their run metrics. */
+export interface RunFunction {
+  /** Names its lines on the dashboard when there are several, e.g. 'merge step'. */
+  readonly label: string;
+  readonly fn: TributaryFunction;
+}
 
 export interface PipelineDashboardProps {
-  readonly pipeline: PipelineFunction;
+  /** Every function that ends runs: the single pipeline function, and the merge step in distributed mode. */
+  readonly runFunctions: readonly [RunFunction, ...RunFunction[]];
   readonly alarms: PipelineAlarms;
   readonly metrics: PipelineMetrics;
 }
@@ -33,25 +41,17 @@ const FAILING_SOURCES_QUERY = [
 export class PipelineDashboard extends cloudwatch.Dashboard {
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id, { defaultInterval: DEFAULT_INTERVAL });
-    const { pipeline, alarms, metrics } = props;
-    const fn = pipeline.function;
+    const { runFunctions, alarms, metrics } = props;
     const period = metrics.period;
-    const timeoutMs = pipeline.timeout.toMilliseconds();
+    // One function needs no name on its lines; several do, or their lines could not be told apart.
+    const named = (label: string, line: string) => (runFunctions.length > 1 ? `${label} ${line}` : line);
 
     this.addWidgets(
       new cloudwatch.AlarmStatusWidget({
         title: 'Alarms',
         width: FULL,
         height: 3,
-        alarms: [
-          alarms.noSuccessfulRun,
-          alarms.failedSources,
-          alarms.functionErrors,
-          alarms.durationNearTimeout,
-          alarms.failedInvocations,
-          alarms.undeliveredSchedules,
-          ...(alarms.failedExecutions ? [alarms.failedExecutions] : []),
-        ],
+        alarms: alarms.all,
       }),
     );
     this.addWidgets(
@@ -80,25 +80,22 @@ export class PipelineDashboard extends cloudwatch.Dashboard {
       new cloudwatch.GraphWidget({
         title: 'Function duration (ms) against the timeout',
         width: THIRD,
-        left: [
-          fn.metricDuration({ period, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
-          fn.metricDuration({ period, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
-          fn.metricDuration({ period, statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
-        ],
-        leftAnnotations: [
-          { value: timeoutMs, label: 'timeout', color: cloudwatch.Color.RED },
-          alarms.durationNearTimeout.toAnnotation(),
-        ],
+        left: runFunctions.flatMap(({ label, fn }) => [
+          fn.function.metricDuration({ period, statistic: cloudwatch.Stats.p(50), label: named(label, 'p50') }),
+          fn.function.metricDuration({ period, statistic: cloudwatch.Stats.p(99), label: named(label, 'p99') }),
+          fn.function.metricDuration({ period, statistic: cloudwatch.Stats.MAXIMUM, label: named(label, 'max') }),
+        ]),
+        leftAnnotations: [...timeoutAnnotations(runFunctions), alarms.durationNearTimeout.toAnnotation()],
         leftYAxis: { min: 0, showUnits: false },
       }),
       new cloudwatch.GraphWidget({
         title: 'Function invocations and errors',
         width: THIRD,
-        left: [
-          fn.metricInvocations({ period, statistic: cloudwatch.Stats.SUM, label: 'invocations' }),
-          fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM, label: 'errors', color: cloudwatch.Color.RED }),
-          fn.metricThrottles({ period, statistic: cloudwatch.Stats.SUM, label: 'throttles', color: cloudwatch.Color.ORANGE }),
-        ],
+        left: runFunctions.flatMap(({ label, fn }) => [
+          fn.function.metricInvocations({ period, statistic: cloudwatch.Stats.SUM, label: named(label, 'invocations') }),
+          fn.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM, label: named(label, 'errors'), color: cloudwatch.Color.RED }),
+          fn.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM, label: named(label, 'throttles'), color: cloudwatch.Color.ORANGE }),
+        ]),
         leftYAxis: { min: 0, showUnits: false },
       }),
       new cloudwatch.GraphWidget({
@@ -139,10 +136,27 @@ export class PipelineDashboard extends cloudwatch.Dashboard {
         title: 'Failing sources and their last error',
         width: FULL,
         height: 8,
-        logGroupNames: [pipeline.logGroup.logGroupName],
+        logGroupNames: runFunctions.map(({ fn }) => fn.logGroup.logGroupName),
         queryLines: FAILING_SOURCES_QUERY,
         view: cloudwatch.LogQueryVisualizationType.TABLE,
       }),
     );
   }
+}
+
+/**
+ * One line per distinct timeout: functions of one deployment share theirs, and two lines on the
+ * same value would only hide each other's label.
+ */
+function timeoutAnnotations(runFunctions: readonly RunFunction[]): cloudwatch.HorizontalAnnotation[] {
+  const labelsByTimeout = new Map<number, string[]>();
+  for (const { label, fn } of runFunctions) {
+    const timeoutMs = fn.timeout.toMilliseconds();
+    labelsByTimeout.set(timeoutMs, [...(labelsByTimeout.get(timeoutMs) ?? []), label]);
+  }
+  return [...labelsByTimeout].map(([timeoutMs, labels]) => ({
+    value: timeoutMs,
+    label: labelsByTimeout.size > 1 ? `${labels.join(' and ')} timeout` : 'timeout',
+    color: cloudwatch.Color.RED,
+  }));
 }

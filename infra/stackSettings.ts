@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
@@ -68,7 +68,8 @@ export interface StackSettings {
 export const PIPELINE_MODES = ['single', 'distributed'] as const;
 export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
-export const STACK_SETTING_DEFAULTS: Readonly<StackSettings> = Object.freeze<StackSettings>({
+/** Every setting's default but `schedulePeriodMinutes`, which follows from the schedule. */
+export const STACK_SETTING_DEFAULTS = Object.freeze<Omit<StackSettings, 'schedulePeriodMinutes'>>({
   schedule: 'rate(1 hour)',
   timeZone: 'UTC',
   memoryMb: PIPELINE_FUNCTION_DEFAULTS.memoryMb,
@@ -81,7 +82,6 @@ export const STACK_SETTING_DEFAULTS: Readonly<StackSettings> = Object.freeze<Sta
   logLevel: PIPELINE_FUNCTION_DEFAULTS.logLevel,
   sourcesFile: undefined,
   outputPrefix: '',
-  schedulePeriodMinutes: 60,
   failedRatioThreshold: 0.5,
   missedRunsAlarm: 3,
   mode: 'single',
@@ -221,11 +221,7 @@ function sourcesFile(value: unknown, cwd: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   const path = resolve(cwd, text('sourcesFile', value));
   if (!existsSync(path) || !statSync(path).isFile()) throw invalid('sourcesFile', `no such file: ${path}`);
-  try {
-    JSON.parse(readFileSync(path, 'utf8'));
-  } catch (cause) {
-    throw new InvalidInputError('config', 'context.sourcesFile', `${path} is not valid JSON`, { cause });
-  }
+  // Its content is the stack's to read and validate, as the function will (see deployedSources).
   return path;
 }
 

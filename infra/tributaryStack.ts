@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { InvalidInputError } from '../lambda/errors.js';
 import type { SourcesFile } from '../lambda/model.js';
+import { RUN_REPORTS_FOLDER } from '../lambda/runClaim.js';
 import { secretNames } from '../lambda/secrets/secretNames.js';
 import { parseSourcesFile } from '../lambda/sources.js';
 import { ConsoleTestEvents } from './consoleTestEvents.js';
@@ -16,10 +17,10 @@ import { DistributedPipeline } from './distributedPipeline.js';
 import { NotificationTopic } from './notificationTopic.js';
 import { OutputBucket } from './outputBucket.js';
 import { PipelineAlarms } from './pipelineAlarms.js';
-import { PipelineDashboard } from './pipelineDashboard.js';
+import { PipelineDashboard, type RunFunction } from './pipelineDashboard.js';
 import { PipelineMetrics } from './pipelineMetrics.js';
 import { nagArnOf } from './nagFinding.js';
-import { BUILD_DIR, PipelineFunction } from './pipelineFunction.js';
+import { BUILD_DIR, PipelineFunction, type PipelineFunctionProps } from './pipelineFunction.js';
 import { RUN_OUTPUT_ACCESS } from './tributaryFunction.js';
 import type { StackSettings } from './stackSettings.js';
 
@@ -78,13 +79,15 @@ export class TributaryStack extends Stack {
     const { settings, buildDir = BUILD_DIR } = props;
     const sources = deployedSources(settings.sourcesFile ?? join(buildDir, 'sources.json'));
 
-    this.pipeline = new PipelineFunction(this, 'Pipeline', {
+    // Every function of the pipeline runs the one bundle with the same settings.
+    const functions: PipelineFunctionProps = {
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
       logRetention: settings.logRetentionDays,
       logLevel: settings.logLevel,
       code: PipelineFunction.codeFromBuild(buildDir),
-    });
+    };
+    this.pipeline = new PipelineFunction(this, 'Pipeline', functions);
     const fn = this.pipeline.function;
 
     const distributedMode = settings.mode === 'distributed';
@@ -98,13 +101,7 @@ export class TributaryStack extends Stack {
       ? new DistributedPipeline(this, 'Distributed', {
           bucket: this.output.bucket,
           prefix: settings.outputPrefix,
-          functions: {
-            memoryMb: settings.memoryMb,
-            timeoutSeconds: settings.timeoutSeconds,
-            logRetention: settings.logRetentionDays,
-            logLevel: settings.logLevel,
-            code: PipelineFunction.codeFromBuild(buildDir),
-          },
+          functions,
           batchSize: settings.batchSize,
           maxConcurrency: settings.maxConcurrency,
           toleratedFailurePercentage: settings.toleratedFailurePercentage,
@@ -159,6 +156,11 @@ export class TributaryStack extends Stack {
 
     // Scheduled runs report from the merge step in distributed mode: the run metrics follow them there.
     const metrics = new PipelineMetrics(this.distributed?.merge.function ?? fn, Duration.minutes(settings.schedulePeriodMinutes));
+    // Ad hoc runs end in the single function in both modes, scheduled ones in the merge step in distributed mode.
+    const runFunctions: [RunFunction, ...RunFunction[]] = [
+      { label: 'pipeline', fn: this.pipeline },
+      ...(this.distributed ? [{ label: 'merge step', fn: this.distributed.merge }] : []),
+    ];
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       pipeline: this.pipeline,
       scheduleDeadLetterQueue,
@@ -168,7 +170,7 @@ export class TributaryStack extends Stack {
       missedRuns: settings.missedRunsAlarm,
       stateMachine: this.distributed?.stateMachine,
     });
-    this.dashboard = new PipelineDashboard(this, 'Dashboard', { pipeline: this.pipeline, alarms: this.alarms, metrics });
+    this.dashboard = new PipelineDashboard(this, 'Dashboard', { runFunctions, alarms: this.alarms, metrics });
 
     new ConsoleTestEvents(this, 'ConsoleTestEvents', {
       function: fn,
@@ -191,7 +193,7 @@ export class TributaryStack extends Stack {
       ]),
     });
     new CfnOutput(this, 'BucketName', {
-      description: `Outputs: ${settings.outputPrefix}feed.json, ${settings.outputPrefix}feed.xml, ${settings.outputPrefix}index.html, ${settings.outputPrefix}runs/<runId>.json`,
+      description: `Outputs: ${settings.outputPrefix}feed.json, ${settings.outputPrefix}feed.xml, ${settings.outputPrefix}index.html, ${settings.outputPrefix}${RUN_REPORTS_FOLDER}<runId>.json`,
       value: this.output.bucket.bucketName,
     });
     new CfnOutput(this, 'TopicArn', {

@@ -454,6 +454,14 @@ describe('the deployed sources file', () => {
     expect(attempt).toThrow(InvalidInputError);
     expect(attempt).toThrow(/^sources\[0\]\.url: must be http or https/);
   });
+
+  test('stops the synth naming the file when it is not JSON', () => {
+    const path = fixture('not-json.json');
+    const attempt = () => synthTributary({ sourcesFile: path });
+    expect(attempt).toThrow(InvalidInputError);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'invalid_sources', field: path }));
+    expect(attempt).toThrow(`${path}: not valid JSON`);
+  });
 });
 
 describe('console test events', () => {
