@@ -6,7 +6,7 @@ import { mergeKeysOf } from './keptItems.js';
 import { mergeItems, mergeKeys } from './merge.js';
 import type { Item, RunReport, Settings, Source, SourcesFile } from './model.js';
 import { type Notifier } from './notify/notifier.js';
-import { buildNotification } from './notify/runNotification.js';
+import { buildNotification, MAX_NEW_ITEMS_LISTED } from './notify/runNotification.js';
 import { renderAtom } from './render/renderAtom.js';
 import type { RenderContext } from './render/renderContext.js';
 import { renderHtml } from './render/renderHtml.js';
@@ -128,7 +128,7 @@ export async function claimOrResume(
     case 'published':
       return claim.report;
     case 'unpublished':
-      return publish(claim.report, [], dependencies);
+      return publish(claim.report, claim.newItems, dependencies);
   }
 }
 
@@ -278,11 +278,14 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
   }
   const next = { ...nextState(state, sourcesFile, settledStates, unreadable), history: appendRunHistory(state.history, report) };
   await store.put(STATE_KEY, JSON.stringify(next), INTERNAL_JSON);
-  await markWritten(store, runId, now());
+  const newItems = mergeItems(
+    settled.map(([, result]) => result.newItems),
+    { maxItems: MAX_NEW_ITEMS_LISTED },
+  );
+  await markWritten(store, runId, now(), newItems);
   await keptItems.removeSuperseded(state, next);
 
   dependencies.onReport?.(report);
-  const newItems = mergeItems(settled.map(([, result]) => result.newItems), { maxItems: Number.MAX_SAFE_INTEGER });
   return publish(report, newItems, dependencies);
 }
 

@@ -1,4 +1,4 @@
-import type { RunReport } from './model.js';
+import type { Item, RunReport } from './model.js';
 import { INTERNAL_JSON, type Store } from './store/store.js';
 
 /** What an invocation found when it tried to claim its run id. */
@@ -6,14 +6,22 @@ export type ClaimResult =
   | { kind: 'claimed' }
   /** An earlier invocation finished this run, notification included: do nothing again. */
   | { kind: 'published'; report: RunReport }
-  /** An earlier invocation wrote the report, outputs and state but could not notify: only the notification is left. */
-  | { kind: 'unpublished'; report: RunReport }
+  /**
+   * An earlier invocation wrote the report, outputs and state but could not notify: only the
+   * notification is left, with the new items it was to list.
+   */
+  | { kind: 'unpublished'; report: RunReport; newItems: Item[] }
   /** An earlier invocation holds the claim and may still be running. */
   | { kind: 'busy'; claimedAt: string; expiresAt: string };
 
 interface ClaimBody {
   claimedAt: string;
   expiresAt: string;
+}
+
+interface WrittenBody {
+  writtenAt: string;
+  newItems: readonly Item[];
 }
 
 /** Where claims and reports live; the stack grants and expires by these folders (infra/). */
@@ -38,10 +46,12 @@ export async function claimRun(store: Store, runId: string, now: number, expires
 
   // The report is written first, so it alone proves nothing: only the marker written after the
   // outputs and state says the data is complete and just the notification may be missing.
-  if ((await store.get(writtenKey(runId))) !== undefined) {
+  const written = await store.get(writtenKey(runId));
+  if (written !== undefined) {
     const report = JSON.parse((await store.get(reportKey(runId))) ?? '{}') as RunReport;
-    const published = await store.get(publishedKey(runId));
-    return { kind: published === undefined ? 'unpublished' : 'published', report };
+    if ((await store.get(publishedKey(runId))) !== undefined) return { kind: 'published', report };
+    const { newItems } = JSON.parse(written) as Partial<WrittenBody>;
+    return { kind: 'unpublished', report, newItems: Array.isArray(newItems) ? newItems : [] };
   }
   const earlier = JSON.parse((await store.get(claimKey(runId))) ?? '{}') as Partial<ClaimBody>;
   const earlierExpiry = Date.parse(earlier.expiresAt ?? '');
@@ -63,8 +73,10 @@ export async function releaseClaim(store: Store, runId: string, now: number): Pr
   await store.put(claimKey(runId), JSON.stringify(body), INTERNAL_JSON).catch(() => undefined);
 }
 
-export async function markWritten(store: Store, runId: string, now: number): Promise<void> {
-  await store.put(writtenKey(runId), JSON.stringify({ writtenAt: new Date(now).toISOString() }), INTERNAL_JSON);
+/** @param newItems what the notification lists (headlines, a few), kept for a retry that only notifies */
+export async function markWritten(store: Store, runId: string, now: number, newItems: readonly Item[]): Promise<void> {
+  const body: WrittenBody = { writtenAt: new Date(now).toISOString(), newItems };
+  await store.put(writtenKey(runId), JSON.stringify(body), INTERNAL_JSON);
 }
 
 export async function markPublished(store: Store, runId: string, now: number): Promise<void> {

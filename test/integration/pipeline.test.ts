@@ -119,6 +119,10 @@ describe('the pipeline over a folder store', () => {
     expect(retried.runId).toBe('20261126T050000Z-scheduled');
     expect(server.requests()).toBe(requestsAfterFirst);
     expect(pipeline.notifier.sent).toHaveLength(1);
+    // The retry lists the new items the failed notification was to list.
+    const { counts, newItems } = JSON.parse(pipeline.notifier.sent[0]!.message) as { counts: { newItems: number }; newItems: { title: string }[] };
+    expect(newItems.map((item) => item.title).sort()).toEqual((await feedTitles()).sort());
+    expect(newItems).toHaveLength(counts.newItems);
     expect(await pipeline.run(scheduled)).toEqual(retried);
     expect(pipeline.notifier.sent).toHaveLength(1);
   });

@@ -35,11 +35,12 @@ describe('claiming a run id', () => {
   it('hands back the report of a run that finished but could not notify, so only the notification is retried', async () => {
     await claimRun(store, 'run-1', t0, t0 + 5 * minute);
     await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
-    await markWritten(store, 'run-1', t0 + minute);
+    const newItems = [{ id: 'n-1', title: 'New', url: 'https://x.example/1', sourceId: 'x' }];
+    await markWritten(store, 'run-1', t0 + minute, newItems);
 
     const claim = await claimRun(store, 'run-1', t0 + minute, t0 + 6 * minute);
 
-    expect(claim).toMatchObject({ kind: 'unpublished', report: { runId: 'run-1' } });
+    expect(claim).toEqual({ kind: 'unpublished', report: { runId: 'run-1', sources: [] }, newItems });
   });
 
   it('does not mistake a written report for a complete run: outputs may be missing, so the run is done again', async () => {
@@ -59,7 +60,7 @@ describe('claiming a run id', () => {
   it('recognises a run that is completely done', async () => {
     await claimRun(store, 'run-1', t0, t0 + 5 * minute);
     await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
-    await markWritten(store, 'run-1', t0 + minute);
+    await markWritten(store, 'run-1', t0 + minute, []);
     await markPublished(store, 'run-1', t0 + 2 * minute);
 
     expect((await claimRun(store, 'run-1', t0 + 3 * minute, t0 + 8 * minute)).kind).toBe('published');
