@@ -31,10 +31,6 @@ export interface LambdaRuntime {
 }
 
 /**
- * Read once at cold start. A bad environment is reported on every invocation with the variable
- * named, rather than as a crash during init that Lambda retries and logs less clearly.
- */
-/**
  * Timeouts on everything: without them an S3, SNS or SSM call that hangs would outlast the time
  * the run kept back for writing and notifying, and the Lambda would time out instead of reporting.
  */
@@ -42,6 +38,10 @@ const AWS_CALL_LIMITS = {
   requestHandler: { connectionTimeout: 3 * 1000, requestTimeout: 15 * 1000 }, // 3 s to connect, 15 s per attempt
 };
 
+/**
+ * Read once at cold start. A bad environment is reported on every invocation with the variable
+ * named, rather than as a crash during init that Lambda retries and logs less clearly.
+ */
 const runtime: LambdaRuntime | Error = (() => {
   try {
     const config = readLambdaConfig();

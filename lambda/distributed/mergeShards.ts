@@ -12,7 +12,6 @@ export interface MapFailure {
   cause?: string;
 }
 
-export type MergeDependencies = PublishDependencies & { onWarning?: (message: string) => void };
 
 /** A failure reason is shown in the report and the notification: long causes are cut. */
 const MAX_REASON_CHARS = 300;
@@ -23,7 +22,7 @@ const MAX_REASON_CHARS = 300;
  * A source whose batch failed as a whole is reported as failed (`internal`, "worker batch
  * failed: …", with the reason the Map recorded) and keeps its last good items: never missing.
  */
-export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | undefined, dependencies: MergeDependencies): Promise<RunReport> {
+export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | undefined, dependencies: PublishDependencies): Promise<RunReport> {
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
   const runText = await store.get(folder.run);

@@ -37,8 +37,8 @@ export async function settleBatch(sources: readonly Source[], job: ShardJob, dea
     dependencies,
   );
   const file: BatchFile = { runId: job.runId, results: sources.map((source) => ({ id: source.id, result: settled.get(source.id)! })) };
-  // Batches never share a source, so the first id names the batch uniquely.
-  const key = `${shardFolderAt(job.folder).batches}${sources[0]?.id ?? 'empty'}.json`;
+  // Batches never share a source and are never empty (stepEvents), so the first id names the batch.
+  const key = `${shardFolderAt(job.folder).batches}${sources[0]!.id}.json`;
   await dependencies.store.put(key, JSON.stringify(file), INTERNAL_JSON);
   const failed = file.results.filter(({ result }) => result.report.status === 'failed').length;
   return { key, sources: sources.length, failed };
