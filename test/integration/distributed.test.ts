@@ -9,7 +9,8 @@ import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { mergeShards } from '../../lambda/distributed/mergeShards.js';
 import { settleBatch } from '../../lambda/distributed/settleBatch.js';
 import { startShardedRun, type StartResult } from '../../lambda/distributed/startShardedRun.js';
-import { parseBatchEvent } from '../../lambda/distributed/stepEvents.js';
+import { shardFolderAt } from '../../lambda/distributed/shardFolder.js';
+import { parseBatchEvent, parseMergeEvent } from '../../lambda/distributed/stepEvents.js';
 import type { RunReport, Source, SourcesFile } from '../../lambda/model.js';
 import { runPipeline } from '../../lambda/run.js';
 import { DEFAULT_SETTINGS } from '../../lambda/sources.js';
@@ -102,7 +103,12 @@ describe('the distributed mode, its start, worker and merge steps run in-process
    * throw instead, and those in `recorded` are exported the way the Map's ResultWriter exports a
    * failed child execution. Then the merge step.
    */
-  async function mapAndMerge(folder: Folder, started: StartResult, failing: { batches: number[]; recorded: number[] } = { batches: [], recorded: [] }) {
+  async function mapAndMerge(
+    folder: Folder,
+    started: StartResult,
+    failing: { batches: number[]; recorded: number[] } = { batches: [], recorded: [] },
+    mapEvent: Record<string, unknown> = {},
+  ) {
     if (started.status !== 'started') throw new Error(`expected a started run, got ${started.status}`);
     const { store, notifier } = folder;
     const items = JSON.parse((await store.get(started.folder.sources)) ?? '[]') as Source[];
@@ -125,7 +131,9 @@ describe('the distributed mode, its start, worker and merge steps run in-process
       }),
     );
     if (failed.length > 0) await store.put(`${started.folder.results}/map-run-1/FAILED_0.json`, JSON.stringify(failed), { contentType: 'application/json' });
-    return mergeShards(started.folder, undefined, { store, notifier, now });
+    // The merge step's event, as the state machine sends it: its `mapError` when the Map failed as a whole.
+    const { root, mapFailure } = parseMergeEvent({ folder: { root: started.folder.root }, ...mapEvent });
+    return mergeShards(shardFolderAt(root), mapFailure, { store, notifier, now });
   }
 
   async function outputs({ store }: Folder, runId: string): Promise<Outputs> {
@@ -203,6 +211,24 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     const titlesAfter = JSON.parse((await folder.store.get('feed.json')) ?? '{}').items.map((item: { title: string }) => item.title);
     expect(titlesAfter).toEqual(titlesBefore);
     expect(folder.notifier.sent).toHaveLength(2);
+  });
+
+  it('names why the Map failed as a whole for the sources it left without a result', async () => {
+    const folder = await outputFolder();
+    const started = await start(folder, scheduled('2026-11-26T05:00:00Z'));
+    if (started.status !== 'started') throw new Error(`expected a started run, got ${started.status}`);
+    const items = JSON.parse((await folder.store.get(started.folder.sources)) ?? '[]') as Source[];
+    const secondBatch = items.slice(BATCH_SIZE, 2 * BATCH_SIZE).map((item) => item.id);
+    const mapError = { Error: 'States.ExceedToleratedFailureThreshold', Cause: 'The specified tolerated failure threshold was exceeded' };
+
+    const report = await mapAndMerge(folder, started, { batches: [1], recorded: [] }, { mapError });
+
+    const failed = report.failures.filter((failure) => failure.error.startsWith('worker batch failed'));
+    expect(failed.map((failure) => failure.id).sort()).toEqual([...secondBatch].sort());
+    expect(new Set(failed.map((failure) => failure.error))).toEqual(
+      new Set(['worker batch failed: States.ExceedToleratedFailureThreshold: The specified tolerated failure threshold was exceeded']),
+    );
+    expect(report.counts.sources).toBe(items.length);
   });
 
   it('loses only the sources of a batch whose result file is unreadable', async () => {
