@@ -184,7 +184,10 @@ const sourceSchema = z
     for (const [path, text] of mapped) {
       if (text === undefined) continue;
       try {
-        check(text);
+        const parsed = check(text);
+        if (path[0] === 'items' && parsed instanceof HtmlSelector && !parsed.selectsElements) {
+          problem(path, 'must select the elements that are the items: a CSS selector, without "@attribute" or ":scope"');
+        }
       } catch (error) {
         problem(path, (error as Error).message);
       }

@@ -40,6 +40,11 @@ export class HtmlSelector {
     return new HtmlSelector(query, attribute);
   }
 
+  /** Whether it names elements below the page's root, as the list of items must: a CSS query, without `@attribute`. */
+  get selectsElements(): boolean {
+    return this.query !== undefined && this.attribute === undefined;
+  }
+
   /** Every element under `root` the selector matches, in document order. */
   selectAll(root: AnyNode | AnyNode[]): Element[] {
     return this.query ? selectAll<AnyNode, Element>(this.query, root) : [];

@@ -56,6 +56,8 @@ describe('sources file: json, html, headers and filters', () => {
     ['a broken field path', { ...RELEASES, fields: { ...RELEASES.fields, date: 'meta..published' } }, 'sources[0].fields.date: recursive descent ".." is not supported'],
     ['a broken CSS selector', { ...BLOG, fields: { ...BLOG.fields, url: 'h2 a[href@href' } }, 'sources[0].fields.url: not a CSS selector'],
     ['an attribute name that is not one', { ...BLOG, fields: { ...BLOG.fields, url: 'h2 a@hr ef' } }, 'sources[0].fields.url: "hr ef" after "@" is not an attribute name'],
+    ['an html items selector naming an attribute', { ...BLOG, items: 'article@href' }, 'sources[0].items: must select the elements that are the items: a CSS selector, without "@attribute" or ":scope"'],
+    ['an html items selector naming the page itself', { ...BLOG, items: ':scope' }, 'sources[0].items: must select the elements that are the items: a CSS selector, without "@attribute" or ":scope"'],
     ['contentType on an html source', { ...BLOG, fields: { ...BLOG.fields, contentType: 'html' } }, 'sources[0].fields.contentType: only for type "json"'],
     ['a contentType other than html or text', { ...RELEASES, fields: { ...RELEASES.fields, contentType: 'markdown' } }, 'sources[0].fields.contentType: must be "html" or "text"'],
   ])('rejects %s, naming the field', (_case, source, message) => {
