@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { fetchAll } from './fetch/fetchAll.js';
+import { unfetched } from './fetch/fetchSource.js';
 import { createHttpClient } from './fetch/httpClient.js';
 import type { NetworkPolicy } from './fetch/networkPolicy.js';
 import type { FetchOutcome, Settings, Source } from './model.js';
@@ -46,7 +47,7 @@ export async function settleSources(sources: readonly Source[], options: SettleS
   const { headers, failures } = await resolveHeaders(sources, options.secrets ?? NO_SECRET_STORE);
   for (const source of sources) {
     const failure = failures.get(source.id);
-    if (failure) await settle(source, { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 });
+    if (failure) await settle(source, unfetched(failure));
   }
 
   const client = createHttpClient({ networkPolicy: options.networkPolicy });

@@ -1,7 +1,9 @@
 import { StoreError } from '../errors.js';
+import { unfetched } from '../fetch/fetchSource.js';
 import type { RunReport } from '../model.js';
 import { publishSettled, type PublishDependencies, readState, restingState, selectedSources } from '../run.js';
 import { restingSource, settleSource, type SettledSource } from '../settleSource.js';
+import { shortened } from '../shortened.js';
 import type { Store } from '../store/store.js';
 import type { BatchFile } from './settleBatch.js';
 import type { ShardedRun, ShardFolder } from './shardFolder.js';
@@ -47,7 +49,7 @@ export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | 
     }
     const reason = failedBatches.get(source.id) ?? (mapFailure ? describe(mapFailure.error, mapFailure.cause) : 'no result was written');
     const failure = { code: 'internal' as const, message: `worker batch failed: ${reason}` };
-    settled.set(source.id, settleSource(source, { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 }, state.sources[source.id], sourcesFile.settings, now()));
+    settled.set(source.id, settleSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()));
   }
   return publishSettled({ runId: run.runId, request, sourcesFile, state, startedAt, settled }, dependencies);
 }
@@ -97,7 +99,7 @@ function describe(error: string, cause: string | undefined): string {
     // A plain-text cause is shown as it is.
   }
   const reason = detail ? `${error}: ${detail}` : error;
-  return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+  return shortened(reason, MAX_REASON_CHARS);
 }
 
 function readBatchFile(text: string | undefined): BatchFile | undefined {

@@ -1,5 +1,6 @@
 import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
-import { fetchSource, type FetchSourceOptions } from './fetchSource.js';
+import { messageOf } from '../errors.js';
+import { fetchSource, type FetchSourceOptions, unfetched } from './fetchSource.js';
 import type { HttpClient } from './httpClient.js';
 import { Semaphore } from './semaphore.js';
 import { StartSpacing } from './startSpacing.js';
@@ -123,11 +124,9 @@ export async function* fetchAll(
 }
 
 function notStarted(): FetchOutcome {
-  const failure = { code: 'deadline', message: "not started: the run's time budget ran out" } as const;
-  return { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 };
+  return unfetched({ code: 'deadline', message: "not started: the run's time budget ran out" });
 }
 
 function internalFailure(error: unknown): FetchOutcome {
-  const message = `unexpected error while fetching: ${error instanceof Error ? error.message : String(error)}`;
-  return { status: 'failed', failure: { code: 'internal', message }, bytes: 0, durationMs: 0, attempts: 0 };
+  return unfetched({ code: 'internal', message: `unexpected error while fetching: ${messageOf(error)}` });
 }

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { messageOf, SourceError } from '../errors.js';
-import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
+import type { Failure, FetchOutcome, Settings, Source, Validators } from '../model.js';
 import { type AttemptTimeout, attemptTimeout } from './attemptTimeout.js';
 import type { HttpClient } from './httpClient.js';
 import { blockedAddressError, isAddressAllowed } from './networkPolicy.js';
@@ -268,6 +268,11 @@ function withStatus(error: SourceError, httpStatus: number): SourceError {
 
 function deadlineError(): SourceError {
   return new SourceError('deadline', "aborted: the run's time budget ran out");
+}
+
+/** A source that failed before any request: nothing sent, nothing received, no time spent fetching. */
+export function unfetched(failure: Failure): FetchOutcome {
+  return { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 };
 }
 
 function failedOutcome(error: SourceError, bytes: number, durationMs: number, attempts: number): FetchOutcome {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { AtomFeed, JsonFeed, RdfFeed, RssFeed } from 'feedsmith';
 
 import type { Author, Item } from '../model.js';
+import { shortened } from '../shortened.js';
 import type { ParsedFeed } from './parseFeed.js';
 import { parseDate } from './parseDate.js';
 import { collapseWhitespace, plainText } from './plainText.js';
@@ -256,9 +257,3 @@ function cleanTags(tags: (string | undefined)[]): string[] {
  */
 const MAX_TITLE_LENGTH = 1000;
 
-function shortened(text: string, maxLength: number): string {
-  if (text.length <= maxLength) return text;
-  const cut = text.slice(0, maxLength - 1);
-  // Never leave half a surrogate pair at the cut.
-  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
-}
