@@ -2,6 +2,7 @@ import { type Opml, parseOpml } from 'feedsmith';
 
 import { InvalidInputError } from './errors.js';
 import type { SourcesFile } from './model.js';
+import { resolveHttpUrl } from './parse/resolveUrl.js';
 import { validateSourcesFile } from './sources.js';
 
 /** A sources file made from an OPML list, and what was left out of it and why. */
@@ -40,7 +41,7 @@ export function opmlToSourcesFile(xml: string, origin = 'the OPML file'): OpmlIm
       if (!outline.outlines?.length) warnings.push(`skipped ${label}: no xmlUrl`);
       continue;
     }
-    const url = httpUrl(outline.xmlUrl);
+    const url = resolveHttpUrl(outline.xmlUrl, undefined);
     if (url === undefined) {
       warnings.push(`skipped ${label}: xmlUrl ${JSON.stringify(outline.xmlUrl)} is not an http(s) URL`);
       continue;
@@ -66,15 +67,6 @@ function* flatten(outlines: readonly Opml.Outline<string>[]): Generator<Opml.Out
   for (const outline of outlines) {
     yield outline;
     yield* flatten(outline.outlines ?? []);
-  }
-}
-
-function httpUrl(text: string): string | undefined {
-  try {
-    const url = new URL(text.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
   }
 }
 

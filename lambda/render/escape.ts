@@ -1,5 +1,7 @@
 // The one place text from the outside world is made safe to put into markup or a link.
 
+import { resolveHttpUrl } from '../parse/resolveUrl.js';
+
 // XML 1.0 §2.2 `Char`, inverted: C0 controls other than tab, LF and CR; lone surrogates; U+FFFE, U+FFFF.
 // With the `u` flag a surrogate pair is one code point and survives; a lone half is removed.
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -40,7 +42,5 @@ export function escapeHtml(text: string): string {
  * `data:` and relative links are never emitted as links.
  */
 export function safeHttpUrl(url: string | undefined): string | undefined {
-  if (url === undefined || !URL.canParse(url)) return undefined;
-  const parsed = new URL(url);
-  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  return resolveHttpUrl(url, undefined);
 }
