@@ -1,5 +1,6 @@
 import { StoreError } from '../errors.js';
 import { unfetched } from '../fetch/fetchSource.js';
+import { Semaphore } from '../fetch/semaphore.js';
 import type { RunReport } from '../model.js';
 import { publishSettled, type PublishDependencies, readState, restingState, selectedSources } from '../run.js';
 import { restingSource, settleSource, type SettledSource } from '../settleSource.js';
@@ -14,6 +15,9 @@ export interface MapFailure {
   cause?: string;
 }
 
+
+/** S3's latency, not its bandwidth, bounds reading a hundred batch files: a few at once. */
+const BATCH_FILES_READ_AT_ONCE = 8;
 
 /** A failure reason is shown in the report and the notification: long causes are cut. */
 const MAX_REASON_CHARS = 300;
@@ -33,11 +37,19 @@ export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | 
   const state = await readState(dependencies);
 
   const settled = new Map<string, SettledSource>();
-  for (const key of await store.list(folder.batches)) {
-    // An unreadable batch file loses only its own sources, reported below as without a result.
-    const file = readBatchFile(await store.get(key));
-    for (const { id, result } of file?.results ?? []) settled.set(id, result);
-  }
+  const reads = new Semaphore(BATCH_FILES_READ_AT_ONCE);
+  const files = await Promise.all(
+    (await store.list(folder.batches)).map(async (key) => {
+      await reads.acquire();
+      try {
+        return readBatchFile(await store.get(key));
+      } finally {
+        reads.release();
+      }
+    }),
+  );
+  // An unreadable batch file loses only its own sources, reported below as without a result.
+  for (const file of files) for (const { id, result } of file?.results ?? []) settled.set(id, result);
 
   const failedBatches = await failedBatchReasons(store, folder);
   const { sourcesFile, request, startedAt } = run;
