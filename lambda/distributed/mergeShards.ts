@@ -1,6 +1,6 @@
 import { StoreError } from '../errors.js';
 import { unfetched } from '../fetch/fetchSource.js';
-import { Semaphore } from '../fetch/semaphore.js';
+import { Semaphore } from '../semaphore.js';
 import type { RunReport } from '../model.js';
 import { publishSettled, type PublishDependencies, readState, restingState, selectedSources } from '../run.js';
 import { restingSource, settleSource, type SettledSource } from '../settleSource.js';

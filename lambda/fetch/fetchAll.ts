@@ -2,7 +2,7 @@ import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
 import { messageOf } from '../errors.js';
 import { fetchSource, type FetchSourceOptions, unfetched } from './fetchSource.js';
 import type { HttpClient } from './httpClient.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../semaphore.js';
 import { StartSpacing } from './startSpacing.js';
 
 export interface FetchAllOptions {

@@ -1,4 +1,4 @@
-import { Semaphore } from '../fetch/semaphore.js';
+import { Semaphore } from '../semaphore.js';
 import type { KeptItems } from '../keptItems.js';
 import type { Item } from '../model.js';
 import type { FreshSource, SettledSource } from '../settleSource.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../../lambda/fetch/semaphore.js';
+import { Semaphore } from '../../lambda/semaphore.js';
 
 describe('Semaphore', () => {
   it('gives up a wait when its signal aborts, and hands the slot to the next waiter instead', async () => {
