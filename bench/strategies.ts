@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -7,7 +7,7 @@ import { fetchAll } from '../lambda/fetch/fetchAll.js';
 import { fetchSource } from '../lambda/fetch/fetchSource.js';
 import { createHttpClient } from '../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
-import type { RunReport, Settings, Source } from '../lambda/model.js';
+import type { Settings, Source } from '../lambda/model.js';
 import { ConsoleNotifier } from '../lambda/notify/consoleNotifier.js';
 import { mergeItems } from '../lambda/merge.js';
 import { parseSource } from '../lambda/parse/parseSource.js';
@@ -94,7 +94,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
       const started = performance.now();
       let fetchPhaseMs: number | undefined;
       let fetchPhasePeakRssMb: number | undefined;
-      const summary = await runPipeline(
+      const report = await runPipeline(
         {
           sourcesFile: { settings, sources },
           request: { dryRun: false, force: false },
@@ -112,8 +112,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
           },
         },
       );
-      const { ok, failed, items } = summary.counts;
-      const report = JSON.parse(await readFile(summary.outputs.report, 'utf8')) as RunReport;
+      const { ok, failed, items } = report.counts;
       const fetchMs = percentiles(report.sources.map((source) => source.durationMs));
       const stateBytes = (await stat(store.locate(STATE_KEY))).size;
       return { ok, failed, items, fetchPhaseMs, fetchPhasePeakRssMb, fetchMs, stateBytes };
