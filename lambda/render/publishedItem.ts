@@ -1,12 +1,13 @@
 import type { Author, Item } from '../model.js';
-import { safeHttpUrl } from './escape.js';
+import { safeHttpUrl, stripInvalidXmlChars as xmlSafe } from './escape.js';
 
 /** Shown where a title is required and the item has neither a title nor a link. */
 const UNTITLED = '(untitled)';
 
 /**
  * An item as every output publishes it, decided once so feed.json, feed.xml and index.html agree.
- * Not yet escaped: each renderer escapes for its own language.
+ * Its text holds no character XML forbids (strict JSON decoders refuse lone surrogates too), but is
+ * not yet escaped: each renderer escapes for its own language.
  */
 export interface PublishedItem {
   id: string;
@@ -33,26 +34,26 @@ export interface PublishedItem {
 
 export function publishedItem(item: Item): PublishedItem {
   const url = safeHttpUrl(item.url);
-  const title = item.title?.trim() ? item.title : undefined;
+  const title = item.title?.trim() ? xmlSafe(item.title) : undefined;
   return {
-    id: item.id,
-    sourceId: item.sourceId,
+    id: xmlSafe(item.id),
+    sourceId: xmlSafe(item.sourceId),
     url,
     title,
     displayTitle: title ?? url ?? UNTITLED,
     content: item.content_html
-      ? { type: 'html', value: item.content_html }
-      : { type: 'text', value: item.content_text || item.summary || '' },
-    summary: item.summary || undefined,
+      ? { type: 'html', value: xmlSafe(item.content_html) }
+      : { type: 'text', value: xmlSafe(item.content_text || item.summary || '') },
+    summary: item.summary ? xmlSafe(item.summary) : undefined,
     date_published: item.date_published,
     date_modified: item.date_modified,
     authors: (item.authors ?? []).flatMap(publishedAuthor),
-    tags: (item.tags ?? []).filter((tag) => tag.trim()),
+    tags: (item.tags ?? []).filter((tag) => tag.trim()).map(xmlSafe),
   };
 }
 
 function publishedAuthor(author: Author): Author[] {
-  const name = author.name?.trim() ? author.name : undefined;
+  const name = author.name?.trim() ? xmlSafe(author.name) : undefined;
   const url = safeHttpUrl(author.url);
   if (name === undefined && url === undefined) return [];
   return [{ name, url }];

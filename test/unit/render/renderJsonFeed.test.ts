@@ -111,15 +111,34 @@ describe('renderJsonFeed', () => {
 
   it('removes lone surrogates and control characters, which strict JSON decoders refuse', () => {
     // Prepare
-    const item = anItem({ title: HOSTILE_TEXT, summary: HOSTILE_TEXT, tags: [HOSTILE_TEXT] });
+    const item = anItem({
+      id: HOSTILE_TEXT,
+      sourceId: HOSTILE_TEXT,
+      title: HOSTILE_TEXT,
+      content_html: HOSTILE_TEXT,
+      summary: HOSTILE_TEXT,
+      authors: [{ name: HOSTILE_TEXT }],
+      tags: [HOSTILE_TEXT],
+    });
+    const textOnly = anItem({ content_html: undefined, content_text: HOSTILE_TEXT });
 
     // Act
-    const json = renderJsonFeed([item], aContext());
+    const json = renderJsonFeed([item, textOnly], aContext({ title: HOSTILE_TEXT }));
 
     // Assess
     expect(json).not.toMatch(/\\u(d[89a-f]|00[01]|fff[ef])/i);
-    const [output] = (JSON.parse(json) as JsonFeedOutput).items;
-    expect(output).toMatchObject({ title: HOSTILE_TEXT_VISIBLE, summary: HOSTILE_TEXT_VISIBLE, tags: [HOSTILE_TEXT_VISIBLE] });
+    const feed = JSON.parse(json) as JsonFeedOutput;
+    expect(feed.title).toBe(HOSTILE_TEXT_VISIBLE);
+    expect(feed.items[0]).toMatchObject({
+      id: HOSTILE_TEXT_VISIBLE,
+      title: HOSTILE_TEXT_VISIBLE,
+      content_html: HOSTILE_TEXT_VISIBLE,
+      summary: HOSTILE_TEXT_VISIBLE,
+      authors: [{ name: HOSTILE_TEXT_VISIBLE }],
+      tags: [HOSTILE_TEXT_VISIBLE],
+      _source: { id: HOSTILE_TEXT_VISIBLE },
+    });
+    expect(feed.items[1]).toMatchObject({ content_text: HOSTILE_TEXT_VISIBLE });
   });
 
   it('keeps the items in the order given', () => {
