@@ -269,13 +269,18 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     sources: sourcesFile.sources,
   };
   // Readers must never see a half-written set: the report first, the "latest" objects last,
-  // and when nothing succeeded the previous good outputs stay as they were.
+  // and when nothing succeeded the previous good outputs stay as they were. The three are
+  // rendered first and then written at once, so the run waits for one write, not three.
+  const latest =
+    report.status === 'failed'
+      ? []
+      : [
+          { key: OUTPUT_KEYS.feedJson, body: renderJsonFeed(published, context), contentType: 'application/feed+json' },
+          { key: OUTPUT_KEYS.feedXml, body: renderAtom(published, context), contentType: 'application/atom+xml' },
+          { key: OUTPUT_KEYS.html, body: renderHtml(report, published, context, state.history), contentType: 'text/html; charset=utf-8' },
+        ];
   await store.put(reportKey(runId), JSON.stringify(report, null, 2), { contentType: 'application/json', cacheControl: IMMUTABLE });
-  if (report.status !== 'failed') {
-    await store.put(OUTPUT_KEYS.feedJson, renderJsonFeed(published, context), { contentType: 'application/feed+json', cacheControl: LATEST });
-    await store.put(OUTPUT_KEYS.feedXml, renderAtom(published, context), { contentType: 'application/atom+xml', cacheControl: LATEST });
-    await store.put(OUTPUT_KEYS.html, renderHtml(report, published, context, state.history), { contentType: 'text/html; charset=utf-8', cacheControl: LATEST });
-  }
+  await Promise.all(latest.map(({ key, body, contentType }) => store.put(key, body, { contentType, cacheControl: LATEST })));
   const next = { ...nextState(state, sourcesFile, settledStates, unreadable), history: appendRunHistory(state.history, report) };
   await store.put(STATE_KEY, JSON.stringify(next), INTERNAL_JSON);
   const newItems = mergeItems(

@@ -147,6 +147,34 @@ describe('the pipeline over a folder store', () => {
     expect(JSON.parse(await readFile(join(pipeline.outDir, 'state', 'state.json'), 'utf8')).sources).toHaveProperty('news');
   });
 
+  it('writes the report, then the three latest outputs at once, then state, then the written marker', async () => {
+    const scheduled = { scheduledTime: '2026-11-26T08:00:00.000Z' };
+    const events: string[] = [];
+    const realPut = pipeline.store.put.bind(pipeline.store);
+    pipeline.store.put = async (key, body, metadata) => {
+      if (key.startsWith('state/items/')) return realPut(key, body, metadata);
+      events.push(`start ${key}`);
+      // Long enough that writes made one after another could not overlap.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await realPut(key, body, metadata);
+      events.push(`end ${key}`);
+    };
+
+    await pipeline.run(scheduled);
+
+    const report = 'runs/20261126T080000Z-scheduled.json';
+    const latest = ['feed.json', 'feed.xml', 'index.html'];
+    const at = (event: string) => events.indexOf(event);
+    expect(at(`end ${report}`)).toBeGreaterThanOrEqual(0);
+    for (const key of latest) {
+      expect(at(`start ${key}`)).toBeGreaterThan(at(`end ${report}`));
+      // Each of the three starts before any of them ends: they are written at once.
+      for (const other of latest) expect(at(`start ${key}`)).toBeLessThan(at(`end ${other}`));
+      expect(at('start state/state.json')).toBeGreaterThan(at(`end ${key}`));
+    }
+    expect(at('start state/runs/20261126T080000Z-scheduled.written.json')).toBeGreaterThan(at('end state/state.json'));
+  });
+
   it('forgets the state of a source removed from the sources file', async () => {
     await pipeline.run();
 
