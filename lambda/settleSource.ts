@@ -72,8 +72,11 @@ export function settleSource(
     ...(discovery && { discoveredFeed: discovery.feedUrl }),
   };
   const fromFeed = (message: string) => (discovery ? `feed ${discovery.feedUrl} (linked from the page): ${message}` : message);
+  const lastFetchMs = line.durationMs;
   const fail = (code: FailureCode, message: string): SettledSource => {
-    const state: SourceState = { seenIds: previous?.seenIds ?? [], ...previous, ...afterFailure(previous, code, now) };
+    // A fetch our deadline cut short (or never started) says the source takes at least that long.
+    const timed = code === 'deadline' ? Math.max(previous?.lastFetchMs ?? 0, lastFetchMs) : lastFetchMs;
+    const state: SourceState = { seenIds: previous?.seenIds ?? [], ...previous, ...afterFailure(previous, code, now), lastFetchMs: timed };
     return {
       report: reportLine(line, 'failed', 0, 0, state, { error: fromFeed(message), errorCode: code }),
       newItems: [],
@@ -86,7 +89,7 @@ export function settleSource(
   // With a discovered feed, a redirect of the feed is not a move of the source: the page's counts.
   const redirect = trackRedirect(previous, discovery ? discovery.page.permanentRedirect : outcome.permanentRedirect);
   if (outcome.status === 'not_modified') {
-    const state: SourceState = { seenIds: previous?.seenIds ?? [], ...previous, ...afterSuccess(), redirect };
+    const state: SourceState = { seenIds: previous?.seenIds ?? [], ...previous, ...afterSuccess(), redirect, lastFetchMs };
     return { report: reportLine(line, 'not_modified', kept?.digests.length ?? 0, 0, state), newItems: [], state };
   }
 
@@ -118,6 +121,7 @@ export function settleSource(
     validators: discovery ? undefined : outcome.validators,
     ...afterSuccess(),
     redirect,
+    lastFetchMs,
   };
   return {
     report: reportLine(line, 'ok', items.length, unseen.length, state),

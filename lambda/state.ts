@@ -16,6 +16,8 @@ export interface SourceState {
   nextAttemptAt?: string;
   /** The permanent redirect seen on the last runs, and on how many in a row. */
   redirect?: { to: string; runs: number };
+  /** How long the source took to answer last time, in ms: the slowest are asked first (see longestFirst). */
+  lastFetchMs?: number;
 }
 
 export interface PipelineState {

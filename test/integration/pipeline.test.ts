@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError } from '../../lambda/errors.js';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
@@ -214,5 +215,29 @@ describe('the pipeline over a folder store', () => {
     expect(summary).toMatchObject({ dryRun: true, status: 'ok', counts: { items: 3 } });
     expect(await pipeline.store.list('')).toEqual([]);
     expect(pipeline.notifier.sent).toHaveLength(0);
+  });
+});
+
+describe('the order the pipeline asks sources in', () => {
+  it('asks first the sources never timed, then the slowest of the last run, one at a time as the bound allows', async () => {
+    const asked: string[] = [];
+    const serve = (name: string, delayMs: number) => async (_request: IncomingMessage, response: ServerResponse) => {
+      asked.push(name);
+      await sleep(delayMs);
+      response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(await fixture('news.rss'));
+    };
+    const server = await startLoopbackServer({ '/fast': serve('fast', 0), '/slow': serve('slow', 200), '/added': serve('added', 0) });
+    const known = () => [source('fast', server.url('/fast')), source('slow', server.url('/slow'))];
+    const pipeline = await createPipelineHarness({ sources: known, settings: { concurrency: 1 } });
+    try {
+      await pipeline.run();
+      expect(asked).toEqual(['fast', 'slow']);
+
+      asked.length = 0;
+      await pipeline.run({}, { sources: [...known(), source('added', server.url('/added'))] });
+      expect(asked).toEqual(['added', 'slow', 'fast']);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -189,3 +189,27 @@ describe('settleSource keeping a feed\'s items', () => {
     expect(itemsOf(settled)).toHaveLength(1);
   });
 });
+
+describe('settleSource timing a source for the next run', () => {
+  const { source, outcome } = fetchedFeed('timed', rss('<item><title>one</title><guid>urn:x:1</guid></item>'));
+  const failed = (code: 'timeout' | 'deadline', durationMs: number): FetchOutcome => ({
+    status: 'failed',
+    failure: { code, message: code },
+    bytes: 0,
+    durationMs,
+    attempts: 1,
+  });
+
+  it('remembers how long the fetch took, whether it succeeded, was not modified or failed', () => {
+    const notModified: FetchOutcome = { status: 'not_modified', httpStatus: 304, finalUrl: source.url, bytes: 0, durationMs: 40, attempts: 1 };
+
+    expect(settleSource(source, { ...outcome, durationMs: 120 }, undefined, SETTINGS, NOW).state.lastFetchMs).toBe(120);
+    expect(settleSource(source, notModified, { seenIds: [], lastFetchMs: 900 }, SETTINGS, NOW).state.lastFetchMs).toBe(40);
+    expect(settleSource(source, failed('timeout', 2_000), { seenIds: [], lastFetchMs: 30 }, SETTINGS, NOW).state.lastFetchMs).toBe(2_000);
+  });
+
+  it('counts a fetch our deadline cut short as at least as slow as before, and one never started as unchanged', () => {
+    expect(settleSource(source, failed('deadline', 5_000), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs).toBe(5_000);
+    expect(settleSource(source, failed('deadline', 0), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs).toBe(700);
+  });
+});
