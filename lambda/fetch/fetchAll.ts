@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
 import { messageOf } from '../errors.js';
 import { fetchSource, type FetchSourceOptions, unfetched } from './fetchSource.js';
@@ -100,14 +101,22 @@ export async function* fetchAll(
 
   const finished: FetchResult[] = [];
   let wake: (() => void) | undefined;
-  for (const source of sources) {
+  const start = (source: Source) =>
     void fetchOne(source)
       .catch((error: unknown) => internalFailure(error))
       .then((outcome) => {
         finished.push({ source, outcome });
         wake?.();
       });
-  }
+  // One start per event-loop turn. Started all at once, every request would wait for the last
+  // one to be set up before any socket could send (each connects and writes in a later turn),
+  // so the first sources, which are the slowest (see longestFirst), would gain nothing by it.
+  void (async () => {
+    for (const source of sources) {
+      start(source);
+      await yieldToEventLoop();
+    }
+  })();
 
   try {
     for (let yielded = 0; yielded < sources.length; yielded += 1) {

@@ -52,6 +52,26 @@ describe('fetchAll', () => {
     expect(idsOf(results)[0]).toBe('quiet');
   });
 
+  it('sends the first request while later sources are still being started, not once all are', async () => {
+    const events: string[] = [];
+    const answer = respondAfter(0);
+    const server = await serve({
+      '/feed': (request, response) => {
+        events.push(`arrived ${new URL(request.url!, 'http://loopback').searchParams.get('n')}`);
+        return answer(request, response);
+      },
+    });
+    const sources = sourcesOn(server, '/feed', 50);
+
+    await collect(sources, {
+      settings: { ...testSettings, concurrency: 50, perHostConcurrency: 50 },
+      headers: (id) => void events.push(`started ${id}`),
+    });
+
+    expect(events.indexOf('arrived 0')).toBeGreaterThan(events.indexOf('started /feed-0'));
+    expect(events.indexOf('arrived 0')).toBeLessThan(events.indexOf('started /feed-49'));
+  });
+
   it('yields results in completion order', async () => {
     const server = await serve({ '/300': respondAfter(300), '/0': respondAfter(0), '/150': respondAfter(150) });
 
