@@ -11,6 +11,7 @@ import { renderAtom } from './render/renderAtom.js';
 import type { RenderContext } from './render/renderContext.js';
 import { renderHtml } from './render/renderHtml.js';
 import { renderJsonFeed } from './render/renderJsonFeed.js';
+import { publishedItem } from './render/publishedItem.js';
 import { appendRunHistory } from './render/runHistory.js';
 import { claimRun, markPublished, markWritten, releaseClaim, reportKey } from './runClaim.js';
 import type { SecretCache } from './secrets/secretCache.js';
@@ -263,6 +264,8 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     return report;
   }
 
+  // Decided once, so the three outputs agree and none repeats the work.
+  const items = published.map(publishedItem);
   const context: RenderContext = {
     title: FEED_TITLE,
     generatedAt: report.finishedAt,
@@ -275,9 +278,9 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
     report.status === 'failed'
       ? []
       : [
-          { key: OUTPUT_KEYS.feedJson, body: renderJsonFeed(published, context), contentType: 'application/feed+json' },
-          { key: OUTPUT_KEYS.feedXml, body: renderAtom(published, context), contentType: 'application/atom+xml' },
-          { key: OUTPUT_KEYS.html, body: renderHtml(report, published, context, state.history), contentType: 'text/html; charset=utf-8' },
+          { key: OUTPUT_KEYS.feedJson, body: renderJsonFeed(items, context), contentType: 'application/feed+json' },
+          { key: OUTPUT_KEYS.feedXml, body: renderAtom(items, context), contentType: 'application/atom+xml' },
+          { key: OUTPUT_KEYS.html, body: renderHtml(report, items, context, state.history), contentType: 'text/html; charset=utf-8' },
         ];
   await store.put(reportKey(runId), JSON.stringify(report, null, 2), { contentType: 'application/json', cacheControl: IMMUTABLE });
   await Promise.all(latest.map(({ key, body, contentType }) => store.put(key, body, { contentType, cacheControl: LATEST })));

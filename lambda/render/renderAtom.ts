@@ -1,6 +1,6 @@
-import type { Author, Item, Source } from '../model.js';
+import type { Author, Source } from '../model.js';
 import { escapeXml, safeHttpUrl, stripInvalidXmlChars } from './escape.js';
-import { publishedItem, type PublishedItem } from './publishedItem.js';
+import type { PublishedItem } from './publishedItem.js';
 import type { RenderContext } from './renderContext.js';
 
 const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
@@ -12,9 +12,15 @@ const FEED_AUTHOR = 'Tributary';
  * Atom 1.0 of the items, in the order given, each with an `atom:source` naming the feed it came
  * from. Every piece of text goes through escapeXml, so no feed we aggregate can make this one malformed.
  */
-export function renderAtom(items: Item[], context: RenderContext): string {
+export function renderAtom(entries: readonly PublishedItem[], context: RenderContext): string {
   const sources = new Map(context.sources.map((source) => [source.id, source]));
-  const entries = items.map(publishedItem);
+  // Every entry of a source carries the same <source>: written once per source, not per entry.
+  const sourceElements = new Map<string, string>();
+  const sourceElement = (sourceId: string) => {
+    let element = sourceElements.get(sourceId);
+    if (element === undefined) sourceElements.set(sourceId, (element = atomSource(sourceId, sources.get(sourceId))));
+    return element;
+  };
   const self = safeHttpUrl(context.feedXmlUrl);
   const home = safeHttpUrl(context.homePageUrl);
   return lines(
@@ -27,12 +33,12 @@ export function renderAtom(items: Item[], context: RenderContext): string {
     home && link('alternate', home, 'text/html'),
     `<author>${element('name', FEED_AUTHOR)}</author>`,
     element('generator', GENERATOR),
-    ...entries.map((entry) => atomEntry(entry, sources.get(entry.sourceId), context.generatedAt)),
+    ...entries.map((entry) => atomEntry(entry, sourceElement(entry.sourceId), context.generatedAt)),
     '</feed>\n',
   );
 }
 
-function atomEntry(item: PublishedItem, source: Source | undefined, generatedAt: string): string {
+function atomEntry(item: PublishedItem, sourceElement: string, generatedAt: string): string {
   return lines(
     '<entry>',
     element('id', URL.canParse(item.id) ? item.id : atomId('item', item.id)),
@@ -44,7 +50,7 @@ function atomEntry(item: PublishedItem, source: Source | undefined, generatedAt:
     ...item.tags.map((tag) => `<category term="${escapeXml(tag)}"/>`),
     `<content type="${item.content.type}">${escapeXml(item.content.value)}</content>`,
     item.summary && `<summary type="text">${escapeXml(item.summary)}</summary>`,
-    atomSource(item.sourceId, source),
+    sourceElement,
     '</entry>',
   );
 }
@@ -72,7 +78,7 @@ function entryUpdated(item: PublishedItem): string | undefined {
 }
 
 /** The newest entry's date, but never later than now: a feed cannot have changed in the future. */
-function feedUpdated(items: PublishedItem[], generatedAt: string): string {
+function feedUpdated(items: readonly PublishedItem[], generatedAt: string): string {
   let newest: string | undefined;
   let newestMs = -Infinity;
   for (const item of items) {

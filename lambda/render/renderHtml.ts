@@ -1,7 +1,7 @@
-import type { Item, RunReport, RunStatus, SourceReport, SourceStatus } from '../model.js';
+import type { RunReport, RunStatus, SourceReport, SourceStatus } from '../model.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
 import { historyChart, HISTORY_CHART_STYLE } from './historyChart.js';
-import { publishedItem, type PublishedItem } from './publishedItem.js';
+import type { PublishedItem } from './publishedItem.js';
 import { readableBytes, readableDuration, readableTime } from './readable.js';
 import type { RenderContext } from './renderContext.js';
 import { appendRunHistory, type RunHistoryEntry } from './runHistory.js';
@@ -85,7 +85,7 @@ ${HISTORY_CHART_STYLE}`;
  */
 export function renderHtml(
   report: RunReport,
-  items: Item[],
+  items: readonly PublishedItem[],
   context: RenderContext,
   history: readonly RunHistoryEntry[] = [],
 ): string {
@@ -108,7 +108,7 @@ export function renderHtml(
 ${runSection(report)}
 ${sourcesSection(report.sources)}
 ${historySection(appendRunHistory(history, report))}
-${itemsSection(items.slice(0, MAX_ITEMS_ON_PAGE).map(publishedItem), items.length)}
+${itemsSection(items.slice(0, MAX_ITEMS_ON_PAGE), items.length)}
 </main>
 <footer>
 <p>Generated ${time(context.generatedAt)} by Tributary.${feedLinks(context)}</p>

@@ -1,6 +1,5 @@
-import type { Item } from '../model.js';
 import { safeHttpUrl, stripInvalidXmlChars } from './escape.js';
-import { publishedItem, type PublishedItem } from './publishedItem.js';
+import type { PublishedItem } from './publishedItem.js';
 import type { RenderContext } from './renderContext.js';
 
 const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
@@ -9,7 +8,7 @@ const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
  * JSON Feed 1.1 of the items, in the order given. Each item names its source in `_source`
  * (JSON Feed's convention for extensions); fields are listed one by one so nothing internal leaks.
  */
-export function renderJsonFeed(items: Item[], context: RenderContext): string {
+export function renderJsonFeed(items: readonly PublishedItem[], context: RenderContext): string {
   // JSON.stringify leaves out undefined members: a field we do not know is absent, not null.
   // No replacer: the items' text is already free of what strict decoders refuse (see
   // PublishedItem), and a replacer would take JSON.stringify off its fast path.
@@ -18,7 +17,7 @@ export function renderJsonFeed(items: Item[], context: RenderContext): string {
     title: stripInvalidXmlChars(context.title),
     home_page_url: safeHttpUrl(context.homePageUrl),
     feed_url: safeHttpUrl(context.feedJsonUrl),
-    items: items.map((item) => jsonFeedItem(publishedItem(item))),
+    items: items.map(jsonFeedItem),
   });
 }
 

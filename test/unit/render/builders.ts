@@ -2,6 +2,7 @@
 // what it is about.
 import { summarize } from '../../../lambda/summary.js';
 import type { Item, RunReport, Source, SourceReport } from '../../../lambda/model.js';
+import { publishedItem, type PublishedItem } from '../../../lambda/render/publishedItem.js';
 import type { RenderContext } from '../../../lambda/render/renderContext.js';
 
 /** Every way a feed we aggregate might try to break our markup, in one string. */
@@ -27,6 +28,11 @@ export function anItem(overrides: Partial<Item> = {}): Item {
 }
 
 /** `count` distinct items, newest first, one hour apart, from the source `example`. */
+/** The items as the pipeline hands them to the renderers. */
+export function published(items: Item[]): PublishedItem[] {
+  return items.map(publishedItem);
+}
+
 export function manyItems(count: number): Item[] {
   return Array.from({ length: count }, (_, index) =>
     anItem({

@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../lambda/render/renderAtom.js';
-import { HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, aContext, aSource, anItem, manyItems } from './builders.js';
+import { HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, aContext, aSource, anItem, manyItems, published } from './builders.js';
 
 // XML 1.0 §2.2: what may not appear in a document at all, escaped or not.
 const ILLEGAL_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -45,7 +45,7 @@ describe('renderAtom', () => {
     const items = manyItems(3);
 
     // Act
-    const xml = renderAtom(items, aContext());
+    const xml = renderAtom(published(items), aContext());
 
     // Assess
     expectWellFormed(xml);
@@ -59,7 +59,7 @@ describe('renderAtom', () => {
 
   it('gives the feed the elements Atom requires: id, title, updated, an author, and a generator', () => {
     // Act
-    const feed = xmlTree(renderAtom(manyItems(2), aContext())).feed as Node;
+    const feed = xmlTree(renderAtom(published(manyItems(2)), aContext())).feed as Node;
 
     // Assess
     expect(feed['@xmlns']).toBe('http://www.w3.org/2005/Atom');
@@ -76,7 +76,7 @@ describe('renderAtom', () => {
 
   it('writes rel="self" only when the feed URL is absolute, and still has an IRI for an id', () => {
     // Act
-    const feed = xmlTree(renderAtom([anItem()], aContext({ feedXmlUrl: 'feed.xml', homePageUrl: undefined }))).feed as Node;
+    const feed = xmlTree(renderAtom(published([anItem()]), aContext({ feedXmlUrl: 'feed.xml', homePageUrl: undefined }))).feed as Node;
 
     // Assess
     expect(feed.link).toBeUndefined();
@@ -91,10 +91,10 @@ describe('renderAtom', () => {
     const future = anItem({ date_published: '2099-01-01T00:00:00Z' });
 
     // Act
-    const byNewest = xmlTree(renderAtom([older, modified], context)).feed as Node;
-    const withFuture = xmlTree(renderAtom([older, future], context)).feed as Node;
-    const undated = xmlTree(renderAtom([anItem({ date_published: undefined })], context)).feed as Node;
-    const empty = xmlTree(renderAtom([], context)).feed as Node;
+    const byNewest = xmlTree(renderAtom(published([older, modified]), context)).feed as Node;
+    const withFuture = xmlTree(renderAtom(published([older, future]), context)).feed as Node;
+    const undated = xmlTree(renderAtom(published([anItem({ date_published: undefined })]), context)).feed as Node;
+    const empty = xmlTree(renderAtom(published([]), context)).feed as Node;
 
     // Assess
     expect(byNewest.updated).toBe('2025-03-03T00:00:00Z');
@@ -109,7 +109,7 @@ describe('renderAtom', () => {
     const items = [...manyItems(2), anItem({ id: 'x', sourceId: 'other' })];
 
     // Act
-    const entries = entriesOf(renderAtom(items, context));
+    const entries = entriesOf(renderAtom(published(items), context));
 
     // Assess
     expect(entries).toHaveLength(3);
@@ -128,7 +128,7 @@ describe('renderAtom', () => {
 
   it('names a source that is no longer configured by its id, without a link', () => {
     // Act
-    const [entry] = entriesOf(renderAtom([anItem({ sourceId: 'gone away' })], aContext()));
+    const [entry] = entriesOf(renderAtom(published([anItem({ sourceId: 'gone away' })]), aContext()));
 
     // Assess
     expect(entry!.source).toEqual({ id: 'urn:tributary:source:gone%20away', title: 'gone away' });
@@ -144,7 +144,7 @@ describe('renderAtom', () => {
     });
 
     // Act
-    const [entry] = entriesOf(renderAtom([item], aContext()));
+    const [entry] = entriesOf(renderAtom(published([item]), aContext()));
 
     // Assess
     expect(entry).toMatchObject({
@@ -168,7 +168,7 @@ describe('renderAtom', () => {
     const html = '<p>a &amp; b <a href="https://x.example/?a=1&b=2">link</a></p>';
 
     // Act
-    const xml = renderAtom([anItem({ content_html: html })], aContext());
+    const xml = renderAtom(published([anItem({ content_html: html })]), aContext());
 
     // Assess
     expect(xml).toContain('<content type="html">&lt;p&gt;a &amp;amp; b');
@@ -179,7 +179,7 @@ describe('renderAtom', () => {
   it('writes plain content as type text, falling back to the summary', () => {
     // Act
     const [text, summaryOnly] = entriesOf(
-      renderAtom([anItem({ content_html: undefined, content_text: 'plain' }), anItem({ content_html: undefined, summary: 'sum' })], aContext()),
+      renderAtom(published([anItem({ content_html: undefined, content_text: 'plain' }), anItem({ content_html: undefined, summary: 'sum' })]), aContext()),
     );
 
     // Assess
@@ -192,7 +192,7 @@ describe('renderAtom', () => {
     ['"(untitled)" when there is neither', { title: undefined, url: undefined }, '(untitled)'],
   ])('titles an entry with %s', (_, overrides, expected) => {
     // Act
-    const [entry] = entriesOf(renderAtom([anItem(overrides)], aContext()));
+    const [entry] = entriesOf(renderAtom(published([anItem(overrides)]), aContext()));
 
     // Assess
     expect(entry!.title).toBe(expected);
@@ -207,7 +207,7 @@ describe('renderAtom', () => {
     ];
 
     // Act
-    const entries = entriesOf(renderAtom(items, aContext()));
+    const entries = entriesOf(renderAtom(published(items), aContext()));
 
     // Assess
     expect(entries.map((entry) => entry.updated)).toEqual(['2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z', '2025-03-01T10:05:02.500Z']);
@@ -216,7 +216,7 @@ describe('renderAtom', () => {
 
   it('turns an item id that is not an IRI into a stable URN', () => {
     // Act
-    const [entry] = entriesOf(renderAtom([anItem({ id: 'guid 42/ä' })], aContext()));
+    const [entry] = entriesOf(renderAtom(published([anItem({ id: 'guid 42/ä' })]), aContext()));
 
     // Assess
     expect(entry!.id).toBe('urn:tributary:item:guid%2042%2F%C3%A4');
@@ -237,7 +237,7 @@ describe('renderAtom', () => {
     const context = aContext({ title: HOSTILE_TEXT, sources: [aSource({ id: HOSTILE_TEXT, url: JAVASCRIPT_URL })] });
 
     // Act
-    const xml = renderAtom([item], context);
+    const xml = renderAtom(published([item]), context);
 
     // Assess
     expectWellFormed(xml);

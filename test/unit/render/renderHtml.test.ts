@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../lambda/render/renderHtml.js';
 import { RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
-import { HOSTILE_TEXT, JAVASCRIPT_URL, aContext, aRunReport, aSourceReport, anItem, manyItems } from './builders.js';
+import { HOSTILE_TEXT, JAVASCRIPT_URL, aContext, aRunReport, aSourceReport, anItem, manyItems, published } from './builders.js';
 
 const CSP_META =
   `<meta http-equiv="Content-Security-Policy" content="default-src &apos;none&apos;; style-src &apos;unsafe-inline&apos;; ` +
@@ -44,7 +44,7 @@ function hrefs(html: string): string[] {
 describe('renderHtml', () => {
   it('is a self-contained page: CSP, lang, viewport, title, inline style, no script or external asset', () => {
     // Act
-    const html = renderHtml(aRunReport(), manyItems(3), aContext());
+    const html = renderHtml(aRunReport(), published(manyItems(3)), aContext());
 
     // Assess
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
@@ -61,7 +61,7 @@ describe('renderHtml', () => {
     ['failed', [failedSource('HTTP 503 Service Unavailable')], '✕ ', 'Failed', 'No source could be fetched.'],
   ] as const)('shows a %s run status in words and a mark, not only in colour, with its time', (status, sources, mark, label, sentence) => {
     // Act
-    const html = renderHtml(aRunReport([...sources]), [], aContext());
+    const html = renderHtml(aRunReport([...sources]), published([]), aContext());
 
     // Assess
     expect(html).toContain(
@@ -80,7 +80,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, [], aContext());
+    const html = renderHtml(report, published([]), aContext());
 
     // Assess
     expect(html).toContain(
@@ -90,7 +90,7 @@ describe('renderHtml', () => {
 
   it('says when the run was a dry run', () => {
     // Act
-    const html = renderHtml(aRunReport(undefined, { dryRun: true }), [], aContext());
+    const html = renderHtml(aRunReport(undefined, { dryRun: true }), published([]), aContext());
 
     // Assess
     expect(html).toContain('(dry run: nothing was published)');
@@ -104,7 +104,7 @@ describe('renderHtml', () => {
     );
 
     // Act
-    const html = renderHtml(report, [], aContext());
+    const html = renderHtml(report, published([]), aContext());
 
     // Assess
     expect(html).toContain('<dt>Run id</dt><dd>2025-03-01T10-05-00Z-abc123</dd>');
@@ -127,7 +127,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, [], aContext());
+    const html = renderHtml(report, published([]), aContext());
 
     // Assess
     expect(sourceRow(html, 'good')).toBe(`
@@ -154,7 +154,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, [], aContext());
+    const html = renderHtml(report, published([]), aContext());
 
     // Assess
     expect(html).toContain('Latency bars are scaled to the slowest source, 8.0 s.');
@@ -170,7 +170,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, [], aContext());
+    const html = renderHtml(report, published([]), aContext());
 
     // Assess
     expect(sourceRow(html, 'tired')).toContain(
@@ -188,7 +188,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, [], aContext());
+    const html = renderHtml(report, published([]), aContext());
 
     // Assess
     expect(sourceRow(html, 'broke')).toContain(
@@ -205,7 +205,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, [], aContext());
+    const html = renderHtml(report, published([]), aContext());
 
     // Assess
     expect(sourceRow(html, 'moved')).toContain(
@@ -217,7 +217,7 @@ describe('renderHtml', () => {
 
   it('gives every table a caption and scoped header cells', () => {
     // Act
-    const html = renderHtml(aRunReport(), manyItems(1), aContext());
+    const html = renderHtml(aRunReport(), published(manyItems(1)), aContext());
 
     // Assess
     expect(html.match(/<table[^>]*>\n<caption/g)).toHaveLength(3);
@@ -227,7 +227,7 @@ describe('renderHtml', () => {
 
   it('puts the tables in regions that scroll sideways, so the page fits a phone', () => {
     // Act
-    const html = renderHtml(aRunReport(), manyItems(1), aContext());
+    const html = renderHtml(aRunReport(), published(manyItems(1)), aContext());
 
     // Assess
     expect(html).toContain('.scroll{overflow-x:auto');
@@ -239,7 +239,7 @@ describe('renderHtml', () => {
     const items = manyItems(150);
 
     // Act
-    const html = renderHtml(aRunReport(), items, aContext());
+    const html = renderHtml(aRunReport(), published(items), aContext());
 
     // Assess
     const listed = [...html.matchAll(/<td class="title"><a href="[^"]+">(Post number \d+)<\/a><\/td>/g)].map((match) => match[1]);
@@ -252,7 +252,7 @@ describe('renderHtml', () => {
     const item = anItem({ content_html: '<p>SECRET BODY</p>', content_text: 'SECRET TEXT', summary: 'SECRET SUMMARY' });
 
     // Act
-    const html = renderHtml(aRunReport(), [item], aContext());
+    const html = renderHtml(aRunReport(), published([item]), aContext());
 
     // Assess
     expect(html).toContain(`<tr>
@@ -268,7 +268,7 @@ describe('renderHtml', () => {
     const report = aRunReport([aSourceReport(), failedSource('HTTP 503 Service Unavailable')]);
 
     // Act
-    const html = renderHtml(report, [], aContext(), [anEntry(0), anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } })]);
+    const html = renderHtml(report, published([]), aContext(), [anEntry(0), anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } })]);
 
     // Assess
     expect(html).toMatch(/<figure>\n<svg class="history-chart"[^>]* role="img"/);
@@ -292,8 +292,8 @@ describe('renderHtml', () => {
     const long = Array.from({ length: 40 }, (_, index) => anEntry(index));
 
     // Act
-    const withCurrent = renderHtml(report, [], aContext(), [anEntry(0), current]);
-    const fromLong = renderHtml(report, [], aContext(), long);
+    const withCurrent = renderHtml(report, published([]), aContext(), [anEntry(0), current]);
+    const fromLong = renderHtml(report, published([]), aContext(), long);
 
     // Assess
     expect(historyRows(withCurrent)).toHaveLength(2);
@@ -304,7 +304,7 @@ describe('renderHtml', () => {
 
   it('charts the current run alone when there is no history yet', () => {
     // Act
-    const html = renderHtml(aRunReport(), [], aContext());
+    const html = renderHtml(aRunReport(), published([]), aContext());
 
     // Assess
     expect(html.match(/<rect class="duration"/g)).toHaveLength(1);
@@ -313,8 +313,8 @@ describe('renderHtml', () => {
 
   it('links the feeds in the footer only when their URLs are absolute http(s)', () => {
     // Act
-    const linked = renderHtml(aRunReport(), [], aContext());
-    const relative = renderHtml(aRunReport(), [], aContext({ feedJsonUrl: 'feed.json', feedXmlUrl: undefined }));
+    const linked = renderHtml(aRunReport(), published([]), aContext());
+    const relative = renderHtml(aRunReport(), published([]), aContext({ feedJsonUrl: 'feed.json', feedXmlUrl: undefined }));
 
     // Assess
     expect(linked).toContain(
@@ -332,7 +332,7 @@ describe('renderHtml', () => {
     const items = [anItem({ title: HOSTILE_TEXT, url: JAVASCRIPT_URL, sourceId: HOSTILE_TEXT })];
 
     // Act
-    const html = renderHtml(report, items, aContext({ title: HOSTILE_TEXT, feedJsonUrl: JAVASCRIPT_URL }), history);
+    const html = renderHtml(report, published(items), aContext({ title: HOSTILE_TEXT, feedJsonUrl: JAVASCRIPT_URL }), history);
 
     // Assess
     expect(html).not.toMatch(/<script/i);
@@ -349,7 +349,7 @@ describe('renderHtml', () => {
 
   it('shows an untitled item by its link, or as "(untitled)" without one', () => {
     // Act
-    const html = renderHtml(aRunReport(), [anItem({ title: undefined }), anItem({ title: '', url: undefined })], aContext());
+    const html = renderHtml(aRunReport(), published([anItem({ title: undefined }), anItem({ title: '', url: undefined })]), aContext());
 
     // Assess
     expect(html).toContain('<a href="https://example.com/posts/1">https://example.com/posts/1</a>');

@@ -1,7 +1,9 @@
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
+import type { Item } from '../../../lambda/model.js';
+import type { RenderContext } from '../../../lambda/render/renderContext.js';
 import { renderJsonFeed } from '../../../lambda/render/renderJsonFeed.js';
-import { HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, aContext, anItem, manyItems } from './builders.js';
+import { HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, aContext, anItem, manyItems, published } from './builders.js';
 
 interface JsonFeedOutput {
   version: string;
@@ -11,8 +13,8 @@ interface JsonFeedOutput {
   items: Record<string, unknown>[];
 }
 
-function render(...args: Parameters<typeof renderJsonFeed>): JsonFeedOutput {
-  return JSON.parse(renderJsonFeed(...args)) as JsonFeedOutput;
+function render(items: Item[], context: RenderContext): JsonFeedOutput {
+  return JSON.parse(renderJsonFeed(published(items), context)) as JsonFeedOutput;
 }
 
 describe('renderJsonFeed', () => {
@@ -123,7 +125,7 @@ describe('renderJsonFeed', () => {
     const textOnly = anItem({ content_html: undefined, content_text: HOSTILE_TEXT });
 
     // Act
-    const json = renderJsonFeed([item, textOnly], aContext({ title: HOSTILE_TEXT }));
+    const json = renderJsonFeed(published([item, textOnly]), aContext({ title: HOSTILE_TEXT }));
 
     // Assess
     expect(json).not.toMatch(/\\u(d[89a-f]|00[01]|fff[ef])/i);
@@ -157,7 +159,7 @@ describe('renderJsonFeed', () => {
     const items = [anItem({ title: HOSTILE_TEXT, content_html: HOSTILE_TEXT }), ...manyItems(3)];
 
     // Act
-    const json = renderJsonFeed(items, aContext());
+    const json = renderJsonFeed(published(items), aContext());
 
     // Assess
     const parsed = parseFeed(json);
