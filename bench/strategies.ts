@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -46,6 +46,11 @@ export interface ClientJob {
    * invocation (code compiled, state from the first run) rather than a cold start.
    */
   warm?: boolean;
+  /**
+   * For `pipeline`: a folder an earlier run wrote. The run starts from a copy of it, as a
+   * scheduled run starts from the state the run before it left.
+   */
+  startFrom?: string;
 }
 
 export interface StrategyOutcome {
@@ -87,36 +92,11 @@ export const DEFAULT_PARSE_THREADS = Math.max(1, availableParallelism() - 1);
 const POOL_QUEUE_PER_THREAD = 2;
 
 export const strategies: Record<StrategyName, (job: ClientJob) => Promise<PreparedRun>> = {
-  async pipeline({ sources, settings, warm }) {
+  async pipeline({ sources, settings, warm, startFrom }) {
     const folder = await mkdtemp(join(tmpdir(), 'tributary-bench-'));
+    if (startFrom) await cp(startFrom, folder, { recursive: true });
     const store = new FolderStore(folder);
-    const runOnce = async (): Promise<StrategyOutcome> => {
-      const started = performance.now();
-      let fetchPhaseMs: number | undefined;
-      let fetchPhasePeakRssMb: number | undefined;
-      const report = await runPipeline(
-        {
-          sourcesFile: { settings, sources },
-          request: { dryRun: false, force: false },
-          fetchDeadline: Date.now() + RUN_BUDGET_MS,
-          hardDeadline: Date.now() + RUN_BUDGET_MS,
-        },
-        {
-          store,
-          notifier: new ConsoleNotifier(() => undefined),
-          networkPolicy: LOOPBACK,
-          onProgress: ({ done, total }) => {
-            if (done < total) return;
-            fetchPhaseMs = performance.now() - started;
-            fetchPhasePeakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
-          },
-        },
-      );
-      const { ok, failed, items } = report.counts;
-      const fetchMs = percentiles(report.sources.map((source) => source.durationMs));
-      const stateBytes = (await stat(store.locate(STATE_KEY))).size;
-      return { ok, failed, items, fetchPhaseMs, fetchPhasePeakRssMb, fetchMs, stateBytes };
-    };
+    const runOnce = () => runPipelineInFolder(store, sources, settings);
     if (warm) await runOnce();
     return { run: runOnce, dispose: () => rm(folder, { recursive: true, force: true }) };
   },
@@ -254,4 +234,33 @@ function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
   return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+}
+
+/** One run of the whole pipeline into `store`'s folder, as `npm start` runs it: what the `pipeline` strategy times. */
+export async function runPipelineInFolder(store: FolderStore, sources: Source[], settings: Settings): Promise<StrategyOutcome> {
+  const started = performance.now();
+  let fetchPhaseMs: number | undefined;
+  let fetchPhasePeakRssMb: number | undefined;
+  const report = await runPipeline(
+    {
+      sourcesFile: { settings, sources },
+      request: { dryRun: false, force: false },
+      fetchDeadline: Date.now() + RUN_BUDGET_MS,
+      hardDeadline: Date.now() + RUN_BUDGET_MS,
+    },
+    {
+      store,
+      notifier: new ConsoleNotifier(() => undefined),
+      networkPolicy: LOOPBACK,
+      onProgress: ({ done, total }) => {
+        if (done < total) return;
+        fetchPhaseMs = performance.now() - started;
+        fetchPhasePeakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+      },
+    },
+  );
+  const { ok, failed, items } = report.counts;
+  const fetchMs = percentiles(report.sources.map((source) => source.durationMs));
+  const stateBytes = (await stat(store.locate(STATE_KEY))).size;
+  return { ok, failed, items, fetchPhaseMs, fetchPhasePeakRssMb, fetchMs, stateBytes };
 }

@@ -1,6 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { FolderStore } from '../../lambda/store/folderStore.js';
 import { feedBody } from '../feedBody.js';
 import { measure, measureBest, type Measurement } from '../measure.js';
 import { milliseconds, seconds } from '../table.js';
+import { runPipelineInFolder } from '../strategies.js';
 import { type ScenarioOptions, type ScenarioReport, settingsWith } from './scenario.js';
 
 const SOURCES = 40;
@@ -15,7 +21,10 @@ export interface LatencySpreadData {
   concurrency: number;
   bodyBytes: number;
   idealMs: number;
+  /** A cold process starting from the state of the run before, as every scheduled run but the first. */
   pipeline: Measurement;
+  /** A cold process with no state: the deployment's first run, which knows no source's latency. */
+  pipelineFirstRun: Measurement;
   /** The pipeline's second run in one process, as a warm Lambda invocation runs. */
   pipelineWarm: Measurement;
   pipelineWithoutParsing: Measurement;
@@ -24,9 +33,11 @@ export interface LatencySpreadData {
 }
 
 /**
- * Scenario 1: 40 sources whose latencies spread evenly from 50 ms to 1.5 s. With a slot for every
- * source the run cannot finish before the slowest answers, so that latency is the ideal. Each run
- * starts in a fresh process, as a cold Lambda does; one more runs twice and times the second.
+ * Scenario 1: 40 sources whose latencies spread evenly from 50 ms to 1.5 s, the slowest last in
+ * the file. With a slot for every source the run cannot finish before the slowest answers, so that
+ * latency is the ideal. Each run starts in a fresh process, as a cold Lambda does: from the state
+ * the run before left, as an hourly run does, and once from no state, as a deployment's first run
+ * does. One more process runs twice and times the second, as a warm Lambda does.
  */
 export async function latencySpread({ internet, quick }: ScenarioOptions): Promise<ScenarioReport<LatencySpreadData>> {
   const scale = quick ? QUICK_SCALE : 1;
@@ -39,7 +50,12 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
   });
   const sources = internet.publish(sites);
   const settings = settingsWith({ concurrency: SOURCES });
-  const pipeline = await measureBest(internet, { strategy: 'pipeline', sources, settings });
+  // What the hourly run finds: the state and items of the run before, which timed every source.
+  const before = await mkdtemp(join(tmpdir(), 'tributary-bench-before-'));
+  await runPipelineInFolder(new FolderStore(before), sources, settings);
+  const pipeline = await measureBest(internet, { strategy: 'pipeline', sources, settings, startFrom: before });
+  await rm(before, { recursive: true, force: true });
+  const pipelineFirstRun = await measureBest(internet, { strategy: 'pipeline', sources, settings });
   const pipelineWarm = await measure(internet, { strategy: 'pipeline', sources, settings, warm: true });
   const pipelineWithoutParsing = await measure(internet, { strategy: 'fetchOnly', sources, settings });
   const sequential = await measure(internet, { strategy: 'sequential', sources, settings });
@@ -52,12 +68,20 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
     rows: [
       {
         scenario,
-        run: `pipeline, concurrency ${SOURCES}, best of ${pipeline.repeatsWallMs!.length}`,
+        run: `pipeline, concurrency ${SOURCES}, cold process, state of the run before, best of ${pipeline.repeatsWallMs!.length}`,
         measured: seconds(pipeline.wallMs),
         ideal,
         ratio: ratio(pipeline),
         target: TARGET,
         note: `fetch phase ${seconds(pipeline.fetchPhaseMs!)} (${(pipeline.fetchPhaseMs! / slowest).toFixed(2)}); event-loop p99 ${milliseconds(pipeline.eventLoopDelayP99Ms)}; CPU ${seconds(pipeline.cpuMs)}`,
+      },
+      {
+        scenario,
+        run: `pipeline, cold process, first run: no state, best of ${pipelineFirstRun.repeatsWallMs!.length}`,
+        measured: seconds(pipelineFirstRun.wallMs),
+        ideal,
+        ratio: ratio(pipelineFirstRun),
+        note: `no source timed yet: asked in file order, the slowest last; fetch phase ${seconds(pipelineFirstRun.fetchPhaseMs!)} (${(pipelineFirstRun.fetchPhaseMs! / slowest).toFixed(2)}); CPU ${seconds(pipelineFirstRun.cpuMs)}`,
       },
       {
         scenario,
@@ -99,6 +123,7 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
       bodyBytes: sites[0]!.body.length,
       idealMs: slowest,
       pipeline,
+      pipelineFirstRun,
       pipelineWarm,
       pipelineWithoutParsing,
       sequential,
