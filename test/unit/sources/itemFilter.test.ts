@@ -44,6 +44,17 @@ describe('ItemFilter', () => {
     expect(ids(ItemFilter.from({ include: ['strong'] }).apply(items, NOW))).toEqual([]);
   });
 
+  it('reads at most 80,000 characters of HTML: text behind more markup than that is not seen', () => {
+    const markup = '<i></i>'.repeat(12_000); // 84,000 characters without a word of text
+    const filler = '<p><b>filler</b> words</p>'.repeat(40_000); // 1 MB
+    const filter = ItemFilter.from({ include: ['kubernetes'] });
+    const content = (id: string, html: string) => item(id, { title: 'Long read', content_html: html });
+
+    const kept = filter.apply([content('first', `<p>Kubernetes first</p>${filler}`), content('buried', `${markup}<p>Kubernetes</p>`)], NOW);
+
+    expect(ids(kept)).toEqual(['first']);
+  });
+
   it.each([
     ['kubernetes', undefined],
     ['/kube(rnetes)?\\s+1\\.\\d+/i', undefined],
