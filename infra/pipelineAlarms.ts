@@ -6,6 +6,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { NotificationTopic } from './notificationTopic.js';
 import type { PipelineFunction } from './pipelineFunction.js';
+import type { TributaryFunction } from './tributaryFunction.js';
 import type { PipelineMetrics } from './pipelineMetrics.js';
 
 export interface PipelineAlarmsProps {
@@ -22,6 +23,8 @@ export interface PipelineAlarmsProps {
   readonly missedRuns: number;
   /** Distributed mode: the state machine the schedule starts. @default none */
   readonly stateMachine?: sfn.IStateMachine;
+  /** Distributed mode: the merge step, which ends every scheduled run and has a timeout of its own. @default none */
+  readonly mergeStep?: TributaryFunction;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -45,6 +48,8 @@ export class PipelineAlarms extends Construct {
   readonly noSuccessfulRun: cloudwatch.Alarm;
   /** Distributed mode only. */
   readonly failedExecutions: cloudwatch.Alarm | undefined;
+  /** Distributed mode only: a merge step that throws already fails its execution; one close to its timeout does not yet. */
+  readonly mergeDurationNearTimeout: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
@@ -88,13 +93,7 @@ export class PipelineAlarms extends Construct {
       threshold: 1,
       alarmDescription: 'A pipeline invocation threw (bad event, bad sources file, outputs not written or notification not sent). See the function log.',
     });
-    const timeoutMs = pipeline.timeout.toMilliseconds();
-    this.durationNearTimeout = this.alarm('DurationNearTimeout', {
-      metric: pipeline.function.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: Math.round(timeoutMs * DURATION_WARNING_SHARE),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      alarmDescription: `A run took more than ${DURATION_WARNING_SHARE * 100}% of the ${timeoutMs / 1000} s timeout. Raise timeoutSeconds or lower the sources' timeoutMs and retries.`,
-    });
+    this.durationNearTimeout = this.nearTimeout('DurationNearTimeout', pipeline, 'A run', "Raise timeoutSeconds or lower the sources' timeoutMs and retries.");
     this.failedInvocations = this.alarm('FailedInvocations', {
       metric: pipeline.failureQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: 1,
@@ -123,6 +122,19 @@ export class PipelineAlarms extends Construct {
             '(the run was still reported, with their sources failed). The execution history names the failed state and its error.',
         })
       : undefined;
+    this.mergeDurationNearTimeout = props.mergeStep
+      ? this.nearTimeout('MergeDurationNearTimeout', props.mergeStep, 'A merge step', 'Raise timeoutSeconds: the merge step reads every batch and writes the outputs and state.')
+      : undefined;
+  }
+
+  private nearTimeout(id: string, step: TributaryFunction, what: string, remedy: string): cloudwatch.Alarm {
+    const timeoutMs = step.timeout.toMilliseconds();
+    return this.alarm(id, {
+      metric: step.function.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: Math.round(timeoutMs * DURATION_WARNING_SHARE),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      alarmDescription: `${what} took more than ${DURATION_WARNING_SHARE * 100}% of the ${timeoutMs / 1000} s timeout. ${remedy}`,
+    });
   }
 
   private alarm(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number }): cloudwatch.Alarm {

@@ -169,6 +169,7 @@ export class TributaryStack extends Stack {
       failedRatioThreshold: settings.failedRatioThreshold,
       missedRuns: settings.missedRunsAlarm,
       stateMachine: this.distributed?.stateMachine,
+      mergeStep: this.distributed?.merge,
     });
     this.dashboard = new PipelineDashboard(this, 'Dashboard', { runFunctions, alarms: this.alarms, metrics });
 

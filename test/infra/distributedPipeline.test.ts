@@ -225,6 +225,21 @@ describe('operating the distributed mode', () => {
     expect(single.stack.alarms.failedExecutions).toBeUndefined();
   });
 
+  test("alarms when the merge step takes more than 80% of its own timeout", () => {
+    const { merge } = steps(distributed);
+    const alarm = resources(distributed)[logicalId(distributed, distributed.stack.alarms.mergeDurationNearTimeout!)]!.Properties;
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Duration',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(distributed, merge.function) } }],
+      Threshold: merge.timeout.toMilliseconds() * 0.8,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(distributed, distributed.stack.alarms.topic) }]);
+    expect(single.stack.alarms.mergeDurationNearTimeout).toBeUndefined();
+  });
+
   test('reads the run metrics of scheduled runs from the merge step, which reports them', () => {
     const alarm = resources(distributed)[logicalId(distributed, distributed.stack.alarms.noSuccessfulRun)]!.Properties;
     expect(alarm.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: logicalId(distributed, steps(distributed).merge.function) } }]);
