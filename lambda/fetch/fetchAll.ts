@@ -25,6 +25,8 @@ export interface FetchResult {
 interface Origin {
   slots: Semaphore;
   spacing: StartSpacing;
+  /** Sources of this run for the origin not yet started. */
+  waiting: number;
 }
 
 /**
@@ -66,11 +68,12 @@ export async function* fetchAll(
     const key = URL.canParse(url) ? new URL(url).origin : url;
     let origin = origins.get(key);
     if (!origin) {
-      origin = { slots: new Semaphore(settings.perHostConcurrency), spacing: new StartSpacing(settings.perHostDelayMs) };
+      origin = { slots: new Semaphore(settings.perHostConcurrency), spacing: new StartSpacing(settings.perHostDelayMs), waiting: 0 };
       origins.set(key, origin);
     }
     return origin;
   };
+  for (const source of sources) originOf(source.url).waiting += 1;
 
   /** A successful outcome still holds its body slot, which the generator releases once the caller is done with it. */
   const fetchOne = async (source: Source): Promise<FetchOutcome> => {
@@ -81,6 +84,7 @@ export async function* fetchAll(
     try {
       await origin.spacing.first(run.signal, () => requests.acquire());
       try {
+        origin.waiting -= 1;
         if (run.signal.aborted || Date.now() >= deadline) return notStarted();
         return await fetchSource(client, source, {
           settings,
@@ -90,6 +94,7 @@ export async function* fetchAll(
           deadline,
           beforeRetry: () => origin.spacing.again(run.signal),
           bodySlot: bodies,
+          lastToOrigin: origin.waiting === 0,
         });
       } finally {
         requests.release();
