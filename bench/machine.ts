@@ -32,3 +32,28 @@ function cpuModelName(): string {
   }
   return cpus()[0]?.model ?? 'unknown';
 }
+
+/** What writing memory costs here, per MiB: memory the process never touched, and the same again. */
+export interface MemoryTouchCost {
+  /** Page faults included: every first write to a page traps to the kernel (and to the hypervisor). */
+  freshMsPerMiB: number;
+  reusedMsPerMiB: number;
+}
+
+const TOUCHED_MIB = 64;
+
+/**
+ * Measures MemoryTouchCost on a 64 MiB buffer. A fresh process pays the first figure for every
+ * page its heap and buffers grow into, so it is what separates a cold run from a warm one.
+ */
+export function measureMemoryTouch(): MemoryTouchCost {
+  // Zero-filled by the allocator's fresh pages, not by writing them: nothing is touched yet.
+  const buffer = Buffer.alloc(TOUCHED_MIB * 2 ** 20);
+  const timeFill = (value: number) => {
+    const started = performance.now();
+    buffer.fill(value);
+    return (performance.now() - started) / TOUCHED_MIB;
+  };
+  const freshMsPerMiB = timeFill(1);
+  return { freshMsPerMiB, reusedMsPerMiB: timeFill(2) };
+}

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { startLoopbackInternet } from './loopbackInternet.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, measureMemoryTouch } from './machine.js';
 import { boundedConcurrency } from './scenarios/boundedConcurrency.js';
 import { coldStart } from './scenarios/coldStart.js';
 import { lambdaCost, type LambdaCostInputs } from './scenarios/lambdaCost.js';
@@ -32,6 +32,7 @@ const only = values.only?.split(',').map((entry) => entry.trim());
 const wanted = (scenario: number) => !only || only.includes(String(scenario));
 
 const machineAtStart = describeMachine();
+const memoryTouch = measureMemoryTouch();
 const rows: TableRow[] = [];
 const data: LambdaCostInputs & Record<string, unknown> = {};
 const benchStarted = performance.now();
@@ -60,12 +61,13 @@ try {
   await internet.close();
 }
 
-const machine = { ...describeMachine(), loadAverageAtStart: machineAtStart.loadAverage };
+const machine = { ...describeMachine(), loadAverageAtStart: machineAtStart.loadAverage, memoryTouch };
 const code = codeVersion();
 const durationS = (performance.now() - benchStarted) / 1000;
 console.log(
   `Tributary benchmarks${quick ? ' (quick mode: not for publishing)' : ''} · ${machine.cpus} × ${machine.cpuModel}, ` +
-    `${machine.memoryGb.toFixed(0)} GB, Node ${machine.node} · load average ${machine.loadAverageAtStart.join(' ')} at start, ` +
+    `${machine.memoryGb.toFixed(0)} GB, Node ${machine.node} · writing fresh memory ${memoryTouch.freshMsPerMiB.toFixed(2)} ms/MiB, ` +
+    `again ${memoryTouch.reusedMsPerMiB.toFixed(2)} ms/MiB · load average ${machine.loadAverageAtStart.join(' ')} at start, ` +
     `${machine.loadAverage.join(' ')} at end · ${durationS.toFixed(0)} s\n`,
 );
 console.log(formatTable(rows));

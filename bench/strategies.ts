@@ -62,6 +62,11 @@ export interface StrategyOutcome {
   fetchPhaseMs?: number;
   /** The process's RSS high-water mark when the last source was settled, before any writing. */
   fetchPhasePeakRssMb?: number;
+  /**
+   * Pages the process first touched after the last source was settled (minor page faults): what
+   * rendering and writing cost in fresh memory, at the machine's MemoryTouchCost.
+   */
+  pageFaultsAfterFetchPhase?: number;
   /** Size of the state file the run wrote, serialized at once: validators, seen ids and item digests, not items. */
   stateBytes?: number;
   /**
@@ -241,6 +246,7 @@ export async function runPipelineInFolder(store: FolderStore, sources: Source[],
   const started = performance.now();
   let fetchPhaseMs: number | undefined;
   let fetchPhasePeakRssMb: number | undefined;
+  let pageFaultsAtFetchEnd = 0;
   const report = await runPipeline(
     {
       sourcesFile: { settings, sources },
@@ -255,12 +261,15 @@ export async function runPipelineInFolder(store: FolderStore, sources: Source[],
       onProgress: ({ done, total }) => {
         if (done < total) return;
         fetchPhaseMs = performance.now() - started;
-        fetchPhasePeakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+        const usage = process.resourceUsage();
+        fetchPhasePeakRssMb = usage.maxRSS / 1024; // maxRSS is in KiB
+        pageFaultsAtFetchEnd = usage.minorPageFault;
       },
     },
   );
+  const pageFaultsAfterFetchPhase = process.resourceUsage().minorPageFault - pageFaultsAtFetchEnd;
   const { ok, failed, items } = report.counts;
   const fetchMs = percentiles(report.sources.map((source) => source.durationMs));
   const stateBytes = (await stat(store.locate(STATE_KEY))).size;
-  return { ok, failed, items, fetchPhaseMs, fetchPhasePeakRssMb, fetchMs, stateBytes };
+  return { ok, failed, items, fetchPhaseMs, fetchPhasePeakRssMb, pageFaultsAfterFetchPhase, fetchMs, stateBytes };
 }

@@ -14,6 +14,7 @@ const FASTEST_MS = 50;
 const SLOWEST_MS = 1500; // 1.5 s
 const QUICK_SCALE = 0.2;
 const TARGET = 1.1;
+const PAGE_BYTES = 4096;
 
 export interface LatencySpreadData {
   sources: number;
@@ -73,7 +74,7 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
         ideal,
         ratio: ratio(pipeline),
         target: TARGET,
-        note: `fetch phase ${seconds(pipeline.fetchPhaseMs!)} (${(pipeline.fetchPhaseMs! / slowest).toFixed(2)}); event-loop p99 ${milliseconds(pipeline.eventLoopDelayP99Ms)}; CPU ${seconds(pipeline.cpuMs)}`,
+        note: `fetch phase ${seconds(pipeline.fetchPhaseMs!)} (${(pipeline.fetchPhaseMs! / slowest).toFixed(2)}); ${afterFetchPhase(pipeline)}; event-loop p99 ${milliseconds(pipeline.eventLoopDelayP99Ms)}; CPU ${seconds(pipeline.cpuMs)}`,
       },
       {
         scenario,
@@ -81,7 +82,7 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
         measured: seconds(pipelineFirstRun.wallMs),
         ideal,
         ratio: ratio(pipelineFirstRun),
-        note: `no source timed yet: asked in file order, the slowest last; fetch phase ${seconds(pipelineFirstRun.fetchPhaseMs!)} (${(pipelineFirstRun.fetchPhaseMs! / slowest).toFixed(2)}); CPU ${seconds(pipelineFirstRun.cpuMs)}`,
+        note: `no source timed yet: asked in file order, the slowest last; fetch phase ${seconds(pipelineFirstRun.fetchPhaseMs!)} (${(pipelineFirstRun.fetchPhaseMs! / slowest).toFixed(2)}); ${afterFetchPhase(pipelineFirstRun)}; CPU ${seconds(pipelineFirstRun.cpuMs)}`,
       },
       {
         scenario,
@@ -89,7 +90,7 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
         measured: seconds(pipelineWarm.wallMs),
         ideal,
         ratio: ratio(pipelineWarm),
-        note: `fetch phase ${seconds(pipelineWarm.fetchPhaseMs!)} (${(pipelineWarm.fetchPhaseMs! / slowest).toFixed(2)}); event-loop p99 ${milliseconds(pipelineWarm.eventLoopDelayP99Ms)}; CPU ${seconds(pipelineWarm.cpuMs)}`,
+        note: `fetch phase ${seconds(pipelineWarm.fetchPhaseMs!)} (${(pipelineWarm.fetchPhaseMs! / slowest).toFixed(2)}); ${afterFetchPhase(pipelineWarm)}; event-loop p99 ${milliseconds(pipelineWarm.eventLoopDelayP99Ms)}; CPU ${seconds(pipelineWarm.cpuMs)}`,
       },
       {
         scenario,
@@ -130,4 +131,10 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
       promiseAll,
     },
   };
+}
+
+/** Rendering and writing after the last source: how long, and how much memory it touched first (page faults). */
+function afterFetchPhase(run: Measurement): string {
+  const freshMiB = (run.pageFaultsAfterFetchPhase! * PAGE_BYTES) / 2 ** 20;
+  return `then ${milliseconds(run.wallMs - run.fetchPhaseMs!)}, ${freshMiB.toFixed(0)} MiB of it fresh memory`;
 }
