@@ -7,8 +7,9 @@
 // in each round: the minimum is the run least disturbed by GC and the machine, which is what a
 // comparison needs.
 //
-// What it showed (Node 20, 2 shared cores): throughput is a wash — 20–24 MB/s each on the corpus
-// and 22–26 MB/s each on the 4 MB feed; feedsmith is slower on tiny feeds (fixed per-call cost). The
+// What it showed (Node 20, 2 shared cores): throughput is a wash — 20–24 MB/s each on the corpus,
+// and 23 against 29 MB/s on the 4 MB feed (feedsmith 0.8 ×, rerun 2026-11-26 with the feed
+// bench/feedBody.ts generates); feedsmith is slower on tiny feeds (fixed per-call cost). The
 // choice rests on what each extracts: rss-parser cannot read JSON Feed, rejects a <rss> without
 // a version attribute (uolNoticias.rss), exposes no xml:base, returns an empty item for an
 // empty Atom entry, fails the billion-laughs document outright, and its isoDate loses the time
