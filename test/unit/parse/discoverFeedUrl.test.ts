@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { discoverFeedUrl } from '../../../lambda/parse/discoverFeedUrl.js';
-import { readSourceFixture } from './sourceFixtures.js';
+import { readSourceFixture } from '../sources/sourceFixtures.js';
 
 const page = (head: string) => `<!doctype html><html><head>${head}</head><body><p>Hello</p></body></html>`;
 

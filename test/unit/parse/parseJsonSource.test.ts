@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { SourceError } from '../../../lambda/errors.js';
 import { type JsonMapping, parseJsonSource } from '../../../lambda/parse/parseJsonSource.js';
-import { readSourceFixture } from './sourceFixtures.js';
+import { readSourceFixture } from '../sources/sourceFixtures.js';
 
 const GITHUB: JsonMapping = {
   items: '$[*]',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { SourceError } from '../../../lambda/errors.js';
 import { type HtmlMapping, parseHtmlSource } from '../../../lambda/parse/parseHtmlSource.js';
-import { readSourceFixture } from './sourceFixtures.js';
+import { readSourceFixture } from '../sources/sourceFixtures.js';
 
 const BLOG: HtmlMapping = {
   items: 'article.post',
