@@ -3,19 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { InvalidInputError } from '../../lambda/errors.js';
 import { STACK_SETTING_DEFAULTS, stackSettingsFromContext, type StackSettings } from '../../infra/stackSettings.js';
 import { fixture } from './synthTributary.js';
+import { thrownBy } from '../support/thrownBy.js';
 
 const settingsFor = (context: Record<string, unknown>, cwd?: string): StackSettings =>
   stackSettingsFromContext(new App({ context }).node, cwd);
 
-function errorFor(context: Record<string, unknown>): InvalidInputError {
-  try {
-    settingsFor(context);
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(context)} to be rejected`);
-}
+const errorFor = (context: Record<string, unknown>): InvalidInputError => thrownBy(InvalidInputError, () => settingsFor(context));
 
 describe('stack settings from CDK context', () => {
   test('an empty context gives the documented defaults', () => {

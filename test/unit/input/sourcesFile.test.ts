@@ -2,18 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../lambda/errors.js';
 import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/sources.js';
 import bundled from '../../../lambda/sources.json' with { type: 'json' };
+import { thrownBy } from '../../support/thrownBy.js';
 
 const minimal = { sources: [{ id: 'hn', url: 'https://news.ycombinator.com/rss' }] };
 
-function rejection(file: unknown): InvalidInputError {
-  try {
-    parseSourcesFile(typeof file === 'string' ? file : JSON.stringify(file), 'sources.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return error as InvalidInputError;
-  }
-  throw new Error('expected the sources file to be rejected');
-}
+const rejection = (file: unknown): InvalidInputError =>
+  thrownBy(InvalidInputError, () => parseSourcesFile(typeof file === 'string' ? file : JSON.stringify(file), 'sources.json'));
 
 describe('sources file', () => {
   it('fills in the documented defaults for settings and type', () => {

@@ -3,21 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../lambda/errors.js';
 import { parseFeed } from '../../../lambda/parse/parseFeed.js';
 import { readCorpusFeed, readFeed } from './feedFixtures.js';
+import { thrownBy } from '../../support/thrownBy.js';
 
 function textOf(body: Buffer): string {
   return body.toString('utf8');
 }
 
-/** The SourceError parseFeed throws for `text`; fails the test if it throws nothing or something else. */
-function failureOf(text: string): SourceError {
-  try {
-    parseFeed(text);
-  } catch (error) {
-    if (error instanceof SourceError) return error;
-    throw error;
-  }
-  throw new Error('expected parseFeed to throw');
-}
+const failureOf = (text: string): SourceError => thrownBy(SourceError, () => parseFeed(text));
 
 describe('parseFeed', () => {
   it.each([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../lambda/errors.js';
 import { type HtmlMapping, parseHtmlSource } from '../../../lambda/parse/parseHtmlSource.js';
 import { readSourceFixture } from '../sources/sourceFixtures.js';
+import { thrownBy } from '../../support/thrownBy.js';
 
 const BLOG: HtmlMapping = {
   items: 'article.post',
@@ -65,15 +66,11 @@ describe('parseHtmlSource', () => {
   });
 
   it('fails the source when the items selector matches nothing, so a redesign of the page is noticed', () => {
-    let failure: unknown;
-    try {
-      parseHtmlSource(readSourceFixture('blog.html'), context('https://blog.acme.example/'), { ...BLOG, items: 'article.entry' });
-    } catch (error) {
-      failure = error;
-    }
+    const failure = thrownBy(SourceError, () =>
+      parseHtmlSource(readSourceFixture('blog.html'), context('https://blog.acme.example/'), { ...BLOG, items: 'article.entry' }),
+    );
 
-    expect(failure).toBeInstanceOf(SourceError);
-    expect((failure as SourceError).code).toBe('unsupported_format');
-    expect((failure as SourceError).message).toBe('no element on the page matches the items selector "article.entry"');
+    expect(failure.code).toBe('unsupported_format');
+    expect(failure.message).toBe('no element on the page matches the items selector "article.entry"');
   });
 });

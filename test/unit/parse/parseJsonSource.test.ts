@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../lambda/errors.js';
 import { type JsonMapping, parseJsonSource } from '../../../lambda/parse/parseJsonSource.js';
 import { readSourceFixture } from '../sources/sourceFixtures.js';
+import { thrownBy } from '../../support/thrownBy.js';
 
 const GITHUB: JsonMapping = {
   items: '$[*]',
@@ -14,15 +15,7 @@ const NEWS: JsonMapping = {
 };
 const context = (sourceId: string, finalUrl: string) => ({ contentType: 'application/json; charset=utf-8', finalUrl, sourceId });
 
-function failure(run: () => unknown): SourceError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SourceError);
-    return error as SourceError;
-  }
-  throw new Error('expected a SourceError');
-}
+const failure = (run: () => unknown): SourceError => thrownBy(SourceError, run);
 
 describe('parseJsonSource', () => {
   it('maps a release-notes API (GitHub releases) into items, content as plain text by default', () => {

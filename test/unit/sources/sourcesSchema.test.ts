@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { InvalidInputError } from '../../../lambda/errors.js';
 import { parseSourcesFile } from '../../../lambda/sources.js';
+import { thrownBy } from '../../support/thrownBy.js';
 
 const RELEASES = {
   id: 'widget-releases',
@@ -27,15 +28,7 @@ const FEED = {
 
 const load = (...sources: unknown[]) => parseSourcesFile(JSON.stringify({ sources }), 'sources.json');
 
-function rejection(...sources: unknown[]): string {
-  try {
-    load(...sources);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return (error as InvalidInputError).message;
-  }
-  throw new Error('expected the sources file to be rejected');
-}
+const rejection = (...sources: unknown[]): string => thrownBy(InvalidInputError, () => load(...sources)).message;
 
 describe('sources file: json, html, headers and filters', () => {
   it('accepts json, html and feed sources with mappings, headers and filters, as written', () => {
