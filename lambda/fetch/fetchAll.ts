@@ -25,8 +25,6 @@ export interface FetchResult {
 interface Origin {
   slots: Semaphore;
   spacing: StartSpacing;
-  /** Sources of this run for the origin not yet started. */
-  waiting: number;
 }
 
 /**
@@ -68,12 +66,11 @@ export async function* fetchAll(
     const key = URL.canParse(url) ? new URL(url).origin : url;
     let origin = origins.get(key);
     if (!origin) {
-      origin = { slots: new Semaphore(settings.perHostConcurrency), spacing: new StartSpacing(settings.perHostDelayMs), waiting: 0 };
+      origin = { slots: new Semaphore(settings.perHostConcurrency), spacing: new StartSpacing(settings.perHostDelayMs) };
       origins.set(key, origin);
     }
     return origin;
   };
-  for (const source of sources) originOf(source.url).waiting += 1;
 
   /** A successful outcome still holds its body slot, which the generator releases once the caller is done with it. */
   const fetchOne = async (source: Source): Promise<FetchOutcome> => {
@@ -84,7 +81,6 @@ export async function* fetchAll(
     try {
       await origin.spacing.first(run.signal, () => requests.acquire());
       try {
-        origin.waiting -= 1;
         if (run.signal.aborted || Date.now() >= deadline) return notStarted();
         return await fetchSource(client, source, {
           settings,
@@ -94,7 +90,6 @@ export async function* fetchAll(
           deadline,
           beforeRetry: () => origin.spacing.again(run.signal),
           bodySlot: bodies,
-          lastToOrigin: origin.waiting === 0,
         });
       } finally {
         requests.release();

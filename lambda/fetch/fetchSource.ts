@@ -49,12 +49,6 @@ export interface FetchSourceOptions {
    * keeps it, for the caller to give back once done with the body.
    */
   bodySlot?: BodySlot;
-  /**
-   * No later request of the run goes to this source's origin: the connection is closed once the
-   * response is in (`Connection: close`) rather than kept alive for nothing, to be torn down,
-   * all at once with every other, as the run ends.
-   */
-  lastToOrigin?: boolean;
 }
 
 export interface BodySlot {
@@ -164,7 +158,6 @@ async function attemptFetch(
         // at their 300 s defaults: set to timeoutMs, below 1 s they run on the plain clock and
         // would fail a response held up only by a blocked event loop (see attemptTimeout).
         signal,
-        reset: options.lastToOrigin === true && url.origin === new URL(startUrl).origin,
       });
     } catch (error) {
       return { status: 'failed', error: classify(error, url), bytes: 0 };

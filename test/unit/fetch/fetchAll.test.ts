@@ -72,22 +72,6 @@ describe('fetchAll', () => {
     expect(events.indexOf('arrived 0')).toBeLessThan(events.indexOf('started /feed-49'));
   });
 
-  it("asks for the connection to be closed with an origin's last request only, and keeps it alive before", async () => {
-    const seen: string[] = [];
-    const record: RouteHandler = (request, response) => {
-      seen.push(`${request.url} ${request.headers.connection}`);
-      response.writeHead(200).end('<rss/>');
-    };
-    const shared = await serve({ '/feed': record });
-    const alone = await serve({ '/feed': record });
-
-    await collect([...sourcesOn(shared, '/feed', 3, 'shared'), source(alone.url('/feed?n=alone'), 'alone')], {
-      settings: { ...testSettings, perHostConcurrency: 1 },
-    });
-
-    expect(seen.sort()).toEqual(['/feed?n=0 keep-alive', '/feed?n=1 keep-alive', '/feed?n=2 close', '/feed?n=alone close']);
-  });
-
   it('yields results in completion order', async () => {
     const server = await serve({ '/300': respondAfter(300), '/0': respondAfter(0), '/150': respondAfter(150) });
 
