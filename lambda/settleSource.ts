@@ -11,7 +11,7 @@ import { parseSource } from './parse/parseSource.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
 import { MAX_NEW_ITEMS_LISTED } from './notify/runNotification.js';
 import { ownedString } from './ownedString.js';
-import { rememberSeen, type SourceState } from './state.js';
+import { lastFetchMsOf, rememberSeen, type SourceState } from './state.js';
 
 /**
  * What one source contributes to the run once its fetch outcome is understood. Its items are not
@@ -72,10 +72,13 @@ export function settleSource(
     ...(discovery && { discoveredFeed: discovery.feedUrl }),
   };
   const fromFeed = (message: string) => (discovery ? `feed ${discovery.feedUrl} (linked from the page): ${message}` : message);
-  const lastFetchMs = line.durationMs;
+  // Only a request times a source: one that never went out (deadline, missing secret, failed
+  // batch) leaves the last time as it was, so a source never timed is still asked first.
+  const asked = line.attempts > 0;
+  const lastFetchMs = asked ? line.durationMs : lastFetchMsOf(previous);
   const fail = (code: FailureCode, message: string): SettledSource => {
-    // A fetch our deadline cut short (or never started) says the source takes at least that long.
-    const timed = code === 'deadline' ? Math.max(previous?.lastFetchMs ?? 0, lastFetchMs) : lastFetchMs;
+    // A fetch our deadline cut short says the source takes at least that long.
+    const timed = asked && code === 'deadline' ? Math.max(lastFetchMsOf(previous) ?? 0, line.durationMs) : lastFetchMs;
     const state: SourceState = { seenIds: previous?.seenIds ?? [], ...previous, ...afterFailure(previous, code, now), lastFetchMs: timed };
     return {
       report: reportLine(line, 'failed', 0, 0, state, { error: fromFeed(message), errorCode: code }),

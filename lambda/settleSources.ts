@@ -7,7 +7,7 @@ import type { FetchOutcome, Settings, Source } from './model.js';
 import { NO_SECRET_STORE, type SecretCache } from './secrets/secretCache.js';
 import { resolveHeaders } from './secrets/resolveHeaders.js';
 import { type FeedDiscovery, type FreshSource, settleSource, type SettledSource } from './settleSource.js';
-import type { SourceState } from './state.js';
+import { lastFetchMsOf, type SourceState } from './state.js';
 
 export interface SettleSourcesOptions {
   settings: Settings;
@@ -99,12 +99,8 @@ export async function settleSources(sources: readonly Source[], options: SettleS
  * before time goes into starting the others (bench scenario 1).
  */
 export function longestFirst(sources: readonly Source[], previous: Readonly<Record<string, SourceState>>): Source[] {
-  const lastFetchMs = (id: string) => {
-    const ms = previous[id]?.lastFetchMs;
-    return typeof ms === 'number' && Number.isFinite(ms) ? ms : Number.POSITIVE_INFINITY;
-  };
   return sources
-    .map((source, order) => ({ source, order, ms: lastFetchMs(source.id) }))
+    .map((source, order) => ({ source, order, ms: lastFetchMsOf(previous[source.id]) ?? Number.POSITIVE_INFINITY }))
     .sort((a, b) => (a.ms === b.ms ? a.order - b.order : b.ms - a.ms))
     .map(({ source }) => source);
 }

@@ -73,6 +73,12 @@ function historyOf(history: unknown): RunHistoryEntry[] {
   return Array.isArray(history) ? history.filter(isHistoryEntry) : [];
 }
 
+/** The source's last fetch time when state holds a usable one: state is read from storage unchecked. */
+export function lastFetchMsOf(state: SourceState | undefined): number | undefined {
+  const ms = state?.lastFetchMs;
+  return typeof ms === 'number' && Number.isFinite(ms) ? ms : undefined;
+}
+
 /**
  * The seen ids with `items` added, newest last, cut to the newest MAX_SEEN_IDS_PER_SOURCE.
  * @param items newest first, as a source keeps them

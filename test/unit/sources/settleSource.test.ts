@@ -192,12 +192,12 @@ describe('settleSource keeping a feed\'s items', () => {
 
 describe('settleSource timing a source for the next run', () => {
   const { source, outcome } = fetchedFeed('timed', rss('<item><title>one</title><guid>urn:x:1</guid></item>'));
-  const failed = (code: 'timeout' | 'deadline', durationMs: number): FetchOutcome => ({
+  const failed = (code: 'timeout' | 'deadline' | 'secret_unavailable', durationMs: number, attempts = 1): FetchOutcome => ({
     status: 'failed',
     failure: { code, message: code },
     bytes: 0,
     durationMs,
-    attempts: 1,
+    attempts,
   });
 
   it('remembers how long the fetch took, whether it succeeded, was not modified or failed', () => {
@@ -208,8 +208,16 @@ describe('settleSource timing a source for the next run', () => {
     expect(settleSource(source, failed('timeout', 2_000), { seenIds: [], lastFetchMs: 30 }, SETTINGS, NOW).state.lastFetchMs).toBe(2_000);
   });
 
-  it('counts a fetch our deadline cut short as at least as slow as before, and one never started as unchanged', () => {
+  it('counts a fetch our deadline cut short as at least as slow as before', () => {
     expect(settleSource(source, failed('deadline', 5_000), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs).toBe(5_000);
-    expect(settleSource(source, failed('deadline', 0), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs).toBe(700);
+    expect(settleSource(source, failed('deadline', 300), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs).toBe(700);
+  });
+
+  it('leaves the time as it was when no request went out, so a source never timed stays first in line', () => {
+    const neverAsked = (code: 'deadline' | 'secret_unavailable') => failed(code, 0, 0);
+
+    expect(settleSource(source, neverAsked('deadline'), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs).toBe(700);
+    expect(settleSource(source, neverAsked('secret_unavailable'), { seenIds: [], lastFetchMs: 1_500 }, SETTINGS, NOW).state.lastFetchMs).toBe(1_500);
+    expect(settleSource(source, neverAsked('deadline'), undefined, SETTINGS, NOW).state.lastFetchMs).toBeUndefined();
   });
 });
