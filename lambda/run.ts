@@ -283,7 +283,10 @@ export async function publishSettled(run: SettledRun, dependencies: PublishDepen
           { key: OUTPUT_KEYS.html, body: renderHtml(report, items, context, state.history), contentType: 'text/html; charset=utf-8' },
         ];
   await store.put(reportKey(runId), JSON.stringify(report, null, 2), { contentType: 'application/json', cacheControl: IMMUTABLE });
-  await Promise.all(latest.map(({ key, body, contentType }) => store.put(key, body, { contentType, cacheControl: LATEST })));
+  // All three settle before a failure is thrown: the claim is given up only once none is still being written.
+  const written = await Promise.allSettled(latest.map(({ key, body, contentType }) => store.put(key, body, { contentType, cacheControl: LATEST })));
+  const failed = written.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   const next = { ...nextState(state, sourcesFile, settledStates, unreadable), history: appendRunHistory(state.history, report) };
   await store.put(STATE_KEY, JSON.stringify(next), INTERNAL_JSON);
   const newItems = mergeItems(

@@ -176,6 +176,21 @@ describe('the pipeline over a folder store', () => {
     expect(at('start state/runs/20261126T080000Z-scheduled.written.json')).toBeGreaterThan(at('end state/state.json'));
   });
 
+  it('fails a run whose output write failed only once the other outputs are no longer being written', async () => {
+    const ended: string[] = [];
+    const realPut = pipeline.store.put.bind(pipeline.store);
+    pipeline.store.put = async (key, body, metadata) => {
+      if (key === 'feed.xml') throw new Error('S3 said 503');
+      if (key === 'feed.json' || key === 'index.html') await new Promise((resolve) => setTimeout(resolve, 30));
+      await realPut(key, body, metadata);
+      ended.push(key);
+    };
+
+    await expect(pipeline.run()).rejects.toThrowError('S3 said 503');
+
+    expect(ended).toEqual(expect.arrayContaining(['feed.json', 'index.html']));
+  });
+
   it('forgets the state of a source removed from the sources file', async () => {
     await pipeline.run();
 
