@@ -53,9 +53,13 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
   const settings = settingsWith({ concurrency: SOURCES });
   // What the hourly run finds: the state and items of the run before, which timed every source.
   const before = await mkdtemp(join(tmpdir(), 'tributary-bench-before-'));
-  await runPipelineInFolder(new FolderStore(before), sources, settings);
-  const pipeline = await measureBest(internet, { strategy: 'pipeline', sources, settings, startFrom: before });
-  await rm(before, { recursive: true, force: true });
+  let pipeline: Measurement;
+  try {
+    await runPipelineInFolder(new FolderStore(before), sources, settings);
+    pipeline = await measureBest(internet, { strategy: 'pipeline', sources, settings, startFrom: before });
+  } finally {
+    await rm(before, { recursive: true, force: true });
+  }
   const pipelineFirstRun = await measureBest(internet, { strategy: 'pipeline', sources, settings });
   const pipelineWarm = await measure(internet, { strategy: 'pipeline', sources, settings, warm: true });
   const pipelineWithoutParsing = await measure(internet, { strategy: 'fetchOnly', sources, settings });

@@ -27,12 +27,12 @@ export function anItem(overrides: Partial<Item> = {}): Item {
   };
 }
 
-/** `count` distinct items, newest first, one hour apart, from the source `example`. */
 /** The items as the pipeline hands them to the renderers. */
 export function published(items: Item[]): PublishedItem[] {
   return items.map(publishedItem);
 }
 
+/** `count` distinct items, newest first, one hour apart, from the source `example`. */
 export function manyItems(count: number): Item[] {
   return Array.from({ length: count }, (_, index) =>
     anItem({
