@@ -180,22 +180,29 @@ async function attemptFetch(
           attemptLimit.resume();
         }
       }
-      const read = await readBody(response, maxBytes);
-      if ('error' in read) {
-        options.bodySlot?.release();
-        const error = classify(read.error, url);
-        return { status: 'failed', error: withStatus(error, statusCode), bytes: read.bytes };
+      let handedOver = false;
+      try {
+        const read = await readBody(response, maxBytes);
+        if ('error' in read) {
+          const error = classify(read.error, url);
+          return { status: 'failed', error: withStatus(error, statusCode), bytes: read.bytes };
+        }
+        const ok: Attempt = {
+          status: 'ok',
+          httpStatus: statusCode,
+          body: read.body,
+          contentType: headerValue(headers['content-type']),
+          finalUrl: url.href,
+          validators: responseValidators(headers),
+          ...(permanentRedirect && { permanentRedirect }),
+          bytes: read.bytes,
+        };
+        handedOver = true;
+        return ok;
+      } finally {
+        // An ok attempt hands its body slot to the caller; every other way out, a throw included, gives it back.
+        if (!handedOver) options.bodySlot?.release();
       }
-      return {
-        status: 'ok',
-        httpStatus: statusCode,
-        body: read.body,
-        contentType: headerValue(headers['content-type']),
-        finalUrl: url.href,
-        validators: responseValidators(headers),
-        ...(permanentRedirect && { permanentRedirect }),
-        bytes: read.bytes,
-      };
     }
 
     await response.body.dump().catch(() => undefined);

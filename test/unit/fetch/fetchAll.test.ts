@@ -152,6 +152,20 @@ describe('fetchAll', () => {
     expect(Math.max(...outcomes.map((outcome) => outcome.durationMs))).toBeLessThan(300);
   });
 
+  it('gives the body slot back when a read fails, so bodies after many oversized ones are still read', async () => {
+    const server = await serve({ '/huge': respondAfter(0, 200, 'x'.repeat(64 * 1024)), '/feed': respondAfter(0) });
+    // More failed reads than body slots, then good sources: each failure must free its slot.
+    const sources = [...sourcesOn(server, '/huge', 6, 'huge'), ...sourcesOn(server, '/feed', 2, 'good')];
+
+    const results = await collect(sources, {
+      settings: { ...testSettings, concurrency: 1, perHostConcurrency: 1, maxBytes: 1024 },
+      deadline: Date.now() + 3_000,
+    });
+
+    const codes = results.map(({ outcome }) => (outcome.status === 'failed' ? outcome.failure.code : outcome.status));
+    expect(codes.toSorted()).toEqual(['ok', 'ok', 'too_large', 'too_large', 'too_large', 'too_large', 'too_large', 'too_large']);
+  });
+
   it("keeps one source's failure out of the others' outcomes", async () => {
     const server = await serve({
       '/feed': respondAfter(20),
