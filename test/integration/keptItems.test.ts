@@ -145,6 +145,35 @@ describe('kept items: one immutable object per source and content', () => {
     expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
   });
 
+  it('deletes superseded objects only once the new state is written, and a failed delete is a warning, not a failed run', async () => {
+    // Prepare
+    await pipeline.run();
+    const oldNews = await keyOf('news');
+    changeNews();
+    const events: string[] = [];
+    const warnings: string[] = [];
+    const store: Store = {
+      ...forwardingTo(pipeline.store),
+      put: async (key, body, metadata) => {
+        await pipeline.store.put(key, body, metadata);
+        if (key === STATE_KEY) events.push('state written');
+      },
+      delete: async (keys) => {
+        events.push(`delete ${keys.join(',')}`);
+        throw new StoreError('S3 said AccessDenied');
+      },
+    };
+
+    // Act
+    const summary = await pipeline.run({}, { dependencies: { store, onWarning: (message) => warnings.push(message) } });
+
+    // Assess
+    expect(summary.status).toBe('ok');
+    expect(events).toEqual(['state written', `delete ${oldNews}`]);
+    expect(warnings).toEqual([expect.stringContaining('superseded item objects were not deleted: S3 said AccessDenied')]);
+    expect(await itemObjects('news/')).toEqual([oldNews, await keyOf('news')].sort());
+  });
+
   it('writes no item object and no state on a dry run, yet reports as many published items as a real run', async () => {
     // Prepare
     const settings = { maxItems: 2 };
