@@ -1,5 +1,3 @@
-import { build } from 'esbuild';
-
 import { bundleOptions } from '../scripts/bundleOptions.mjs';
 
 /**
@@ -8,5 +6,8 @@ import { bundleOptions } from '../scripts/bundleOptions.mjs';
  * start-up. `external` packages are left to node_modules (esbuild itself, which cannot be bundled).
  */
 export async function bundleForNode(entry: string, outfile: string, external: string[] = []): Promise<void> {
+  // Loaded when asked for: a bench client imports this module with the parse pool, and only the
+  // pool's run bundles anything, so no other client should carry esbuild in its memory.
+  const { build } = await import('esbuild');
   await build({ ...bundleOptions, entryPoints: [entry], outfile, external });
 }

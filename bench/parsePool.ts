@@ -13,6 +13,8 @@ export interface ParseRequest {
   id: number;
   body: Uint8Array;
   context: ParseSourceContext;
+  /** Items sent back at most, newest first: the cap settleSource applies, so no more cross threads. */
+  maxItems: number;
 }
 
 export type ParseReply = { id: number; items: Item[] } | { id: number; failure: Failure };
@@ -85,12 +87,12 @@ export class ParsePool {
     while (this.pending.size >= limit) await new Promise<void>((wake) => this.waitingForRoom.push(wake));
   }
 
-  /** Same contract as parseSource: the items, or a rejection with its SourceError. */
-  parse(body: Buffer, context: ParseSourceContext): Promise<Item[]> {
+  /** Same contract as parseSource, capped as settleSource caps: the newest `maxItems` items, or a rejection with its SourceError. */
+  parse(body: Buffer, context: ParseSourceContext, maxItems: number): Promise<Item[]> {
     const id = this.nextId++;
     const index = this.outstanding.indexOf(Math.min(...this.outstanding));
     this.outstanding[index]! += 1;
-    const request: ParseRequest = { id, body, context };
+    const request: ParseRequest = { id, body, context, maxItems };
     return new Promise<Item[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.workers[index]!.postMessage(request);

@@ -3,14 +3,15 @@
 import { parentPort } from 'node:worker_threads';
 
 import { SourceError } from '../lambda/errors.js';
+import { mergeItems } from '../lambda/merge.js';
 import { parseSource } from '../lambda/parse/parseSource.js';
 import type { ParseReply, ParseRequest } from './parsePool.js';
 
 const port = parentPort!;
-port.on('message', ({ id, body, context }: ParseRequest) => {
+port.on('message', ({ id, body, context, maxItems }: ParseRequest) => {
   let reply: ParseReply;
   try {
-    const items = parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context);
+    const items = mergeItems([parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context)], { maxItems });
     reply = { id, items };
   } catch (error) {
     const failure =

@@ -134,7 +134,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
               const body = Buffer.from(await response.arrayBuffer());
               const durationMs = performance.now() - started;
               const contentType = response.headers.get('content-type') ?? undefined;
-              // Deduplicated and capped as settleSource does, so both baselines do the same work.
+              // Capped as settleSource caps, so both baselines keep the same items.
               const items = mergeItems([parseSource(body, parseContext(source, contentType))], { maxItems: settings.maxItemsPerSource });
               tally.add({ status: 'ok', items: items.length, durationMs });
             } catch {
@@ -183,7 +183,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
           const context = parseContext(source, outcome.contentType);
           const { durationMs } = outcome;
           parsing.push(
-            pool.parse(outcome.body, context).then(
+            pool.parse(outcome.body, context, settings.maxItemsPerSource).then(
               (items) => tally.add({ status: 'ok', items: items.length, durationMs }),
               () => tally.add({ status: 'failed', items: 0, durationMs }),
             ),
@@ -246,7 +246,7 @@ export async function runPipelineInFolder(store: FolderStore, sources: Source[],
   const started = performance.now();
   let fetchPhaseMs: number | undefined;
   let fetchPhasePeakRssMb: number | undefined;
-  let pageFaultsAtFetchEnd = 0;
+  let pageFaultsAtFetchEnd: number | undefined;
   const report = await runPipeline(
     {
       sourcesFile: { settings, sources },
@@ -267,7 +267,7 @@ export async function runPipelineInFolder(store: FolderStore, sources: Source[],
       },
     },
   );
-  const pageFaultsAfterFetchPhase = process.resourceUsage().minorPageFault - pageFaultsAtFetchEnd;
+  const pageFaultsAfterFetchPhase = pageFaultsAtFetchEnd === undefined ? undefined : process.resourceUsage().minorPageFault - pageFaultsAtFetchEnd;
   const { ok, failed, items } = report.counts;
   const fetchMs = percentiles(report.sources.map((source) => source.durationMs));
   const stateBytes = (await stat(store.locate(STATE_KEY))).size;

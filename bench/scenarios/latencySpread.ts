@@ -139,6 +139,7 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
 
 /** Rendering and writing after the last source: how long, and how much memory it touched first (page faults). */
 function afterFetchPhase(run: Measurement): string {
-  const freshMiB = (run.pageFaultsAfterFetchPhase! * PAGE_BYTES) / 2 ** 20;
-  return `then ${milliseconds(run.wallMs - run.fetchPhaseMs!)}, ${freshMiB.toFixed(0)} MiB of it fresh memory`;
+  if (run.fetchPhaseMs === undefined || run.pageFaultsAfterFetchPhase === undefined) return 'no fetch phase reported';
+  const freshMiB = (run.pageFaultsAfterFetchPhase * PAGE_BYTES) / 2 ** 20;
+  return `then ${milliseconds(run.wallMs - run.fetchPhaseMs)}, ${freshMiB.toFixed(0)} MiB of it fresh memory`;
 }
