@@ -40,6 +40,16 @@ export class Semaphore {
     });
   }
 
+  /** Runs `work` holding a slot, given back however it ends. */
+  async run<Result>(work: () => Promise<Result>): Promise<Result> {
+    await this.acquire();
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
+  }
+
   /** Gives a slot back: to the longest waiter, if any. */
   release(): void {
     const next = this.#waiting.shift();

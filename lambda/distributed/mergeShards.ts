@@ -38,16 +38,7 @@ export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | 
 
   const settled = new Map<string, SettledSource>();
   const reads = new Semaphore(BATCH_FILES_READ_AT_ONCE);
-  const files = await Promise.all(
-    (await store.list(folder.batches)).map(async (key) => {
-      await reads.acquire();
-      try {
-        return readBatchFile(await store.get(key));
-      } finally {
-        reads.release();
-      }
-    }),
-  );
+  const files = await Promise.all((await store.list(folder.batches)).map((key) => reads.run(async () => readBatchFile(await store.get(key)))));
   // An unreadable batch file loses only its own sources, reported below as without a result.
   for (const file of files) for (const { id, result } of file?.results ?? []) settled.set(id, result);
 

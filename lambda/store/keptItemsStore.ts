@@ -110,9 +110,8 @@ export class KeptItemsStore {
     const unreadable = new Set<string>();
     const slots = new Semaphore(MAX_READS);
     await Promise.all(
-      [...byKey.values()].map(async ({ sourceId, kept, positions }) => {
-        await slots.acquire();
-        try {
+      [...byKey.values()].map(({ sourceId, kept, positions }) =>
+        slots.run(async () => {
           const stored = parseItems(this.#remembered.get(kept.key) ?? (await this.#store.get(kept.key)));
           const matches = (index: number) => stored?.[index]?.id === kept.digests[index]?.[0];
           if (!positions.every((position) => matches(picks[position]!.index))) {
@@ -121,10 +120,8 @@ export class KeptItemsStore {
             return;
           }
           for (const position of positions) items[position] = stored![picks[position]!.index];
-        } finally {
-          slots.release();
-        }
-      }),
+        }),
+      ),
     );
     return { items: items.filter((item) => item !== undefined), unreadable };
   }

@@ -23,4 +23,24 @@ describe('Semaphore', () => {
     await expect(slots.acquire(AbortSignal.abort(new Error('already over')))).rejects.toThrowError('already over');
     await slots.acquire();
   });
+
+  it('runs work holding a slot and gives the slot back however the work ends', async () => {
+    const slots = new Semaphore(1);
+    let inside = 0;
+    let most = 0;
+    const work = (fail: boolean) =>
+      slots.run(async () => {
+        most = Math.max(most, (inside += 1));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inside -= 1;
+        if (fail) throw new Error('work failed');
+        return 'done';
+      });
+
+    const results = await Promise.allSettled([work(true), work(false), work(false)]);
+
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(most).toBe(1);
+    await slots.acquire();
+  });
 });
