@@ -1,6 +1,6 @@
 import { headerValueFlaw } from './headerValue.js';
 import { z } from 'zod';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError, messageOf } from './errors.js';
 import { firstIssue } from './fieldPath.js';
 import { ItemFilter } from './itemFilter.js';
 import type { HeaderValue, SourcesFile, SourceType } from './model.js';
@@ -189,7 +189,7 @@ const sourceSchema = z
           problem(path, 'must select the elements that are the items: a CSS selector, without "@attribute" or ":scope"');
         }
       } catch (error) {
-        problem(path, (error as Error).message);
+        problem(path, messageOf(error));
       }
     }
   });

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { messageOf, SourceError } from '../errors.js';
 import type { Failure, FetchOutcome, Settings, Source, Validators } from '../model.js';
 import { type AttemptTimeout, attemptTimeout } from './attemptTimeout.js';
-import type { HttpClient } from './httpClient.js';
+import { type HttpClient, USER_AGENT } from './httpClient.js';
 import { blockedAddressError, isAddressAllowed } from './networkPolicy.js';
 import { readBody } from './readBody.js';
 import { decideRetry, parseRetryAfter } from './retryPolicy.js';
@@ -150,7 +150,7 @@ async function attemptFetch(
         dispatcher: client.dispatcher,
         method: 'GET',
         headers: {
-          ...requestHeaders(client.userAgent, options.validators),
+          ...requestHeaders(options.validators),
           // Like browsers with Authorization: a redirect to another origin must not carry credentials.
           ...(url.origin === new URL(startUrl).origin ? lowerCased(options.headers) : {}),
         },
@@ -232,8 +232,8 @@ async function attemptFetch(
   }
 }
 
-function requestHeaders(userAgent: string, validators: Validators | undefined): Record<string, string> {
-  const headers: Record<string, string> = { accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br', 'user-agent': userAgent };
+function requestHeaders(validators: Validators | undefined): Record<string, string> {
+  const headers: Record<string, string> = { accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT };
   if (validators?.etag) headers['if-none-match'] = validators.etag;
   if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
   return headers;

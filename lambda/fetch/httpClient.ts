@@ -4,7 +4,8 @@ import { Agent, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { blockedAddressError, isAddressAllowed, type NetworkPolicy } from './networkPolicy.js';
 
-const USER_AGENT = `Tributary/${pkg.version} (+https://github.com/tributary-feeds/tributary)`;
+/** Who asks: every request of every run says so. */
+export const USER_AGENT = `Tributary/${pkg.version} (+https://github.com/tributary-feeds/tributary)`;
 
 export interface HttpClientOptions {
   networkPolicy: NetworkPolicy;
@@ -14,7 +15,6 @@ export interface HttpClientOptions {
 export interface HttpClient {
   readonly dispatcher: Dispatcher;
   readonly networkPolicy: NetworkPolicy;
-  readonly userAgent: string;
   /** Waits for requests in flight, then closes every kept-alive connection. */
   close(): Promise<void>;
 }
@@ -25,7 +25,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     dispatcher,
     networkPolicy: options.networkPolicy,
-    userAgent: USER_AGENT,
     close: () => dispatcher.close(),
   };
 }

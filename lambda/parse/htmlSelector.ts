@@ -2,6 +2,7 @@ import { compile, selectAll, selectOne } from 'css-select';
 import render from 'dom-serializer';
 import type { AnyNode, Element } from 'domhandler';
 import { innerText } from 'domutils';
+import { messageOf } from '../errors.js';
 
 /**
  * A CSS selector, optionally followed by `@attribute`, as written in a sources file for type
@@ -34,7 +35,7 @@ export class HtmlSelector {
         // Typed by the elements it can match, which is what selectAll needs to return elements.
         query = compile<AnyNode, Element>(selector) as Query;
       } catch (error) {
-        throw new HtmlSelectorError(`not a CSS selector: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new HtmlSelectorError(`not a CSS selector: ${messageOf(error)}`, { cause: error });
       }
     }
     return new HtmlSelector(query, attribute);
