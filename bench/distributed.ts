@@ -13,17 +13,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-
+import { FolderStore } from '../lambda/adapters/folderStore.js';
+import type { RunReport, Source, SourcesFile } from '../lambda/core/model.js';
 import { mergeShards } from '../lambda/distributed/mergeShards.js';
 import { type BatchPointer, settleBatch } from '../lambda/distributed/settleBatch.js';
 import type { ShardJob } from '../lambda/distributed/shardFolder.js';
 import { startShardedRun } from '../lambda/distributed/startShardedRun.js';
 import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
-import type { RunReport, Source, SourcesFile } from '../lambda/model.js';
-import type { Notifier } from '../lambda/notify/notifier.js';
-import { runPipeline } from '../lambda/run.js';
-import { DEFAULT_SETTINGS } from '../lambda/sources.js';
-import { FolderStore } from '../lambda/store/folderStore.js';
+import { DEFAULT_SETTINGS } from '../lambda/input/sourcesFile.js';
+import type { Notifier } from '../lambda/run/notifier.js';
+import { runPipeline } from '../lambda/run/run.js';
 import { feedBody } from './feedBody.js';
 import { startLoopbackInternet } from './loopbackInternet.js';
 
@@ -113,7 +112,10 @@ async function main(): Promise<void> {
     const store = new FolderStore(root);
     const startedAt = Date.now();
     const started = await measure(() =>
-      startShardedRun({ request, sourcesFile, startedAt, executionDeadline: startedAt + 20 * 60_000, mergeReserveMs: 60_000 }, { store, notifier: silent }),
+      startShardedRun(
+        { request, sourcesFile, startedAt, executionDeadline: startedAt + 20 * 60_000, mergeReserveMs: 60_000 },
+        { store, notifier: silent },
+      ),
     );
     if (started.value.status !== 'started') throw new Error(`the start step did not start: ${started.value.status}`);
     const { job, folder: shardFolder } = started.value;
@@ -121,7 +123,9 @@ async function main(): Promise<void> {
     const batches: Source[][] = [];
     for (let index = 0; index < items.length; index += batchSize) batches.push(items.slice(index, index + batchSize));
 
-    const pool = Array.from({ length: Math.min(workers, batches.length) }, () => fork(SELF, ['--worker'], { execArgv: ['--import', 'tsx'] }));
+    const pool = Array.from({ length: Math.min(workers, batches.length) }, () =>
+      fork(SELF, ['--worker'], { execArgv: ['--import', 'tsx'] }),
+    );
     const workerWall = performance.now();
     const batchRuns: WorkerAnswer[] = [];
     let next = 0;
@@ -138,7 +142,10 @@ async function main(): Promise<void> {
     const workersMs = performance.now() - workerWall;
     const merged = await measure(() => mergeShards(shardFolder, undefined, { store, notifier: silent }));
 
-    report({ single, started, batchRuns, merged, workersMs, workers, batchSize, maxConcurrency, memoryMb, count }, pricing);
+    report(
+      { single, started, batchRuns, merged, workersMs, workers, batchSize, maxConcurrency, memoryMb, count },
+      pricing,
+    );
   } finally {
     server.kill();
     await Promise.all(folders.map((root) => rm(root, { recursive: true, force: true })));
@@ -170,8 +177,17 @@ function report(results: Results, pricing: LambdaPricing): void {
   const coldWorkers = Math.min(batchMs.length, maxConcurrency);
   const waves = makespan(batchMs, maxConcurrency);
   const distributedWallMs =
-    COLD_START_MS + DISPATCH_MS + lambdaMs(started) + COLD_START_MS + DISPATCH_MS + waves + COLD_START_MS + DISPATCH_MS + lambdaMs(merged);
-  const billedMs = lambdaMs(started) + batchMs.reduce((sum, ms) => sum + ms, 0) + lambdaMs(merged) + (2 + coldWorkers) * COLD_START_MS;
+    COLD_START_MS +
+    DISPATCH_MS +
+    lambdaMs(started) +
+    COLD_START_MS +
+    DISPATCH_MS +
+    waves +
+    COLD_START_MS +
+    DISPATCH_MS +
+    lambdaMs(merged);
+  const billedMs =
+    lambdaMs(started) + batchMs.reduce((sum, ms) => sum + ms, 0) + lambdaMs(merged) + (2 + coldWorkers) * COLD_START_MS;
   const transitions = PARENT_TRANSITIONS + CHILD_TRANSITIONS * batchMs.length;
   const cpuMs = batchRuns.reduce((sum, run) => sum + run.cpuMs, 0) + started.cpuMs + merged.cpuMs;
 
@@ -245,7 +261,11 @@ async function serve(): Promise<void> {
   const internet = await startLoopbackInternet({ hosts: HOSTS });
   const sites = Array.from({ length: count }, (_, index) => {
     const id = `feed-${String(index).padStart(5, '0')}`;
-    return { id, latencyMs: LATENCY_MS, body: feedBody({ sourceId: id, items: ITEMS_PER_FEED, itemBytes: ITEM_BYTES }) };
+    return {
+      id,
+      latencyMs: LATENCY_MS,
+      body: feedBody({ sourceId: id, items: ITEMS_PER_FEED, itemBytes: ITEM_BYTES }),
+    };
   });
   process.send!(internet.publish(sites));
   process.once('SIGTERM', () => void internet.close().then(() => process.exit(0)));
@@ -254,7 +274,9 @@ async function serve(): Promise<void> {
 /** One worker process, a warm Lambda instance: settles one batch at a time and says what it cost. */
 function work(): void {
   process.on('message', async ({ root, sources, job }: WorkerRequest) => {
-    const measured = await measure(() => settleBatch(sources, job, Date.now() + 10 * 60_000, { store: new FolderStore(root), networkPolicy }));
+    const measured = await measure(() =>
+      settleBatch(sources, job, Date.now() + 10 * 60_000, { store: new FolderStore(root), networkPolicy }),
+    );
     process.send!({ wallMs: measured.wallMs, cpuMs: measured.cpuMs, pointer: measured.value } satisfies WorkerAnswer);
   });
 }

@@ -14,7 +14,8 @@ export async function fastestOf<Contenders extends { [name: string]: () => unkno
   contenders: Contenders,
   { runs, warmupRuns }: FastestOfOptions,
 ): Promise<{ [Name in keyof Contenders]: number }> {
-  if (!Number.isInteger(runs) || runs < 1) throw new TypeError(`Expected \`runs\` to be a positive integer, got \`${runs}\``);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new TypeError(`Expected \`runs\` to be a positive integer, got \`${runs}\``);
   if (!Number.isInteger(warmupRuns) || warmupRuns < 0) {
     throw new TypeError(`Expected \`warmupRuns\` to be a non-negative integer, got \`${warmupRuns}\``);
   }

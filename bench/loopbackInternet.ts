@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Source } from '../lambda/model.js';
+import type { Source } from '../lambda/core/model.js';
 
 /** One simulated feed: how long its server thinks before answering, and what it answers. */
 export interface SiteSpec {
@@ -70,7 +70,11 @@ export async function startLoopbackInternet(options: { hosts: number }): Promise
     hosts: options.hosts,
     publish(specs) {
       sites = new Map(specs.map((spec) => [spec.id, spec]));
-      return specs.map((spec, index) => ({ id: spec.id, url: `${origins[index % origins.length]}/${spec.id}`, type: 'feed' }));
+      return specs.map((spec, index) => ({
+        id: spec.id,
+        url: `${origins[index % origins.length]}/${spec.id}`,
+        type: 'feed',
+      }));
     },
     stats: () => ({ requests: stats.requests, connections: stats.connections, maxInFlight: stats.maxInFlight }),
     resetStats() {

@@ -1,5 +1,5 @@
 import type { InternetStats, LoopbackInternet } from './loopbackInternet.js';
-import { type ClientResult, runClient, type RunClientOptions } from './runClient.js';
+import { type ClientResult, type RunClientOptions, runClient } from './runClient.js';
 import type { ClientJob } from './strategies.js';
 
 /** A client run as both ends saw it. */
@@ -11,7 +11,11 @@ export interface Measurement extends ClientResult, InternetStats {
 }
 
 /** Runs `job` against `internet` and adds what the servers observed. */
-export async function measure(internet: LoopbackInternet, job: ClientJob, options?: RunClientOptions): Promise<Measurement> {
+export async function measure(
+  internet: LoopbackInternet,
+  job: ClientJob,
+  options?: RunClientOptions,
+): Promise<Measurement> {
   internet.resetStats();
   const cpuBefore = process.cpuUsage();
   const result = await runClient(job, options);
@@ -26,9 +30,17 @@ const DEFAULT_REPEATS = 3;
  * minimum is the run it disturbed least: the figure to hold against an ideal. `maxInFlight` is
  * the most seen in any of the runs, since a bound must hold in all of them.
  */
-export async function measureBest(internet: LoopbackInternet, job: ClientJob, repeats = DEFAULT_REPEATS): Promise<Measurement> {
+export async function measureBest(
+  internet: LoopbackInternet,
+  job: ClientJob,
+  repeats = DEFAULT_REPEATS,
+): Promise<Measurement> {
   const runs: Measurement[] = [];
   for (let repeat = 0; repeat < repeats; repeat += 1) runs.push(await measure(internet, job));
   const best = runs.reduce((fastest, run) => (run.wallMs < fastest.wallMs ? run : fastest));
-  return { ...best, maxInFlight: Math.max(...runs.map((run) => run.maxInFlight)), repeatsWallMs: runs.map((run) => run.wallMs) };
+  return {
+    ...best,
+    maxInFlight: Math.max(...runs.map((run) => run.maxInFlight)),
+    repeatsWallMs: runs.map((run) => run.wallMs),
+  };
 }

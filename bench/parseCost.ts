@@ -15,7 +15,7 @@
 // empty Atom entry, fails the billion-laughs document outright, and its isoDate loses the time
 // of "03 Apr 02 1500 GMT", rolls "31 Feb" into March and drops CEST dates. feedsmith also parses
 // synchronously, which keeps the parse stage a pure function.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { parseFeed as feedsmithParse } from 'feedsmith';
@@ -100,7 +100,9 @@ function printTable(rows: Row[]): void {
   console.log(header.map((text, i) => cell(text, widths[i]!)).join(' '));
   for (const row of rows) {
     const ratio =
-      row.feedsmith.ms !== undefined && row.rssParser.ms !== undefined ? (row.rssParser.ms / row.feedsmith.ms).toFixed(1) : '-';
+      row.feedsmith.ms !== undefined && row.rssParser.ms !== undefined
+        ? (row.rssParser.ms / row.feedsmith.ms).toFixed(1)
+        : '-';
     const values = [
       row.name,
       (row.bytes / 1024).toFixed(0),
@@ -173,6 +175,8 @@ const large = await measureFeed(
   feedBody({ sourceId: 'news', items: LARGE_FEED_ITEMS, itemBytes: LARGE_FEED_ITEM_BYTES }),
 );
 
-console.log(`Node ${process.version}; best of ${TIMING.runs} runs after ${TIMING.warmupRuns} warm-up runs; ratio = rss-parser time / feedsmith time\n`);
+console.log(
+  `Node ${process.version}; best of ${TIMING.runs} runs after ${TIMING.warmupRuns} warm-up runs; ratio = rss-parser time / feedsmith time\n`,
+);
 printTable([...rows, total(rows), large]);
 await printDifferences(rows);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-import { SourceError } from '../lambda/errors.js';
-import type { Failure, Item } from '../lambda/model.js';
+import { SourceError } from '../lambda/core/errors.js';
+import type { Failure, Item } from '../lambda/core/model.js';
 import type { ParseSourceContext } from '../lambda/parse/parseSource.js';
 import { bundleForNode } from './bundleForNode.js';
 
@@ -61,7 +61,8 @@ export class ParsePool {
    * on Node 20, and a bundle starts as fast as it would in production.
    */
   static async start(size: number): Promise<ParsePool> {
-    if (!Number.isInteger(size) || size < 1) throw new TypeError(`Expected \`size\` to be a positive integer, got \`${size}\``);
+    if (!Number.isInteger(size) || size < 1)
+      throw new TypeError(`Expected \`size\` to be a positive integer, got \`${size}\``);
     const folder = await mkdtemp(join(tmpdir(), 'tributary-parse-worker-'));
     const bundle = join(folder, 'parseWorker.mjs');
     await bundleForNode(WORKER_ENTRY, bundle);

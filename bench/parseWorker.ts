@@ -2,8 +2,8 @@
 // travel as plain { code, message } because an Error loses its class crossing threads.
 import { parentPort } from 'node:worker_threads';
 
-import { SourceError } from '../lambda/errors.js';
-import { mergeItems } from '../lambda/merge.js';
+import { SourceError } from '../lambda/core/errors.js';
+import { mergeItems } from '../lambda/merge/merge.js';
 import { parseSource } from '../lambda/parse/parseSource.js';
 import type { ParseReply, ParseRequest } from './parsePool.js';
 
@@ -11,11 +11,15 @@ const port = parentPort!;
 port.on('message', ({ id, body, context, maxItems }: ParseRequest) => {
   let reply: ParseReply;
   try {
-    const items = mergeItems([parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context)], { maxItems });
+    const items = mergeItems([parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context)], {
+      maxItems,
+    });
     reply = { id, items };
   } catch (error) {
     const failure =
-      error instanceof SourceError ? error.toFailure() : { code: 'internal' as const, message: `parser crashed: ${String(error)}` };
+      error instanceof SourceError
+        ? error.toFailure()
+        : { code: 'internal' as const, message: `parser crashed: ${String(error)}` };
     reply = { id, failure };
   }
   port.postMessage(reply);

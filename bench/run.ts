@@ -11,7 +11,7 @@ import { startLoopbackInternet } from './loopbackInternet.js';
 import { describeMachine, measureMemoryTouch } from './machine.js';
 import { boundedConcurrency } from './scenarios/boundedConcurrency.js';
 import { coldStart } from './scenarios/coldStart.js';
-import { lambdaCost, type LambdaCostInputs } from './scenarios/lambdaCost.js';
+import { type LambdaCostInputs, lambdaCost } from './scenarios/lambdaCost.js';
 import { latencySpread } from './scenarios/latencySpread.js';
 import { memory } from './scenarios/memory.js';
 import { parserComparison } from './scenarios/parserComparison.js';
@@ -37,7 +37,11 @@ const rows: TableRow[] = [];
 const data: LambdaCostInputs & Record<string, unknown> = {};
 const benchStarted = performance.now();
 
-async function step<Data>(scenario: number, name: keyof typeof data & string, run: () => Promise<ScenarioReport<Data>> | ScenarioReport<Data>) {
+async function step<Data>(
+  scenario: number,
+  name: keyof typeof data & string,
+  run: () => Promise<ScenarioReport<Data>> | ScenarioReport<Data>,
+) {
   if (!wanted(scenario)) return;
   const started = performance.now();
   process.stderr.write(`scenario ${scenario} (${name})… `);
@@ -82,7 +86,10 @@ function codeVersion(): { commit: string; uncommittedLambdaFiles: string[] } {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   try {
     const changed = git('status', '--porcelain', '--', 'lambda');
-    return { commit: git('rev-parse', 'HEAD'), uncommittedLambdaFiles: changed ? changed.split('\n').map((line) => line.slice(3)) : [] };
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      uncommittedLambdaFiles: changed ? changed.split('\n').map((line) => line.slice(3)) : [],
+    };
   } catch {
     return { commit: 'unknown (not a git checkout)', uncommittedLambdaFiles: [] };
   }

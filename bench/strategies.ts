@@ -1,20 +1,20 @@
 import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
+
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-
+import { ConsoleNotifier } from '../lambda/adapters/consoleNotifier.js';
+import { FolderStore } from '../lambda/adapters/folderStore.js';
+import type { Settings, Source } from '../lambda/core/model.js';
+import { STATE_KEY } from '../lambda/core/storageLayout.js';
 import { fetchAll } from '../lambda/fetch/fetchAll.js';
 import { fetchSource } from '../lambda/fetch/fetchSource.js';
 import { createHttpClient } from '../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
-import type { Settings, Source } from '../lambda/model.js';
-import { ConsoleNotifier } from '../lambda/notify/consoleNotifier.js';
-import { mergeItems } from '../lambda/merge.js';
+import { mergeItems } from '../lambda/merge/merge.js';
 import { parseSource } from '../lambda/parse/parseSource.js';
-import { runPipeline } from '../lambda/run.js';
-import { settleSource } from '../lambda/settleSource.js';
-import { STATE_KEY } from '../lambda/state.js';
-import { FolderStore } from '../lambda/store/folderStore.js';
+import { settleSource } from '../lambda/process/settleSource.js';
+import { runPipeline } from '../lambda/run/run.js';
 import { ParsePool } from './parsePool.js';
 
 /**
@@ -135,7 +135,9 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
               const durationMs = performance.now() - started;
               const contentType = response.headers.get('content-type') ?? undefined;
               // Capped as settleSource caps, so both baselines keep the same items.
-              const items = mergeItems([parseSource(body, parseContext(source, contentType))], { maxItems: settings.maxItemsPerSource });
+              const items = mergeItems([parseSource(body, parseContext(source, contentType))], {
+                maxItems: settings.maxItemsPerSource,
+              });
               tally.add({ status: 'ok', items: items.length, durationMs });
             } catch {
               tally.add({ status: 'failed', items: 0, durationMs: performance.now() - started });
@@ -172,7 +174,10 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
       async run() {
         const tally = newTally();
         const parsing: Promise<void>[] = [];
-        for await (const { source, outcome } of fetchAll(client, sources, { settings, deadline: Date.now() + RUN_BUDGET_MS })) {
+        for await (const { source, outcome } of fetchAll(client, sources, {
+          settings,
+          deadline: Date.now() + RUN_BUDGET_MS,
+        })) {
           if (outcome.status !== 'ok') {
             tally.add({ status: outcome.status, items: 0, durationMs: outcome.durationMs });
             continue;
@@ -205,7 +210,10 @@ async function settleEach({ sources, settings }: ClientJob, options: { yieldFirs
   return {
     async run() {
       const tally = newTally();
-      for await (const { source, outcome } of fetchAll(client, sources, { settings, deadline: Date.now() + RUN_BUDGET_MS })) {
+      for await (const { source, outcome } of fetchAll(client, sources, {
+        settings,
+        deadline: Date.now() + RUN_BUDGET_MS,
+      })) {
         // A macrotask boundary lets sockets that became readable during the last parse be read
         // and timers fire; awaiting the generator alone only runs microtasks.
         if (options.yieldFirst) await nextTurn();
@@ -242,7 +250,11 @@ function percentiles(values: number[]): Percentiles {
 }
 
 /** One run of the whole pipeline into `store`'s folder, as `npm start` runs it: what the `pipeline` strategy times. */
-export async function runPipelineInFolder(store: FolderStore, sources: Source[], settings: Settings): Promise<StrategyOutcome> {
+export async function runPipelineInFolder(
+  store: FolderStore,
+  sources: Source[],
+  settings: Settings,
+): Promise<StrategyOutcome> {
   const started = performance.now();
   let fetchPhaseMs: number | undefined;
   let fetchPhasePeakRssMb: number | undefined;
@@ -267,7 +279,8 @@ export async function runPipelineInFolder(store: FolderStore, sources: Source[],
       },
     },
   );
-  const pageFaultsAfterFetchPhase = pageFaultsAtFetchEnd === undefined ? undefined : process.resourceUsage().minorPageFault - pageFaultsAtFetchEnd;
+  const pageFaultsAfterFetchPhase =
+    pageFaultsAtFetchEnd === undefined ? undefined : process.resourceUsage().minorPageFault - pageFaultsAtFetchEnd;
   const { ok, failed, items } = report.counts;
   const fetchMs = percentiles(report.sources.map((source) => source.durationMs));
   const stateBytes = (await stat(store.locate(STATE_KEY))).size;

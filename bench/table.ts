@@ -20,7 +20,9 @@ export function formatTable(rows: readonly TableRow[]): string {
     row.measured,
     row.ideal ?? '',
     row.ratio === undefined ? '' : row.ratio.toFixed(2),
-    row.target === undefined ? '' : `≤ ${row.target.toFixed(2)} ${row.ratio !== undefined && row.ratio <= row.target ? '✓' : '✗'}`,
+    row.target === undefined
+      ? ''
+      : `≤ ${row.target.toFixed(2)} ${row.ratio !== undefined && row.ratio <= row.target ? '✓' : '✗'}`,
     row.note ?? '',
   ]);
   const widths = HEADER.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)));

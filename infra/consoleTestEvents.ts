@@ -32,7 +32,11 @@ export class ConsoleTestEvents extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleTestEventsProps) {
     super(scope, id);
 
-    const registryArn = Stack.of(this).formatArn({ service: 'schemas', resource: 'registry', resourceName: TEST_EVENT_REGISTRY });
+    const registryArn = Stack.of(this).formatArn({
+      service: 'schemas',
+      resource: 'registry',
+      resourceName: TEST_EVENT_REGISTRY,
+    });
     // An own role and log group rather than the provider's default AWSLambdaBasicExecutionRole.
     const role = new iam.Role(this, 'EnsureRegistryRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

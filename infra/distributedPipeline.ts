@@ -1,4 +1,5 @@
 import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,10 +7,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { SHARDS_FOLDER } from '../lambda/distributed/shardFolder.js';
-import { RUN_CLAIMS_FOLDER, RUN_REPORTS_FOLDER } from '../lambda/runClaim.js';
-import type { SecretNames } from '../lambda/secrets/secretNames.js';
-import { STATE_KEY } from '../lambda/state.js';
+import { RUN_CLAIMS_FOLDER, RUN_REPORTS_FOLDER, SHARDS_FOLDER, STATE_KEY } from '../lambda/core/storageLayout.js';
+import type { SecretNames } from '../lambda/input/secretNames.js';
 import { nagArnOf } from './nagFinding.js';
 import type { PipelineFunctionProps } from './pipelineFunction.js';
 import { ITEM_OBJECTS, RUN_OUTPUT_ACCESS, TributaryFunction } from './tributaryFunction.js';
@@ -40,7 +39,12 @@ const MAX_BATCH_INPUT_BYTES = 200 * 1024;
 /** The Map's state name and label: names its child executions, so the nag acknowledgement below names it too. */
 const WORKERS = 'Workers';
 /** The Lambda throttles a step when more executions want it than its concurrency allows; wait and retry. */
-const THROTTLE_RETRY = { errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6 };
+const THROTTLE_RETRY = {
+  errors: ['Lambda.TooManyRequestsException'],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 6,
+};
 
 /**
  * The distributed mode: a standard state machine whose start step claims the run and writes the
@@ -66,7 +70,8 @@ export class DistributedPipeline extends Construct {
       ...props.functions,
       handler: 'index.startHandler',
       description: 'Tributary, distributed: claims the run and writes the selected sources for the workers',
-      roleDescription: 'Tributary start step: its own log group, run claims and shard folders, sources object and topic',
+      roleDescription:
+        'Tributary start step: its own log group, run claims and shard folders, sources object and topic',
       // Two starts of one run at once must not both take over an expired claim.
       reservedConcurrency: 1,
     });
@@ -76,7 +81,8 @@ export class DistributedPipeline extends Construct {
       ...props.functions,
       handler: 'index.workerHandler',
       description: 'Tributary, distributed: fetches and parses one batch of sources',
-      roleDescription: 'Tributary worker step: its own log group, the state file, shard folders, item objects and the secrets of its sources',
+      roleDescription:
+        'Tributary worker step: its own log group, the state file, shard folders, item objects and the secrets of its sources',
     });
     // Workers write their sources' new item objects; only the merge, which commits the state, deletes any.
     this.worker.useOutputBucket(bucket, prefix, { read: [STATE_KEY], write: [SHARDS, ITEM_OBJECTS] });
@@ -126,7 +132,9 @@ export class DistributedPipeline extends Construct {
   private definition(props: DistributedPipelineProps): sfn.IChainable {
     const { bucket, prefix } = props;
     const step = (id: string, fn: TributaryFunction, options: Partial<tasks.LambdaInvokeProps> = {}) =>
-      new tasks.LambdaInvoke(this, id, { lambdaFunction: fn.function, payloadResponseOnly: true, ...options }).addRetry(THROTTLE_RETRY);
+      new tasks.LambdaInvoke(this, id, { lambdaFunction: fn.function, payloadResponseOnly: true, ...options }).addRetry(
+        THROTTLE_RETRY,
+      );
 
     const start = step('StartRun', this.start, {
       comment: 'Claims the run named by the event and writes its selected sources to S3',
@@ -145,7 +153,11 @@ export class DistributedPipeline extends Construct {
       comment: 'One worker per batch of sources; each writes its results to S3 and returns where',
       label: WORKERS,
       itemReader: new ShardItemReader({ bucket, key: sfn.JsonPath.stringAt('$.sourcesKey') }, shards),
-      itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: props.batchSize, maxInputBytesPerBatch: MAX_BATCH_INPUT_BYTES, batchInput: { 'job.$': '$.job' } }),
+      itemBatcher: new sfn.ItemBatcher({
+        maxItemsPerBatch: props.batchSize,
+        maxInputBytesPerBatch: MAX_BATCH_INPUT_BYTES,
+        batchInput: { 'job.$': '$.job' },
+      }),
       maxConcurrency: props.maxConcurrency,
       toleratedFailurePercentage: props.toleratedFailurePercentage,
       resultWriterV2: new ShardResultWriter({ bucket, prefix: sfn.JsonPath.stringAt('$.resultsPrefix') }, shards),
@@ -164,7 +176,8 @@ export class DistributedPipeline extends Construct {
         sfn.Condition.isPresent('$.mapError'),
         new sfn.Fail(this, 'TooManyBatchesFailed', {
           error: 'BatchesFailed',
-          cause: 'More worker batches failed than toleratedFailurePercentage allows; the run was reported with their sources failed',
+          cause:
+            'More worker batches failed than toleratedFailurePercentage allows; the run was reported with their sources failed',
         }),
       )
       .otherwise(new sfn.Succeed(this, 'Published'));
@@ -172,7 +185,11 @@ export class DistributedPipeline extends Construct {
     return start.next(
       new sfn.Choice(this, 'RunStarted')
         .when(sfn.Condition.stringEquals('$.status', 'started'), workers.next(merge).next(outcome))
-        .otherwise(new sfn.Succeed(this, 'NothingToDo', { comment: 'A duplicated or retried start: the run is done or in progress elsewhere' })),
+        .otherwise(
+          new sfn.Succeed(this, 'NothingToDo', {
+            comment: 'A duplicated or retried start: the run is done or in progress elsewhere',
+          }),
+        ),
     );
   }
 
@@ -185,7 +202,10 @@ export class DistributedPipeline extends Construct {
         "lambda:InvokeFunction is granted by CDK on the step's function and its qualified ARNs (versions, aliases); it still names this one function only.",
       );
     }
-    acknowledge('*', 'X-Ray trace upload and CloudWatch Logs vended log delivery (logs:CreateLogDelivery and friends) support no resource-level permissions.');
+    acknowledge(
+      '*',
+      'X-Ray trace upload and CloudWatch Logs vended log delivery (logs:CreateLogDelivery and friends) support no resource-level permissions.',
+    );
     acknowledge(
       `${nagArnOf(bucket)}/${prefix}${SHARDS}`,
       `The Map reads each run's sources array and exports its results under ${SHARDS_FOLDER}<runId>/…, keys made per run; ` +

@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { SHARDS_FOLDER } from '../lambda/distributed/shardFolder.js';
-import { RUN_CLAIMS_FOLDER, RUN_REPORTS_FOLDER } from '../lambda/runClaim.js';
+import { RUN_CLAIMS_FOLDER, RUN_REPORTS_FOLDER, SHARDS_FOLDER } from '../lambda/core/storageLayout.js';
 
 export interface OutputBucketProps {
   /** Key prefix the function writes under, '' or ending in '/'. */
@@ -39,7 +39,8 @@ export class OutputBucket extends Construct {
     });
     Validations.of(this.accessLogBucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the access log bucket of the output bucket; logging access to it would need yet another log bucket.',
+      reason:
+        'This is the access log bucket of the output bucket; logging access to it would need yet another log bucket.',
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -47,12 +48,22 @@ export class OutputBucket extends Construct {
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'output-bucket/',
       lifecycleRules: [
-        { id: 'ExpireRunReports', prefix: `${props.prefix}${RUN_REPORTS_FOLDER}`, expiration: Duration.days(props.runsRetentionDays) },
+        {
+          id: 'ExpireRunReports',
+          prefix: `${props.prefix}${RUN_REPORTS_FOLDER}`,
+          expiration: Duration.days(props.runsRetentionDays),
+        },
         // Claims only need to outlive the retries of one run (at most an hour, see PipelineFunction),
         // so expiring them with the reports they belong to is always safe.
-        { id: 'ExpireRunClaims', prefix: `${props.prefix}${RUN_CLAIMS_FOLDER}`, expiration: Duration.days(props.runsRetentionDays) },
+        {
+          id: 'ExpireRunClaims',
+          prefix: `${props.prefix}${RUN_CLAIMS_FOLDER}`,
+          expiration: Duration.days(props.runsRetentionDays),
+        },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        ...(props.shardFolders ? [{ id: 'ExpireShardFolders', prefix: `${props.prefix}${SHARDS_FOLDER}`, expiration: SHARDS_RETENTION }] : []),
+        ...(props.shardFolders
+          ? [{ id: 'ExpireShardFolders', prefix: `${props.prefix}${SHARDS_FOLDER}`, expiration: SHARDS_RETENTION }]
+          : []),
       ],
     });
   }

@@ -6,8 +6,8 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { NotificationTopic } from './notificationTopic.js';
 import type { PipelineFunction } from './pipelineFunction.js';
-import type { TributaryFunction } from './tributaryFunction.js';
 import type { PipelineMetrics } from './pipelineMetrics.js';
+import type { TributaryFunction } from './tributaryFunction.js';
 
 export interface PipelineAlarmsProps {
   readonly pipeline: PipelineFunction;
@@ -91,18 +91,32 @@ export class PipelineAlarms extends Construct {
     this.functionErrors = this.alarm('FunctionErrors', {
       metric: pipeline.function.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
-      alarmDescription: 'A pipeline invocation threw (bad event, bad sources file, outputs not written or notification not sent). See the function log.',
+      alarmDescription:
+        'A pipeline invocation threw (bad event, bad sources file, outputs not written or notification not sent). See the function log.',
     });
-    this.durationNearTimeout = this.nearTimeout('DurationNearTimeout', pipeline, 'A run', "Raise timeoutSeconds or lower the sources' timeoutMs and retries.");
+    this.durationNearTimeout = this.nearTimeout(
+      'DurationNearTimeout',
+      pipeline,
+      'A run',
+      "Raise timeoutSeconds or lower the sources' timeoutMs and retries.",
+    );
     this.failedInvocations = this.alarm('FailedInvocations', {
-      metric: pipeline.failureQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: pipeline.failureQueue.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
       threshold: 1,
-      alarmDescription: 'An invocation failed after all retries or expired before it could run; the event and error are in the failure queue.',
+      alarmDescription:
+        'An invocation failed after all retries or expired before it could run; the event and error are in the failure queue.',
     });
     this.undeliveredSchedules = this.alarm('UndeliveredSchedules', {
-      metric: props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
       threshold: 1,
-      alarmDescription: 'The schedule could not invoke the function; the undelivered events are in the schedule dead-letter queue.',
+      alarmDescription:
+        'The schedule could not invoke the function; the undelivered events are in the schedule dead-letter queue.',
     });
     const { stateMachine } = props;
     this.failedExecutions = stateMachine
@@ -123,7 +137,12 @@ export class PipelineAlarms extends Construct {
         })
       : undefined;
     this.mergeDurationNearTimeout = props.mergeStep
-      ? this.nearTimeout('MergeDurationNearTimeout', props.mergeStep, 'A merge step', 'Raise timeoutSeconds: the merge step reads every batch and writes the outputs and state.')
+      ? this.nearTimeout(
+          'MergeDurationNearTimeout',
+          props.mergeStep,
+          'A merge step',
+          'Raise timeoutSeconds: the merge step reads every batch and writes the outputs and state.',
+        )
       : undefined;
   }
 
@@ -137,7 +156,10 @@ export class PipelineAlarms extends Construct {
     });
   }
 
-  private alarm(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number }): cloudwatch.Alarm {
+  private alarm(
+    id: string,
+    props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number },
+  ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

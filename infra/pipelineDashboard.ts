@@ -92,9 +92,23 @@ export class PipelineDashboard extends cloudwatch.Dashboard {
         title: 'Function invocations and errors',
         width: THIRD,
         left: runFunctions.flatMap(({ label, fn }) => [
-          fn.function.metricInvocations({ period, statistic: cloudwatch.Stats.SUM, label: named(label, 'invocations') }),
-          fn.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM, label: named(label, 'errors'), color: cloudwatch.Color.RED }),
-          fn.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM, label: named(label, 'throttles'), color: cloudwatch.Color.ORANGE }),
+          fn.function.metricInvocations({
+            period,
+            statistic: cloudwatch.Stats.SUM,
+            label: named(label, 'invocations'),
+          }),
+          fn.function.metricErrors({
+            period,
+            statistic: cloudwatch.Stats.SUM,
+            label: named(label, 'errors'),
+            color: cloudwatch.Color.RED,
+          }),
+          fn.function.metricThrottles({
+            period,
+            statistic: cloudwatch.Stats.SUM,
+            label: named(label, 'throttles'),
+            color: cloudwatch.Color.ORANGE,
+          }),
         ]),
         leftYAxis: { min: 0, showUnits: false },
       }),

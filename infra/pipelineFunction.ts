@@ -14,7 +14,10 @@ const ASYNC_RETRY_ATTEMPTS = 2;
 /** Events older than this go to the failure queue instead of running late. */
 const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 
-export type PipelineFunctionProps = Omit<TributaryFunctionProps, 'handler' | 'description' | 'roleDescription' | 'reservedConcurrency'>;
+export type PipelineFunctionProps = Omit<
+  TributaryFunctionProps,
+  'handler' | 'description' | 'roleDescription' | 'reservedConcurrency'
+>;
 
 /**
  * The one function that runs a whole run (`index.handler`), invoked asynchronously by the

@@ -1,10 +1,11 @@
 import type { Duration } from 'aws-cdk-lib';
+
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { METRICS_DIMENSION, METRICS_NAMESPACE, type RunMetricName } from '../lambda/observe/runMetrics.js';
+import { METRICS_DIMENSION, METRICS_NAMESPACE, type RunMetricName } from '../lambda/core/metricNames.js';
 
 /**
- * The metrics the function writes about its runs (EMF lines, see lambda/observe/runMetrics.ts),
+ * The metrics the function writes about its runs (EMF lines, see lambda/adapters/runMetrics.ts),
  * read back for alarms and the dashboard. Names, namespace and dimension come from that module,
  * so the two sides cannot drift apart.
  */

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
+
 import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { InvalidInputError } from '../lambda/errors.js';
-import type { RunStatus } from '../lambda/model.js';
-import { LOG_LEVELS, type LogLevel } from '../lambda/observe/logger.js';
+import { InvalidInputError } from '../lambda/core/errors.js';
+import { LOG_LEVELS, type LogLevel } from '../lambda/core/logLevel.js';
+import type { RunStatus } from '../lambda/core/model.js';
 import { PIPELINE_FUNCTION_DEFAULTS } from './pipelineFunction.js';
 
 /**
@@ -131,7 +132,13 @@ export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()
     mode: mode(get('mode') ?? d.mode),
     batchSize: integer('batchSize', get('batchSize') ?? d.batchSize, 1, 10_000, 'sources'),
     maxConcurrency: integer('maxConcurrency', get('maxConcurrency') ?? d.maxConcurrency, 1, 10_000, 'workers'),
-    toleratedFailurePercentage: integer('toleratedFailurePercentage', get('toleratedFailurePercentage') ?? d.toleratedFailurePercentage, 0, 100, 'percent'),
+    toleratedFailurePercentage: integer(
+      'toleratedFailurePercentage',
+      get('toleratedFailurePercentage') ?? d.toleratedFailurePercentage,
+      0,
+      100,
+      'percent',
+    ),
     runTimeoutMinutes: runTimeout(get('runTimeoutMinutes') ?? d.runTimeoutMinutes, timeoutSeconds),
   };
 }
@@ -184,7 +191,10 @@ function statusList(value: unknown): RunStatus[] {
 function scheduleExpression(value: unknown): string {
   const expression = text('schedule', value);
   if (!/^(rate|cron)\(.+\)$/.test(expression)) {
-    throw invalid('schedule', `must be a rate(…) or cron(…) expression such as "rate(1 hour)", got ${JSON.stringify(expression)}`);
+    throw invalid(
+      'schedule',
+      `must be a rate(…) or cron(…) expression such as "rate(1 hour)", got ${JSON.stringify(expression)}`,
+    );
   }
   return expression;
 }
@@ -194,7 +204,10 @@ function timeZone(value: unknown): string {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
   } catch {
-    throw invalid('timeZone', `must be an IANA time zone such as "UTC" or "Europe/Berlin", got ${JSON.stringify(zone)}`);
+    throw invalid(
+      'timeZone',
+      `must be an IANA time zone such as "UTC" or "Europe/Berlin", got ${JSON.stringify(zone)}`,
+    );
   }
   return zone;
 }
@@ -203,7 +216,10 @@ function logRetention(value: unknown): RetentionDays {
   const days = integer('logRetentionDays', value, 1, 3653, 'days');
   const allowed = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number' && v <= 3653);
   if (!allowed.includes(days)) {
-    throw invalid('logRetentionDays', `must be one of the CloudWatch Logs retention values ${allowed.join(', ')}, got ${days}`);
+    throw invalid(
+      'logRetentionDays',
+      `must be one of the CloudWatch Logs retention values ${allowed.join(', ')}, got ${days}`,
+    );
   }
   return days;
 }
@@ -230,7 +246,10 @@ function outputPrefix(value: unknown): string {
   const prefix = text('outputPrefix', value);
   if (prefix === '') return '';
   if (PREFIX_FORBIDDEN.test(prefix)) {
-    throw invalid('outputPrefix', `must be a plain key prefix such as "site/" (no leading "/", "..", "*", "?", "$", spaces), got ${JSON.stringify(prefix)}`);
+    throw invalid(
+      'outputPrefix',
+      `must be a plain key prefix such as "site/" (no leading "/", "..", "*", "?", "$", spaces), got ${JSON.stringify(prefix)}`,
+    );
   }
   return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }

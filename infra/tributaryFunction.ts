@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -8,10 +9,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { TributaryError } from '../lambda/errors.js';
-import { KEPT_ITEMS_FOLDER } from '../lambda/keptItems.js';
-import { DEFAULT_LOG_LEVEL, type LogLevel } from '../lambda/observe/logger.js';
-import type { SecretNames } from '../lambda/secrets/secretNames.js';
+import { TributaryError } from '../lambda/core/errors.js';
+import { DEFAULT_LOG_LEVEL, type LogLevel } from '../lambda/core/logLevel.js';
+import { KEPT_ITEMS_FOLDER } from '../lambda/core/storageLayout.js';
+import type { SecretNames } from '../lambda/input/secretNames.js';
 import { nagArnOf } from './nagFinding.js';
 
 /** Where `npm run build` leaves the bundle: `index.mjs` plus the default `sources.json`. */
@@ -73,7 +74,11 @@ export class TributaryFunction extends Construct {
   static codeFromBuild(dir: string = BUILD_DIR): lambda.Code {
     const entry = join(dir, 'index.mjs');
     if (!existsSync(entry)) {
-      throw new TributaryError('TributaryError', 'missing_build', `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`);
+      throw new TributaryError(
+        'TributaryError',
+        'missing_build',
+        `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`,
+      );
     }
     return lambda.Code.fromAsset(dir);
   }
@@ -130,22 +135,37 @@ export class TributaryFunction extends Construct {
   useOutputBucket(bucket: s3.IBucket, prefix: string, access: OutputAccess = EVERY_OUTPUT): void {
     this.function.addEnvironment('OUTPUT_BUCKET', bucket.bucketName);
     if (prefix !== '') this.function.addEnvironment('OUTPUT_PREFIX', prefix);
-    const objects = (patterns: readonly string[]) => patterns.map((pattern) => bucket.arnForObjects(`${prefix}${pattern}`));
+    const objects = (patterns: readonly string[]) =>
+      patterns.map((pattern) => bucket.arnForObjects(`${prefix}${pattern}`));
     if (access.read.join() === access.write.join()) {
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: objects(access.read) }));
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: objects(access.read) }),
+      );
     } else {
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }));
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }),
+      );
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }),
+      );
     }
     const deletes = access.delete ?? [];
     if (deletes.length > 0) {
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(deletes) }));
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: objects(deletes) }),
+      );
     }
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
     // Said from `access`, so the reason stays true for every function that calls this.
     const rights =
-      deletes.length > 0 ? `read and put, and delete on ${deletes.map((pattern) => prefix + pattern).join(', ')} only` : 'read and put only (no delete)';
-    for (const pattern of new Set([...access.read, ...access.write, ...deletes].filter((pattern) => pattern.includes('*')))) {
+      deletes.length > 0
+        ? `read and put, and delete on ${deletes.map((pattern) => prefix + pattern).join(', ')} only`
+        : 'read and put only (no delete)';
+    for (const pattern of new Set(
+      [...access.read, ...access.write, ...deletes].filter((pattern) => pattern.includes('*')),
+    )) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagArnOf(bucket)}/${prefix}${pattern}]`,
         reason:
@@ -181,22 +201,33 @@ export class TributaryFunction extends Construct {
         // A parameter ARN joins `parameter` and a hierarchical name with one slash.
         stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
       );
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: parameterArns }));
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: parameterArns }),
+      );
     }
     if (names.secrets.length > 0) {
       const secretArns = names.secrets.map((name) =>
         // Secrets Manager appends a hyphen and 6 random characters to every secret's ARN; `?`
         // matches exactly one character, so no other secret whose name starts with this one
         // (`name-old`) is covered, as `name-*` would.
-        stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        stack.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${name}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       );
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }),
+      );
     }
   }
 
   /** Sets `SOURCES_URI` to `s3://bucket/key`; grants reading that one object. */
   useSourcesObject(bucket: s3.IBucket, key: string): void {
     this.function.addEnvironment('SOURCES_URI', `s3://${bucket.bucketName}/${key}`);
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(key)] }));
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(key)] }),
+    );
   }
 }

@@ -1,28 +1,29 @@
 import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
-import { Aws, CfnOutput, Duration, Fn, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { InvalidInputError } from '../lambda/errors.js';
-import type { SourcesFile } from '../lambda/model.js';
-import { RUN_REPORTS_FOLDER } from '../lambda/runClaim.js';
-import { secretNames } from '../lambda/secrets/secretNames.js';
-import { parseSourcesFile } from '../lambda/sources.js';
+import { InvalidInputError } from '../lambda/core/errors.js';
+import type { SourcesFile } from '../lambda/core/model.js';
+import { RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
+import { secretNames } from '../lambda/input/secretNames.js';
+import { parseSourcesFile } from '../lambda/input/sourcesFile.js';
 import { ConsoleTestEvents } from './consoleTestEvents.js';
 import { DeadLetterQueue } from './deadLetterQueue.js';
 import { DistributedPipeline } from './distributedPipeline.js';
+import { nagArnOf } from './nagFinding.js';
 import { NotificationTopic } from './notificationTopic.js';
 import { OutputBucket } from './outputBucket.js';
 import { PipelineAlarms } from './pipelineAlarms.js';
 import { PipelineDashboard, type RunFunction } from './pipelineDashboard.js';
-import { PipelineMetrics } from './pipelineMetrics.js';
-import { nagArnOf } from './nagFinding.js';
 import { BUILD_DIR, PipelineFunction, type PipelineFunctionProps } from './pipelineFunction.js';
-import { RUN_OUTPUT_ACCESS } from './tributaryFunction.js';
+import { PipelineMetrics } from './pipelineMetrics.js';
 import type { StackSettings } from './stackSettings.js';
+import { RUN_OUTPUT_ACCESS } from './tributaryFunction.js';
 
 export interface TributaryStackProps extends StackProps {
   readonly settings: StackSettings;
@@ -55,7 +56,12 @@ const AD_HOC_EVENT_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    sources: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Only these source ids; the others keep their items in the outputs' },
+    sources: {
+      type: 'array',
+      items: { type: 'string' },
+      minItems: 1,
+      description: 'Only these source ids; the others keep their items in the outputs',
+    },
     dryRun: { type: 'boolean', description: 'Fetch and transform, but write and publish nothing' },
     force: { type: 'boolean', description: 'Ignore cached validators and fetch everything again' },
   },
@@ -155,7 +161,10 @@ export class TributaryStack extends Stack {
     }
 
     // Scheduled runs report from the merge step in distributed mode: the run metrics follow them there.
-    const metrics = new PipelineMetrics(this.distributed?.merge.function ?? fn, Duration.minutes(settings.schedulePeriodMinutes));
+    const metrics = new PipelineMetrics(
+      this.distributed?.merge.function ?? fn,
+      Duration.minutes(settings.schedulePeriodMinutes),
+    );
     // Ad hoc runs end in the single function in both modes, scheduled ones in the merge step in distributed mode.
     const runFunctions: [RunFunction, ...RunFunction[]] = [
       { label: 'pipeline', fn: this.pipeline },
@@ -186,7 +195,8 @@ export class TributaryStack extends Stack {
 
     new CfnOutput(this, 'FunctionName', { value: fn.functionName, description: 'The pipeline function' });
     new CfnOutput(this, 'TestEventsConsoleUrl', {
-      description: "The function's Test tab: pick a shared test event (full-run, dry-run, only-some-sources, force-refetch) and choose Test",
+      description:
+        "The function's Test tab: pick a shared test event (full-run, dry-run, only-some-sources, force-refetch) and choose Test",
       value: Fn.join('', [
         `https://${Aws.REGION}.console.aws.amazon.com/lambda/home?region=${Aws.REGION}#/functions/`,
         fn.functionName,
@@ -198,7 +208,8 @@ export class TributaryStack extends Stack {
       value: this.output.bucket.bucketName,
     });
     new CfnOutput(this, 'TopicArn', {
-      description: 'Run notifications; message attribute "status" = ok | partial | failed for subscription filter policies',
+      description:
+        'Run notifications; message attribute "status" = ok | partial | failed for subscription filter policies',
       value: this.topic.topicArn,
     });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'Alarm notifications', value: this.alarms.topic.topicArn });
@@ -220,10 +231,18 @@ export class TributaryStack extends Stack {
     });
     if (this.distributed) {
       const { stateMachine } = this.distributed;
-      new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'The distributed run: start step, Distributed Map of workers, merge step' });
+      new CfnOutput(this, 'StateMachineArn', {
+        value: stateMachine.stateMachineArn,
+        description: 'The distributed run: start step, Distributed Map of workers, merge step',
+      });
       new CfnOutput(this, 'StartExecutionCommand', {
-        description: 'Start a full distributed run from a shell (the input may also be an ad hoc event such as {"sources":["id"]})',
-        value: Fn.join('', ['aws stepfunctions start-execution --state-machine-arn ', stateMachine.stateMachineArn, ` --region ${Aws.REGION} --input '{}'`]),
+        description:
+          'Start a full distributed run from a shell (the input may also be an ad hoc event such as {"sources":["id"]})',
+        value: Fn.join('', [
+          'aws stepfunctions start-execution --state-machine-arn ',
+          stateMachine.stateMachineArn,
+          ` --region ${Aws.REGION} --input '{}'`,
+        ]),
       });
     }
   }
@@ -239,7 +258,12 @@ function deployedSources(path: string): SourcesFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new InvalidInputError('sources', path, `cannot read the sources file to deploy: ${(cause as Error).message}`, { cause });
+    throw new InvalidInputError(
+      'sources',
+      path,
+      `cannot read the sources file to deploy: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   return parseSourcesFile(text, path);
 }

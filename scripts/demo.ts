@@ -5,9 +5,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runLocally } from '../lambda/cli.js';
-import { formatSourcesTable } from '../lambda/sourcesTable.js';
-import { startLoopbackServer } from '../test/support/loopbackServer.js';
+import { runLocally } from '../lambda/main/cli.js';
+import { formatSourcesTable } from '../lambda/main/sourcesTable.js';
+import { startLoopbackServer } from './loopbackServer.js';
 
 const fixtures = new URL('../test/fixtures/', import.meta.url);
 const FEEDS: Record<string, { file: string; contentType: string }> = {
@@ -26,7 +26,9 @@ const serveFile = (file: string, contentType: string) => async (_request: unknow
 };
 
 const server = await startLoopbackServer({
-  ...Object.fromEntries(Object.entries(FEEDS).map(([id, { file, contentType }]) => [`/${id}`, serveFile(file, contentType)])),
+  ...Object.fromEntries(
+    Object.entries(FEEDS).map(([id, { file, contentType }]) => [`/${id}`, serveFile(file, contentType)]),
+  ),
   '/gone': (_request, response) => void response.writeHead(410).end(),
   '/hangs': () => undefined,
   '/not-a-feed': serveFile('hostile/plain-page.html', 'text/html'),

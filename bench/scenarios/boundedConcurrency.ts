@@ -1,5 +1,5 @@
 import { feedBody } from '../feedBody.js';
-import { measure, measureBest, type Measurement } from '../measure.js';
+import { type Measurement, measure, measureBest } from '../measure.js';
 import { DEFAULT_PARSE_THREADS } from '../strategies.js';
 import { milliseconds, seconds } from '../table.js';
 import { type ScenarioOptions, type ScenarioReport, settingsWith } from './scenario.js';
@@ -31,7 +31,10 @@ export interface BoundedConcurrencyData {
  * takes ⌈sources ÷ concurrency⌉ rounds of one latency each. The variants (the pipeline's
  * fan-out and parse without its writing) show what parsing on the event loop costs the fan-out.
  */
-export async function boundedConcurrency({ internet, quick }: ScenarioOptions): Promise<ScenarioReport<BoundedConcurrencyData>> {
+export async function boundedConcurrency({
+  internet,
+  quick,
+}: ScenarioOptions): Promise<ScenarioReport<BoundedConcurrencyData>> {
   const latencyMs = LATENCY_MS * (quick ? QUICK_SCALE : 1);
   const sources = internet.publish(
     Array.from({ length: SOURCES }, (_, index) => {

@@ -99,11 +99,14 @@ export function lambdaCost(inputs: LambdaCostInputs): ScenarioReport<LambdaCostD
   }
   if (scale) {
     const { sources } = scale.pipeline;
-    lines.push(line(`3 · ${sources.toLocaleString('en')} sources`, scale.pipeline.measurement, sources * scale.latencyMs, false));
+    lines.push(
+      line(`3 · ${sources.toLocaleString('en')} sources`, scale.pipeline.measurement, sources * scale.latencyMs, false),
+    );
   }
   if (memory) {
     const measurement = memory.runs.find((run) => run.strategy === 'pipeline' && run.measurement)?.measurement;
-    if (measurement) lines.push(line(`4 · ${memory.sources} × 5 MB`, measurement, memory.sources * memory.latencyMs, false));
+    if (measurement)
+      lines.push(line(`4 · ${memory.sources} × 5 MB`, measurement, memory.sources * memory.latencyMs, false));
   }
   const cold = coldStart && {
     initMs: coldStart.importMs,

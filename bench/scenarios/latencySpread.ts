@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FolderStore } from '../../lambda/store/folderStore.js';
+import { FolderStore } from '../../lambda/adapters/folderStore.js';
 import { feedBody } from '../feedBody.js';
-import { measure, measureBest, type Measurement } from '../measure.js';
-import { milliseconds, seconds } from '../table.js';
+import { type Measurement, measure, measureBest } from '../measure.js';
 import { runPipelineInFolder } from '../strategies.js';
+import { milliseconds, seconds } from '../table.js';
 import { type ScenarioOptions, type ScenarioReport, settingsWith } from './scenario.js';
 
 const SOURCES = 40;

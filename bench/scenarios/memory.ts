@@ -1,6 +1,6 @@
 import { PIPELINE_FUNCTION_DEFAULTS } from '../../infra/pipelineFunction.js';
 import { feedBody } from '../feedBody.js';
-import { measure, type Measurement } from '../measure.js';
+import { type Measurement, measure } from '../measure.js';
 import { ClientCrashError } from '../runClient.js';
 import { DEFAULT_PARSE_THREADS, type StrategyName } from '../strategies.js';
 import { milliseconds, seconds, type TableRow } from '../table.js';
@@ -51,7 +51,9 @@ export interface MemoryData {
 export async function memory({ internet, quick }: ScenarioOptions): Promise<ScenarioReport<MemoryData>> {
   const count = quick ? QUICK_SOURCES : SOURCES;
   const body = feedBody({ sourceId: 'large', items: ITEMS, itemBytes: ITEM_BYTES });
-  const published = internet.publish(Array.from({ length: 2 * count }, (_, index) => ({ id: `large-${index}`, latencyMs: LATENCY_MS, body })));
+  const published = internet.publish(
+    Array.from({ length: 2 * count }, (_, index) => ({ id: `large-${index}`, latencyMs: LATENCY_MS, body })),
+  );
 
   const plan: [MemoryStrategy, number, number][] = [
     ['pipeline', 16, count],
@@ -66,7 +68,12 @@ export async function memory({ internet, quick }: ScenarioOptions): Promise<Scen
   for (const [strategy, concurrency, sources] of plan) {
     const job = { strategy, sources: published.slice(0, sources), settings: settingsWith({ concurrency }) };
     try {
-      runs.push({ strategy, concurrency, sources, measurement: await measure(internet, job, { maxOldSpaceMb: LAMBDA_HEAP_LIMIT_MB }) });
+      runs.push({
+        strategy,
+        concurrency,
+        sources,
+        measurement: await measure(internet, job, { maxOldSpaceMb: LAMBDA_HEAP_LIMIT_MB }),
+      });
     } catch (error) {
       if (!(error instanceof ClientCrashError)) throw error;
       runs.push({ strategy, concurrency, sources, crash: /FATAL ERROR: .*/.exec(error.stderr)?.[0] ?? error.message });
@@ -99,7 +106,15 @@ export async function memory({ internet, quick }: ScenarioOptions): Promise<Scen
   });
   return {
     rows,
-    data: { sources: count, bodyBytes: body.length, totalBodyMb, latencyMs: LATENCY_MS, targetMb: TARGET_MB, heapLimitMb: LAMBDA_HEAP_LIMIT_MB, runs },
+    data: {
+      sources: count,
+      bodyBytes: body.length,
+      totalBodyMb,
+      latencyMs: LATENCY_MS,
+      targetMb: TARGET_MB,
+      heapLimitMb: LAMBDA_HEAP_LIMIT_MB,
+      runs,
+    },
   };
 }
 

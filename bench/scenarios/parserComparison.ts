@@ -83,10 +83,7 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
       parseSource: throughput(best.parseSource),
     };
   };
-  const sets = [
-    await measureSet('rss-parser corpus', corpus),
-    await measureSet('generated news feed', [generated]),
-  ];
+  const sets = [await measureSet('rss-parser corpus', corpus), await measureSet('generated news feed', [generated])];
 
   return {
     rows: sets.map((set) => ({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { type CpuProfileSummary, summarizeCpuProfile } from '../cpuProfileSummary.js';
 import { feedBody } from '../feedBody.js';
-import { measure, type Measurement } from '../measure.js';
+import { type Measurement, measure } from '../measure.js';
 import { DEFAULT_PARSE_THREADS, type StrategyName } from '../strategies.js';
 import { milliseconds, seconds, type TableRow } from '../table.js';
 import { type ScenarioOptions, type ScenarioReport, settingsWith } from './scenario.js';
@@ -58,7 +58,12 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
   const sample = sources.slice(0, sampleSize);
   const parseThreads = DEFAULT_PARSE_THREADS;
 
-  const rateRun = async (strategy: StrategyName, count: number, concurrency: number, profilePath?: string): Promise<RateRun> => {
+  const rateRun = async (
+    strategy: StrategyName,
+    count: number,
+    concurrency: number,
+    profilePath?: string,
+  ): Promise<RateRun> => {
     const settings = settingsWith({ concurrency, perHostConcurrency: 64 });
     const measurement = await measure(
       internet,
@@ -77,7 +82,9 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
   };
   const sweep: RateRun[] = [];
   for (const concurrency of SWEEP) {
-    sweep.push(concurrency === CONCURRENCY ? variants.inlineParse : await rateRun('inlineParse', sample.length, concurrency));
+    sweep.push(
+      concurrency === CONCURRENCY ? variants.inlineParse : await rateRun('inlineParse', sample.length, concurrency),
+    );
   }
   const cpuPerSource = variants.inlineParse.measurement.cpuMs / variants.inlineParse.sources;
   const cpuBoundAboveConcurrency = LATENCY_MS / cpuPerSource;
@@ -100,7 +107,11 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
         cpuNote(pipeline),
     },
     ...(['fetchOnly', 'inlineParse', 'yieldingParse', 'parsePool'] as const).map((name) => ({
-      ...rateRow(scenario, `${sample.length.toLocaleString('en')} feeds: ${VARIANT_LABELS[name](parseThreads)}`, variants[name]),
+      ...rateRow(
+        scenario,
+        `${sample.length.toLocaleString('en')} feeds: ${VARIANT_LABELS[name](parseThreads)}`,
+        variants[name],
+      ),
       note: cpuNote(variants[name]),
     })),
     ...sweep.map((run) => ({

@@ -1,11 +1,11 @@
-import { StoreError } from '../errors.js';
+import { StoreError } from '../core/errors.js';
+import type { RunReport } from '../core/model.js';
+import { Semaphore } from '../core/semaphore.js';
+import { shortened } from '../core/shortened.js';
 import { unfetched } from '../fetch/fetchSource.js';
-import { Semaphore } from '../semaphore.js';
-import type { RunReport } from '../model.js';
-import { publishSettled, type PublishDependencies, readState, restingState, selectedSources } from '../run.js';
-import { restingSource, settleSource, type SettledSource } from '../settleSource.js';
-import { shortened } from '../shortened.js';
-import type { Store } from '../store/store.js';
+import { restingSource, type SettledSource, settleSource } from '../process/settleSource.js';
+import { type PublishDependencies, publishSettled, readState, restingState, selectedSources } from '../run/run.js';
+import type { Store } from '../run/store.js';
 import type { BatchFile } from './settleBatch.js';
 import type { ShardedRun, ShardFolder } from './shardFolder.js';
 
@@ -14,7 +14,6 @@ export interface MapFailure {
   error: string;
   cause?: string;
 }
-
 
 /** S3's latency, not its bandwidth, bounds reading a hundred batch files: a few at once. */
 const BATCH_FILES_READ_AT_ONCE = 8;
@@ -28,17 +27,26 @@ const MAX_REASON_CHARS = 300;
  * A source whose batch failed as a whole is reported as failed (`internal`, "worker batch
  * failed: …", with the reason the Map recorded) and keeps its last good items: never missing.
  */
-export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | undefined, dependencies: PublishDependencies): Promise<RunReport> {
+export async function mergeShards(
+  folder: ShardFolder,
+  mapFailure: MapFailure | undefined,
+  dependencies: PublishDependencies,
+): Promise<RunReport> {
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
   const runText = await store.get(folder.run);
-  if (runText === undefined) throw new StoreError(`the sharded run's ${store.locate(folder.run)} is missing: was the start step's folder deleted?`);
+  if (runText === undefined)
+    throw new StoreError(
+      `the sharded run's ${store.locate(folder.run)} is missing: was the start step's folder deleted?`,
+    );
   const run = JSON.parse(runText) as ShardedRun;
   const state = await readState(dependencies);
 
   const settled = new Map<string, SettledSource>();
   const reads = new Semaphore(BATCH_FILES_READ_AT_ONCE);
-  const files = await Promise.all((await store.list(folder.batches)).map((key) => reads.run(async () => readBatchFile(await store.get(key)))));
+  const files = await Promise.all(
+    (await store.list(folder.batches)).map((key) => reads.run(async () => readBatchFile(await store.get(key)))),
+  );
   // An unreadable batch file loses only its own sources, reported below as without a result.
   for (const file of files) for (const { id, result } of file?.results ?? []) settled.set(id, result);
 
@@ -50,9 +58,14 @@ export async function mergeShards(folder: ShardFolder, mapFailure: MapFailure | 
       settled.set(source.id, restingSource(source, resting));
       continue;
     }
-    const reason = failedBatches.get(source.id) ?? (mapFailure ? describe(mapFailure.error, mapFailure.cause) : 'no result was written');
+    const reason =
+      failedBatches.get(source.id) ??
+      (mapFailure ? describe(mapFailure.error, mapFailure.cause) : 'no result was written');
     const failure = { code: 'internal' as const, message: `worker batch failed: ${reason}` };
-    settled.set(source.id, settleSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()));
+    settled.set(
+      source.id,
+      settleSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()),
+    );
   }
   return publishSettled({ runId: run.runId, request, sourcesFile, state, startedAt, settled }, dependencies);
 }
@@ -75,7 +88,10 @@ async function failedBatchReasons(store: Store, folder: ShardFolder): Promise<Ma
     }
     if (!Array.isArray(executions)) continue;
     for (const execution of executions as { Input?: unknown; Error?: unknown; Cause?: unknown }[]) {
-      const reason = describe(String(execution.Error ?? 'error'), typeof execution.Cause === 'string' ? execution.Cause : undefined);
+      const reason = describe(
+        String(execution.Error ?? 'error'),
+        typeof execution.Cause === 'string' ? execution.Cause : undefined,
+      );
       for (const id of batchSourceIds(execution.Input)) reasons.set(id, reason);
     }
   }
@@ -97,7 +113,11 @@ function describe(error: string, cause: string | undefined): string {
   try {
     const parsed = JSON.parse(cause ?? '') as { errorType?: string; errorMessage?: string };
     // Step Functions names a Lambda error by its type already.
-    if (parsed.errorMessage) detail = parsed.errorType && parsed.errorType !== error ? `${parsed.errorType}: ${parsed.errorMessage}` : parsed.errorMessage;
+    if (parsed.errorMessage)
+      detail =
+        parsed.errorType && parsed.errorType !== error
+          ? `${parsed.errorType}: ${parsed.errorMessage}`
+          : parsed.errorMessage;
   } catch {
     // A plain-text cause is shown as it is.
   }

@@ -1,9 +1,9 @@
-import type { Source } from '../model.js';
-import { type PipelineDependencies, readState, settleSelected } from '../run.js';
-import type { SettledSource } from '../settleSource.js';
-import { KeptItemsStore } from '../store/keptItemsStore.js';
-import { INTERNAL_JSON } from '../store/store.js';
-import { shardFolderAt, type ShardJob } from './shardFolder.js';
+import type { Source } from '../core/model.js';
+import type { SettledSource } from '../process/settleSource.js';
+import { KeptItemsStore } from '../run/keptItemsStore.js';
+import { type PipelineDependencies, readState, settleSelected } from '../run/run.js';
+import { INTERNAL_JSON } from '../run/store.js';
+import { type ShardJob, shardFolderAt } from './shardFolder.js';
 
 /** What a worker writes for its batch: one result per source of the batch. */
 export interface BatchFile {
@@ -28,7 +28,12 @@ export type BatchDependencies = Pick<PipelineDependencies, 'store' | 'networkPol
  * @param deadline epoch ms at which this worker must stop fetching (its own Lambda budget); the
  *   run's `job.fetchDeadline` applies too
  */
-export async function settleBatch(sources: readonly Source[], job: ShardJob, deadline: number, dependencies: BatchDependencies): Promise<BatchPointer> {
+export async function settleBatch(
+  sources: readonly Source[],
+  job: ShardJob,
+  deadline: number,
+  dependencies: BatchDependencies,
+): Promise<BatchPointer> {
   const state = await readState(dependencies);
   const keptItems = new KeptItemsStore(dependencies.store, { write: !job.dryRun, onWarning: dependencies.onWarning });
   const settled = await settleSelected(
@@ -36,7 +41,10 @@ export async function settleBatch(sources: readonly Source[], job: ShardJob, dea
     { ...job, state, fetchDeadline: Math.min(job.fetchDeadline, deadline), keptItems },
     dependencies,
   );
-  const file: BatchFile = { runId: job.runId, results: sources.map((source) => ({ id: source.id, result: settled.get(source.id)! })) };
+  const file: BatchFile = {
+    runId: job.runId,
+    results: sources.map((source) => ({ id: source.id, result: settled.get(source.id)! })),
+  };
   // Batches never share a source and are never empty (stepEvents), so the first id names the batch.
   const key = `${shardFolderAt(job.folder).batches}${sources[0]!.id}.json`;
   await dependencies.store.put(key, JSON.stringify(file), INTERNAL_JSON);

@@ -1,5 +1,6 @@
-import type { RunRequest } from '../event.js';
-import type { Settings, SourcesFile } from '../model.js';
+import type { Settings, SourcesFile } from '../core/model.js';
+import { SHARDS_FOLDER } from '../core/storageLayout.js';
+import type { RunRequest } from '../input/event.js';
 
 /** The run as the start step saw it, saved for the merge step in `run.json`. */
 export interface ShardedRun {
@@ -41,19 +42,25 @@ export interface ShardFolder {
   results: string;
 }
 
-/** Where every run's shard folder lives; the stack grants and expires by it (infra/). */
-export const SHARDS_FOLDER = 'state/shards/';
-
 /**
  * Under `state/` (internal, safe to delete between runs) and per attempt: a run taken over after
  * its first execution died starts a new folder, so no leftover batch of the dead one is merged.
  */
 export function shardFolder(runId: string, startedAt: number): ShardFolder {
-  const attempt = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '$1Z');
+  const attempt = new Date(startedAt)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.(\d+)Z$/, '$1Z');
   return shardFolderAt(`${SHARDS_FOLDER}${runId}/${attempt}/`);
 }
 
 /** shardFolder() back from its root, as the later steps receive it. */
 export function shardFolderAt(root: string): ShardFolder {
-  return { root, run: `${root}run.json`, sources: `${root}sources.json`, batches: `${root}batches/`, results: `${root}results` };
+  return {
+    root,
+    run: `${root}run.json`,
+    sources: `${root}sources.json`,
+    batches: `${root}batches/`,
+    results: `${root}results`,
+  };
 }

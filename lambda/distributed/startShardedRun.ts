@@ -1,8 +1,8 @@
-import type { RunRequest } from '../event.js';
-import type { Source, SourcesFile } from '../model.js';
-import { INTERNAL_JSON } from '../store/store.js';
-import { claimOrResume, type PublishDependencies, RunInProgressError, runIdFor, selectedSources } from '../run.js';
-import { type ShardedRun, shardFolder, type ShardFolder, type ShardJob } from './shardFolder.js';
+import type { Source, SourcesFile } from '../core/model.js';
+import type { RunRequest } from '../input/event.js';
+import { claimOrResume, type PublishDependencies, RunInProgressError, runIdFor, selectedSources } from '../run/run.js';
+import { INTERNAL_JSON } from '../run/store.js';
+import { type ShardedRun, type ShardFolder, type ShardJob, shardFolder } from './shardFolder.js';
 
 export interface StartInput {
   request: RunRequest;
@@ -23,7 +23,6 @@ export type StartResult =
   /** An earlier execution of this run holds its claim and may still be running. */
   | { status: 'busy'; runId: string; message: string };
 
-
 /**
  * The first step of a sharded run: names and claims the run as a single-function run would
  * (so a duplicated or retried schedule does nothing twice), then saves the run and its selected
@@ -34,7 +33,8 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
   const runId = runIdFor(request, startedAt);
   if (!request.dryRun) {
     try {
-      if (await claimOrResume(runId, startedAt, input.executionDeadline, dependencies)) return { status: 'done', runId };
+      if (await claimOrResume(runId, startedAt, input.executionDeadline, dependencies))
+        return { status: 'done', runId };
     } catch (error) {
       if (error instanceof RunInProgressError) return { status: 'busy', runId, message: error.message };
       throw error;

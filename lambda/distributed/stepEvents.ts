@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.js';
-import { firstIssue } from '../fieldPath.js';
-import type { Source } from '../model.js';
-import { validateSourcesFile } from '../sources.js';
+import { InvalidInputError } from '../core/errors.js';
+import type { Source } from '../core/model.js';
+import { firstIssue } from '../input/fieldPath.js';
+import { validateSourcesFile } from '../input/sourcesFile.js';
 import type { MapFailure } from './mergeShards.js';
 import type { ShardJob } from './shardFolder.js';
 
@@ -36,7 +36,9 @@ const batchEventSchema = z.looseObject({
 });
 
 const mergeEventSchema = z.looseObject({
-  folder: z.object({ root: z.string().regex(/^state\/shards\/.+\/$/, { error: 'must be a shard folder under state/shards/' }) }),
+  folder: z.object({
+    root: z.string().regex(/^state\/shards\/.+\/$/, { error: 'must be a shard folder under state/shards/' }),
+  }),
   mapError: z.looseObject({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 
@@ -63,7 +65,10 @@ export function parseStartEvent(input: unknown): StartEvent {
 /** A batch is a slice of the sources file, so it is checked as one, settings included. */
 export function parseBatchEvent(input: unknown): { sources: Source[]; job: ShardJob } {
   const { Items, BatchInput } = parse(batchEventSchema, input);
-  const { settings, sources } = validateSourcesFile({ settings: BatchInput.job.settings, sources: Items }, 'the batch input');
+  const { settings, sources } = validateSourcesFile(
+    { settings: BatchInput.job.settings, sources: Items },
+    'the batch input',
+  );
   return { sources, job: { ...BatchInput.job, settings } };
 }
 

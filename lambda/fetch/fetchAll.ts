@@ -1,9 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { FetchOutcome, Settings, Source, Validators } from '../model.js';
-import { messageOf } from '../errors.js';
-import { fetchSource, type FetchSourceOptions, unfetched } from './fetchSource.js';
+import { messageOf } from '../core/errors.js';
+import type { FetchOutcome, Settings, Source, Validators } from '../core/model.js';
+import { Semaphore } from '../core/semaphore.js';
+import { type FetchSourceOptions, fetchSource, unfetched } from './fetchSource.js';
 import type { HttpClient } from './httpClient.js';
-import { Semaphore } from '../semaphore.js';
 import { StartSpacing } from './startSpacing.js';
 
 export interface FetchAllOptions {
@@ -66,7 +66,10 @@ export async function* fetchAll(
     const key = URL.canParse(url) ? new URL(url).origin : url;
     let origin = origins.get(key);
     if (!origin) {
-      origin = { slots: new Semaphore(settings.perHostConcurrency), spacing: new StartSpacing(settings.perHostDelayMs) };
+      origin = {
+        slots: new Semaphore(settings.perHostConcurrency),
+        spacing: new StartSpacing(settings.perHostDelayMs),
+      };
       origins.set(key, origin);
     }
     return origin;

@@ -2,8 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { messageOf, SourceError } from '../errors.js';
-import type { Failure, FetchOutcome, Settings, Source, Validators } from '../model.js';
+import { messageOf, SourceError } from '../core/errors.js';
+import type { Failure, FetchOutcome, Settings, Source, Validators } from '../core/model.js';
 import { type AttemptTimeout, attemptTimeout } from './attemptTimeout.js';
 import { type HttpClient, USER_AGENT } from './httpClient.js';
 import { blockedAddressError, isAddressAllowed } from './networkPolicy.js';
@@ -67,7 +67,11 @@ type Attempt =
  * every problem becomes a failed outcome with a FailureCode. The retry loop is ours rather than
  * undici's RetryAgent because only here are the run's deadline and full jitter known.
  */
-export async function fetchSource(client: HttpClient, source: Source, options: FetchSourceOptions): Promise<FetchOutcome> {
+export async function fetchSource(
+  client: HttpClient,
+  source: Source,
+  options: FetchSourceOptions,
+): Promise<FetchOutcome> {
   const started = performance.now();
   // Time spent waiting for room to read a body is the run's, not the source's: left out.
   const ownWaits = { ms: 0 };
@@ -101,7 +105,9 @@ export async function fetchSource(client: HttpClient, source: Source, options: F
       }
     }
   } catch (error) {
-    const internal = new SourceError('internal', `unexpected error while fetching: ${messageOf(error)}`, { cause: error });
+    const internal = new SourceError('internal', `unexpected error while fetching: ${messageOf(error)}`, {
+      cause: error,
+    });
     return failedOutcome(internal, 0, elapsed(), attempts);
   }
 }
@@ -122,7 +128,9 @@ async function attemptFetch(
     if (options.signal?.aborted) return deadlineError();
     const code = (error as { code?: unknown } | undefined)?.code;
     if (timeout.aborted || TIMEOUT_ERROR_CODES.has(String(code))) {
-      return new SourceError('timeout', `no complete response from ${url.host} within ${timeoutMs} ms`, { cause: error });
+      return new SourceError('timeout', `no complete response from ${url.host} within ${timeoutMs} ms`, {
+        cause: error,
+      });
     }
     if (DNS_ERROR_CODES.has(String(code))) {
       return new SourceError('dns', `cannot resolve ${url.hostname} (${String(code)})`, { cause: error });
@@ -131,7 +139,9 @@ async function attemptFetch(
     if (typeof code === 'string') {
       return new SourceError('network', `connection to ${url.host} failed: ${messageOf(error)}`, { cause: error });
     }
-    return new SourceError('internal', `unexpected error while fetching ${url.href}: ${messageOf(error)}`, { cause: error });
+    return new SourceError('internal', `unexpected error while fetching ${url.href}: ${messageOf(error)}`, {
+      cause: error,
+    });
   };
 
   let url = new URL(startUrl);
@@ -207,7 +217,13 @@ async function attemptFetch(
 
     await response.body.dump().catch(() => undefined);
     if (statusCode === 304) {
-      return { status: 'not_modified', httpStatus: 304, finalUrl: url.href, ...(permanentRedirect && { permanentRedirect }), bytes: 0 };
+      return {
+        status: 'not_modified',
+        httpStatus: 304,
+        finalUrl: url.href,
+        ...(permanentRedirect && { permanentRedirect }),
+        bytes: 0,
+      };
     }
     if (!REDIRECT_STATUSES.has(statusCode) || location === undefined) {
       return {
@@ -223,17 +239,25 @@ async function attemptFetch(
     }
     const next = URL.canParse(location, url.href) ? new URL(location, url) : undefined;
     if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
-      const error = new SourceError('bad_redirect', `redirect from ${url.href} to "${location}", which is not an http(s) URL`);
+      const error = new SourceError(
+        'bad_redirect',
+        `redirect from ${url.href} to "${location}", which is not an http(s) URL`,
+      );
       return { status: 'failed', error, bytes: 0 };
     }
-    const permanent = PERMANENT_REDIRECT_STATUSES.has(statusCode) && (redirects === 0 || permanentRedirect !== undefined);
+    const permanent =
+      PERMANENT_REDIRECT_STATUSES.has(statusCode) && (redirects === 0 || permanentRedirect !== undefined);
     permanentRedirect = permanent ? next.href : undefined;
     url = next;
   }
 }
 
 function requestHeaders(validators: Validators | undefined): Record<string, string> {
-  const headers: Record<string, string> = { accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT };
+  const headers: Record<string, string> = {
+    accept: ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+    'user-agent': USER_AGENT,
+  };
   if (validators?.etag) headers['if-none-match'] = validators.etag;
   if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
   return headers;
@@ -263,9 +287,13 @@ function refusedWait(result: Extract<Attempt, { status: 'failed' }>): SourceErro
   const status = result.error.httpStatus;
   if (result.retryAfterMs === undefined || (status !== 429 && status !== 503)) return result.error;
   const seconds = Math.ceil(result.retryAfterMs / 1000);
-  return new SourceError('rate_limited', `${result.error.message}, asked to retry after ${seconds} s; not waiting that long`, {
-    httpStatus: result.error.httpStatus,
-  });
+  return new SourceError(
+    'rate_limited',
+    `${result.error.message}, asked to retry after ${seconds} s; not waiting that long`,
+    {
+      httpStatus: result.error.httpStatus,
+    },
+  );
 }
 
 function withStatus(error: SourceError, httpStatus: number): SourceError {
@@ -292,4 +320,3 @@ function failedOutcome(error: SourceError, bytes: number, durationMs: number, at
     attempts,
   };
 }
-

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { InvalidInputError, SourceError } from '../errors.js';
+import { InvalidInputError, SourceError } from '../core/errors.js';
 
 /** Which addresses sources may connect to; built once from `ALLOW_PRIVATE_NETWORKS`. */
 export interface NetworkPolicy {

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { messageOf, SourceError } from '../errors.js';
+import { messageOf, SourceError } from '../core/errors.js';
 
 /** What reading one body produced; `bytes` counts what arrived on the wire, before decoding. */
 export type BodyResult = { body: Buffer; bytes: number } | { error: unknown; bytes: number };
@@ -70,7 +70,9 @@ export async function readBody(
     if (error instanceof SourceError || !firstFailure?.inDecoder) return { error, bytes: wireBytes };
     const message = messageOf(error);
     return {
-      error: new SourceError('malformed', `cannot decode the ${encodings.join(', ')} body: ${message}`, { cause: error }),
+      error: new SourceError('malformed', `cannot decode the ${encodings.join(', ')} body: ${message}`, {
+        cause: error,
+      }),
       bytes: wireBytes,
     };
   }

@@ -1,4 +1,4 @@
-import type { SourceError } from '../errors.js';
+import type { SourceError } from '../core/errors.js';
 
 /** Backoff before the first retry is drawn from 0 – 500 ms and doubles for each retry after it. */
 export const RETRY_BASE_DELAY_MS = 500; // 0.5 s
@@ -34,7 +34,8 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (input.attempts > input.retries) return { retry: false, reason: 'exhausted' };
   const delayMs = input.retryAfterMs ?? backoffDelay(input.attempts, input.random);
   if (delayMs > RETRY_AFTER_LIMIT_MS) return { retry: false, reason: 'too_late' };
-  if (input.deadline !== undefined && input.now + delayMs >= input.deadline) return { retry: false, reason: 'too_late' };
+  if (input.deadline !== undefined && input.now + delayMs >= input.deadline)
+    return { retry: false, reason: 'too_late' };
   return { retry: true, delayMs };
 }
 

@@ -2,7 +2,7 @@ import { selectAll, selectOne } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 
-import { resolveHttpUrl } from './resolveUrl.js';
+import { resolveHttpUrl } from '../core/resolveUrl.js';
 
 /**
  * Media types of the feeds a page can announce. `application/json` is deliberately absent:

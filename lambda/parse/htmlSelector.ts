@@ -2,7 +2,7 @@ import { compile, selectAll, selectOne } from 'css-select';
 import render from 'dom-serializer';
 import type { AnyNode, Element } from 'domhandler';
 import { innerText } from 'domutils';
-import { messageOf } from '../errors.js';
+import { messageOf } from '../core/errors.js';
 
 /**
  * A CSS selector, optionally followed by `@attribute`, as written in a sources file for type

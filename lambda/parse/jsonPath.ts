@@ -59,7 +59,8 @@ function parseSteps(text: string): Step[] {
   while (at < text.length) {
     const char = text[at];
     if (char === '.') {
-      if (text[at + 1] === '.') throw new JsonPathError(`recursive descent ".." is not supported (at character ${at + 1})`);
+      if (text[at + 1] === '.')
+        throw new JsonPathError(`recursive descent ".." is not supported (at character ${at + 1})`);
       at = dotted(text, at + 1, steps);
     } else if (char === '[') {
       at = bracketed(text, at, steps);
@@ -94,7 +95,8 @@ function bracketed(text: string, at: number, steps: Step[]): number {
   }
   const where = `at character ${at + 1}`;
   if (/^\[\s*\?/.test(rest)) throw new JsonPathError(`filters "[?(...)]" are not supported (${where})`);
-  if (/^\[[^\]]*[:,]/.test(rest)) throw new JsonPathError(`slices and unions ("[0:2]", "[0,1]") are not supported (${where})`);
+  if (/^\[[^\]]*[:,]/.test(rest))
+    throw new JsonPathError(`slices and unions ("[0:2]", "[0,1]") are not supported (${where})`);
   if (/^\[-/.test(rest)) throw new JsonPathError(`negative indexes are not supported (${where})`);
   throw new JsonPathError(`expected [number], [*] or ['key'] ${where}`);
 }

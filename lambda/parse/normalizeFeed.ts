@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 
 import type { AtomFeed, JsonFeed, RdfFeed, RssFeed } from 'feedsmith';
 
-import type { Author, Item } from '../model.js';
-import { shortened } from '../shortened.js';
-import type { ParsedFeed } from './parseFeed.js';
+import type { Author, Item } from '../core/model.js';
+import { resolveHttpUrl, resolveUrl } from '../core/resolveUrl.js';
+import { shortened } from '../core/shortened.js';
 import { parseDate } from './parseDate.js';
+import type { ParsedFeed } from './parseFeed.js';
 import { collapseWhitespace, plainText } from './plainText.js';
-import { resolveHttpUrl, resolveUrl } from './resolveUrl.js';
 import { sanitizeHtml } from './sanitizeHtml.js';
 
 export interface NormalizeContext {
@@ -185,9 +185,11 @@ function text(value: string | undefined): Text | undefined {
 
 function toItem(entry: Entry, sourceId: string): Item | undefined {
   const url = resolveHttpUrl(entry.link, entry.base);
-  const fullTitle = entry.title && (entry.title.html ? plainText(entry.title.value) : collapseWhitespace(entry.title.value));
+  const fullTitle =
+    entry.title && (entry.title.html ? plainText(entry.title.value) : collapseWhitespace(entry.title.value));
   const title = fullTitle && shortened(fullTitle, MAX_TITLE_LENGTH);
-  const summary = entry.summary && (entry.summary.html ? plainText(entry.summary.value) : collapseWhitespace(entry.summary.value));
+  const summary =
+    entry.summary && (entry.summary.html ? plainText(entry.summary.value) : collapseWhitespace(entry.summary.value));
   const datePublished = parseDate(entry.published);
   const dateModified = parseDate(entry.modified);
   const authors = cleanAuthors(entry.authors, entry.base);
@@ -196,7 +198,9 @@ function toItem(entry: Entry, sourceId: string): Item | undefined {
   // The sanitizer always runs last: every URL in the content is resolved inside it, before its
   // scheme check, and nothing touches content_html after it. Any rewrite after this point could
   // reintroduce markup or URLs the sanitizer never judged (Miniflux keeps the same rule).
-  const contentHtml = entry.content?.html ? sanitizeHtml(entry.content.value, entry.contentBase ?? entry.base).trim() : undefined;
+  const contentHtml = entry.content?.html
+    ? sanitizeHtml(entry.content.value, entry.contentBase ?? entry.base).trim()
+    : undefined;
   const contentText = entry.content && !entry.content.html ? entry.content.value.trim() : undefined;
   if (!title && !url && !contentHtml && !contentText) return undefined;
   return {
@@ -256,4 +260,3 @@ function cleanTags(tags: (string | undefined)[]): string[] {
  * whole into every output and into state.
  */
 const MAX_TITLE_LENGTH = 1000;
-

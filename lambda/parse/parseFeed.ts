@@ -1,7 +1,6 @@
-import { parseJsonText } from './parseJsonText.js';
 import { type AnyFeed, DetectError, MalformedError, parseFeed as parseAnyFeed, parseJsonFeed } from 'feedsmith';
-
-import { messageOf, SourceError } from '../errors.js';
+import { messageOf, SourceError } from '../core/errors.js';
+import { parseJsonText } from './parseJsonText.js';
 
 /** A feed as feedsmith reads it: the detected format and that format's own fields. */
 export type ParsedFeed = AnyFeed;
@@ -57,7 +56,6 @@ function explain(error: unknown, text: string): SourceError {
   // feedsmith's ParseError: the root element was recognised but holds no channel or feed.
   return new SourceError('malformed', 'broken feed: found no channel or feed element to read', { cause: error });
 }
-
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);

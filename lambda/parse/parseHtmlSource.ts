@@ -3,13 +3,13 @@ import type { AnyNode, Element } from 'domhandler';
 import type { JsonFeed } from 'feedsmith';
 import { parseDocument } from 'htmlparser2';
 
-import { SourceError } from '../errors.js';
-import type { Item, ItemFields } from '../model.js';
+import { SourceError } from '../core/errors.js';
+import type { Item, ItemFields } from '../core/model.js';
+import { resolveHttpUrl } from '../core/resolveUrl.js';
 import { decodeHtml } from './decodeHtml.js';
 import { HtmlSelector } from './htmlSelector.js';
 import { normalizeFeed } from './normalizeFeed.js';
 import type { ParseSourceContext } from './parseSource.js';
-import { resolveHttpUrl } from './resolveUrl.js';
 
 /** Which elements of the page are items and where each item's fields are inside one of them. */
 export interface HtmlMapping {
@@ -28,11 +28,7 @@ export interface HtmlMapping {
  *
  * @throws SourceError `unsupported_format` when no element matches the items selector.
  */
-export function parseHtmlSource(
-  body: Buffer,
-  context: ParseSourceContext,
-  mapping: HtmlMapping,
-): Item[] {
+export function parseHtmlSource(body: Buffer, context: ParseSourceContext, mapping: HtmlMapping): Item[] {
   const document = parseDocument(decodeHtml(body, context.contentType));
   const elements = HtmlSelector.parse(mapping.items).selectAll(document);
   if (elements.length === 0) {

@@ -1,4 +1,4 @@
-import { SourceError } from '../errors.js';
+import { SourceError } from '../core/errors.js';
 
 /**
  * JSON.parse, failing as `malformed` with V8's description of the problem but without the text it

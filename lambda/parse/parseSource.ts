@@ -1,4 +1,4 @@
-import type { Item } from '../model.js';
+import type { Item } from '../core/model.js';
 import { decodeText } from './decodeText.js';
 import { normalizeFeed } from './normalizeFeed.js';
 import { parseFeed } from './parseFeed.js';

@@ -1,6 +1,6 @@
 import sanitize from 'sanitize-html';
 
-import { resolveUrl } from './resolveUrl.js';
+import { resolveUrl } from '../core/resolveUrl.js';
 
 /**
  * Feed HTML made safe to embed in our pages and outputs: ordinary content markup survives;
@@ -39,14 +39,59 @@ export function sanitizeHtml(html: string, baseUrl: string): string {
 }
 
 const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'div', 'span',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'a', 'img', 'figure', 'figcaption',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-  'blockquote', 'q', 'cite', 'pre', 'code', 'kbd', 'samp', 'var',
-  'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'mark', 'small', 'sub', 'sup', 'abbr', 'time',
-  'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
-  'details', 'summary',
+  'p',
+  'br',
+  'hr',
+  'div',
+  'span',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'a',
+  'img',
+  'figure',
+  'figcaption',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'blockquote',
+  'q',
+  'cite',
+  'pre',
+  'code',
+  'kbd',
+  'samp',
+  'var',
+  'em',
+  'strong',
+  'b',
+  'i',
+  'u',
+  's',
+  'del',
+  'ins',
+  'mark',
+  'small',
+  'sub',
+  'sup',
+  'abbr',
+  'time',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'details',
+  'summary',
 ];
 
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
@@ -61,8 +106,22 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
 
 /** Disallowed tags whose text would be noise (code, fallback markup) if the tag went but the text stayed. */
 const DROPPED_WITH_CONTENT = [
-  'script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'noembed', 'noframes',
-  'iframe', 'object', 'embed', 'template', 'svg', 'math', 'title', 'head',
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'xmp',
+  'noscript',
+  'noembed',
+  'noframes',
+  'iframe',
+  'object',
+  'embed',
+  'template',
+  'svg',
+  'math',
+  'title',
+  'head',
 ];
 
 /** The attributes with `name` made absolute, in their original order; dropped if it is no URL. */

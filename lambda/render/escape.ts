@@ -1,6 +1,6 @@
 // The one place text from the outside world is made safe to put into markup or a link.
 
-import { resolveHttpUrl } from '../parse/resolveUrl.js';
+import { resolveHttpUrl } from '../core/resolveUrl.js';
 
 // XML 1.0 §2.2 `Char`, inverted: C0 controls other than tab, LF and CR; lone surrogates; U+FFFE, U+FFFF.
 // With the `u` flag a surrogate pair is one code point and survives; a lone half is removed.

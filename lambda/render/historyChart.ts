@@ -57,7 +57,12 @@ export function historyChart(history: readonly RunHistoryEntry[]): string {
 
   return `<svg class="history-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${TITLE_ID}" aria-describedby="${DESC_ID}" xmlns="http://www.w3.org/2000/svg">
 <title id="${TITLE_ID}">Run history: duration and failed sources</title>
-<desc id="${DESC_ID}">${escapeXml(description(runs.map((run) => run.entry), longest))}</desc>
+<desc id="${DESC_ID}">${escapeXml(
+    description(
+      runs.map((run) => run.entry),
+      longest,
+    ),
+  )}</desc>
 ${panel('Duration', `0 to ${readableDuration(longest)}`, DURATION_PANEL)}
 ${panel('Failed sources', `0 to ${mostFailed}`, FAILURES_PANEL)}
 ${bars.join('\n')}
@@ -75,7 +80,15 @@ function panel(name: string, range: string, { top, bottom }: Panel): string {
 </g>`;
 }
 
-function bar(kind: string, x: number, width: number, { top, bottom }: Panel, value: number, max: number, tooltip: string): string {
+function bar(
+  kind: string,
+  x: number,
+  width: number,
+  { top, bottom }: Panel,
+  value: number,
+  max: number,
+  tooltip: string,
+): string {
   const height = max > 0 ? round(((bottom - top) * value) / max) : 0;
   return `<rect class="${kind}" x="${x}" y="${round(bottom - height)}" width="${width}" height="${height}">${tooltip}</rect>`;
 }

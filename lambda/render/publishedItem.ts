@@ -1,4 +1,4 @@
-import type { Author, Item } from '../model.js';
+import type { Author, Item } from '../core/model.js';
 import { safeHttpUrl, stripInvalidXmlChars as xmlSafe } from './escape.js';
 
 /** Shown where a title is required and the item has neither a title nor a link. */

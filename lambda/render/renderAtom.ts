@@ -1,4 +1,4 @@
-import type { Author, Source } from '../model.js';
+import type { Author, Source } from '../core/model.js';
 import { escapeXml, safeHttpUrl, stripInvalidXmlChars } from './escape.js';
 import type { PublishedItem } from './publishedItem.js';
 import type { RenderContext } from './renderContext.js';
@@ -18,7 +18,10 @@ export function renderAtom(entries: readonly PublishedItem[], context: RenderCon
   const sourceElements = new Map<string, string>();
   const sourceElement = (sourceId: string) => {
     let element = sourceElements.get(sourceId);
-    if (element === undefined) sourceElements.set(sourceId, (element = atomSource(sourceId, sources.get(sourceId))));
+    if (element === undefined) {
+      element = atomSource(sourceId, sources.get(sourceId));
+      sourceElements.set(sourceId, element);
+    }
     return element;
   };
   const self = safeHttpUrl(context.feedXmlUrl);

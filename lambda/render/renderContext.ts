@@ -1,4 +1,4 @@
-import type { Source } from '../model.js';
+import type { Source } from '../core/model.js';
 
 /** What the renderers need besides the items. The caller reads the clock, so rendering stays pure. */
 export interface RenderContext {

@@ -1,6 +1,6 @@
-import type { RunReport, RunStatus, SourceReport, SourceStatus } from '../model.js';
+import type { RunReport, RunStatus, SourceReport, SourceStatus } from '../core/model.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
-import { historyChart, HISTORY_CHART_STYLE } from './historyChart.js';
+import { HISTORY_CHART_STYLE, historyChart } from './historyChart.js';
 import type { PublishedItem } from './publishedItem.js';
 import { readableBytes, readableDuration, readableTime } from './readable.js';
 import type { RenderContext } from './renderContext.js';
@@ -125,7 +125,8 @@ function runSentences(report: RunReport): string[] {
   else if (report.status === 'failed') sentences.push('No source could be fetched.');
   else sentences.push(`${failed} of ${sources} sources failed: ${namedFailures(report)}.`);
   if (skipped > 0) sentences.push(`${plural(skipped, 'source is', 'sources are')} resting after repeated failures.`);
-  if (report.moved.length > 0) sentences.push(`${plural(report.moved.length, 'source has', 'sources have')} moved: update the sources file.`);
+  if (report.moved.length > 0)
+    sentences.push(`${plural(report.moved.length, 'source has', 'sources have')} moved: update the sources file.`);
   return sentences;
 }
 
@@ -190,7 +191,11 @@ function sourceStatus(source: SourceReport): string {
   const label = statusLabel(source.status, SOURCE_STATUS_LABEL[source.status]);
   const until = source.nextAttemptAt ? time(source.nextAttemptAt) : undefined;
   const notes = [
-    source.failureStreak === 1 ? 'first failure' : source.failureStreak > 1 ? `${source.failureStreak} failures in a row` : '',
+    source.failureStreak === 1
+      ? 'first failure'
+      : source.failureStreak > 1
+        ? `${source.failureStreak} failures in a row`
+        : '',
     // A source that just became broken rests from the next run on; say when it is tried again.
     source.status === 'failed' && until ? `next attempt ${until}` : '',
   ].filter((note) => note);
@@ -218,7 +223,10 @@ function sourceDetails(source: SourceReport): string {
 function historySection(history: readonly RunHistoryEntry[]): string {
   const first = history[0];
   const last = history.at(-1);
-  const span = first && last && history.length > 1 ? `, from ${time(first.startedAt)} on the left to ${time(last.startedAt)} on the right` : '';
+  const span =
+    first && last && history.length > 1
+      ? `, from ${time(first.startedAt)} on the left to ${time(last.startedAt)} on the right`
+      : '';
   const rows = [...history].reverse().map(
     (entry) => `<tr>
 <th scope="row">${time(entry.startedAt)}</th>
@@ -252,7 +260,10 @@ function itemsSection(shown: PublishedItem[], total: number): string {
   if (shown.length === 0) {
     return `<section><h2>Newest items</h2><p class="note">No items yet.</p></section>`;
   }
-  const note = shown.length < total ? `<p class="note">The newest ${shown.length} of ${total} items; the feeds have them all.</p>\n` : '';
+  const note =
+    shown.length < total
+      ? `<p class="note">The newest ${shown.length} of ${total} items; the feeds have them all.</p>\n`
+      : '';
   const rows = shown.map(
     (item) => `<tr>
 <td class="title">${linkOrText(item.url, item.displayTitle)}</td>
@@ -297,10 +308,9 @@ ${table.rows.join('\n')}
 }
 
 function feedLinks(context: RenderContext): string {
-  const links = [
-    linkOnly(context.feedJsonUrl, 'JSON Feed'),
-    linkOnly(context.feedXmlUrl, 'Atom feed'),
-  ].filter((link) => link);
+  const links = [linkOnly(context.feedJsonUrl, 'JSON Feed'), linkOnly(context.feedXmlUrl, 'Atom feed')].filter(
+    (link) => link,
+  );
   return links.length > 0 ? ` Subscribe: ${links.join(' · ')}.` : '';
 }
 

@@ -1,4 +1,4 @@
-import type { RunStatus, Summary } from '../model.js';
+import type { RunStatus, Summary } from '../core/model.js';
 
 /** One earlier run as the report page charts it: small, so the last runs fit in the state file. */
 export interface RunHistoryEntry {

@@ -6,15 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FolderStore } from '../../lambda/adapters/folderStore.js';
+import type { SourcesFile } from '../../lambda/core/model.js';
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
-import type { SourcesFile } from '../../lambda/model.js';
-import { runPipeline } from '../../lambda/run.js';
-import { DEFAULT_SETTINGS } from '../../lambda/sources.js';
-import { FolderStore } from '../../lambda/store/folderStore.js';
-import { BROKEN_AFTER_FAILURES } from '../../lambda/sourceHealth.js';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { DEFAULT_SETTINGS } from '../../lambda/input/sourcesFile.js';
+import { BROKEN_AFTER_FAILURES } from '../../lambda/process/sourceHealth.js';
+import { runPipeline } from '../../lambda/run/run.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -43,19 +43,26 @@ interface ProbedElement {
   getBoundingClientRect(): { right: number };
   querySelectorAll(selector: string): Iterable<ProbedElement>;
 }
-declare const document: { documentElement: ProbedElement; body: ProbedElement; querySelector(selector: string): ProbedElement | null };
+declare const document: {
+  documentElement: ProbedElement;
+  body: ProbedElement;
+  querySelector(selector: string): ProbedElement | null;
+};
 declare const window: { innerWidth: number };
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(`Skipping the report page browser test: ${CHROMIUM} not found. Install it with: apt-get install chromium`);
+  console.warn(
+    `Skipping the report page browser test: ${CHROMIUM} not found. Install it with: apt-get install chromium`,
+  );
 }
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
 
 function serveFixture(name: string, contentType: string, headers: Record<string, string> = {}) {
   return async (request: IncomingMessage, response: ServerResponse) => {
-    if (headers.etag && request.headers['if-none-match'] === headers.etag) return void response.writeHead(304, headers).end();
+    if (headers.etag && request.headers['if-none-match'] === headers.etag)
+      return void response.writeHead(304, headers).end();
     response.writeHead(200, { 'content-type': contentType, ...headers }).end(await fixture(name));
   };
 }
@@ -96,7 +103,12 @@ describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: a
     for (let run = 0; run < RUNS; run += 1) {
       const now = Date.now();
       await runPipeline(
-        { sourcesFile, request: { dryRun: false, force: false }, fetchDeadline: now + 30_000, hardDeadline: now + 40_000 },
+        {
+          sourcesFile,
+          request: { dryRun: false, force: false },
+          fetchDeadline: now + 30_000,
+          hardDeadline: now + 40_000,
+        },
         { store, notifier: { publish: async () => undefined }, networkPolicy: parseNetworkPolicy('127.0.0.0/8') },
       );
     }
@@ -165,7 +177,9 @@ describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: a
       page: document.documentElement.scrollWidth - window.innerWidth,
       // Anything sticking out past the right edge, other than inside a table's scroll box.
       outside: [...document.body.querySelectorAll('*')]
-        .filter((element) => !element.closest('.scroll') && element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .filter(
+          (element) => !element.closest('.scroll') && element.getBoundingClientRect().right > window.innerWidth + 0.5,
+        )
         .map((element) => element.outerHTML.slice(0, 80)),
       sourcesScroll: (() => {
         const box = document.querySelector('.scroll:has(table.sources)');

@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { TributaryFunction } from '../../infra/tributaryFunction.js';
-import { fixture, synthTributary, type SynthesizedTributary } from './synthTributary.js';
+import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
 
 /** The distributed mode with every one of its settings changed, beside a prefix and secrets in headers. */
 const CUSTOM_CONTEXT = {
@@ -30,21 +30,26 @@ beforeAll(() => {
 // Template JSON is untyped; the assertions below are what check its shape.
 type Json = Record<string, any>;
 
-const logicalId = (s: SynthesizedTributary, construct: IConstruct): string => s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const logicalId = (s: SynthesizedTributary, construct: IConstruct): string =>
+  s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const resources = (s: SynthesizedTributary): Record<string, Json> => s.template.toJSON().Resources;
-const ofType = (s: SynthesizedTributary, type: string): [string, Json][] => Object.entries(resources(s)).filter(([, r]) => r.Type === type);
+const ofType = (s: SynthesizedTributary, type: string): [string, Json][] =>
+  Object.entries(resources(s)).filter(([, r]) => r.Type === type);
 const steps = (s: SynthesizedTributary) => {
   const { start, worker, merge } = s.stack.distributed!;
   return { start, worker, merge };
 };
-const fnProps = (s: SynthesizedTributary, step: TributaryFunction): Json => resources(s)[logicalId(s, step.function)]!.Properties;
+const fnProps = (s: SynthesizedTributary, step: TributaryFunction): Json =>
+  resources(s)[logicalId(s, step.function)]!.Properties;
 function statementsOf(s: SynthesizedTributary, roleId: string): Json[] {
   return ofType(s, 'AWS::IAM::Policy')
     .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
 }
 const roleOf = (s: SynthesizedTributary, step: TributaryFunction): string => fnProps(s, step).Role['Fn::GetAtt'][0];
-const objects = (s: SynthesizedTributary, key: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s, s.stack.output.bucket), 'Arn'] }, `/${key}`]] });
+const objects = (s: SynthesizedTributary, key: string) => ({
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s, s.stack.output.bucket), 'Arn'] }, `/${key}`]],
+});
 
 /** The state machine's definition, its CloudFormation references shown as `<ref>`. */
 function definitionOf(s: SynthesizedTributary): Json {
@@ -59,7 +64,9 @@ describe('the mode setting', () => {
     expect(ofType(single, 'AWS::StepFunctions::StateMachine')).toEqual([]);
     expect(single.stack.distributed).toBeUndefined();
     const [[, schedule]] = ofType(single, 'AWS::Scheduler::Schedule') as [[string, Json]];
-    expect(schedule.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(single, single.stack.pipeline.function), 'Arn'] });
+    expect(schedule.Properties.Target.Arn).toEqual({
+      'Fn::GetAtt': [logicalId(single, single.stack.pipeline.function), 'Arn'],
+    });
   });
 
   test('distributed makes the schedule start the state machine with the Scheduled Event, with retries and the dead-letter queue', () => {
@@ -91,7 +98,9 @@ describe('the state machine', () => {
       'event.$': '$',
       execution: { 'startTime.$': '$$.Execution.StartTime', timeoutSeconds: 7200, mergeReserveSeconds: 600 },
     });
-    expect(definition.States.RunStarted.Choices).toEqual([{ Variable: '$.status', StringEquals: 'started', Next: 'Workers' }]);
+    expect(definition.States.RunStarted.Choices).toEqual([
+      { Variable: '$.status', StringEquals: 'started', Next: 'Workers' },
+    ]);
     expect(definition.States[definition.States.RunStarted.Default].Type).toBe('Succeed');
   });
 
@@ -108,10 +117,17 @@ describe('the state machine', () => {
         Parameters: { Bucket: '<ref>', 'Key.$': '$.sourcesKey' },
       });
       // Bytes as well as items: a child execution's input is limited to 256 KB.
-      expect(map.ItemBatcher).toEqual({ MaxItemsPerBatch: batch, MaxInputBytesPerBatch: 200 * 1024, BatchInput: { 'job.$': '$.job' } });
+      expect(map.ItemBatcher).toEqual({
+        MaxItemsPerBatch: batch,
+        MaxInputBytesPerBatch: 200 * 1024,
+        BatchInput: { 'job.$': '$.job' },
+      });
       expect(map.MaxConcurrency).toBe(concurrency);
       expect(map.ToleratedFailurePercentage).toBe(tolerated);
-      expect(map.ResultWriter).toEqual({ Resource: 'arn:<ref>:states:::s3:putObject', Parameters: { Bucket: '<ref>', 'Prefix.$': '$.resultsPrefix' } });
+      expect(map.ResultWriter).toEqual({
+        Resource: 'arn:<ref>:states:::s3:putObject',
+        Parameters: { Bucket: '<ref>', 'Prefix.$': '$.resultsPrefix' },
+      });
       const worker = map.ItemProcessor.States[map.ItemProcessor.StartAt];
       expect(worker).toMatchObject({ Type: 'Task', Resource: '<ref>', End: true });
     }
@@ -142,14 +158,20 @@ describe('the state machine', () => {
     ]);
     const invoked = statements.find((statement) => statement.Action === 'lambda:InvokeFunction')!.Resource as Json[];
     const { start, worker, merge } = steps(custom);
-    for (const step of [start, worker, merge]) expect(invoked).toContainEqual({ 'Fn::GetAtt': [logicalId(custom, step.function), 'Arn'] });
+    for (const step of [start, worker, merge])
+      expect(invoked).toContainEqual({ 'Fn::GetAtt': [logicalId(custom, step.function), 'Arn'] });
   });
 });
 
 describe('the step functions', () => {
   test('run the one bundle, each its own export, with the memory and timeout of the context', () => {
     const { start, worker, merge } = steps(custom);
-    expect(fnProps(custom, start)).toMatchObject({ Handler: 'index.startHandler', Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 600 });
+    expect(fnProps(custom, start)).toMatchObject({
+      Handler: 'index.startHandler',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 600,
+    });
     expect(fnProps(custom, worker)).toMatchObject({ Handler: 'index.workerHandler', Timeout: 600 });
     expect(fnProps(custom, merge)).toMatchObject({ Handler: 'index.mergeHandler', Timeout: 600 });
     const code = (step: TributaryFunction) => fnProps(custom, step).Code;
@@ -167,19 +189,31 @@ describe('the step functions', () => {
   test('each may touch only what its step needs under the output prefix', () => {
     const { start, worker, merge } = steps(custom);
     const s3Of = (step: TributaryFunction) =>
-      statementsOf(custom, roleOf(custom, step)).filter((statement) => JSON.stringify(statement.Action).includes('s3:') && statement.Action !== 's3:ListBucket');
+      statementsOf(custom, roleOf(custom, step)).filter(
+        (statement) => JSON.stringify(statement.Action).includes('s3:') && statement.Action !== 's3:ListBucket',
+      );
     const [reads, writes, ...more] = s3Of(start);
     expect(more).toEqual([]);
     // Besides run claims and reports, the start step reads the deployed sources file (CDK folds the statements into one).
     expect(reads).toMatchObject({ Effect: 'Allow', Action: 's3:GetObject' });
     expect(reads!.Resource).toHaveLength(3);
-    expect(reads!.Resource).toEqual(expect.arrayContaining([objects(custom, 'site/runs/*'), objects(custom, 'site/state/runs/*')]));
+    expect(reads!.Resource).toEqual(
+      expect.arrayContaining([objects(custom, 'site/runs/*'), objects(custom, 'site/state/runs/*')]),
+    );
     expect(JSON.stringify(reads!.Resource)).toContain('cdk-hnb659fds-assets');
-    expect(writes).toEqual({ Effect: 'Allow', Action: 's3:PutObject', Resource: [objects(custom, 'site/state/runs/*'), objects(custom, 'site/state/shards/*')] });
+    expect(writes).toEqual({
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: [objects(custom, 'site/state/runs/*'), objects(custom, 'site/state/shards/*')],
+    });
     // The workers write their sources' item objects beside their shard files, and delete nothing.
     expect(s3Of(worker)).toEqual([
       { Effect: 'Allow', Action: 's3:GetObject', Resource: objects(custom, 'site/state/state.json') },
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: [objects(custom, 'site/state/items/*'), objects(custom, 'site/state/shards/*')] },
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: [objects(custom, 'site/state/items/*'), objects(custom, 'site/state/shards/*')],
+      },
     ]);
     // The merge commits the state, then deletes the item objects it no longer refers to: nothing else.
     expect(s3Of(merge)).toEqual([
@@ -193,8 +227,12 @@ describe('the step functions', () => {
       const prefix = s === custom ? 'site/' : '';
       const { start, worker, merge } = steps(s);
       const deletes = (step: TributaryFunction) =>
-        statementsOf(s, roleOf(s, step)).filter((statement) => [statement.Action].flat().some((action: string) => /^s3:Delete/.test(action)));
-      expect(deletes(merge)).toEqual([{ Effect: 'Allow', Action: 's3:DeleteObject', Resource: objects(s, `${prefix}state/items/*`) }]);
+        statementsOf(s, roleOf(s, step)).filter((statement) =>
+          [statement.Action].flat().some((action: string) => /^s3:Delete/.test(action)),
+        );
+      expect(deletes(merge)).toEqual([
+        { Effect: 'Allow', Action: 's3:DeleteObject', Resource: objects(s, `${prefix}state/items/*`) },
+      ]);
       expect(deletes(start)).toEqual([]);
       expect(deletes(worker)).toEqual([]);
     }
@@ -202,7 +240,8 @@ describe('the step functions', () => {
 
   test('only the workers read the secrets the sources name; only start and merge may publish to the run topic', () => {
     const { start, worker, merge } = steps(custom);
-    const actions = (step: TributaryFunction) => statementsOf(custom, roleOf(custom, step)).flatMap((statement) => [statement.Action].flat());
+    const actions = (step: TributaryFunction) =>
+      statementsOf(custom, roleOf(custom, step)).flatMap((statement) => [statement.Action].flat());
     expect(actions(worker)).toEqual(expect.arrayContaining(['ssm:GetParameters', 'secretsmanager:GetSecretValue']));
     for (const step of [start, merge]) expect(actions(step)).not.toContain('ssm:GetParameters');
     for (const step of [start, merge]) expect(actions(step)).toContain('sns:Publish');
@@ -214,20 +253,29 @@ describe('the step functions', () => {
 
 describe('operating the distributed mode', () => {
   test('alarms on failed or timed-out executions, to the alarm topic', () => {
-    const alarm = resources(distributed)[logicalId(distributed, distributed.stack.alarms.failedExecutions!)]!.Properties;
-    const metrics = alarm.Metrics.filter((metric: Json) => metric.MetricStat).map((metric: Json) => metric.MetricStat.Metric);
+    const alarm =
+      resources(distributed)[logicalId(distributed, distributed.stack.alarms.failedExecutions!)]!.Properties;
+    const metrics = alarm.Metrics.filter((metric: Json) => metric.MetricStat).map(
+      (metric: Json) => metric.MetricStat.Metric,
+    );
     expect(metrics.map((metric: Json) => metric.MetricName).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
     for (const metric of metrics) {
-      expect(metric.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: logicalId(distributed, distributed.stack.distributed!.stateMachine) } }]);
+      expect(metric.Dimensions).toEqual([
+        {
+          Name: 'StateMachineArn',
+          Value: { Ref: logicalId(distributed, distributed.stack.distributed!.stateMachine) },
+        },
+      ]);
     }
     expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(distributed, distributed.stack.alarms.topic) }]);
     expect(single.stack.alarms.failedExecutions).toBeUndefined();
   });
 
-  test("alarms when the merge step takes more than 80% of its own timeout", () => {
+  test('alarms when the merge step takes more than 80% of its own timeout', () => {
     const { merge } = steps(distributed);
-    const alarm = resources(distributed)[logicalId(distributed, distributed.stack.alarms.mergeDurationNearTimeout!)]!.Properties;
+    const alarm =
+      resources(distributed)[logicalId(distributed, distributed.stack.alarms.mergeDurationNearTimeout!)]!.Properties;
     expect(alarm).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Duration',
@@ -242,24 +290,38 @@ describe('operating the distributed mode', () => {
 
   test('reads the run metrics of scheduled runs from the merge step, which reports them', () => {
     const alarm = resources(distributed)[logicalId(distributed, distributed.stack.alarms.noSuccessfulRun)]!.Properties;
-    expect(alarm.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: logicalId(distributed, steps(distributed).merge.function) } }]);
+    expect(alarm.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: logicalId(distributed, steps(distributed).merge.function) } },
+    ]);
   });
 
   test("expires the runs' working folders after a week", () => {
-    const rules: Json[] = resources(custom)[logicalId(custom, custom.stack.output.bucket)]!.Properties.LifecycleConfiguration.Rules;
-    expect(rules).toContainEqual({ Id: 'ExpireShardFolders', Prefix: 'site/state/shards/', ExpirationInDays: 7, Status: 'Enabled' });
+    const rules: Json[] =
+      resources(custom)[logicalId(custom, custom.stack.output.bucket)]!.Properties.LifecycleConfiguration.Rules;
+    expect(rules).toContainEqual({
+      Id: 'ExpireShardFolders',
+      Prefix: 'site/state/shards/',
+      ExpirationInDays: 7,
+      Status: 'Enabled',
+    });
   });
 
   test('names the state machine and how to start a run in the stack outputs', () => {
     const outputs = distributed.template.toJSON().Outputs;
-    expect(outputs.StateMachineArn.Value).toEqual({ Ref: logicalId(distributed, distributed.stack.distributed!.stateMachine) });
-    expect(JSON.stringify(outputs.StartExecutionCommand.Value)).toContain('aws stepfunctions start-execution --state-machine-arn ');
+    expect(outputs.StateMachineArn.Value).toEqual({
+      Ref: logicalId(distributed, distributed.stack.distributed!.stateMachine),
+    });
+    expect(JSON.stringify(outputs.StartExecutionCommand.Value)).toContain(
+      'aws stepfunctions start-execution --state-machine-arn ',
+    );
   });
 
   test('cdk-nag reports nothing unacknowledged, with defaults and with every setting changed', () => {
     for (const s of [distributed, custom]) {
       const report = new AwsSolutionsChecks().validateScope(s.app);
-      expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+      expect(
+        report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      ).toEqual([]);
     }
   });
 });

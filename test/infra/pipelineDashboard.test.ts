@@ -7,7 +7,7 @@ import { PipelineDashboard } from '../../infra/pipelineDashboard.js';
 import { PipelineFunction } from '../../infra/pipelineFunction.js';
 import { PipelineMetrics } from '../../infra/pipelineMetrics.js';
 import { TributaryFunction } from '../../infra/tributaryFunction.js';
-import { fixture, synthTributary, type SynthesizedTributary } from './synthTributary.js';
+import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
 
 // Dashboard JSON is untyped; the assertions below are what check its shape.
 type Json = Record<string, any>;
@@ -47,10 +47,12 @@ function titled(widgets: Widget[], title: string): Widget {
 }
 
 /** Each graphed line's label, as the dashboard's legend shows it. */
-const labels = (widget: Widget): string[] => (widget.properties.metrics as unknown[][]).map((line) => (line.at(-1) as Json).label);
+const labels = (widget: Widget): string[] =>
+  (widget.properties.metrics as unknown[][]).map((line) => (line.at(-1) as Json).label);
 
 /** Every alarm of the stack, as the dashboard refers to it, whoever made it. */
-const everyAlarm = (s: SynthesizedTributary): string[] => Object.keys(s.template.findResources('AWS::CloudWatch::Alarm')).map((id) => `ARN:${id}`);
+const everyAlarm = (s: SynthesizedTributary): string[] =>
+  Object.keys(s.template.findResources('AWS::CloudWatch::Alarm')).map((id) => `ARN:${id}`);
 
 /** Each graphed line as `namespace metric stat`, or the expression it computes. */
 function lines(widget: Widget): string[] {
@@ -121,7 +123,11 @@ describe('the dashboard', () => {
 
   test('shows function duration p50, p99 and max against the timeout', () => {
     const duration = titled(widgets, 'Function duration (ms) against the timeout');
-    expect(lines(duration)).toEqual(['AWS/Lambda Duration p50', 'AWS/Lambda Duration p99', 'AWS/Lambda Duration Maximum']);
+    expect(lines(duration)).toEqual([
+      'AWS/Lambda Duration p50',
+      'AWS/Lambda Duration p99',
+      'AWS/Lambda Duration Maximum',
+    ]);
     expect(labels(duration)).toEqual(['p50', 'p99', 'max']);
     expect(duration.properties.annotations.horizontal.map((a: Json) => a.value)).toEqual([300_000, 240_000]);
     expect(duration.properties.annotations.horizontal[0].label).toBe('timeout');
@@ -133,10 +139,15 @@ describe('the dashboard', () => {
       'AWS/Lambda Errors Sum',
       'AWS/Lambda Throttles Sum',
     ]);
-    expect(lines(titled(widgets, 'Source latency (ms)'))).toEqual(['Tributary SourceLatencyMs p50', 'Tributary SourceLatencyMs p99']);
+    expect(lines(titled(widgets, 'Source latency (ms)'))).toEqual([
+      'Tributary SourceLatencyMs p50',
+      'Tributary SourceLatencyMs p99',
+    ]);
     expect(lines(titled(widgets, 'Items'))).toEqual(['Tributary ItemsTotal Maximum', 'Tributary ItemsNew Sum']);
     expect(lines(titled(widgets, 'Bytes fetched'))).toEqual(['Tributary BytesFetched Sum']);
-    expect(lines(titled(widgets, 'Run duration (ms), as the pipeline measures it'))).toEqual(['Tributary RunDurationMs Maximum']);
+    expect(lines(titled(widgets, 'Run duration (ms), as the pipeline measures it'))).toEqual([
+      'Tributary RunDurationMs Maximum',
+    ]);
   });
 
   test("lists the failing sources with their last error from the function's log lines", () => {
@@ -151,7 +162,9 @@ describe('the dashboard', () => {
 
   test('uses one schedule period per datapoint, so each point is about one run', () => {
     const daily = dashboardWidgets(synthTributary({ schedule: 'rate(1 day)' }).template);
-    const periods = daily.flatMap((w) => ((w.properties.metrics ?? []) as unknown[][]).map((line) => (line.at(-1) as Json).period));
+    const periods = daily.flatMap((w) =>
+      ((w.properties.metrics ?? []) as unknown[][]).map((line) => (line.at(-1) as Json).period),
+    );
     expect(new Set(periods)).toEqual(new Set([86_400]));
   });
 });
@@ -160,9 +173,13 @@ describe('the dashboard in distributed mode', () => {
   // Scheduled runs end in the merge step, ad hoc ones in the pipeline function: both end runs.
   const runFunctionIds = () => {
     const { pipeline, distributed: steps } = distributed.stack;
-    return { pipeline: `REF:${logicalId(distributed, pipeline.function)}`, merge: `REF:${logicalId(distributed, steps!.merge.function)}` };
+    return {
+      pipeline: `REF:${logicalId(distributed, pipeline.function)}`,
+      merge: `REF:${logicalId(distributed, steps!.merge.function)}`,
+    };
   };
-  const functionOf = (widget: Widget): string[] => (widget.properties.metrics as unknown[][]).map((line) => line[3] as string);
+  const functionOf = (widget: Widget): string[] =>
+    (widget.properties.metrics as unknown[][]).map((line) => line[3] as string);
 
   test('lists the failing sources from the log lines of the pipeline function and of the merge step', () => {
     const query = titled(distributedWidgets, 'Failing sources and their last error').properties.query as string;
@@ -178,7 +195,14 @@ describe('the dashboard in distributed mode', () => {
     const duration = titled(distributedWidgets, 'Function duration (ms) against the timeout');
     const { pipeline, merge } = runFunctionIds();
     expect(functionOf(duration)).toEqual([pipeline, pipeline, pipeline, merge, merge, merge]);
-    expect(labels(duration)).toEqual(['pipeline p50', 'pipeline p99', 'pipeline max', 'merge step p50', 'merge step p99', 'merge step max']);
+    expect(labels(duration)).toEqual([
+      'pipeline p50',
+      'pipeline p99',
+      'pipeline max',
+      'merge step p50',
+      'merge step p99',
+      'merge step max',
+    ]);
     expect(duration.properties.annotations.horizontal).toEqual([
       expect.objectContaining({ value: 300_000, label: 'timeout' }),
       expect.objectContaining({ value: 240_000 }),
@@ -200,7 +224,9 @@ describe('the dashboard in distributed mode', () => {
   });
 
   test("graphs the merge step's run metrics, as scheduled runs report there", () => {
-    const runLines = distributedWidgets.flatMap((w) => (w.properties.metrics ?? []) as unknown[][]).filter((line) => line[0] === 'Tributary');
+    const runLines = distributedWidgets
+      .flatMap((w) => (w.properties.metrics ?? []) as unknown[][])
+      .filter((line) => line[0] === 'Tributary');
     expect(runLines.length).toBeGreaterThan(0);
     for (const line of runLines) expect(line.slice(2, 4)).toEqual(['FunctionName', runFunctionIds().merge]);
   });
@@ -211,7 +237,12 @@ describe('the dashboard of functions with different timeouts', () => {
     const stack = new Stack();
     const code = TributaryFunction.codeFromBuild(fixture('build'));
     const pipeline = new PipelineFunction(stack, 'Pipeline', { timeoutSeconds: 300, code });
-    const merge = new TributaryFunction(stack, 'Merge', { timeoutSeconds: 600, code, description: 'merge', roleDescription: 'merge' });
+    const merge = new TributaryFunction(stack, 'Merge', {
+      timeoutSeconds: 600,
+      code,
+      description: 'merge',
+      roleDescription: 'merge',
+    });
     const metrics = new PipelineMetrics(merge.function, Duration.hours(1));
     const alarms = new PipelineAlarms(stack, 'Alarms', {
       pipeline,

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, test } from 'vitest';
-import { TributaryError } from '../../lambda/errors.js';
 import { BUILD_DIR, PipelineFunction } from '../../infra/pipelineFunction.js';
+import { TributaryError } from '../../lambda/core/errors.js';
 import { fixture } from './synthTributary.js';
 
 describe('the function package', () => {

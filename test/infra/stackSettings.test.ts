@@ -1,14 +1,15 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, test } from 'vitest';
-import { InvalidInputError } from '../../lambda/errors.js';
-import { STACK_SETTING_DEFAULTS, stackSettingsFromContext, type StackSettings } from '../../infra/stackSettings.js';
-import { fixture } from './synthTributary.js';
+import { STACK_SETTING_DEFAULTS, type StackSettings, stackSettingsFromContext } from '../../infra/stackSettings.js';
+import { InvalidInputError } from '../../lambda/core/errors.js';
 import { thrownBy } from '../support/thrownBy.js';
+import { fixture } from './synthTributary.js';
 
 const settingsFor = (context: Record<string, unknown>, cwd?: string): StackSettings =>
   stackSettingsFromContext(new App({ context }).node, cwd);
 
-const errorFor = (context: Record<string, unknown>): InvalidInputError => thrownBy(InvalidInputError, () => settingsFor(context));
+const errorFor = (context: Record<string, unknown>): InvalidInputError =>
+  thrownBy(InvalidInputError, () => settingsFor(context));
 
 describe('stack settings from CDK context', () => {
   test('an empty context gives the documented defaults', () => {
@@ -138,22 +139,46 @@ describe('stack settings from CDK context', () => {
     [{ emails: ['ops@example.com', 'not an address'] }, 'context.emails[1]: not an email address: "not an address"'],
     [{ emails: { to: 'a@example.com' } }, 'context.emails: must be a list of strings or a comma-separated string'],
     [{ alarmEmails: 'ops' }, 'context.alarmEmails[0]: not an email address: "ops"'],
-    [{ emailStatuses: ['failed', 'broken'] }, 'context.emailStatuses[1]: must be one of ok, partial, failed, got "broken"'],
+    [
+      { emailStatuses: ['failed', 'broken'] },
+      'context.emailStatuses[1]: must be one of ok, partial, failed, got "broken"',
+    ],
     [{ emailStatuses: [] }, 'context.emailStatuses: must name at least one of ok, partial, failed'],
     [{ mode: 'sharded' }, 'context.mode: must be one of single, distributed, got "sharded"'],
     [{ batchSize: 0 }, 'context.batchSize: must be a whole number of sources from 1 to 10000, got 0'],
-    [{ maxConcurrency: 'many' }, 'context.maxConcurrency: must be a whole number of workers from 1 to 10000, got "many"'],
-    [{ toleratedFailurePercentage: 101 }, 'context.toleratedFailurePercentage: must be a whole number of percent from 0 to 100, got 101'],
+    [
+      { maxConcurrency: 'many' },
+      'context.maxConcurrency: must be a whole number of workers from 1 to 10000, got "many"',
+    ],
+    [
+      { toleratedFailurePercentage: 101 },
+      'context.toleratedFailurePercentage: must be a whole number of percent from 0 to 100, got 101',
+    ],
     [{ runTimeoutMinutes: 9, timeoutSeconds: 300 }, 'context.runTimeoutMinutes: 9 minutes leaves the workers no time'],
     [{ outputPrefix: '/site' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: 'site/*' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: '../elsewhere' }, 'context.outputPrefix: must be a plain key prefix'],
-    [{ schedule: 'cron(0 6 * * ? *)' }, 'context.schedulePeriodMinutes: cannot be derived from the schedule "cron(0 6 * * ? *)": give the longest time between two scheduled runs in minutes'],
-    [{ schedulePeriodMinutes: 0 }, 'context.schedulePeriodMinutes: must be a whole number of minutes from 1 to 10080, got 0'],
-    [{ failedRatioThreshold: 1 }, 'context.failedRatioThreshold: must be a share from 0 up to but not including 1, such as 0.5, got 1'],
+    [
+      { schedule: 'cron(0 6 * * ? *)' },
+      'context.schedulePeriodMinutes: cannot be derived from the schedule "cron(0 6 * * ? *)": give the longest time between two scheduled runs in minutes',
+    ],
+    [
+      { schedulePeriodMinutes: 0 },
+      'context.schedulePeriodMinutes: must be a whole number of minutes from 1 to 10080, got 0',
+    ],
+    [
+      { failedRatioThreshold: 1 },
+      'context.failedRatioThreshold: must be a share from 0 up to but not including 1, such as 0.5, got 1',
+    ],
     [{ failedRatioThreshold: -0.1 }, 'context.failedRatioThreshold: must be a share from 0 up to but not including 1'],
-    [{ failedRatioThreshold: 'half' }, 'context.failedRatioThreshold: must be a share from 0 up to but not including 1, such as 0.5, got "half"'],
-    [{ missedRunsAlarm: 1 }, 'context.missedRunsAlarm: must be a whole number of schedule periods from 2 to 10080, got 1'],
+    [
+      { failedRatioThreshold: 'half' },
+      'context.failedRatioThreshold: must be a share from 0 up to but not including 1, such as 0.5, got "half"',
+    ],
+    [
+      { missedRunsAlarm: 1 },
+      'context.missedRunsAlarm: must be a whole number of schedule periods from 2 to 10080, got 1',
+    ],
     [
       { schedule: 'rate(30 minutes)', missedRunsAlarm: 49 },
       'context.missedRunsAlarm: 49 periods of 30 minutes is 1470 minutes, longer than the 1440 minutes a CloudWatch alarm with that period can look back',

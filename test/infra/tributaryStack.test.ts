@@ -3,9 +3,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { InvalidInputError } from '../../lambda/errors.js';
 import { TEST_EVENT_REGISTRY } from '../../infra/consoleTestEvents.js';
-import { fixture, synthTributary, type SynthesizedTributary } from './synthTributary.js';
+import { InvalidInputError } from '../../lambda/core/errors.js';
+import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
 
 /** Every setting changed from its default, as a deployer would pass them. */
 const CUSTOM_CONTEXT = {
@@ -73,12 +73,27 @@ const pipelineRoleId = (s: SynthesizedTributary): string => fnProps(s).Role['Fn:
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 /** An ARN in this environment-agnostic stack's account, region and partition. */
 const arnOf = (service: string, resource: string) => ({
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`]],
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      `:${service}:`,
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:${resource}`,
+    ],
+  ],
 });
 
 describe('the pipeline function', () => {
   test('runs the build on Node.js 24 on arm64 with handler index.handler', () => {
-    expect(fnProps(byDefault)).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    expect(fnProps(byDefault)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+    });
   });
 
   test('has 512 MB and 5 minutes by default, and what the context says otherwise', () => {
@@ -110,7 +125,9 @@ describe('the pipeline function', () => {
     const variables = fnProps(custom).Environment.Variables;
     expect(variables.OUTPUT_PREFIX).toBe('site/');
     const uri = JSON.stringify(variables.SOURCES_URI);
-    expect(uri).toMatch(/^\{"Fn::Join":\["",\["s3:\/\/",\{"Fn::Sub":"cdk-hnb659fds-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}"\},"\/[0-9a-f]{64}\.json"\]\]\}$/);
+    expect(uri).toMatch(
+      /^\{"Fn::Join":\["",\["s3:\/\/",\{"Fn::Sub":"cdk-hnb659fds-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}"\},"\/[0-9a-f]{64}\.json"\]\]\}$/,
+    );
   });
 
   test('gets LOG_LEVEL only when the configured level is not the default INFO', () => {
@@ -127,12 +144,18 @@ describe('the pipeline function', () => {
       MaximumEventAgeInSeconds: 3600,
       DestinationConfig: { OnFailure: { Destination: getAtt(failureQueue) } },
     });
-    expect(byDefault.template.toJSON().Resources[failureQueue].Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(byDefault.template.toJSON().Resources[failureQueue].Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+    });
     byDefault.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: failureQueue }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
@@ -165,7 +188,10 @@ describe('the schedule', () => {
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
     const dlq = target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
     expect(dlq).not.toBe(ids(byDefault).failureQueue);
-    expect(byDefault.template.toJSON().Resources[dlq]).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } });
+    expect(byDefault.template.toJSON().Resources[dlq]).toMatchObject({
+      Type: 'AWS::SQS::Queue',
+      Properties: { SqsManagedSseEnabled: true },
+    });
   });
 
   test('may invoke only the pipeline function and write only to its dead-letter queue', () => {
@@ -173,7 +199,11 @@ describe('the schedule', () => {
     const statements = roleStatements(byDefault, target.RoleArn['Fn::GetAtt'][0]);
     const { fn } = ids(byDefault);
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(fn), { 'Fn::Join': ['', [getAtt(fn), ':*']] }] },
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [getAtt(fn), { 'Fn::Join': ['', [getAtt(fn), ':*']] }],
+      },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: target.DeadLetterConfig.Arn },
     ]);
   });
@@ -188,8 +218,15 @@ describe('the output bucket', () => {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: {
-          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          },
         },
       });
     }
@@ -201,7 +238,12 @@ describe('the output bucket', () => {
         Bucket: { Ref: id },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -234,13 +276,19 @@ describe('the output bucket', () => {
 describe('the run topic', () => {
   test('is encrypted and refuses publishing without TLS, as is the alarm topic', () => {
     const { topic, alarmTopic } = ids(byDefault);
-    expect(JSON.stringify(byDefault.template.toJSON().Resources[topic].Properties.KmsMasterKeyId)).toContain(':alias/aws/sns');
+    expect(JSON.stringify(byDefault.template.toJSON().Resources[topic].Properties.KmsMasterKeyId)).toContain(
+      ':alias/aws/sns',
+    );
     for (const id of [topic, alarmTopic]) {
       byDefault.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [{ Ref: id }],
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sns:Publish',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -256,8 +304,18 @@ describe('the run topic', () => {
     const subscriptions = resourcesOf(custom, 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
     expect(subscriptions).toEqual(
       expect.arrayContaining([
-        { Protocol: 'email', Endpoint: 'a@example.com', TopicArn: { Ref: topic }, FilterPolicy: { status: ['partial', 'failed'] } },
-        { Protocol: 'email', Endpoint: 'b@example.com', TopicArn: { Ref: topic }, FilterPolicy: { status: ['partial', 'failed'] } },
+        {
+          Protocol: 'email',
+          Endpoint: 'a@example.com',
+          TopicArn: { Ref: topic },
+          FilterPolicy: { status: ['partial', 'failed'] },
+        },
+        {
+          Protocol: 'email',
+          Endpoint: 'b@example.com',
+          TopicArn: { Ref: topic },
+          FilterPolicy: { status: ['partial', 'failed'] },
+        },
         { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: alarmTopic } },
       ]),
     );
@@ -275,10 +333,22 @@ describe('least privilege: the function role', () => {
       const statements = roleStatements(s, pipelineRoleId(s)).filter((statement) => !isSourcesRead(statement));
       expect(statements).toEqual([
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) },
-        { Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: getAtt(failureQueue) },
-        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [getAtt(bucket), `${prefix}*`]] } },
+        {
+          Effect: 'Allow',
+          Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          Resource: getAtt(failureQueue),
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: { 'Fn::Join': ['', [getAtt(bucket), `${prefix}*`]] },
+        },
         // A run deletes the item objects its committed state no longer refers to, and nothing else.
-        { Effect: 'Allow', Action: 's3:DeleteObject', Resource: { 'Fn::Join': ['', [getAtt(bucket), `${prefix}state/items/*`]] } },
+        {
+          Effect: 'Allow',
+          Action: 's3:DeleteObject',
+          Resource: { 'Fn::Join': ['', [getAtt(bucket), `${prefix}state/items/*`]] },
+        },
         { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucket) },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topic } },
       ]);
@@ -309,14 +379,19 @@ describe('least privilege: the function role', () => {
       {
         Effect: 'Allow',
         Action: 'secretsmanager:GetSecretValue',
-        Resource: [arnOf('secretsmanager', 'secret:members-??????'), arnOf('secretsmanager', 'secret:tributary/partner-??????')],
+        Resource: [
+          arnOf('secretsmanager', 'secret:members-??????'),
+          arnOf('secretsmanager', 'secret:tributary/partner-??????'),
+        ],
       },
     ]);
   });
 
   test('gets no SSM, Secrets Manager or KMS access anywhere in the stack when no header names a secret', () => {
     for (const s of [byDefault, custom]) {
-      const statements = resourcesOf(s, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Json[]);
+      const statements = resourcesOf(s, 'AWS::IAM::Policy').flatMap(
+        ([, policy]) => policy.Properties.PolicyDocument.Statement as Json[],
+      );
       expect(statements.filter(isSecretRead)).toEqual([]);
     }
   });
@@ -348,9 +423,12 @@ function isSourcesRead(statement: Json): boolean {
 }
 
 describe('alarms', () => {
-  const alarms = (s: SynthesizedTributary): Json[] => resourcesOf(s, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const alarms = (s: SynthesizedTributary): Json[] =>
+    resourcesOf(s, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
   const alarmOn = (s: SynthesizedTributary, metricName: string, dimension: Json): Json => {
-    const found = alarms(s).filter((a) => a.MetricName === metricName && JSON.stringify(a.Dimensions) === JSON.stringify([dimension]));
+    const found = alarms(s).filter(
+      (a) => a.MetricName === metricName && JSON.stringify(a.Dimensions) === JSON.stringify([dimension]),
+    );
     expect(found, `alarm on ${metricName} ${JSON.stringify(dimension)}`).toHaveLength(1);
     return found[0]!;
   };
@@ -388,9 +466,16 @@ describe('alarms', () => {
   });
 
   test('fire when the failure queue or the schedule dead-letter queue holds a message', () => {
-    const scheduleDlq = only(byDefault, 'AWS::Scheduler::Schedule').Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    const scheduleDlq = only(byDefault, 'AWS::Scheduler::Schedule').Properties.Target.DeadLetterConfig.Arn[
+      'Fn::GetAtt'
+    ][0];
     for (const queue of [ids(byDefault).failureQueue, scheduleDlq]) {
-      expect(alarmOn(byDefault, 'ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: getAtt(queue, 'QueueName') })).toMatchObject({
+      expect(
+        alarmOn(byDefault, 'ApproximateNumberOfMessagesVisible', {
+          Name: 'QueueName',
+          Value: getAtt(queue, 'QueueName'),
+        }),
+      ).toMatchObject({
         Namespace: 'AWS/SQS',
         Statistic: 'Maximum',
         Threshold: 1,
@@ -407,7 +492,12 @@ describe('alarms', () => {
       const found = alarms(s).filter((a) => a.Metrics?.some((m: Json) => m.Expression));
       expect(found, 'one alarm on a metric math expression').toHaveLength(1);
       const alarm = found[0]!;
-      expect(alarm).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect(alarm).toMatchObject({
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
       const byId = Object.fromEntries((alarm.Metrics as Json[]).map((m) => [m.Id, m]));
       const expression = (alarm.Metrics as Json[]).find((m) => m.Expression)!;
       expect(expression).toMatchObject({ Expression: 'failed / (ok + notModified + failed)', ReturnData: true });
@@ -420,7 +510,11 @@ describe('alarms', () => {
           Id: id,
           ReturnData: false,
           MetricStat: {
-            Metric: { Namespace: 'Tributary', MetricName: metricName, Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids(s).fn } }] },
+            Metric: {
+              Namespace: 'Tributary',
+              MetricName: metricName,
+              Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids(s).fn } }],
+            },
             Period: period,
             Stat: 'Sum',
           },
@@ -474,7 +568,10 @@ describe('console test events', () => {
       Type: 'OpenApi3',
       SchemaName: { 'Fn::Join': ['', ['_', { Ref: ids(byDefault).fn }, '-schema']] },
     });
-    expect(JSON.parse(schema.Properties.Content)).toMatchObject({ openapi: '3.0.0', components: { schemas: { Event: { type: 'object' } } } });
+    expect(JSON.parse(schema.Properties.Content)).toMatchObject({
+      openapi: '3.0.0',
+      components: { schemas: { Event: { type: 'object' } } },
+    });
   });
 
   test('offer full run, dry run, only some sources and force refetch', () => {
@@ -534,7 +631,9 @@ describe('cdk-nag AwsSolutions checks', () => {
   test('report nothing unacknowledged, with defaults, with every setting changed and with secrets in headers', () => {
     for (const s of [byDefault, custom, withSecrets]) {
       const report = new AwsSolutionsChecks().validateScope(s.app);
-      expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+      expect(
+        report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      ).toEqual([]);
     }
   });
 

@@ -10,9 +10,15 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { invokeBundle, prepareBundle } from './support/bundleInvoker.js';
-import { lambdaEnvironment, MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
+import {
+  lambdaEnvironment,
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  type MotoServer,
+  startMotoServer,
+} from './support/motoServer.js';
 
 const credentials = MOTO_CREDENTIALS;
 const region = MOTO_REGION;
@@ -54,7 +60,9 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'tributary-runs' }));
     ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'run-subscriber' })));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
 
     const sources = {
@@ -68,7 +76,12 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     };
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/sources.json', Body: JSON.stringify(sources) }));
 
-    env = lambdaEnvironment(moto, { bucket: BUCKET, prefix: PREFIX, sourcesKey: 'config/sources.json', topicArn: TopicArn });
+    env = lambdaEnvironment(moto, {
+      bucket: BUCKET,
+      prefix: PREFIX,
+      sourcesKey: 'config/sources.json',
+      topicArn: TopicArn,
+    });
   });
 
   afterAll(async () => {
@@ -77,7 +90,11 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
 
   async function object(key: string) {
     const response = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    return { body: (await response.Body?.transformToString()) ?? '', contentType: response.ContentType, cacheControl: response.CacheControl };
+    return {
+      body: (await response.Body?.transformToString()) ?? '',
+      contentType: response.ContentType,
+      cacheControl: response.CacheControl,
+    };
   }
 
   async function keys(): Promise<string[]> {
@@ -85,25 +102,39 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     return (page.Contents ?? []).map((entry) => entry.Key ?? '').sort();
   }
 
-  async function drainNotifications(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }>> {
+  async function drainNotifications(): Promise<
+    Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }>
+  > {
     const received = [];
     for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       if (Messages.length === 0) return received;
       received.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}')));
     }
   }
 
   it('writes feeds, page and report to S3 and publishes exactly one notification, reporting the broken source', async () => {
-    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2026-11-26T05:00:00Z', detail: {} };
+    const scheduled = {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.scheduler',
+      time: '2026-11-26T05:00:00Z',
+      detail: {},
+    };
 
     const { result, error, stderr, lines } = await invokeBundle(bundle, scheduled, env);
 
     expect(error, stderr).toBeUndefined();
     const sourceLines = lines.filter((line) => line.sourceId);
     expect(sourceLines.map((line) => line.sourceId).sort()).toEqual(['blog', 'broken', 'news', 'notes']);
-    expect(sourceLines.every((line) => line.runId === '20261126T050000Z-scheduled' && line.requestId === 'test-request-id')).toBe(true);
-    expect(sourceLines.find((line) => line.sourceId === 'broken')).toMatchObject({ level: 'WARN', errorCode: 'http_status' });
+    expect(
+      sourceLines.every((line) => line.runId === '20261126T050000Z-scheduled' && line.requestId === 'test-request-id'),
+    ).toBe(true);
+    expect(sourceLines.find((line) => line.sourceId === 'broken')).toMatchObject({
+      level: 'WARN',
+      errorCode: 'http_status',
+    });
     const metrics = lines.filter((line) => line._aws);
     expect(metrics[0]?._aws.CloudWatchMetrics[0].Namespace).toBe('Tributary');
     expect(metrics[0]).toMatchObject({ SourcesOk: 3, SourcesFailed: 1, ItemsTotal: 4, ItemsNew: 4 });
@@ -115,7 +146,10 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
       status: 'partial',
       counts: { sources: 4, ok: 3, notModified: 0, failed: 1, items: 4, newItems: 4 },
       failures: [{ id: 'broken', url: feeds.url('/broken'), code: 'http_status' }],
-      outputs: { feedJson: `s3://${BUCKET}/site/feed.json`, report: `s3://${BUCKET}/site/runs/20261126T050000Z-scheduled.json` },
+      outputs: {
+        feedJson: `s3://${BUCKET}/site/feed.json`,
+        report: `s3://${BUCKET}/site/runs/20261126T050000Z-scheduled.json`,
+      },
     });
     expect(result?.failures[0].error).toContain('500');
 
@@ -145,7 +179,10 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     expect(html.body).toContain('broken');
     const report = JSON.parse((await object('site/runs/20261126T050000Z-scheduled.json')).body);
     expect(report.sources).toHaveLength(4);
-    expect(report.sources.find((source: { id: string }) => source.id === 'broken')).toMatchObject({ status: 'failed', httpStatus: 500 });
+    expect(report.sources.find((source: { id: string }) => source.id === 'broken')).toMatchObject({
+      status: 'failed',
+      httpStatus: 500,
+    });
 
     const notifications = await drainNotifications();
     expect(notifications).toHaveLength(1);
@@ -211,7 +248,11 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
   });
 
   it('puts nothing on S3 it was not asked to', async () => {
-    expect((await keys()).filter((key) => !/^site\/(feed\.json|feed\.xml|index\.html|runs\/.+\.json|state\/.+)$/.test(key))).toEqual([]);
-    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'site/state/state.json' }))).resolves.toBeDefined();
+    expect(
+      (await keys()).filter((key) => !/^site\/(feed\.json|feed\.xml|index\.html|runs\/.+\.json|state\/.+)$/.test(key)),
+    ).toEqual([]);
+    await expect(
+      s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'site/state/state.json' })),
+    ).resolves.toBeDefined();
   });
 });

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-const CLI = fileURLToPath(new URL('../../lambda/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../lambda/main/cli.ts', import.meta.url));
 
 interface Exit {
   code: number;
@@ -42,7 +42,8 @@ describe('the local CLI', () => {
   beforeAll(async () => {
     const news = await readFile(new URL('../fixtures/e2e/news.rss', import.meta.url));
     server = await startLoopbackServer({
-      '/news.rss': (_request, response) => void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(news),
+      '/news.rss': (_request, response) =>
+        void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(news),
       '/gone': (_request, response) => void response.writeHead(410).end(),
     });
     folder = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
@@ -86,7 +87,11 @@ describe('the local CLI', () => {
   it.each([
     ['an unknown option', ['--sorces', 'x.json'], /Unknown option '--sorces'[\s\S]*Usage: tributary/],
     ['an unknown source id', ['--only', 'nope'], /event\.sources\[0\]: unknown source id "nope"/],
-    ['a sources file that does not exist', ['--sources', '/nonexistent/sources.json'], /SOURCES_URI: cannot read \/nonexistent\/sources\.json/],
+    [
+      'a sources file that does not exist',
+      ['--sources', '/nonexistent/sources.json'],
+      /SOURCES_URI: cannot read \/nonexistent\/sources\.json/,
+    ],
   ])('exits 2 on %s, saying what is wrong', async (_case, args, message) => {
     const { code, stderr } = await tributary(args);
 

@@ -3,19 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../lambda/errors.js';
-import type { RunRequest } from '../../lambda/event.js';
-import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
+import { FolderStore } from '../../lambda/adapters/folderStore.js';
+import { InvalidInputError } from '../../lambda/core/errors.js';
+import type { RunReport, Source, SourcesFile } from '../../lambda/core/model.js';
 import { mergeShards } from '../../lambda/distributed/mergeShards.js';
 import { settleBatch } from '../../lambda/distributed/settleBatch.js';
-import { startShardedRun, type StartResult } from '../../lambda/distributed/startShardedRun.js';
 import { shardFolderAt } from '../../lambda/distributed/shardFolder.js';
+import { type StartResult, startShardedRun } from '../../lambda/distributed/startShardedRun.js';
 import { parseBatchEvent, parseMergeEvent } from '../../lambda/distributed/stepEvents.js';
-import type { RunReport, Source, SourcesFile } from '../../lambda/model.js';
-import { runPipeline } from '../../lambda/run.js';
-import { DEFAULT_SETTINGS } from '../../lambda/sources.js';
-import { FolderStore } from '../../lambda/store/folderStore.js';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
+import type { RunRequest } from '../../lambda/input/event.js';
+import { DEFAULT_SETTINGS } from '../../lambda/input/sourcesFile.js';
+import { runPipeline } from '../../lambda/run/run.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { RecordingNotifier, source } from './support/pipelineHarness.js';
 
 const networkPolicy = parseNetworkPolicy('127.0.0.0/8');
@@ -64,7 +64,9 @@ describe('the distributed mode, its start, worker and merge steps run in-process
       };
     }
     server = await startLoopbackServer(routes);
-    const sources: Source[] = FIXTURES.map((fixture) => source(fixture.replace(/[/.]/g, '-'), server.url(`/${fixture}`)));
+    const sources: Source[] = FIXTURES.map((fixture) =>
+      source(fixture.replace(/[/.]/g, '-'), server.url(`/${fixture}`)),
+    );
     // The same feed under a second id, in another batch: its items must be deduplicated across batches.
     sources.push(source('news-mirror', server.url('/e2e/news.rss')), source('down', server.url('/down')));
     sourcesFile = { settings: { ...DEFAULT_SETTINGS, retries: 0, timeoutMs: 5000, concurrency: 3 }, sources };
@@ -118,19 +120,26 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     const failed: unknown[] = [];
     await Promise.all(
       batches.map(async (batch, index) => {
-        if (!failing.batches.includes(index)) return settleBatch(batch, started.job, Date.now() + MINUTE, { store, networkPolicy, now });
+        if (!failing.batches.includes(index))
+          return settleBatch(batch, started.job, Date.now() + MINUTE, { store, networkPolicy, now });
         if (failing.recorded.includes(index)) {
           failed.push({
             ExecutionArn: `arn:aws:states:eu-west-1:123456789012:execution:Tributary/Workers:${index}`,
             Input: JSON.stringify({ Items: batch, BatchInput: { job: started.job } }),
             Status: 'FAILED',
             Error: 'Sandbox.Timedout',
-            Cause: JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 300.00 seconds' }),
+            Cause: JSON.stringify({
+              errorType: 'Sandbox.Timedout',
+              errorMessage: 'Task timed out after 300.00 seconds',
+            }),
           });
         }
       }),
     );
-    if (failed.length > 0) await store.put(`${started.folder.results}/map-run-1/FAILED_0.json`, JSON.stringify(failed), { contentType: 'application/json' });
+    if (failed.length > 0)
+      await store.put(`${started.folder.results}/map-run-1/FAILED_0.json`, JSON.stringify(failed), {
+        contentType: 'application/json',
+      });
     // The merge step's event, as the state machine sends it: its `mapError` when the Map failed as a whole.
     const { root, mapFailure } = parseMergeEvent({ folder: { root: started.folder.root }, ...mapEvent });
     return mergeShards(shardFolderAt(root), mapFailure, { store, notifier, now });
@@ -185,14 +194,18 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     // The second run is incremental in both modes: the workers read the state the first run left.
     expect(lastReport.counts).toMatchObject({ notModified: 11, failed: 2, newItems: 0 });
     expect(lastReport.failures.map((failure) => failure.id).sort()).toEqual(['down', 'feeds-malformed-rss']);
-    expect(sharded.notifier.sent.map((sent) => normalise(sent.message, sharded))).toEqual(single.notifier.sent.map((sent) => normalise(sent.message, single)));
+    expect(sharded.notifier.sent.map((sent) => normalise(sent.message, sharded))).toEqual(
+      single.notifier.sent.map((sent) => normalise(sent.message, single)),
+    );
     expect(sharded.notifier.sent).toHaveLength(2);
   });
 
   it('reports every source of a batch that failed as a whole, with the reason, keeping its last good items', async () => {
     const folder = await outputFolder();
     await mapAndMerge(folder, await start(folder, scheduled('2026-11-26T05:00:00Z')));
-    const titlesBefore = JSON.parse((await folder.store.get('feed.json')) ?? '{}').items.map((item: { title: string }) => item.title);
+    const titlesBefore = JSON.parse((await folder.store.get('feed.json')) ?? '{}').items.map(
+      (item: { title: string }) => item.title,
+    );
     const started = await start(folder, scheduled('2026-11-26T06:00:00Z'));
     if (started.status !== 'started') throw new Error(`expected a started run, got ${started.status}`);
     const items = JSON.parse((await folder.store.get(started.folder.sources)) ?? '[]') as Source[];
@@ -202,14 +215,19 @@ describe('the distributed mode, its start, worker and merge steps run in-process
 
     const failures = new Map(report.failures.map((failure) => [failure.id, failure]));
     for (const id of batchOf(0)) {
-      expect(failures.get(id)).toMatchObject({ code: 'internal', error: 'worker batch failed: Sandbox.Timedout: Task timed out after 300.00 seconds' });
+      expect(failures.get(id)).toMatchObject({
+        code: 'internal',
+        error: 'worker batch failed: Sandbox.Timedout: Task timed out after 300.00 seconds',
+      });
     }
     for (const id of batchOf(2)) {
       expect(failures.get(id)).toMatchObject({ code: 'internal', error: 'worker batch failed: no result was written' });
     }
     expect(report.counts.sources).toBe(sourcesFile.sources.length);
     expect(report.status).toBe('partial');
-    const titlesAfter = JSON.parse((await folder.store.get('feed.json')) ?? '{}').items.map((item: { title: string }) => item.title);
+    const titlesAfter = JSON.parse((await folder.store.get('feed.json')) ?? '{}').items.map(
+      (item: { title: string }) => item.title,
+    );
     expect(titlesAfter).toEqual(titlesBefore);
     expect(folder.notifier.sent).toHaveLength(2);
   });
@@ -220,14 +238,19 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     if (started.status !== 'started') throw new Error(`expected a started run, got ${started.status}`);
     const items = JSON.parse((await folder.store.get(started.folder.sources)) ?? '[]') as Source[];
     const secondBatch = items.slice(BATCH_SIZE, 2 * BATCH_SIZE).map((item) => item.id);
-    const mapError = { Error: 'States.ExceedToleratedFailureThreshold', Cause: 'The specified tolerated failure threshold was exceeded' };
+    const mapError = {
+      Error: 'States.ExceedToleratedFailureThreshold',
+      Cause: 'The specified tolerated failure threshold was exceeded',
+    };
 
     const report = await mapAndMerge(folder, started, { batches: [1], recorded: [] }, { mapError });
 
     const failed = report.failures.filter((failure) => failure.error.startsWith('worker batch failed'));
     expect(failed.map((failure) => failure.id).sort()).toEqual([...secondBatch].sort());
     expect(new Set(failed.map((failure) => failure.error))).toEqual(
-      new Set(['worker batch failed: States.ExceedToleratedFailureThreshold: The specified tolerated failure threshold was exceeded']),
+      new Set([
+        'worker batch failed: States.ExceedToleratedFailureThreshold: The specified tolerated failure threshold was exceeded',
+      ]),
     );
     expect(report.counts.sources).toBe(items.length);
   });
@@ -269,10 +292,23 @@ describe('the distributed mode, its start, worker and merge steps run in-process
   });
 
   it('refuses a worker batch that is not a valid slice of a sources file, naming the field, before any request', () => {
-    const job = { runId: 'r', folder: 'state/shards/r/a/', startedAt: 0, fetchDeadline: 0, force: false, named: false, dryRun: false, settings: {} };
+    const job = {
+      runId: 'r',
+      folder: 'state/shards/r/a/',
+      startedAt: 0,
+      fetchDeadline: 0,
+      force: false,
+      named: false,
+      dryRun: false,
+      settings: {},
+    };
 
-    expect(() => parseBatchEvent({ Items: [{ id: 'a', url: 'ftp://x' }], BatchInput: { job } })).toThrowError(InvalidInputError);
-    expect(() => parseBatchEvent({ Items: [{ id: 'a', url: 'ftp://x' }], BatchInput: { job } })).toThrowError(/sources\[0\]\.url/);
+    expect(() => parseBatchEvent({ Items: [{ id: 'a', url: 'ftp://x' }], BatchInput: { job } })).toThrowError(
+      InvalidInputError,
+    );
+    expect(() => parseBatchEvent({ Items: [{ id: 'a', url: 'ftp://x' }], BatchInput: { job } })).toThrowError(
+      /sources\[0\]\.url/,
+    );
     expect(() => parseBatchEvent({ Items: [], BatchInput: { job } })).toThrowError(/event\.Items/);
     expect(server.requests()).toBe(0);
   });

@@ -1,8 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
-import { lambdaEnvironment, MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import {
+  lambdaEnvironment,
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  type MotoServer,
+  startMotoServer,
+} from './support/motoServer.js';
 
 const credentials = MOTO_CREDENTIALS;
 const region = MOTO_REGION;
@@ -10,7 +22,10 @@ const BUCKET = 'tributary-distributed';
 const PREFIX = 'site/';
 const BUNDLE = new URL('../../dist/lambda/index.mjs', import.meta.url);
 
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number; awsRequestId?: string }) => Promise<Record<string, any>>;
+type Handler = (
+  event: unknown,
+  context: { getRemainingTimeInMillis(): number; awsRequestId?: string },
+) => Promise<Record<string, any>>;
 
 describe("the bundle's distributed step handlers, chained as the state machine chains them, against S3 on loopback", () => {
   let moto: MotoServer;
@@ -23,7 +38,11 @@ describe("the bundle's distributed step handlers, chained as the state machine c
       void response.writeHead(200).end(await readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url)));
     [moto, feeds] = await Promise.all([
       startMotoServer(),
-      startLoopbackServer({ '/news.rss': serve('news.rss'), '/blog.atom': serve('blog.atom'), '/notes.json': serve('notes.json') }),
+      startLoopbackServer({
+        '/news.rss': serve('news.rss'),
+        '/blog.atom': serve('blog.atom'),
+        '/notes.json': serve('notes.json'),
+      }),
     ]);
     s3 = new S3Client({ region, endpoint: moto.endpoint, credentials, forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -49,30 +68,61 @@ describe("the bundle's distributed step handlers, chained as the state machine c
   });
 
   const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test-request-id' };
-  const object = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+  const object = async (key: string) =>
+    (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
 
   it('starts, settles two batches and merges into the outputs under the prefix, with the full keys the Map needs', async () => {
-    const event = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2026-11-26T05:00:00Z', detail: {} };
+    const event = {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.scheduler',
+      time: '2026-11-26T05:00:00Z',
+      detail: {},
+    };
     const started = await steps.startHandler(
       { event, execution: { startTime: new Date().toISOString(), timeoutSeconds: 120, mergeReserveSeconds: 30 } },
       context,
     );
-    expect(started).toMatchObject({ status: 'started', runId: '20261126T050000Z-scheduled', bucket: BUCKET, sources: 3 });
-    expect(started.sourcesKey).toMatch(/^site\/state\/shards\/20261126T050000Z-scheduled\/\d{8}T\d{9}Z\/sources\.json$/);
+    expect(started).toMatchObject({
+      status: 'started',
+      runId: '20261126T050000Z-scheduled',
+      bucket: BUCKET,
+      sources: 3,
+    });
+    expect(started.sourcesKey).toMatch(
+      /^site\/state\/shards\/20261126T050000Z-scheduled\/\d{8}T\d{9}Z\/sources\.json$/,
+    );
     expect(started.resultsPrefix).toBe(`${started.sourcesKey.replace(/sources\.json$/, '')}results`);
 
     // The Map: ItemReader reads the array at the full key, ItemBatcher makes batches of 2 with the job as BatchInput.
     const items = JSON.parse(await object(started.sourcesKey));
     const pointers = await Promise.all(
-      [items.slice(0, 2), items.slice(2)].map((batch) => steps.workerHandler({ Items: batch, BatchInput: { job: started.job } }, context)),
+      [items.slice(0, 2), items.slice(2)].map((batch) =>
+        steps.workerHandler({ Items: batch, BatchInput: { job: started.job } }, context),
+      ),
     );
     expect(pointers.map((pointer) => pointer.sources)).toEqual([2, 1]);
 
-    const merged = await steps.mergeHandler({ ...started, map: { MapRunArn: 'arn:aws:states:::mapRun:x', ResultWriterDetails: {} } }, context);
+    const merged = await steps.mergeHandler(
+      { ...started, map: { MapRunArn: 'arn:aws:states:::mapRun:x', ResultWriterDetails: {} } },
+      context,
+    );
 
-    expect(merged).toMatchObject({ runId: '20261126T050000Z-scheduled', status: 'ok', counts: { sources: 3, ok: 3, items: 4 } });
-    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: PREFIX }))).Contents ?? []).map((entry) => entry.Key);
-    expect(keys).toEqual(expect.arrayContaining(['site/feed.json', 'site/feed.xml', 'site/index.html', 'site/runs/20261126T050000Z-scheduled.json']));
+    expect(merged).toMatchObject({
+      runId: '20261126T050000Z-scheduled',
+      status: 'ok',
+      counts: { sources: 3, ok: 3, items: 4 },
+    });
+    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: PREFIX }))).Contents ?? []).map(
+      (entry) => entry.Key,
+    );
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'site/feed.json',
+        'site/feed.xml',
+        'site/index.html',
+        'site/runs/20261126T050000Z-scheduled.json',
+      ]),
+    );
     expect(JSON.parse(await object('site/feed.json')).items).toHaveLength(4);
   });
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FailureCode, RunReport, Settings, SourceReport } from '../../lambda/core/model.js';
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { RETRY_BASE_DELAY_MS } from '../../lambda/fetch/retryPolicy.js';
-import type { FailureCode, RunReport, Settings, SourceReport } from '../../lambda/model.js';
-import { type LoopbackServer, type RouteHandler, startLoopbackServer } from '../support/loopbackServer.js';
+import { type LoopbackServer, type RouteHandler, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import {
   dripBody,
   gzipBomb,
@@ -15,7 +15,12 @@ import {
   serveBody,
 } from './support/faultRoutes.js';
 import { hugeTitleFeed, manyItemsFeed } from './support/generatedFeeds.js';
-import { createPipelineHarness, type PipelineHarness, type RecordingNotifier, source } from './support/pipelineHarness.js';
+import {
+  createPipelineHarness,
+  type PipelineHarness,
+  type RecordingNotifier,
+  source,
+} from './support/pipelineHarness.js';
 
 // The real pipeline, over a loopback server where a few healthy sources sit among one source per
 // way a feed server can misbehave. Each hostile source must end with its own failure and a reason
@@ -185,20 +190,34 @@ const SUCCEEDING: SucceedingCase[] = [
   servedAs('nothing', {}),
   {
     id: 'latin1',
-    route: serveBody(fixture('hostile/latin1-in-content-type.rss'), { 'content-type': 'application/rss+xml; charset=ISO-8859-1' }),
+    route: serveBody(fixture('hostile/latin1-in-content-type.rss'), {
+      'content-type': 'application/rss+xml; charset=ISO-8859-1',
+    }),
     titles: ['Coração, ação e pão'],
   },
   {
     // Latin-1 would also be the guess for undeclared bytes; KOI8-R proves the header is read.
     id: 'koi8-r',
-    route: serveBody(fixture('feeds/koi8-r-content-type.rss'), { 'content-type': 'application/rss+xml; charset=KOI8-R' }),
+    route: serveBody(fixture('feeds/koi8-r-content-type.rss'), {
+      'content-type': 'application/rss+xml; charset=KOI8-R',
+    }),
     titles: ['Привет, мир'],
   },
   {
     id: 'invalid-dates',
     route: serveBody(fixture('hostile/invalid-dates.rss'), RSS),
     // The dated item first, then the undated ones in feed order.
-    titles: ['a real date', 'words', '31 February', 'month 13', 'hour 25', 'all zeros', 'huge number', 'year 275761', 'empty'],
+    titles: [
+      'a real date',
+      'words',
+      '31 February',
+      'month 13',
+      'hour 25',
+      'all zeros',
+      'huge number',
+      'year 275761',
+      'empty',
+    ],
   },
   {
     id: 'hundred-thousand-items',
@@ -249,19 +268,27 @@ describe('the pipeline among hostile sources', () => {
   const titlesOf = (id: string) => feed.items.filter((item) => item._source.id === id).map((item) => item.title);
 
   it('reports every source, and only the hostile ones as failed', () => {
-    expect(report.sources.map((each) => each.id).toSorted()).toEqual([...FAILING, ...SUCCEEDING].map(({ id }) => id).toSorted());
+    expect(report.sources.map((each) => each.id).toSorted()).toEqual(
+      [...FAILING, ...SUCCEEDING].map(({ id }) => id).toSorted(),
+    );
     expect(report.failures.map((failure) => failure.id).toSorted()).toEqual(FAILING.map(({ id }) => id).toSorted());
     expect(report.status).toBe('partial');
   });
 
-  it.each(FAILING)('fails $id with $code and a reason a person can read', ({ id, code, error, attempts, httpStatus }) => {
-    const host = new URL(server.origin).host;
-    const reason = typeof error === 'string' ? error.replaceAll('{host}', host) : new RegExp(error.source.replaceAll('{host}', host));
+  it.each(FAILING)(
+    'fails $id with $code and a reason a person can read',
+    ({ id, code, error, attempts, httpStatus }) => {
+      const host = new URL(server.origin).host;
+      const reason =
+        typeof error === 'string'
+          ? error.replaceAll('{host}', host)
+          : new RegExp(error.source.replaceAll('{host}', host));
 
-    expect(line(id)).toMatchObject({ status: 'failed', errorCode: code, attempts, httpStatus });
-    expect(line(id).error).toMatch(reason);
-    expect(report.failures.find((failure) => failure.id === id)).toMatchObject({ code, error: line(id).error });
-  });
+      expect(line(id)).toMatchObject({ status: 'failed', errorCode: code, attempts, httpStatus });
+      expect(line(id).error).toMatch(reason);
+      expect(report.failures.find((failure) => failure.id === id)).toMatchObject({ code, error: line(id).error });
+    },
+  );
 
   it('sends one notification, under the SNS size limit despite a 4 MB title among the new items', () => {
     const message = JSON.parse(notifications[0]?.message ?? '{}') as { newItems?: { sourceId: string }[] };
@@ -284,7 +311,9 @@ describe('the pipeline among hostile sources', () => {
   it('keeps an item with an impossible date, without a date', () => {
     const dated = feed.items.filter((item) => item._source.id === 'invalid-dates' && 'date_published' in item);
 
-    expect(dated).toEqual([expect.objectContaining({ title: 'a real date', date_published: '2026-11-25T10:00:00.000Z' })]);
+    expect(dated).toEqual([
+      expect.objectContaining({ title: 'a real date', date_published: '2026-11-25T10:00:00.000Z' }),
+    ]);
   });
 
   it('ends within timeoutMs × (retries + 1) and a backoff, plus parsing time, not at the deadline', () => {
@@ -308,7 +337,9 @@ describe('the default network policy', () => {
 
       const report = await harness.run({}, { dependencies: { networkPolicy: parseNetworkPolicy(undefined) } });
 
-      expect(report.sources).toEqual([expect.objectContaining({ id: 'local', status: 'failed', errorCode: 'blocked_address' })]);
+      expect(report.sources).toEqual([
+        expect.objectContaining({ id: 'local', status: 'failed', errorCode: 'blocked_address' }),
+      ]);
       expect(report.sources[0]?.error).toBe(
         'refused to connect to 127.0.0.1: a private, loopback or reserved address; ALLOW_PRIVATE_NETWORKS can allow it',
       );

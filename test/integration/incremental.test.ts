@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BROKEN_AFTER_FAILURES, MOVED_AFTER_RUNS } from '../../lambda/sourceHealth.js';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { BROKEN_AFTER_FAILURES, MOVED_AFTER_RUNS } from '../../lambda/process/sourceHealth.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -27,7 +27,9 @@ describe('incremental and polite fetching across runs', () => {
         if (request.headers['if-none-match'] === etag || request.headers['if-modified-since'] === LAST_MODIFIED) {
           return void response.writeHead(304, { etag }).end();
         }
-        response.writeHead(200, { 'content-type': 'application/rss+xml', etag, 'last-modified': LAST_MODIFIED }).end(newsBody);
+        response
+          .writeHead(200, { 'content-type': 'application/rss+xml', etag, 'last-modified': LAST_MODIFIED })
+          .end(newsBody);
       },
       '/flaky.json': (_request: IncomingMessage, response: ServerResponse) => {
         if (flaky === 'error') return void response.writeHead(500, { etag: '"error-page"' }).end('oops');
@@ -62,7 +64,11 @@ describe('incremental and polite fetching across runs', () => {
     expect(second.counts).toMatchObject({ notModified: 1, ok: 0, bytes: 0, items: 2 });
     expect((await pipeline.feedJson()).items).toHaveLength(2);
     const report = await pipeline.report(second.runId);
-    expect(report.sources[0]).toMatchObject({ status: 'not_modified', httpStatus: 304, validators: { etag: `"${newsBody.length}"`, lastModified: LAST_MODIFIED } });
+    expect(report.sources[0]).toMatchObject({
+      status: 'not_modified',
+      httpStatus: 304,
+      validators: { etag: `"${newsBody.length}"`, lastModified: LAST_MODIFIED },
+    });
   });
 
   it('updates validators only from successful responses', async () => {
@@ -74,7 +80,10 @@ describe('incremental and polite fetching across runs', () => {
 
     const report = await pipeline.report((await run()).runId);
 
-    expect(failed.sources.find((line) => line.id === 'flaky')).toMatchObject({ status: 'failed', validators: { etag: '"notes-v1"' } });
+    expect(failed.sources.find((line) => line.id === 'flaky')).toMatchObject({
+      status: 'failed',
+      validators: { etag: '"notes-v1"' },
+    });
     expect(report.sources.find((line) => line.id === 'flaky')?.validators).toEqual({ etag: '"notes-v1"' });
   });
 

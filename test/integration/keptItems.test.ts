@@ -1,13 +1,14 @@
 import { readFile, rm, stat } from 'node:fs/promises';
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError } from '../../lambda/errors.js';
-import { KEPT_ITEMS_FOLDER } from '../../lambda/keptItems.js';
-import type { Item } from '../../lambda/model.js';
-import { type PipelineState, STATE_KEY } from '../../lambda/state.js';
-import type { Store } from '../../lambda/store/store.js';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { StoreError } from '../../lambda/core/errors.js';
+import type { Item } from '../../lambda/core/model.js';
+import { KEPT_ITEMS_FOLDER, STATE_KEY } from '../../lambda/core/storageLayout.js';
+import type { PipelineState } from '../../lambda/run/state.js';
+import type { Store } from '../../lambda/run/store.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 // Each source's items are kept in one immutable object under state/items/<source id>/, named by
@@ -42,7 +43,8 @@ describe('kept items: one immutable object per source and content', () => {
     const blogBody = await fixture('blog.atom');
     const record = (request: IncomingMessage) => {
       const path = new URL(request.url ?? '/', server.origin).pathname;
-      const validated = request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined;
+      const validated =
+        request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined;
       (conditional[path] ??= []).push(validated);
     };
     server = await startLoopbackServer({
@@ -76,10 +78,14 @@ describe('kept items: one immutable object per source and content', () => {
   const state = async () => JSON.parse(await stateText()) as PipelineState;
   const itemObjects = (sourceId = '') => pipeline.store.list(`${KEPT_ITEMS_FOLDER}${sourceId}`);
   const keyOf = async (sourceId: SourceId) => (await state()).sources[sourceId]?.items?.key;
-  const feedItems = async () => (JSON.parse((await pipeline.store.get('feed.json')) ?? '{}') as { items: FeedItem[] }).items;
+  const feedItems = async () =>
+    (JSON.parse((await pipeline.store.get('feed.json')) ?? '{}') as { items: FeedItem[] }).items;
   const feedTitles = async () => (await feedItems()).map((item) => item.title).sort();
   const changeNews = () => {
-    news = { body: Buffer.from(news.body.toString('utf8').replace('Older story', 'Older story, corrected')), version: news.version + 1 };
+    news = {
+      body: Buffer.from(news.body.toString('utf8').replace('Older story', 'Older story, corrected')),
+      version: news.version + 1,
+    };
   };
 
   const ALL_TITLES = ['A note in JSON', 'Older story', 'Rivers join in the delta'];
@@ -102,7 +108,11 @@ describe('kept items: one immutable object per source and content', () => {
       const keys = await itemObjects(`${id}/`);
       expect(keys).toEqual([await keyOf(id)]);
       const kept = JSON.parse((await pipeline.store.get(keys[0]!))!) as Item[];
-      expect(kept).toEqual(published.filter((item) => item._source.id === id).map(({ id, title }) => expect.objectContaining({ id, title })));
+      expect(kept).toEqual(
+        published
+          .filter((item) => item._source.id === id)
+          .map(({ id, title }) => expect.objectContaining({ id, title })),
+      );
     }
     expect(await itemObjects()).toHaveLength(2);
   });
@@ -118,12 +128,19 @@ describe('kept items: one immutable object per source and content', () => {
     const second = await pipeline.run();
 
     // Assess
-    expect((await pipeline.report(second.runId)).sources.find((line) => line.id === 'notes')).toMatchObject({ status: 'ok', httpStatus: 200, validators: {} });
+    expect((await pipeline.report(second.runId)).sources.find((line) => line.id === 'notes')).toMatchObject({
+      status: 'ok',
+      httpStatus: 200,
+      validators: {},
+    });
     expect(conditional[PATHS.notes]).toEqual([false, false]);
     expect(await itemObjects()).toEqual(keysBefore);
     expect(await keyOf('notes')).toBe(notesKey);
     const notesFileAfter = await stat(join(pipeline.outDir, notesKey));
-    expect({ ino: notesFileAfter.ino, mtimeMs: notesFileAfter.mtimeMs }).toEqual({ ino: notesFile.ino, mtimeMs: notesFile.mtimeMs });
+    expect({ ino: notesFileAfter.ino, mtimeMs: notesFileAfter.mtimeMs }).toEqual({
+      ino: notesFile.ino,
+      mtimeMs: notesFile.mtimeMs,
+    });
     expect(await feedTitles()).toEqual(ALL_TITLES);
   });
 
@@ -170,7 +187,9 @@ describe('kept items: one immutable object per source and content', () => {
     // Assess
     expect(summary.status).toBe('ok');
     expect(events).toEqual(['state written', `delete ${oldNews}`]);
-    expect(warnings).toEqual([expect.stringContaining('superseded item objects were not deleted: S3 said AccessDenied')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('superseded item objects were not deleted: S3 said AccessDenied'),
+    ]);
     expect(await itemObjects('news/')).toEqual([oldNews, await keyOf('news')].sort());
   });
 
@@ -216,7 +235,10 @@ describe('kept items: one immutable object per source and content', () => {
     const healed = await pipeline.run({}, { dependencies });
 
     expect(conditional[PATHS.news]).toEqual([false, true, false]);
-    expect((await pipeline.report(healed.runId)).sources.find((line) => line.id === 'news')).toMatchObject({ status: 'ok', httpStatus: 200 });
+    expect((await pipeline.report(healed.runId)).sources.find((line) => line.id === 'news')).toMatchObject({
+      status: 'ok',
+      httpStatus: 200,
+    });
     expect(await feedTitles()).toEqual(ALL_TITLES);
     expect(await itemObjects('news/')).toEqual([await keyOf('news')]);
     expect(warnings).toHaveLength(1);
@@ -242,7 +264,9 @@ describe('kept items: one immutable object per source and content', () => {
 
   it('converts version-1 state with a warning: fetches every source in full and announces no item as new', async () => {
     // Prepare: the earlier format kept items inline, and validators the news server would honour
-    await pipeline.store.put(STATE_KEY, (await fixture('state-version-1.json')).toString('utf8'), { contentType: 'application/json' });
+    await pipeline.store.put(STATE_KEY, (await fixture('state-version-1.json')).toString('utf8'), {
+      contentType: 'application/json',
+    });
     const warnings: string[] = [];
 
     // Act
@@ -258,7 +282,7 @@ describe('kept items: one immutable object per source and content', () => {
     expect(await itemObjects()).toEqual([await keyOf('news'), await keyOf('notes')].sort());
   });
 
-  it('reads back no object it has just written, and only the unchanged sources\' objects on the next run', async () => {
+  it("reads back no object it has just written, and only the unchanged sources' objects on the next run", async () => {
     // Prepare
     const reads = countingItemReads(pipeline.store);
 
@@ -322,7 +346,8 @@ function refusingItemWrites(store: Store): Store {
   return {
     ...forwardingTo(store),
     put: async (key, body, metadata) => {
-      if (key.startsWith(KEPT_ITEMS_FOLDER)) throw new StoreError(`cannot write ${store.locate(key)}: S3 refused it (503 Slow Down)`);
+      if (key.startsWith(KEPT_ITEMS_FOLDER))
+        throw new StoreError(`cannot write ${store.locate(key)}: S3 refused it (503 Slow Down)`);
       return store.put(key, body, metadata);
     },
   };

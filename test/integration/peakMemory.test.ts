@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
-import { fullContentFeed, paddedFeed } from './support/generatedFeeds.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { serveBody } from './support/faultRoutes.js';
+import { fullContentFeed, paddedFeed } from './support/generatedFeeds.js';
 import type { PeakMemoryInput, PeakMemoryResult } from './support/peakMemoryRun.js';
 
 // Memory is measured in a child process (support/peakMemoryRun.ts) so that the peak is the run's
@@ -19,7 +19,14 @@ import type { PeakMemoryInput, PeakMemoryResult } from './support/peakMemoryRun.
 const MiB = 1024 * 1024;
 const SOURCES = 40;
 const BODY_BYTES = 4 * MiB;
-const SETTINGS = { concurrency: 4, perHostConcurrency: 4, maxBytes: 5 * MiB, timeoutMs: 20_000, retries: 0, maxItemsPerSource: 5 };
+const SETTINGS = {
+  concurrency: 4,
+  perHostConcurrency: 4,
+  maxBytes: 5 * MiB,
+  timeoutMs: 20_000,
+  retries: 0,
+  maxItemsPerSource: 5,
+};
 /** 8 items of 512 KiB: a 4 MiB full-content feed whose size is all in the items it keeps. */
 const FULL_CONTENT = { items: 8, contentBytes: 512 * 1024 };
 /** The old-space limit of the run's process, in MiB: well below the 160 MiB of item text it keeps (see the test). */
@@ -46,7 +53,11 @@ describe('peak memory of a run over many big bodies', () => {
 
   async function measure(
     mode: PeakMemoryInput['mode'],
-    { path = '/feed', settings = SETTINGS, nodeFlags = [] }: { path?: string; settings?: PeakMemoryInput['settings']; nodeFlags?: string[] } = {},
+    {
+      path = '/feed',
+      settings = SETTINGS,
+      nodeFlags = [],
+    }: { path?: string; settings?: PeakMemoryInput['settings']; nodeFlags?: string[] } = {},
   ): Promise<PeakMemoryResult & { growthMiB: number }> {
     const input: PeakMemoryInput = {
       urls: Array.from({ length: SOURCES }, (_, index) => server.url(`${path}?n=${index}`)),
@@ -59,8 +70,13 @@ describe('peak memory of a run over many big bodies', () => {
       { cwd: ROOT, timeout: 60_000 },
     ).catch((error: Error & { stderr?: string }) => {
       // The command line lists every URL; what the process said last is what explains a failure.
-      const said = error.stderr?.split('\n').find((line) => line.startsWith('FATAL ERROR')) ?? error.stderr?.trim().split('\n').at(-1);
-      throw new Error(`the measured run's process failed (${[...nodeFlags, mode.kind].join(' ')}): ${said ?? error.message}`, { cause: error });
+      const said =
+        error.stderr?.split('\n').find((line) => line.startsWith('FATAL ERROR')) ??
+        error.stderr?.trim().split('\n').at(-1);
+      throw new Error(
+        `the measured run's process failed (${[...nodeFlags, mode.kind].join(' ')}): ${said ?? error.message}`,
+        { cause: error },
+      );
     });
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as PeakMemoryResult;
     return { ...result, growthMiB: (result.peakRssBytes - result.rssBeforeBytes) / MiB };
@@ -80,7 +96,10 @@ describe('peak memory of a run over many big bodies', () => {
   it('keeps at most 4 bodies in memory at concurrency 16, leaving the rest in their sockets', async () => {
     // 16 requests in flight, but a response is read only when one of fetchAll's 4 body slots is
     // free. Measured: 68–71 MiB of growth; with a body read for every request in flight, 115–132.
-    const result = await measure({ kind: 'slowConsumer', holdMs: 100 }, { settings: { ...SETTINGS, concurrency: 16, perHostConcurrency: 16 } });
+    const result = await measure(
+      { kind: 'slowConsumer', holdMs: 100 },
+      { settings: { ...SETTINGS, concurrency: 16, perHostConcurrency: 16 } },
+    );
 
     expect(result).toMatchObject({ ok: SOURCES, failed: 0 });
     expect(result.growthMiB).toBeLessThan(95);
@@ -93,7 +112,7 @@ describe('peak memory of a run over many big bodies', () => {
     const result = await measure({ kind: 'pipeline' });
 
     expect(result).toMatchObject({ ok: SOURCES, failed: 0 });
-    expect(result.growthMiB).toBeLessThan(SOURCES * BODY_BYTES / MiB);
+    expect(result.growthMiB).toBeLessThan((SOURCES * BODY_BYTES) / MiB);
   });
 
   it("runs the whole pipeline in a heap smaller than the sources' kept items, publishing few of them", async () => {

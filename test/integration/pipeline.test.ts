@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotifyError } from '../../lambda/errors.js';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import { NotifyError } from '../../lambda/core/errors.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
@@ -121,7 +121,10 @@ describe('the pipeline over a folder store', () => {
     expect(server.requests()).toBe(requestsAfterFirst);
     expect(pipeline.notifier.sent).toHaveLength(1);
     // The retry lists the new items the failed notification was to list.
-    const { counts, newItems } = JSON.parse(pipeline.notifier.sent[0]!.message) as { counts: { newItems: number }; newItems: { title: string }[] };
+    const { counts, newItems } = JSON.parse(pipeline.notifier.sent[0]!.message) as {
+      counts: { newItems: number };
+      newItems: { title: string }[];
+    };
     expect(newItems.map((item) => item.title).sort()).toEqual((await feedTitles()).sort());
     expect(newItems).toHaveLength(counts.newItems);
     expect(await pipeline.run(scheduled)).toEqual(retried);
@@ -145,7 +148,9 @@ describe('the pipeline over a folder store', () => {
     expect(retried.status).toBe('ok');
     expect(await feedTitles()).toHaveLength(3);
     expect(pipeline.notifier.sent).toHaveLength(1);
-    expect(JSON.parse(await readFile(join(pipeline.outDir, 'state', 'state.json'), 'utf8')).sources).toHaveProperty('news');
+    expect(JSON.parse(await readFile(join(pipeline.outDir, 'state', 'state.json'), 'utf8')).sources).toHaveProperty(
+      'news',
+    );
   });
 
   it('writes the report, then the three latest outputs at once, then state, then the written marker', async () => {
@@ -246,7 +251,11 @@ describe('the order the pipeline asks sources in', () => {
       await sleep(delayMs);
       response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(await fixture('news.rss'));
     };
-    const server = await startLoopbackServer({ '/fast': serve('fast', 0), '/slow': serve('slow', 200), '/added': serve('added', 0) });
+    const server = await startLoopbackServer({
+      '/fast': serve('fast', 0),
+      '/slow': serve('slow', 200),
+      '/added': serve('added', 0),
+    });
     const known = () => [source('fast', server.url('/fast')), source('slow', server.url('/slow'))];
     const pipeline = await createPipelineHarness({ sources: known, settings: { concurrency: 1 } });
     try {

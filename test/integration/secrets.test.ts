@@ -1,10 +1,9 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import type { Source } from '../../lambda/model.js';
-import { ssmParameterReader } from '../../lambda/secrets/parameterReader.js';
-import { resolveHeaders } from '../../lambda/secrets/resolveHeaders.js';
-import { SecretCache } from '../../lambda/secrets/secretCache.js';
+import { ssmParameterReader } from '../../lambda/adapters/ssmParameterReader.js';
+import type { Source } from '../../lambda/core/model.js';
+import { resolveHeaders } from '../../lambda/run/resolveHeaders.js';
+import { SecretCache } from '../../lambda/run/secretCache.js';
 import { type MotoServer, startMotoServer } from './support/motoServer.js';
 
 const REGION = 'us-east-1';
@@ -34,7 +33,7 @@ function countingClient(endpoint: string): { ssm: SSMClient; calls: string[][] }
   const calls: string[][] = [];
   ssm.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'GetParametersCommand') calls.push([...((args.input as { Names: string[] }).Names)]);
+      if (context.commandName === 'GetParametersCommand') calls.push([...(args.input as { Names: string[] }).Names]);
       return next(args);
     },
     { step: 'initialize' },
@@ -42,7 +41,12 @@ function countingClient(endpoint: string): { ssm: SSMClient; calls: string[][] }
   return { ssm, calls };
 }
 
-const source = (id: string, headers: Source['headers']): Source => ({ id, url: `https://${id}.example/feed`, type: 'feed', headers });
+const source = (id: string, headers: Source['headers']): Source => ({
+  id,
+  url: `https://${id}.example/feed`,
+  type: 'feed',
+  headers,
+});
 
 describe('secret headers read from SSM Parameter Store and Secrets Manager (moto)', () => {
   let moto: MotoServer;
@@ -50,9 +54,13 @@ describe('secret headers read from SSM Parameter Store and Secrets Manager (moto
   beforeAll(async () => {
     moto = await startMotoServer();
     const ssm = new SSMClient({ endpoint: moto.endpoint, region: REGION, credentials: CREDENTIALS });
-    await ssm.send(new PutParameterCommand({ Name: '/tributary/github-token', Value: 'Bearer ghp_from_ssm', Type: 'SecureString' }));
+    await ssm.send(
+      new PutParameterCommand({ Name: '/tributary/github-token', Value: 'Bearer ghp_from_ssm', Type: 'SecureString' }),
+    );
     for (let index = 0; index < 12; index += 1) {
-      await ssm.send(new PutParameterCommand({ Name: `/tributary/key-${index}`, Value: `value-${index}`, Type: 'SecureString' }));
+      await ssm.send(
+        new PutParameterCommand({ Name: `/tributary/key-${index}`, Value: `value-${index}`, Type: 'SecureString' }),
+      );
     }
     ssm.destroy();
     await createSecret(moto.endpoint, 'prod/news-api-key', 'news-key-from-secrets-manager');
@@ -82,7 +90,9 @@ describe('secret headers read from SSM Parameter Store and Secrets Manager (moto
 
   it('splits more than ten names into calls of ten, as GetParameters requires', async () => {
     const { ssm, calls } = countingClient(moto.endpoint);
-    const sources = Array.from({ length: 12 }, (_, index) => source(`s${index}`, { 'X-Key': { fromSsm: `/tributary/key-${index}` } }));
+    const sources = Array.from({ length: 12 }, (_, index) =>
+      source(`s${index}`, { 'X-Key': { fromSsm: `/tributary/key-${index}` } }),
+    );
 
     const resolved = await resolveHeaders(sources, new SecretCache(ssmParameterReader(ssm)));
 
@@ -111,11 +121,21 @@ describe('secret headers read from SSM Parameter Store and Secrets Manager (moto
   });
 
   it('fails the sources, without throwing, when SSM cannot be reached at all', async () => {
-    const ssm = new SSMClient({ endpoint: 'http://127.0.0.1:9', region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
+    const ssm = new SSMClient({
+      endpoint: 'http://127.0.0.1:9',
+      region: REGION,
+      credentials: CREDENTIALS,
+      maxAttempts: 1,
+    });
 
-    const resolved = await resolveHeaders([source('releases', { Authorization: { fromSsm: '/tributary/github-token' } })], new SecretCache(ssmParameterReader(ssm)));
+    const resolved = await resolveHeaders(
+      [source('releases', { Authorization: { fromSsm: '/tributary/github-token' } })],
+      new SecretCache(ssmParameterReader(ssm)),
+    );
 
     expect(resolved.failures.get('releases')?.code).toBe('secret_unavailable');
-    expect(resolved.failures.get('releases')?.message).toBe('header "Authorization": SSM parameter "/tributary/github-token" could not be read (ECONNREFUSED)');
+    expect(resolved.failures.get('releases')?.message).toBe(
+      'header "Authorization": SSM parameter "/tributary/github-token" could not be read (ECONNREFUSED)',
+    );
   });
 });

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Source } from '../../lambda/model.js';
-import { SecretCache } from '../../lambda/secrets/secretCache.js';
-import { type LoopbackServer, startLoopbackServer } from '../support/loopbackServer.js';
+import type { Source } from '../../lambda/core/model.js';
+import { SecretCache } from '../../lambda/run/secretCache.js';
+import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { createPipelineHarness, type PipelineHarness } from './support/pipelineHarness.js';
 
 const TOKEN = 'Bearer tok-7f3c9d-never-written-anywhere';
@@ -68,7 +68,12 @@ describe('a sources file mixing feeds, JSON APIs, web pages and secret headers, 
     expect(line('widget-releases')).toMatchObject({ status: 'ok', items: 3 });
     expect(line('eng-blog')?.status).toBe('ok');
     const titles = (await pipeline.feedJson()).items.map((item) => `${item._source.id}: ${item.title}`);
-    expect(titles).toEqual(expect.arrayContaining(['widget-releases: Widget 2.0.0: Kubernetes support', 'eng-blog: Upgrading our Kubernetes clusters']));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'widget-releases: Widget 2.0.0: Kubernetes support',
+        'eng-blog: Upgrading our Kubernetes clusters',
+      ]),
+    );
     expect(titles.filter((title) => title.startsWith('acme-news:'))).toEqual(
       expect.arrayContaining(['acme-news: Kubernetes 1.30 is out', 'acme-news: Kubernetes at Acme, five years on']),
     );
@@ -90,7 +95,9 @@ describe('a sources file mixing feeds, JSON APIs, web pages and secret headers, 
   it('never writes a secret value into any output, report or state', async () => {
     await pipeline.run({}, { dependencies: { secrets: secrets() } });
 
-    const written = await Promise.all((await pipeline.store.list('')).map((key) => readFile(join(pipeline.outDir, key), 'utf8')));
+    const written = await Promise.all(
+      (await pipeline.store.list('')).map((key) => readFile(join(pipeline.outDir, key), 'utf8')),
+    );
     expect(written.length).toBeGreaterThan(4);
     expect(written.join('\n')).not.toContain('tok-7f3c9d');
     expect(JSON.stringify(pipeline.notifier.sent)).not.toContain('tok-7f3c9d');
@@ -101,7 +108,11 @@ describe('a sources file mixing feeds, JSON APIs, web pages and secret headers, 
 
     expect(report.status).toBe('partial');
     expect(report.failures).toEqual([
-      expect.objectContaining({ id: 'widget-releases', code: 'secret_unavailable', error: expect.stringContaining('Authorization') }),
+      expect.objectContaining({
+        id: 'widget-releases',
+        code: 'secret_unavailable',
+        error: expect.stringContaining('Authorization'),
+      }),
     ]);
     expect(report.failures[0]?.error).toContain('/tributary/github-token');
     expect(server.requests('/api/releases')).toBe(0);

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { StoreError } from '../../lambda/errors.js';
-import { FolderStore } from '../../lambda/store/folderStore.js';
-import { S3Store } from '../../lambda/store/s3Store.js';
-import { INTERNAL_JSON, type Store } from '../../lambda/store/store.js';
+import { FolderStore } from '../../lambda/adapters/folderStore.js';
+import { S3Store } from '../../lambda/adapters/s3Store.js';
+import { StoreError } from '../../lambda/core/errors.js';
+import { INTERNAL_JSON, type Store } from '../../lambda/run/store.js';
 import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
 
 const BUCKET = 'tributary-store';
@@ -17,7 +17,9 @@ const PUT_CONCURRENCY = 25;
 
 async function putAll(store: Store, keys: readonly string[]): Promise<void> {
   for (let start = 0; start < keys.length; start += PUT_CONCURRENCY) {
-    await Promise.all(keys.slice(start, start + PUT_CONCURRENCY).map((key) => store.put(key, `{"key":"${key}"}`, INTERNAL_JSON)));
+    await Promise.all(
+      keys.slice(start, start + PUT_CONCURRENCY).map((key) => store.put(key, `{"key":"${key}"}`, INTERNAL_JSON)),
+    );
   }
 }
 
@@ -26,7 +28,12 @@ function deleteBehaviours(open: () => Promise<Store>): void {
   it('removes the named keys and leaves every other key as it was', async () => {
     // Prepare
     const store = await open();
-    await putAll(store, ['state/state.json', 'state/items/news/a1.json', 'state/items/news/b2.json', 'state/items/blog/c3.json']);
+    await putAll(store, [
+      'state/state.json',
+      'state/items/news/a1.json',
+      'state/items/news/b2.json',
+      'state/items/blog/c3.json',
+    ]);
 
     // Act
     await store.delete(['state/items/news/a1.json', 'state/items/blog/c3.json']);
@@ -104,7 +111,12 @@ describe('S3Store.delete, against S3 on loopback (moto)', () => {
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    s3 = new S3Client({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, forcePathStyle: true });
+    s3 = new S3Client({
+      region: MOTO_REGION,
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+      forcePathStyle: true,
+    });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   });
 
@@ -122,7 +134,10 @@ describe('S3Store.delete, against S3 on loopback (moto)', () => {
   it('deletes more keys than one request holds, in as few requests as possible', async () => {
     // Prepare
     const store = await openBucket();
-    const keys = Array.from({ length: MORE_THAN_ONE_REQUEST }, (_, index) => `state/items/bulk/${String(index).padStart(4, '0')}.json`);
+    const keys = Array.from(
+      { length: MORE_THAN_ONE_REQUEST },
+      (_, index) => `state/items/bulk/${String(index).padStart(4, '0')}.json`,
+    );
     await putAll(store, [...keys, 'state/state.json']);
     const send = vi.spyOn(s3, 'send');
 
@@ -130,7 +145,9 @@ describe('S3Store.delete, against S3 on loopback (moto)', () => {
     await store.delete(keys);
 
     // Assess
-    const requests = send.mock.calls.map(([command]) => command).filter((command) => command instanceof DeleteObjectsCommand);
+    const requests = send.mock.calls
+      .map(([command]) => command)
+      .filter((command) => command instanceof DeleteObjectsCommand);
     expect(requests.map((request) => request.input.Delete?.Objects?.length)).toEqual([1000, 5]);
     expect(requests.every((request) => request.input.Delete?.Quiet === true)).toBe(true);
     expect(await store.list('')).toEqual(['state/state.json']);
@@ -158,7 +175,9 @@ describe('S3Store.delete, against S3 on loopback (moto)', () => {
     // Assess
     const error = await deleting.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).message).toBe('cannot delete s3://no-such-bucket/site/state/items/news/a1.json and 1 more keys');
+    expect((error as StoreError).message).toBe(
+      'cannot delete s3://no-such-bucket/site/state/items/news/a1.json and 1 more keys',
+    );
     expect((error as StoreError).cause).toBeInstanceOf(S3ServiceException);
     expect(((error as StoreError).cause as S3ServiceException).name).toBe('NoSuchBucket');
   });

@@ -3,7 +3,10 @@
  * throws something else, so the report shows what went wrong, and with a plain message when it
  * throws nothing.
  */
-export function thrownBy<Thrown extends Error>(kind: abstract new (...args: never[]) => Thrown, run: () => unknown): Thrown {
+export function thrownBy<Thrown extends Error>(
+  kind: abstract new (...args: never[]) => Thrown,
+  run: () => unknown,
+): Thrown {
   try {
     run();
   } catch (error) {

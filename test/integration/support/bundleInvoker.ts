@@ -57,14 +57,18 @@ export async function invokeBundle(
   const scratch = await mkdtemp(join(tmpdir(), 'tributary-invocation-'));
   await chmod(scratch, 0o777);
   const outcomePath = join(scratch, 'outcome.json');
-  const { stdout, stderr } = await run(process.execPath, ['runner.mjs', JSON.stringify(event), String(remainingMs), outcomePath], {
-    cwd: folder,
-    // Only what Lambda would set: no inherited AWS profile, no developer's node options.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', TZ: 'UTC', ...env },
-    ...asNobody,
-    timeout: remainingMs + 30_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['runner.mjs', JSON.stringify(event), String(remainingMs), outcomePath],
+    {
+      cwd: folder,
+      // Only what Lambda would set: no inherited AWS profile, no developer's node options.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', TZ: 'UTC', ...env },
+      ...asNobody,
+      timeout: remainingMs + 30_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const outcome = JSON.parse(await readFile(outcomePath, 'utf8')) as Pick<Invocation, 'result' | 'error'>;
   await rm(scratch, { recursive: true, force: true });
   const lines = `${stdout}\n${stderr}`

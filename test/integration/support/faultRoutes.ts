@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import type { RouteHandler } from '../../support/loopbackServer.js';
+import type { RouteHandler } from '../../../scripts/loopbackServer.js';
 
 // Route handlers for test/support/loopbackServer.ts that misbehave the way real feed servers do.
 
@@ -44,5 +44,8 @@ export function serveBody(body: Buffer | string, headers: OutgoingHttpHeaders = 
 
 /** `bytes` of zeros, gzip-compressed to about a thousandth of that on the wire. */
 export function gzipBomb(bytes: number): RouteHandler {
-  return serveBody(gzipSync(Buffer.alloc(bytes)), { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' });
+  return serveBody(gzipSync(Buffer.alloc(bytes)), {
+    'content-type': 'application/rss+xml',
+    'content-encoding': 'gzip',
+  });
 }

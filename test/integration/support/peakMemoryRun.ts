@@ -7,13 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FolderStore } from '../../../lambda/adapters/folderStore.js';
+import type { Settings, Source } from '../../../lambda/core/model.js';
 import { fetchAll } from '../../../lambda/fetch/fetchAll.js';
 import { createHttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import type { Settings, Source } from '../../../lambda/model.js';
-import { runPipeline } from '../../../lambda/run.js';
-import { DEFAULT_SETTINGS } from '../../../lambda/sources.js';
-import { FolderStore } from '../../../lambda/store/folderStore.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/input/sourcesFile.js';
+import { runPipeline } from '../../../lambda/run/run.js';
 
 export interface PeakMemoryInput {
   urls: string[];
@@ -63,7 +63,11 @@ async function runPipelineOnce(sources: Source[], settings: Settings): Promise<{
   }
 }
 
-async function consumeSlowly(sources: Source[], settings: Settings, holdMs: number): Promise<{ ok: number; failed: number }> {
+async function consumeSlowly(
+  sources: Source[],
+  settings: Settings,
+  holdMs: number,
+): Promise<{ ok: number; failed: number }> {
   const client = createHttpClient({ networkPolicy });
   const counts = { ok: 0, failed: 0 };
   try {

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NotifyError } from '../../../lambda/errors.js';
-import type { RunRequest } from '../../../lambda/event.js';
+import { FolderStore } from '../../../lambda/adapters/folderStore.js';
+import { NotifyError } from '../../../lambda/core/errors.js';
+import type { Notification, RunReport, Settings, Source, SourcesFile } from '../../../lambda/core/model.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import type { RunReport, Settings, Source, SourcesFile } from '../../../lambda/model.js';
-import type { Notification, Notifier } from '../../../lambda/notify/notifier.js';
-import { type PipelineDependencies, runPipeline } from '../../../lambda/run.js';
-import { DEFAULT_SETTINGS } from '../../../lambda/sources.js';
-import { FolderStore } from '../../../lambda/store/folderStore.js';
+import type { RunRequest } from '../../../lambda/input/event.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/input/sourcesFile.js';
+import type { Notifier } from '../../../lambda/run/notifier.js';
+import { type PipelineDependencies, runPipeline } from '../../../lambda/run/run.js';
 
 /** Keeps what would have gone to SNS; can be told to fail like an unreachable topic. */
 export class RecordingNotifier implements Notifier {
@@ -39,7 +39,10 @@ export interface PipelineHarness {
   report(runId: string): Promise<RunReport>;
 }
 
-export async function createPipelineHarness(defaults: { sources: () => Source[]; settings?: Partial<Settings> }): Promise<PipelineHarness> {
+export async function createPipelineHarness(defaults: {
+  sources: () => Source[];
+  settings?: Partial<Settings>;
+}): Promise<PipelineHarness> {
   const outDir = await mkdtemp(join(tmpdir(), 'tributary-pipeline-'));
   const store = new FolderStore(outDir);
   const notifier = new RecordingNotifier();

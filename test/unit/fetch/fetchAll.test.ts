@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { fetchAll, type FetchAllOptions, type FetchResult } from '../../../lambda/fetch/fetchAll.js';
-import type { Source } from '../../../lambda/model.js';
-import type { LoopbackServer, RouteHandler } from '../../support/loopbackServer.js';
+import type { Source } from '../../../lambda/core/model.js';
+import { type FetchAllOptions, type FetchResult, fetchAll } from '../../../lambda/fetch/fetchAll.js';
+import type { LoopbackServer, RouteHandler } from '../../../scripts/loopbackServer.js';
 import { hang, respondAfter, serve, source, testClient, testSettings } from './fetchHarness.js';
 
 function sourcesOn(server: LoopbackServer, path: string, count: number, prefix = path): Source[] {
@@ -114,7 +114,13 @@ describe('fetchAll', () => {
       },
     });
     const run = fetchAll(testClient(), sourcesOn(server, '/big', 10), {
-      settings: { ...testSettings, concurrency: 10, perHostConcurrency: 10, maxBytes: 16 * 1024 * 1024, timeoutMs: 10_000 },
+      settings: {
+        ...testSettings,
+        concurrency: 10,
+        perHostConcurrency: 10,
+        maxBytes: 16 * 1024 * 1024,
+        timeoutMs: 10_000,
+      },
       deadline: Date.now() + 30_000,
     });
 
@@ -163,7 +169,16 @@ describe('fetchAll', () => {
     });
 
     const codes = results.map(({ outcome }) => (outcome.status === 'failed' ? outcome.failure.code : outcome.status));
-    expect(codes.toSorted()).toEqual(['ok', 'ok', 'too_large', 'too_large', 'too_large', 'too_large', 'too_large', 'too_large']);
+    expect(codes.toSorted()).toEqual([
+      'ok',
+      'ok',
+      'too_large',
+      'too_large',
+      'too_large',
+      'too_large',
+      'too_large',
+      'too_large',
+    ]);
   });
 
   it("keeps one source's failure out of the others' outcomes", async () => {
@@ -171,7 +186,11 @@ describe('fetchAll', () => {
       '/feed': respondAfter(20),
       '/reset': (request) => void request.socket.destroy(),
     });
-    const sources = [...sourcesOn(server, '/feed', 4), source(server.url('/missing'), 'missing'), source(server.url('/reset'), 'reset')];
+    const sources = [
+      ...sourcesOn(server, '/feed', 4),
+      source(server.url('/missing'), 'missing'),
+      source(server.url('/reset'), 'reset'),
+    ];
 
     const results = await collect(sources);
 
@@ -204,7 +223,9 @@ describe('fetchAll', () => {
     const results = await collect(sourcesOn(server, '/feed', 4), { deadline: Date.now() - 1 });
 
     expect(results).toHaveLength(4);
-    expect(results.every((result) => result.outcome.status === 'failed' && result.outcome.failure.code === 'deadline')).toBe(true);
+    expect(
+      results.every((result) => result.outcome.status === 'failed' && result.outcome.failure.code === 'deadline'),
+    ).toBe(true);
     expect(server.requests()).toBe(0);
   });
 

@@ -1,8 +1,8 @@
 import { onTestFinished } from 'vitest';
+import type { Settings, Source } from '../../../lambda/core/model.js';
 import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
-import { parseNetworkPolicy, type NetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import type { Settings, Source } from '../../../lambda/model.js';
-import { startLoopbackServer, type LoopbackServer, type RouteHandler } from '../../support/loopbackServer.js';
+import { type NetworkPolicy, parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
+import { type LoopbackServer, type RouteHandler, startLoopbackServer } from '../../../scripts/loopbackServer.js';
 
 /** The loopback servers these tests talk to are private addresses, refused by default. */
 export const loopbackPolicy = parseNetworkPolicy('127.0.0.0/8');

@@ -1,14 +1,18 @@
 import type { ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { fetchSource, type FetchSourceOptions } from '../../../lambda/fetch/fetchSource.js';
+import type { FetchOutcome } from '../../../lambda/core/model.js';
+import { type FetchSourceOptions, fetchSource } from '../../../lambda/fetch/fetchSource.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import type { FetchOutcome } from '../../../lambda/model.js';
 import { hang, respondAfter, serve, source, testClient, testSettings } from './fetchHarness.js';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>';
 
-function fetchUrl(url: string, options: Partial<FetchSourceOptions> = {}, client = testClient()): Promise<FetchOutcome> {
+function fetchUrl(
+  url: string,
+  options: Partial<FetchSourceOptions> = {},
+  client = testClient(),
+): Promise<FetchOutcome> {
   return fetchSource(client, source(url), { settings: testSettings, ...options });
 }
 
@@ -69,7 +73,9 @@ describe('fetchSource: responses', () => {
 
     await fetchUrl(server.url('/feed'));
 
-    expect(headers['user-agent']).toMatch(/^Tributary\/\d+\.\d+\.\d+ \(\+https:\/\/github\.com\/tributary-feeds\/tributary\)$/);
+    expect(headers['user-agent']).toMatch(
+      /^Tributary\/\d+\.\d+\.\d+ \(\+https:\/\/github\.com\/tributary-feeds\/tributary\)$/,
+    );
     expect(headers.accept).toMatch(/^application\/feed\+json, application\/atom\+xml, application\/rss\+xml/);
     expect(headers['accept-encoding']).toBe('gzip, deflate, br');
   });
@@ -245,18 +251,21 @@ describe('fetchSource: redirects', () => {
     ['301 then 302', [301, 302], undefined],
     ['307 then 301', [307, 301], undefined],
     ['no redirect', [], undefined],
-  ])('reports where the source moved for good only when every redirect was permanent: %s', async (_name, statuses, movedTo) => {
-    const hops = Object.fromEntries(
-      statuses.map((status, index) => [`/hop-${index}`, redirectTo(status, `/hop-${index + 1}`)] as const),
-    );
-    const server = await serve({ ...hops, [`/hop-${statuses.length}`]: (_request, response) => response.end(FEED) });
+  ])(
+    'reports where the source moved for good only when every redirect was permanent: %s',
+    async (_name, statuses, movedTo) => {
+      const hops = Object.fromEntries(
+        statuses.map((status, index) => [`/hop-${index}`, redirectTo(status, `/hop-${index + 1}`)] as const),
+      );
+      const server = await serve({ ...hops, [`/hop-${statuses.length}`]: (_request, response) => response.end(FEED) });
 
-    const outcome = await fetchUrl(server.url('/hop-0'));
+      const outcome = await fetchUrl(server.url('/hop-0'));
 
-    expect(bodyOf(outcome)).toBe(FEED);
-    expect(outcome).toMatchObject({ finalUrl: server.url(`/hop-${statuses.length}`) });
-    expect(outcome.status === 'ok' ? outcome.permanentRedirect : outcome.status).toBe(movedTo && server.url(movedTo));
-  });
+      expect(bodyOf(outcome)).toBe(FEED);
+      expect(outcome).toMatchObject({ finalUrl: server.url(`/hop-${statuses.length}`) });
+      expect(outcome.status === 'ok' ? outcome.permanentRedirect : outcome.status).toBe(movedTo && server.url(movedTo));
+    },
+  );
 
   it('reports a permanent redirect on a 304 as well', async () => {
     const server = await serve({
@@ -266,11 +275,15 @@ describe('fetchSource: redirects', () => {
 
     const outcome = await fetchUrl(server.url('/old'), { validators: { etag: '"v1"' } });
 
-    expect(outcome).toEqual(expect.objectContaining({ status: 'not_modified', permanentRedirect: server.url('/feed') }));
+    expect(outcome).toEqual(
+      expect.objectContaining({ status: 'not_modified', permanentRedirect: server.url('/feed') }),
+    );
   });
 
   it('gives up on a redirect loop after 5 redirects', async () => {
-    const server = await serve({ '/loop': (_request, response) => response.writeHead(302, { location: '/loop' }).end() });
+    const server = await serve({
+      '/loop': (_request, response) => response.writeHead(302, { location: '/loop' }).end(),
+    });
 
     const outcome = await fetchUrl(server.url('/loop'));
 
@@ -295,7 +308,10 @@ describe('fetchSource: redirects', () => {
 
     const outcome = await fetchUrl(server.url('/feed'), {}, client);
 
-    expect(failureOf(outcome)).toMatchObject({ code: 'blocked_address', message: expect.stringContaining('169.254.169.254') });
+    expect(failureOf(outcome)).toMatchObject({
+      code: 'blocked_address',
+      message: expect.stringContaining('169.254.169.254'),
+    });
   });
 });
 
@@ -337,7 +353,9 @@ describe('fetchSource: failures and retries', () => {
   });
 
   it('waits as long as a 429 Retry-After asks before retrying', async () => {
-    const server = await serve({ '/feed': failOnce((response) => response.writeHead(429, { 'retry-after': '1' }).end()) });
+    const server = await serve({
+      '/feed': failOnce((response) => response.writeHead(429, { 'retry-after': '1' }).end()),
+    });
 
     const outcome = await fetchUrl(server.url('/feed'), { settings });
 
@@ -347,7 +365,9 @@ describe('fetchSource: failures and retries', () => {
 
   it.each([429, 503])('fails %i as rate_limited at once when Retry-After would pass the deadline', async (status) => {
     // 30 s is a wait we would honour (under the 60 s cap) were the deadline not 5 s away.
-    const server = await serve({ '/feed': (_request, response) => response.writeHead(status, { 'retry-after': '30' }).end() });
+    const server = await serve({
+      '/feed': (_request, response) => response.writeHead(status, { 'retry-after': '30' }).end(),
+    });
 
     const outcome = await fetchUrl(server.url('/feed'), { settings, deadline: Date.now() + 5_000 });
 
@@ -357,7 +377,9 @@ describe('fetchSource: failures and retries', () => {
   });
 
   it('reports a 429 that persists through every retry as rate_limited', async () => {
-    const server = await serve({ '/feed': (_request, response) => response.writeHead(429, { 'retry-after': '0' }).end() });
+    const server = await serve({
+      '/feed': (_request, response) => response.writeHead(429, { 'retry-after': '0' }).end(),
+    });
 
     const outcome = await fetchUrl(server.url('/feed'), { settings });
 
@@ -396,7 +418,10 @@ describe('fetchSource: failures and retries', () => {
   it('reports an unknown host as a dns failure', async () => {
     const outcome = await fetchUrl('http://tributary-test.invalid/feed');
 
-    expect(failureOf(outcome)).toMatchObject({ code: 'dns', message: expect.stringContaining('tributary-test.invalid') });
+    expect(failureOf(outcome)).toMatchObject({
+      code: 'dns',
+      message: expect.stringContaining('tributary-test.invalid'),
+    });
   });
 
   it('ends with deadline when the run is aborted mid-request', async () => {
@@ -409,7 +434,9 @@ describe('fetchSource: failures and retries', () => {
   });
 
   it('ends with deadline when the run is aborted during a backoff wait', async () => {
-    const server = await serve({ '/feed': (_request, response) => response.writeHead(429, { 'retry-after': '5' }).end() });
+    const server = await serve({
+      '/feed': (_request, response) => response.writeHead(429, { 'retry-after': '5' }).end(),
+    });
 
     const outcome = await fetchUrl(server.url('/feed'), { settings, signal: AbortSignal.timeout(200) });
 
@@ -423,10 +450,11 @@ describe('fetchSource: failures and retries', () => {
 });
 
 describe('fetchSource: the source’s own headers', () => {
-  const echoAuthorization = (seen: Array<string | undefined>) => (request: { headers: Record<string, unknown> }, response: ServerResponse) => {
-    seen.push(request.headers.authorization as string | undefined);
-    response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED);
-  };
+  const echoAuthorization =
+    (seen: Array<string | undefined>) => (request: { headers: Record<string, unknown> }, response: ServerResponse) => {
+      seen.push(request.headers.authorization as string | undefined);
+      response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED);
+    };
 
   it('sends them, letting a configured Accept replace ours', async () => {
     let accept: unknown;

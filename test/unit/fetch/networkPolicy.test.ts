@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../lambda/errors.js';
+import { InvalidInputError } from '../../../lambda/core/errors.js';
 import { isAddressAllowed, parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 
 describe('parseNetworkPolicy', () => {
@@ -39,12 +39,9 @@ describe('parseNetworkPolicy', () => {
   it('allows every address when set to true', () => {
     const policy = parseNetworkPolicy('true');
 
-    expect(['127.0.0.1', '169.254.169.254', 'fd00::1', '::ffff:10.0.0.1'].map((ip) => isAddressAllowed(policy, ip))).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect(
+      ['127.0.0.1', '169.254.169.254', 'fd00::1', '::ffff:10.0.0.1'].map((ip) => isAddressAllowed(policy, ip)),
+    ).toEqual([true, true, true, true]);
   });
 
   it('allows exactly the listed CIDRs and still refuses other private ranges', () => {

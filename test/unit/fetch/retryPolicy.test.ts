@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../../../lambda/errors.js';
+import { SourceError } from '../../../lambda/core/errors.js';
 import {
   backoffDelay,
   decideRetry,
@@ -12,7 +12,16 @@ import {
 const now = Date.parse('2025-01-01T00:00:00Z');
 
 function input(error: SourceError, overrides: Partial<RetryInput> = {}): RetryInput {
-  return { error, retryAfterMs: undefined, attempts: 1, retries: 2, now, deadline: undefined, random: () => 0.5, ...overrides };
+  return {
+    error,
+    retryAfterMs: undefined,
+    attempts: 1,
+    retries: 2,
+    now,
+    deadline: undefined,
+    random: () => 0.5,
+    ...overrides,
+  };
 }
 
 const httpError = (status: number) =>
@@ -22,7 +31,10 @@ describe('decideRetry', () => {
   it.each([
     ['a network error', new SourceError('network', 'reset')],
     ['a timed-out attempt', new SourceError('timeout', 'slow')],
-    ['a temporary DNS failure', new SourceError('dns', 'again', { cause: Object.assign(new Error(), { code: 'EAI_AGAIN' }) })],
+    [
+      'a temporary DNS failure',
+      new SourceError('dns', 'again', { cause: Object.assign(new Error(), { code: 'EAI_AGAIN' }) }),
+    ],
     ['408', httpError(408)],
     ['429', httpError(429)],
     ['500', httpError(500)],
@@ -43,7 +55,10 @@ describe('decideRetry', () => {
   });
 
   it('stops once the further attempts are used up', () => {
-    expect(decideRetry(input(httpError(503), { attempts: 3, retries: 2 }))).toEqual({ retry: false, reason: 'exhausted' });
+    expect(decideRetry(input(httpError(503), { attempts: 3, retries: 2 }))).toEqual({
+      retry: false,
+      reason: 'exhausted',
+    });
   });
 
   it('waits as long as Retry-After asks', () => {

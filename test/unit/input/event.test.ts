@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../lambda/errors.js';
-import { assertKnownSources, parseEvent } from '../../../lambda/event.js';
+import { InvalidInputError } from '../../../lambda/core/errors.js';
+import { assertKnownSources, parseEvent } from '../../../lambda/input/event.js';
 
 describe('invocation events', () => {
   it('treats {} as a full run', () => {
@@ -45,7 +45,11 @@ describe('invocation events', () => {
     ['a source id that is not a string', { sources: ['hn', 7] }, 'event.sources[1]: must be a source id'],
     ['an empty source list', { sources: [] }, 'event.sources: must name at least one source'],
     ['a scheduled event without a time', { 'detail-type': 'Scheduled Event' }, 'event.time'],
-    ['a scheduled event with a bad time', { 'detail-type': 'Scheduled Event', time: 'yesterday' }, 'event.time: must be an ISO 8601 date-time'],
+    [
+      'a scheduled event with a bad time',
+      { 'detail-type': 'Scheduled Event', time: 'yesterday' },
+      'event.time: must be an ISO 8601 date-time',
+    ],
     ['an array', [], 'event: must be a JSON object'],
     ['null', null, 'event: must be a JSON object'],
     ['a string', 'run', 'event: must be a JSON object'],

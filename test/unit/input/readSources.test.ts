@@ -1,33 +1,44 @@
 import { NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, StoreError } from '../../../lambda/errors.js';
-import { readSources } from '../../../lambda/readSources.js';
+import { s3ObjectReader } from '../../../lambda/adapters/s3Store.js';
+import { InvalidInputError, StoreError } from '../../../lambda/core/errors.js';
+import { readSources } from '../../../lambda/input/readSources.js';
 
 const URI = 's3://config-bucket/tributary/sources.json';
 
 /** An S3 client whose GetObject answers with `answer`: a body's text, or an error to throw. */
-function s3Answering(answer: string | Error): () => S3Client {
+function s3Answering(answer: string | Error) {
   const client = {
     send: async () => {
       if (answer instanceof Error) throw answer;
       return { Body: { transformToString: async () => answer } };
     },
   };
-  return () => client as unknown as S3Client;
+  return s3ObjectReader(() => client as unknown as S3Client);
 }
 
 describe('readSources from S3', () => {
   it('reads and validates the object SOURCES_URI names', async () => {
-    const file = await readSources(URI, s3Answering(JSON.stringify({ sources: [{ id: 'hn', url: 'https://news.ycombinator.com/rss' }] })));
+    const file = await readSources(
+      URI,
+      s3Answering(JSON.stringify({ sources: [{ id: 'hn', url: 'https://news.ycombinator.com/rss' }] })),
+    );
 
     expect(file.sources.map((source) => source.id)).toEqual(['hn']);
   });
 
   it('fails a missing object as a wrong setting, naming SOURCES_URI', async () => {
-    const read = readSources(URI, s3Answering(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} })));
+    const read = readSources(
+      URI,
+      s3Answering(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} })),
+    );
 
     await expect(read).rejects.toThrowError(InvalidInputError);
-    await expect(read).rejects.toMatchObject({ code: 'invalid_sources', field: 'SOURCES_URI', message: `SOURCES_URI: cannot read ${URI}: The specified key does not exist.` });
+    await expect(read).rejects.toMatchObject({
+      code: 'invalid_sources',
+      field: 'SOURCES_URI',
+      message: `SOURCES_URI: cannot read ${URI}: no such object`,
+    });
   });
 
   it('fails any other S3 error as a store error, which a retry may get past', async () => {

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../lambda/errors.js';
-import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/sources.js';
-import bundled from '../../../lambda/sources.json' with { type: 'json' };
+import { InvalidInputError } from '../../../lambda/core/errors.js';
+import bundled from '../../../lambda/input/sources.json' with { type: 'json' };
+import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
 import { thrownBy } from '../../support/thrownBy.js';
 
 const minimal = { sources: [{ id: 'hn', url: 'https://news.ycombinator.com/rss' }] };
 
 const rejection = (file: unknown): InvalidInputError =>
-  thrownBy(InvalidInputError, () => parseSourcesFile(typeof file === 'string' ? file : JSON.stringify(file), 'sources.json'));
+  thrownBy(InvalidInputError, () =>
+    parseSourcesFile(typeof file === 'string' ? file : JSON.stringify(file), 'sources.json'),
+  );
 
 describe('sources file', () => {
   it('fills in the documented defaults for settings and type', () => {
@@ -39,17 +41,41 @@ describe('sources file', () => {
   });
 
   it.each([
-    ['a non-http url', { sources: [minimal.sources[0], { id: 'x', url: 'ftp://example.com/feed' }] }, 'sources[1].url: must be http or https'],
+    [
+      'a non-http url',
+      { sources: [minimal.sources[0], { id: 'x', url: 'ftp://example.com/feed' }] },
+      'sources[1].url: must be http or https',
+    ],
     ['a url that is not a URL', { sources: [{ id: 'x', url: 'not a url' }] }, 'sources[0].url: must be http or https'],
-    ['a duplicate id', { sources: [minimal.sources[0], { id: 'hn', url: 'https://a.example/' }] }, 'sources[1].id: duplicate id "hn"'],
+    [
+      'a duplicate id',
+      { sources: [minimal.sources[0], { id: 'hn', url: 'https://a.example/' }] },
+      'sources[1].id: duplicate id "hn"',
+    ],
     ['an unknown source key', { sources: [{ ...minimal.sources[0], urll: 'x' }] }, 'sources[0].urll: unknown key'],
     ['an unknown settings key', { ...minimal, settings: { concurency: 4 } }, 'settings.concurency: unknown key'],
     ['an unknown top-level key', { ...minimal, source: [] }, 'source: unknown key'],
-    ['a zero concurrency', { ...minimal, settings: { concurrency: 0 } }, 'settings.concurrency: must be a whole number from 1 to 1024'],
-    ['a fractional timeout', { ...minimal, settings: { timeoutMs: 1.5 } }, 'settings.timeoutMs: must be a whole number'],
-    ['a string setting', { ...minimal, settings: { retries: '2' } }, 'settings.retries: must be a whole number from 0 to 10'],
+    [
+      'a zero concurrency',
+      { ...minimal, settings: { concurrency: 0 } },
+      'settings.concurrency: must be a whole number from 1 to 1024',
+    ],
+    [
+      'a fractional timeout',
+      { ...minimal, settings: { timeoutMs: 1.5 } },
+      'settings.timeoutMs: must be a whole number',
+    ],
+    [
+      'a string setting',
+      { ...minimal, settings: { retries: '2' } },
+      'settings.retries: must be a whole number from 0 to 10',
+    ],
     ['an unknown type', { sources: [{ ...minimal.sources[0], type: 'rss' }] }, 'sources[0].type: must be "feed"'],
-    ['an id with a slash', { sources: [{ id: 'a/b', url: 'https://a.example/' }] }, 'sources[0].id: must be 1-64 letters'],
+    [
+      'an id with a slash',
+      { sources: [{ id: 'a/b', url: 'https://a.example/' }] },
+      'sources[0].id: must be 1-64 letters',
+    ],
     ['no sources', { sources: [] }, 'sources: must list at least one source'],
   ])('rejects %s, naming the field', (_case, file, message) => {
     const error = rejection(file);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { discoverFeedUrl } from '../../../lambda/parse/discoverFeedUrl.js';
-import { readSourceFixture } from '../sources/sourceFixtures.js';
+import { readSourceFixture } from '../../support/sourceFixtures.js';
 
 const page = (head: string) => `<!doctype html><html><head>${head}</head><body><p>Hello</p></body></html>`;
 
@@ -14,9 +14,21 @@ describe('discoverFeedUrl', () => {
 
   it.each([
     ['Atom', '<link rel="alternate" type="application/atom+xml" href="/atom.xml">', 'https://site.example/atom.xml'],
-    ['JSON Feed', '<link rel="alternate" type="application/feed+json" href="feed.json">', 'https://site.example/blog/feed.json'],
-    ['upper-case attributes and extra rel tokens', '<LINK REL="Alternate Feed" TYPE="Application/RSS+XML; charset=utf-8" HREF="/rss">', 'https://site.example/rss'],
-    ['a <base href>', '<base href="https://cdn.example/b/"><link rel="alternate" type="application/rss+xml" href="rss.xml">', 'https://cdn.example/b/rss.xml'],
+    [
+      'JSON Feed',
+      '<link rel="alternate" type="application/feed+json" href="feed.json">',
+      'https://site.example/blog/feed.json',
+    ],
+    [
+      'upper-case attributes and extra rel tokens',
+      '<LINK REL="Alternate Feed" TYPE="Application/RSS+XML; charset=utf-8" HREF="/rss">',
+      'https://site.example/rss',
+    ],
+    [
+      'a <base href>',
+      '<base href="https://cdn.example/b/"><link rel="alternate" type="application/rss+xml" href="rss.xml">',
+      'https://cdn.example/b/rss.xml',
+    ],
   ])('finds a feed announced as %s', (_case, head, expected) => {
     expect(discoverFeedUrl(page(head), 'https://site.example/blog/')).toBe(expected);
   });

@@ -1,9 +1,9 @@
 // Reading feed fixtures for the parse tests: one place knows where they live and how a
 // fetched body is handed to the parser.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import type { Item } from '../../../lambda/model.js';
+import type { Item } from '../../../lambda/core/model.js';
 import { type ParseSourceContext, parseSource } from '../../../lambda/parse/parseSource.js';
 
 const FEEDS_DIR = fileURLToPath(new URL('../../fixtures/feeds/', import.meta.url));

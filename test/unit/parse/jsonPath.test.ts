@@ -54,7 +54,7 @@ describe('JsonPath', () => {
     ['$.items[0:2]', 'slices and unions ("[0:2]", "[0,1]") are not supported (at character 8)'],
     ['$.items[0,1]', 'slices and unions'],
     ['$.items[-1]', 'negative indexes are not supported'],
-    ['$.items[', 'expected [number], [*] or [\'key\'] at character 8'],
+    ['$.items[', "expected [number], [*] or ['key'] at character 8"],
     ['$.', 'expected a key after "." at character 3, found the end'],
     ['$ .data', 'expected "." or "[" at character 2, found " "'],
     ['data items', 'expected "." or "[" at character 5, found " "'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Item } from '../../../lambda/model.js';
+import type { Item } from '../../../lambda/core/model.js';
 import { normalizeFeed } from '../../../lambda/parse/normalizeFeed.js';
 import { parseFeed } from '../../../lambda/parse/parseFeed.js';
 import { itemTitled, readFeed, responseUrl } from './feedFixtures.js';
@@ -69,7 +69,9 @@ describe('normalizeFeed', () => {
 
     it('does not take a guid marked isPermaLink="false" as the URL', () => {
       // Act
-      const [item] = normalizeText(rss('<item><title>x</title><guid isPermaLink="false">https://site.example/p/1</guid></item>'));
+      const [item] = normalizeText(
+        rss('<item><title>x</title><guid isPermaLink="false">https://site.example/p/1</guid></item>'),
+      );
 
       // Assess
       expect(item?.url).toBeUndefined();
@@ -78,7 +80,11 @@ describe('normalizeFeed', () => {
 
     it('turns titles into plain text: tags stripped, entities decoded, whitespace collapsed', () => {
       // Act
-      const [item] = normalizeText(rss('<item><title>  Bright &lt;b&gt;Victorian&lt;/b&gt;\n &amp;amp; garden </title><link>https://site.example/1</link></item>'));
+      const [item] = normalizeText(
+        rss(
+          '<item><title>  Bright &lt;b&gt;Victorian&lt;/b&gt;\n &amp;amp; garden </title><link>https://site.example/1</link></item>',
+        ),
+      );
 
       // Assess
       expect(item?.title).toBe('Bright Victorian & garden');
@@ -236,7 +242,9 @@ Line two &lt;not markup&gt;</content></entry></feed>`;
     it('keeps an id that is an absolute URI verbatim', () => {
       // Act
       const [a, b] = normalizeText(
-        rss('<item><title>a</title><guid>tag:site.example,2024:1</guid></item><item><title>b</title><guid>urn:uuid:1234</guid></item>'),
+        rss(
+          '<item><title>a</title><guid>tag:site.example,2024:1</guid></item><item><title>b</title><guid>urn:uuid:1234</guid></item>',
+        ),
       );
 
       // Assess

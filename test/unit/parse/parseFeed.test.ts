@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { SourceError } from '../../../lambda/errors.js';
+import { SourceError } from '../../../lambda/core/errors.js';
 import { parseFeed } from '../../../lambda/parse/parseFeed.js';
-import { readCorpusFeed, readFeed } from './feedFixtures.js';
 import { thrownBy } from '../../support/thrownBy.js';
+import { readCorpusFeed, readFeed } from './feedFixtures.js';
 
 function textOf(body: Buffer): string {
   return body.toString('utf8');

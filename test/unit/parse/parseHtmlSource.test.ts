@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest';
 
-import { SourceError } from '../../../lambda/errors.js';
+import { SourceError } from '../../../lambda/core/errors.js';
 import { type HtmlMapping, parseHtmlSource } from '../../../lambda/parse/parseHtmlSource.js';
-import { readSourceFixture } from '../sources/sourceFixtures.js';
+import { readSourceFixture } from '../../support/sourceFixtures.js';
 import { thrownBy } from '../../support/thrownBy.js';
 
 const BLOG: HtmlMapping = {
   items: 'article.post',
   fields: { id: '@data-id', title: 'h2', url: 'h2 a@href', date: 'time@datetime', content: '.summary' },
 };
-const context = (finalUrl: string, contentType = 'text/html; charset=utf-8') => ({ contentType, finalUrl, sourceId: 'eng' });
+const context = (finalUrl: string, contentType = 'text/html; charset=utf-8') => ({
+  contentType,
+  finalUrl,
+  sourceId: 'eng',
+});
 
 describe('parseHtmlSource', () => {
   it('reads one item per element the items selector matches, with text and attributes from the field selectors', () => {
-    const items = parseHtmlSource(readSourceFixture('blog.html'), context('https://blog.acme.example/engineering/'), BLOG);
+    const items = parseHtmlSource(
+      readSourceFixture('blog.html'),
+      context('https://blog.acme.example/engineering/'),
+      BLOG,
+    );
 
     expect(items.map(({ content_html: _content, ...item }) => item)).toEqual([
       {
@@ -35,16 +43,22 @@ describe('parseHtmlSource', () => {
   });
 
   it('takes the content as sanitized inner HTML with its links made absolute against the page', () => {
-    const [first, second] = parseHtmlSource(readSourceFixture('blog.html'), context('https://blog.acme.example/engineering/'), BLOG);
+    const [first, second] = parseHtmlSource(
+      readSourceFixture('blog.html'),
+      context('https://blog.acme.example/engineering/'),
+      BLOG,
+    );
 
     expect(first?.content_html).toMatch(/^<p>How we moved <em>forty<\/em> clusters\. /);
-    expect(first?.content_html).toContain('<a href="https://blog.acme.example/posts/kubernetes-upgrade.html#rollback" rel="noopener noreferrer">Rollback plan</a>');
+    expect(first?.content_html).toContain(
+      '<a href="https://blog.acme.example/posts/kubernetes-upgrade.html#rollback" rel="noopener noreferrer">Rollback plan</a>',
+    );
     expect(first?.content_html).toContain('<img src="https://blog.acme.example/images/clusters.png" alt="Clusters" />');
     expect(first?.content_html).not.toMatch(/script|track|onerror|steal/);
     expect(second?.content_html).toBe('<p>Written by a friend.</p>');
   });
 
-  it('resolves relative links against the page\'s <base href> when it has one', () => {
+  it("resolves relative links against the page's <base href> when it has one", () => {
     const items = parseHtmlSource(readSourceFixture('based.html'), context('https://www.example/news'), {
       items: 'ul.news li a',
       fields: { url: '@href', title: ':scope' },
@@ -57,17 +71,26 @@ describe('parseHtmlSource', () => {
   });
 
   it('decodes a page by its <meta> charset when the Content-Type names none', () => {
-    const items = parseHtmlSource(readSourceFixture('legacy-windows-1252.html'), context('https://cafe.example/', 'text/html'), {
-      items: '.entry',
-      fields: { title: 'a.title', url: 'a.title@href' },
-    });
+    const items = parseHtmlSource(
+      readSourceFixture('legacy-windows-1252.html'),
+      context('https://cafe.example/', 'text/html'),
+      {
+        items: '.entry',
+        fields: { title: 'a.title', url: 'a.title@href' },
+      },
+    );
 
-    expect(items).toEqual([{ id: 'https://cafe.example/menu', sourceId: 'eng', title: 'Café crème – €3', url: 'https://cafe.example/menu' }]);
+    expect(items).toEqual([
+      { id: 'https://cafe.example/menu', sourceId: 'eng', title: 'Café crème – €3', url: 'https://cafe.example/menu' },
+    ]);
   });
 
   it('fails the source when the items selector matches nothing, so a redesign of the page is noticed', () => {
     const failure = thrownBy(SourceError, () =>
-      parseHtmlSource(readSourceFixture('blog.html'), context('https://blog.acme.example/'), { ...BLOG, items: 'article.entry' }),
+      parseHtmlSource(readSourceFixture('blog.html'), context('https://blog.acme.example/'), {
+        ...BLOG,
+        items: 'article.entry',
+      }),
     );
 
     expect(failure.code).toBe('unsupported_format');

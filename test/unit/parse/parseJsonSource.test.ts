@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { SourceError } from '../../../lambda/errors.js';
+import { SourceError } from '../../../lambda/core/errors.js';
 import { type JsonMapping, parseJsonSource } from '../../../lambda/parse/parseJsonSource.js';
-import { readSourceFixture } from '../sources/sourceFixtures.js';
+import { readSourceFixture } from '../../support/sourceFixtures.js';
 import { thrownBy } from '../../support/thrownBy.js';
 
 const GITHUB: JsonMapping = {
@@ -11,15 +11,30 @@ const GITHUB: JsonMapping = {
 };
 const NEWS: JsonMapping = {
   items: 'data.articles',
-  fields: { id: 'uuid', url: 'link', title: 'headline', date: 'published', content: 'summary_html', contentType: 'html' },
+  fields: {
+    id: 'uuid',
+    url: 'link',
+    title: 'headline',
+    date: 'published',
+    content: 'summary_html',
+    contentType: 'html',
+  },
 };
-const context = (sourceId: string, finalUrl: string) => ({ contentType: 'application/json; charset=utf-8', finalUrl, sourceId });
+const context = (sourceId: string, finalUrl: string) => ({
+  contentType: 'application/json; charset=utf-8',
+  finalUrl,
+  sourceId,
+});
 
 const failure = (run: () => unknown): SourceError => thrownBy(SourceError, run);
 
 describe('parseJsonSource', () => {
   it('maps a release-notes API (GitHub releases) into items, content as plain text by default', () => {
-    const items = parseJsonSource(readSourceFixture('github-releases.json'), context('widget', 'https://api.github.com/repos/acme/widget/releases'), GITHUB);
+    const items = parseJsonSource(
+      readSourceFixture('github-releases.json'),
+      context('widget', 'https://api.github.com/repos/acme/widget/releases'),
+      GITHUB,
+    );
 
     expect(items).toHaveLength(3);
     expect(items[0]).toEqual({
@@ -33,7 +48,11 @@ describe('parseJsonSource', () => {
   });
 
   it('keeps an item whose title is null when it has a url', () => {
-    const items = parseJsonSource(readSourceFixture('github-releases.json'), context('widget', 'https://api.github.com/'), GITHUB);
+    const items = parseJsonSource(
+      readSourceFixture('github-releases.json'),
+      context('widget', 'https://api.github.com/'),
+      GITHUB,
+    );
 
     expect(items[2]).toEqual({
       id: 'widget:v1.9.0-rc.1',
@@ -44,10 +63,19 @@ describe('parseJsonSource', () => {
   });
 
   it('maps a news API: a path to the list, relative links against the response URL, Unix times, HTML content sanitized', () => {
-    const items = parseJsonSource(readSourceFixture('news-api.json'), context('news', 'https://news.example/api/v1/articles?page=1'), NEWS);
+    const items = parseJsonSource(
+      readSourceFixture('news-api.json'),
+      context('news', 'https://news.example/api/v1/articles?page=1'),
+      NEWS,
+    );
 
     expect(items.map((item) => [item.id, item.url, item.title, item.date_published])).toEqual([
-      ['news:7f1c2d', 'https://news.example/articles/city-library', 'City opens new library', '2024-05-01T10:00:00.000Z'],
+      [
+        'news:7f1c2d',
+        'https://news.example/articles/city-library',
+        'City opens new library',
+        '2024-05-01T10:00:00.000Z',
+      ],
       ['news:7f1c2e', 'https://weather.example/weekend', 'Rain expected this weekend', '2024-05-01T06:00:00.000Z'],
       ['news:7f1c2f', 'https://news.example/articles/council', 'Council meeting moved', '2024-04-30T10:00:00.000Z'],
     ]);
@@ -58,10 +86,14 @@ describe('parseJsonSource', () => {
   });
 
   it('falls back to the url for the id when the mapping gives none', () => {
-    const items = parseJsonSource(readSourceFixture('github-releases.json'), context('widget', 'https://api.github.com/'), {
-      items: '$',
-      fields: { url: 'html_url', title: 'name' },
-    });
+    const items = parseJsonSource(
+      readSourceFixture('github-releases.json'),
+      context('widget', 'https://api.github.com/'),
+      {
+        items: '$',
+        fields: { url: 'html_url', title: 'name' },
+      },
+    );
 
     expect(items.map((item) => item.id)).toEqual([
       'https://github.com/acme/widget/releases/tag/v2.1.0',
@@ -71,13 +103,25 @@ describe('parseJsonSource', () => {
   });
 
   it('reads an empty list as no items', () => {
-    expect(parseJsonSource(readSourceFixture('empty-list.json'), context('news', 'https://news.example/'), NEWS)).toEqual([]);
-    expect(parseJsonSource(readSourceFixture('empty-list.json'), context('news', 'https://news.example/'), { ...NEWS, items: 'data.articles[*]' })).toEqual([]);
+    expect(
+      parseJsonSource(readSourceFixture('empty-list.json'), context('news', 'https://news.example/'), NEWS),
+    ).toEqual([]);
+    expect(
+      parseJsonSource(readSourceFixture('empty-list.json'), context('news', 'https://news.example/'), {
+        ...NEWS,
+        items: 'data.articles[*]',
+      }),
+    ).toEqual([]);
   });
 
   it('fails the source when nothing is at the items path, so an API that changed shape is noticed', () => {
     for (const items of ['data.articles', '$.data.articles[*]']) {
-      const error = failure(() => parseJsonSource(readSourceFixture('renamed-list.json'), context('news', 'https://news.example/'), { ...NEWS, items }));
+      const error = failure(() =>
+        parseJsonSource(readSourceFixture('renamed-list.json'), context('news', 'https://news.example/'), {
+          ...NEWS,
+          items,
+        }),
+      );
 
       expect(error.code).toBe('unsupported_format');
       expect(error.message).toBe(`the response has nothing at the items path "${items}"`);
@@ -85,7 +129,9 @@ describe('parseJsonSource', () => {
   });
 
   it('fails a body that is not JSON as malformed', () => {
-    const error = failure(() => parseJsonSource(Buffer.from('<html>Service unavailable</html>'), context('news', 'https://news.example/'), NEWS));
+    const error = failure(() =>
+      parseJsonSource(Buffer.from('<html>Service unavailable</html>'), context('news', 'https://news.example/'), NEWS),
+    );
 
     expect(error.code).toBe('malformed');
     expect(error.message).toMatch(/^not valid JSON: /);
@@ -95,14 +141,20 @@ describe('parseJsonSource', () => {
 describe('a body that is not JSON', () => {
   it('is described without quoting the body, which may hold what the source should not have sent', () => {
     const error = failure(() =>
-      parseJsonSource(Buffer.from('<html>session=SECRET-abc123</html>'), context('news', 'https://news.example/'), NEWS),
+      parseJsonSource(
+        Buffer.from('<html>session=SECRET-abc123</html>'),
+        context('news', 'https://news.example/'),
+        NEWS,
+      ),
     );
 
     expect(error.message).toBe("not valid JSON: Unexpected token '<'");
   });
 
   it('says where trailing text starts, in characters', () => {
-    const error = failure(() => parseJsonSource(Buffer.from('[] <html>x</html>'), context('news', 'https://news.example/'), NEWS));
+    const error = failure(() =>
+      parseJsonSource(Buffer.from('[] <html>x</html>'), context('news', 'https://news.example/'), NEWS),
+    );
 
     expect(error.message).toBe('not valid JSON: Unexpected non-whitespace character after JSON at character 3');
   });

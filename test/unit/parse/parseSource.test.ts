@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { SourceError } from '../../../lambda/errors.js';
-import { mergeItems } from '../../../lambda/merge.js';
-import type { Item } from '../../../lambda/model.js';
+import { SourceError } from '../../../lambda/core/errors.js';
+import type { Item } from '../../../lambda/core/model.js';
+import { mergeItems } from '../../../lambda/merge/merge.js';
 import { parseSource } from '../../../lambda/parse/parseSource.js';
 import { CORPUS_FILES, itemTitled, parseCorpusFeed, parseFixture, readCorpusFeed } from './feedFixtures.js';
 
@@ -61,7 +61,15 @@ describe('parseSource', () => {
         url: 'https://www.theguardian.com/us-news/2018/jan/31/donald-trump-state-of-the-union-address-unity-discord',
         date_published: '2018-01-31T07:26:05.000Z',
         authors: [{ name: 'David Smith in Washington' }],
-        tags: ['Donald Trump', 'State of the Union address', 'US news', 'US politics', 'Democrats', 'Republicans', 'US Congress'],
+        tags: [
+          'Donald Trump',
+          'State of the Union address',
+          'US news',
+          'US politics',
+          'Democrats',
+          'Republicans',
+          'US Congress',
+        ],
       });
       expect(item.content_html).toMatch(/^<p>The president’s ‘new American moment’ speech/);
       expect(item.content_html).toContain('rel="noopener noreferrer">Continue reading...</a>');
@@ -82,7 +90,9 @@ describe('parseSource', () => {
         authors: [{ name: 'heise online' }],
       });
       expect(item.summary).toMatch(/^Die nun verfügbare Version 10 des Enterprise-Java-Servers/);
-      expect(item.content_html).toContain('<img src="http://www.heise.de/scale/geometry/264/q80/imgs/18/1/7/3/9/9/2/1/');
+      expect(item.content_html).toContain(
+        '<img src="http://www.heise.de/scale/geometry/264/q80/imgs/18/1/7/3/9/9/2/1/',
+      );
     });
 
     it('gulp-atom.atom: root-relative entry links resolved against the feed link', () => {
@@ -166,13 +176,16 @@ describe('parseSource', () => {
       expect(items.every((item) => item.id.startsWith('tag:blogger.com,1999:'))).toBe(true);
     });
 
-    it.each(['incomplete-fields.atom', 'missing-fields.atom'])('%s: entries with nothing to show yield no items', (name) => {
-      // Act
-      const items = parseCorpusFeed(name);
+    it.each(['incomplete-fields.atom', 'missing-fields.atom'])(
+      '%s: entries with nothing to show yield no items',
+      (name) => {
+        // Act
+        const items = parseCorpusFeed(name);
 
-      // Assess
-      expect(items).toEqual([]);
-    });
+        // Assess
+        expect(items).toEqual([]);
+      },
+    );
 
     it('itunes-missing-image.rss: episodes sharing one link stay apart by guid; a repeated guid collapses', () => {
       // Act: kept as a source keeps them (settleSource), which collapses repeats
@@ -185,14 +198,17 @@ describe('parseSource', () => {
 
     it('unrecognized.rss: an HTML page fails as unsupported_format', () => {
       // Act
-      const act = () => parseSource(readCorpusFeed('unrecognized.rss'), {
-        contentType: 'text/html',
-        finalUrl: 'https://example.com/rss',
-        sourceId: 'src',
-      });
+      const act = () =>
+        parseSource(readCorpusFeed('unrecognized.rss'), {
+          contentType: 'text/html',
+          finalUrl: 'https://example.com/rss',
+          sourceId: 'src',
+        });
 
       // Assess
-      expect(act).toThrow(expect.objectContaining({ code: 'unsupported_format', message: 'not a feed: looks like an HTML page' }));
+      expect(act).toThrow(
+        expect.objectContaining({ code: 'unsupported_format', message: 'not a feed: looks like an HTML page' }),
+      );
     });
   });
 
@@ -232,7 +248,9 @@ describe('parseSource', () => {
     expect(html).toContain('<a href="https://unsafe.example/safe" rel="noopener noreferrer">a link</a>');
     expect(html).toContain('<img src="https://unsafe.example/pic.png" alt="pic" />');
     expect(html).toContain('<a href="mailto:editor@unsafe.example" rel="noopener noreferrer">mail</a>');
-    expect(html).toContain('<figure><img src="https://cdn.unsafe.example/f.jpg" alt="f" /><figcaption>caption</figcaption></figure>');
+    expect(html).toContain(
+      '<figure><img src="https://cdn.unsafe.example/f.jpg" alt="f" /><figcaption>caption</figcaption></figure>',
+    );
     expect(html).toContain('<pre><code>code()</code></pre>');
   });
 

@@ -1,9 +1,10 @@
 // Small builders for the render tests: each returns a complete, valid value, and a test overrides only
 // what it is about.
-import { summarize } from '../../../lambda/summary.js';
-import type { Item, RunReport, Source, SourceReport } from '../../../lambda/model.js';
-import { publishedItem, type PublishedItem } from '../../../lambda/render/publishedItem.js';
+
+import type { Item, RunReport, Source, SourceReport } from '../../../lambda/core/model.js';
+import { type PublishedItem, publishedItem } from '../../../lambda/render/publishedItem.js';
 import type { RenderContext } from '../../../lambda/render/renderContext.js';
+import { summarize } from '../../../lambda/run/summary.js';
 
 /** Every way a feed we aggregate might try to break our markup, in one string. */
 export const HOSTILE_TEXT = `<script>alert("x")</script> ]]> & 'single' "double" \u0000\u0008\uFFFE\uFFFF\uD800 end`;

@@ -29,12 +29,12 @@ describe('escapeXml and escapeHtml', () => {
   it.each([
     ['escapeXml', escapeXml],
     ['escapeHtml', escapeHtml],
-  ])('%s escapes the five markup characters, so ]]> cannot appear, and drops illegal characters', (_, escape) => {
+  ])('%s escapes the five markup characters, so ]]> cannot appear, and drops illegal characters', (_, escapeText) => {
     // Prepare
     const text = `<a href="x" title='y'>Tom & Jerry ]]>\u0000</a>`;
 
     // Act
-    const escaped = escape(text);
+    const escaped = escapeText(text);
 
     // Assess
     expect(escaped).toBe('&lt;a href=&quot;x&quot; title=&apos;y&apos;&gt;Tom &amp; Jerry ]]&gt;&lt;/a&gt;');

@@ -11,7 +11,10 @@ interface Bar {
   tooltip: string;
 }
 
-function anEntry(index: number, overrides: { durationMs?: number; failed?: number; startedAt?: string } = {}): RunHistoryEntry {
+function anEntry(
+  index: number,
+  overrides: { durationMs?: number; failed?: number; startedAt?: string } = {},
+): RunHistoryEntry {
   return {
     runId: `run-${index}`,
     status: (overrides.failed ?? 0) > 0 ? 'partial' : 'ok',
@@ -22,7 +25,10 @@ function anEntry(index: number, overrides: { durationMs?: number; failed?: numbe
 }
 
 function bars(svg: string, kind: 'duration' | 'failures'): Bar[] {
-  const pattern = new RegExp(`<rect class="${kind}" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"><title>([^<]*)</title></rect>`, 'g');
+  const pattern = new RegExp(
+    `<rect class="${kind}" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"><title>([^<]*)</title></rect>`,
+    'g',
+  );
   return [...svg.matchAll(pattern)].map((match) => ({
     x: Number(match[1]),
     y: Number(match[2]),
@@ -54,8 +60,12 @@ describe('historyChart', () => {
     const tallestDuration = durations[2]!.height;
     const tallestFailures = failures[2]!.height;
     // Within the rounding of coordinates to a tenth of a unit.
-    expect(durations.map((bar) => bar.height / tallestDuration)).toEqual([0.25, 0.5, 1].map((share) => expect.closeTo(share, 2)));
-    expect(failures.map((bar) => bar.height / tallestFailures)).toEqual([0, 0.5, 1].map((share) => expect.closeTo(share, 2)));
+    expect(durations.map((bar) => bar.height / tallestDuration)).toEqual(
+      [0.25, 0.5, 1].map((share) => expect.closeTo(share, 2)),
+    );
+    expect(failures.map((bar) => bar.height / tallestFailures)).toEqual(
+      [0, 0.5, 1].map((share) => expect.closeTo(share, 2)),
+    );
     expect(new Set(durations.map((bar) => bar.y + bar.height)).size).toBe(1);
     expect(new Set(failures.map((bar) => bar.y + bar.height)).size).toBe(1);
     expect(svg).toContain('<tspan class="panel-name">Duration</tspan>: 0 to 4.0 s</text>');
@@ -79,7 +89,9 @@ describe('historyChart', () => {
 
   it(`fits ${RUN_HISTORY_LENGTH} runs side by side, oldest on the left, inside the picture`, () => {
     // Prepare
-    const history = Array.from({ length: RUN_HISTORY_LENGTH }, (_, index) => anEntry(index, { durationMs: 1000 + index * 100 }));
+    const history = Array.from({ length: RUN_HISTORY_LENGTH }, (_, index) =>
+      anEntry(index, { durationMs: 1000 + index * 100 }),
+    );
 
     // Act
     const svg = historyChart(history);
@@ -99,7 +111,11 @@ describe('historyChart', () => {
 
   it('draws zero-height bars, not NaN, when every value is zero or unusable', () => {
     // Prepare
-    const history = [anEntry(0, { durationMs: 0 }), anEntry(1, { durationMs: -20 }), anEntry(2, { durationMs: Number.NaN })];
+    const history = [
+      anEntry(0, { durationMs: 0 }),
+      anEntry(1, { durationMs: -20 }),
+      anEntry(2, { durationMs: Number.NaN }),
+    ];
 
     // Act
     const svg = historyChart(history);
@@ -114,13 +130,19 @@ describe('historyChart', () => {
 
   it('is one image to assistive technology, named and described in words', () => {
     // Prepare
-    const history = [anEntry(0, { durationMs: 900 }), anEntry(1, { durationMs: 3000, failed: 2 }), anEntry(2, { durationMs: 1200 })];
+    const history = [
+      anEntry(0, { durationMs: 900 }),
+      anEntry(1, { durationMs: 3000, failed: 2 }),
+      anEntry(2, { durationMs: 1200 }),
+    ];
 
     // Act
     const svg = historyChart(history);
 
     // Assess
-    expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="history-chart-title" aria-describedby="history-chart-desc"/);
+    expect(svg).toMatch(
+      /^<svg [^>]*role="img" aria-labelledby="history-chart-title" aria-describedby="history-chart-desc"/,
+    );
     expect(svg).toContain('<title id="history-chart-title">Run history: duration and failed sources</title>');
     expect(svg).toContain(
       '<desc id="history-chart-desc">Bars for the last 3 runs, oldest first, from 2025-03-01 00:00 UTC to 2025-03-01 02:00 UTC. ' +

@@ -2,7 +2,16 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../lambda/render/renderAtom.js';
-import { HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, aContext, aSource, anItem, manyItems, published } from './builders.js';
+import {
+  aContext,
+  anItem,
+  aSource,
+  HOSTILE_TEXT,
+  HOSTILE_TEXT_VISIBLE,
+  JAVASCRIPT_URL,
+  manyItems,
+  published,
+} from './builders.js';
 
 // XML 1.0 §2.2: what may not appear in a document at all, escaped or not.
 const ILLEGAL_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -76,7 +85,9 @@ describe('renderAtom', () => {
 
   it('writes rel="self" only when the feed URL is absolute, and still has an IRI for an id', () => {
     // Act
-    const feed = xmlTree(renderAtom(published([anItem()]), aContext({ feedXmlUrl: 'feed.xml', homePageUrl: undefined }))).feed as Node;
+    const feed = xmlTree(
+      renderAtom(published([anItem()]), aContext({ feedXmlUrl: 'feed.xml', homePageUrl: undefined })),
+    ).feed as Node;
 
     // Assess
     expect(feed.link).toBeUndefined();
@@ -117,7 +128,11 @@ describe('renderAtom', () => {
       expect(entry.id).toEqual(expect.any(String));
       expect(textOf(entry.title)).toEqual(expect.any(String));
       expect(entry.updated).toMatch(/^\d{4}-\d\d-\d\dT/);
-      expect(entry.source).toMatchObject({ id: expect.any(String), title: expect.any(String), link: [{ '@href': expect.any(String) }] });
+      expect(entry.source).toMatchObject({
+        id: expect.any(String),
+        title: expect.any(String),
+        link: [{ '@href': expect.any(String) }],
+      });
     }
     expect(entries[2]!.source).toEqual({
       id: 'https://other.example/rss',
@@ -179,7 +194,13 @@ describe('renderAtom', () => {
   it('writes plain content as type text, falling back to the summary', () => {
     // Act
     const [text, summaryOnly] = entriesOf(
-      renderAtom(published([anItem({ content_html: undefined, content_text: 'plain' }), anItem({ content_html: undefined, summary: 'sum' })]), aContext()),
+      renderAtom(
+        published([
+          anItem({ content_html: undefined, content_text: 'plain' }),
+          anItem({ content_html: undefined, summary: 'sum' }),
+        ]),
+        aContext(),
+      ),
     );
 
     // Assess
@@ -210,7 +231,11 @@ describe('renderAtom', () => {
     const entries = entriesOf(renderAtom(published(items), aContext()));
 
     // Assess
-    expect(entries.map((entry) => entry.updated)).toEqual(['2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z', '2025-03-01T10:05:02.500Z']);
+    expect(entries.map((entry) => entry.updated)).toEqual([
+      '2025-01-02T00:00:00Z',
+      '2025-01-01T00:00:00Z',
+      '2025-03-01T10:05:02.500Z',
+    ]);
     expect(entries[2]).not.toHaveProperty('published');
   });
 

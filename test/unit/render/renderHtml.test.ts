@@ -1,14 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../lambda/render/renderHtml.js';
 import { RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
-import { HOSTILE_TEXT, JAVASCRIPT_URL, aContext, aRunReport, aSourceReport, anItem, manyItems, published } from './builders.js';
+import {
+  aContext,
+  anItem,
+  aRunReport,
+  aSourceReport,
+  HOSTILE_TEXT,
+  JAVASCRIPT_URL,
+  manyItems,
+  published,
+} from './builders.js';
 
 const CSP_META =
   `<meta http-equiv="Content-Security-Policy" content="default-src &apos;none&apos;; style-src &apos;unsafe-inline&apos;; ` +
   `img-src &apos;self&apos; data:; base-uri &apos;none&apos;; form-action &apos;none&apos;">`;
 
 function failedSource(error: string) {
-  return aSourceReport({ id: 'broken', status: 'failed', httpStatus: 503, items: 0, newItems: 0, error, errorCode: 'http_status' });
+  return aSourceReport({
+    id: 'broken',
+    status: 'failed',
+    httpStatus: 503,
+    items: 0,
+    newItems: 0,
+    error,
+    errorCode: 'http_status',
+  });
 }
 
 /** The <tr> of the sources table whose row header names `id`. */
@@ -20,7 +37,10 @@ function sourceRow(html: string, id: string): string {
 
 /** The rows of the run history table, newest first, as their cells' text. */
 function historyRows(html: string): string[][] {
-  const table = html.slice(html.indexOf('<caption id="history-caption"'), html.indexOf('</table>', html.indexOf('history-caption')));
+  const table = html.slice(
+    html.indexOf('<caption id="history-caption"'),
+    html.indexOf('</table>', html.indexOf('history-caption')),
+  );
   return [...table.matchAll(/<tr>\n([\s\S]*?)\n<\/tr>/g)].map((row) =>
     row[1]!.split('\n').map((cell) => cell.replace(/<[^>]+>/g, '')),
   );
@@ -57,22 +77,33 @@ describe('renderHtml', () => {
 
   it.each([
     ['ok', [aSourceReport()], '✓ ', 'OK', 'No source failed.'],
-    ['partial', [aSourceReport(), failedSource('HTTP 503 Service Unavailable')], '! ', 'Partial', '1 of 2 sources failed: broken.'],
+    [
+      'partial',
+      [aSourceReport(), failedSource('HTTP 503 Service Unavailable')],
+      '! ',
+      'Partial',
+      '1 of 2 sources failed: broken.',
+    ],
     ['failed', [failedSource('HTTP 503 Service Unavailable')], '✕ ', 'Failed', 'No source could be fetched.'],
-  ] as const)('shows a %s run status in words and a mark, not only in colour, with its time', (status, sources, mark, label, sentence) => {
-    // Act
-    const html = renderHtml(aRunReport([...sources]), published([]), aContext());
+  ] as const)(
+    'shows a %s run status in words and a mark, not only in colour, with its time',
+    (status, sources, mark, label, sentence) => {
+      // Act
+      const html = renderHtml(aRunReport([...sources]), published([]), aContext());
 
-    // Assess
-    expect(html).toContain(
-      `Last run: <span class="status status-${status}"><span aria-hidden="true">${mark}</span>${label}</span>, ` +
-        `started <time datetime="2025-03-01T10:05:00.000Z">2025-03-01 10:05 UTC</time>, took 2.5 s. ${sentence}</p>`,
-    );
-  });
+      // Assess
+      expect(html).toContain(
+        `Last run: <span class="status status-${status}"><span aria-hidden="true">${mark}</span>${label}</span>, ` +
+          `started <time datetime="2025-03-01T10:05:00.000Z">2025-03-01 10:05 UTC</time>, took 2.5 s. ${sentence}</p>`,
+      );
+    },
+  );
 
   it('names at most five failing sources at the top, and says which sources rest or moved', () => {
     // Prepare
-    const failing = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => aSourceReport({ id, status: 'failed', error: 'timed out', errorCode: 'timeout' }));
+    const failing = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) =>
+      aSourceReport({ id, status: 'failed', error: 'timed out', errorCode: 'timeout' }),
+    );
     const report = aRunReport([
       aSourceReport({ movedTo: 'https://new.example/feed' }),
       aSourceReport({ id: 'tired', status: 'skipped', nextAttemptAt: '2025-03-01T11:00:00Z', failureStreak: 3 }),
@@ -99,7 +130,11 @@ describe('renderHtml', () => {
   it('shows the run id, start time, duration, counts and bytes downloaded', () => {
     // Prepare
     const report = aRunReport(
-      [aSourceReport({ items: 7, newItems: 3, bytes: 20_480 }), failedSource('timed out'), aSourceReport({ id: 'tired', status: 'skipped', items: 0, newItems: 0, bytes: 0 })],
+      [
+        aSourceReport({ items: 7, newItems: 3, bytes: 20_480 }),
+        failedSource('timed out'),
+        aSourceReport({ id: 'tired', status: 'skipped', items: 0, newItems: 0, bytes: 0 }),
+      ],
       { durationMs: 2500 },
     );
 
@@ -108,7 +143,9 @@ describe('renderHtml', () => {
 
     // Assess
     expect(html).toContain('<dt>Run id</dt><dd>2025-03-01T10-05-00Z-abc123</dd>');
-    expect(html).toContain('<dt>Started</dt><dd><time datetime="2025-03-01T10:05:00.000Z">2025-03-01 10:05 UTC</time></dd>');
+    expect(html).toContain(
+      '<dt>Started</dt><dd><time datetime="2025-03-01T10:05:00.000Z">2025-03-01 10:05 UTC</time></dd>',
+    );
     expect(html).toContain('<dt>Duration</dt><dd>2.5 s</dd>');
     expect(html).toContain('<dt>Sources</dt><dd>3</dd>');
     expect(html).toContain('<dt>Failed</dt><dd>1</dd>');
@@ -123,7 +160,15 @@ describe('renderHtml', () => {
     const report = aRunReport([
       aSourceReport({ id: 'good', url: 'https://good.example/feed', items: 12, newItems: 4, durationMs: 321 }),
       aSourceReport({ id: 'same', status: 'not_modified', httpStatus: 304, items: 0, newItems: 0, durationMs: 642 }),
-      aSourceReport({ id: 'down', status: 'failed', httpStatus: null, items: 0, newItems: 0, error: 'could not connect', failureStreak: 1 }),
+      aSourceReport({
+        id: 'down',
+        status: 'failed',
+        httpStatus: null,
+        items: 0,
+        newItems: 0,
+        error: 'could not connect',
+        failureStreak: 1,
+      }),
     ]);
 
     // Act
@@ -140,7 +185,9 @@ describe('renderHtml', () => {
 <td class="details"></td>
 `);
     expect(sourceRow(html, 'same')).toContain('<span aria-hidden="true">✓ </span>Not modified</span>');
-    expect(sourceRow(html, 'down')).toContain('<span aria-hidden="true">✕ </span>Failed</span><span class="note">first failure</span>');
+    expect(sourceRow(html, 'down')).toContain(
+      '<span aria-hidden="true">✕ </span>Failed</span><span class="note">first failure</span>',
+    );
     expect(sourceRow(html, 'down')).toContain('<td class="number">–</td>');
     expect(sourceRow(html, 'down')).toContain('<td class="details">could not connect</td>');
   });
@@ -158,7 +205,9 @@ describe('renderHtml', () => {
 
     // Assess
     expect(html).toContain('Latency bars are scaled to the slowest source, 8.0 s.');
-    expect(sourceRow(html, 'slow')).toContain('style="width:100%"></span></span>8.0 s</span><span class="note">3 attempts</span>');
+    expect(sourceRow(html, 'slow')).toContain(
+      'style="width:100%"></span></span>8.0 s</span><span class="note">3 attempts</span>',
+    );
     expect(sourceRow(html, 'quick')).toContain('style="width:25%"></span></span>2.0 s</span></td>');
     expect(sourceRow(html, 'instant')).toContain('style="width:0%"');
   });
@@ -166,7 +215,17 @@ describe('renderHtml', () => {
   it('shows a resting source as "Resting until" its next attempt, with its failure streak and no latency', () => {
     // Prepare
     const report = aRunReport([
-      aSourceReport({ id: 'tired', status: 'skipped', httpStatus: null, items: 0, newItems: 0, durationMs: 0, attempts: 0, failureStreak: 4, nextAttemptAt: '2025-03-01T12:05:00.000Z' }),
+      aSourceReport({
+        id: 'tired',
+        status: 'skipped',
+        httpStatus: null,
+        items: 0,
+        newItems: 0,
+        durationMs: 0,
+        attempts: 0,
+        failureStreak: 4,
+        nextAttemptAt: '2025-03-01T12:05:00.000Z',
+      }),
     ]);
 
     // Act
@@ -184,7 +243,14 @@ describe('renderHtml', () => {
   it('says when a source that just became broken will be tried again', () => {
     // Prepare
     const report = aRunReport([
-      aSourceReport({ id: 'broke', status: 'failed', error: 'HTTP 500 Internal Server Error', errorCode: 'http_status', failureStreak: 3, nextAttemptAt: '2025-03-01T10:35:00.000Z' }),
+      aSourceReport({
+        id: 'broke',
+        status: 'failed',
+        error: 'HTTP 500 Internal Server Error',
+        errorCode: 'http_status',
+        failureStreak: 3,
+        nextAttemptAt: '2025-03-01T10:35:00.000Z',
+      }),
     ]);
 
     // Act
@@ -201,7 +267,13 @@ describe('renderHtml', () => {
     const report = aRunReport([
       aSourceReport({ id: 'moved', movedTo: 'https://new.example/feed.xml' }),
       aSourceReport({ id: 'odd', movedTo: JAVASCRIPT_URL }),
-      aSourceReport({ id: 'both', status: 'failed', error: 'HTTP 410 Gone', errorCode: 'http_status', movedTo: 'https://elsewhere.example/' }),
+      aSourceReport({
+        id: 'both',
+        status: 'failed',
+        error: 'HTTP 410 Gone',
+        errorCode: 'http_status',
+        movedTo: 'https://elsewhere.example/',
+      }),
     ]);
 
     // Act
@@ -211,8 +283,12 @@ describe('renderHtml', () => {
     expect(sourceRow(html, 'moved')).toContain(
       '<td class="details">Moved to <a href="https://new.example/feed.xml">https://new.example/feed.xml</a>: update the sources file.</td>',
     );
-    expect(sourceRow(html, 'odd')).toContain('<td class="details">Moved to javascript:alert(1): update the sources file.</td>');
-    expect(sourceRow(html, 'both')).toContain('<td class="details">HTTP 410 Gone<br>Moved to <a href="https://elsewhere.example/">');
+    expect(sourceRow(html, 'odd')).toContain(
+      '<td class="details">Moved to javascript:alert(1): update the sources file.</td>',
+    );
+    expect(sourceRow(html, 'both')).toContain(
+      '<td class="details">HTTP 410 Gone<br>Moved to <a href="https://elsewhere.example/">',
+    );
   });
 
   it('gives every table a caption and scoped header cells', () => {
@@ -231,7 +307,9 @@ describe('renderHtml', () => {
 
     // Assess
     expect(html).toContain('.scroll{overflow-x:auto');
-    expect(html.match(/<div class="scroll" role="region" aria-labelledby="[a-z-]+" tabindex="0">\n<table[ >]/g)).toHaveLength(3);
+    expect(
+      html.match(/<div class="scroll" role="region" aria-labelledby="[a-z-]+" tabindex="0">\n<table[ >]/g),
+    ).toHaveLength(3);
   });
 
   it('lists the newest items, at most 100, in the order given, and says how many were left out', () => {
@@ -242,7 +320,9 @@ describe('renderHtml', () => {
     const html = renderHtml(aRunReport(), published(items), aContext());
 
     // Assess
-    const listed = [...html.matchAll(/<td class="title"><a href="[^"]+">(Post number \d+)<\/a><\/td>/g)].map((match) => match[1]);
+    const listed = [...html.matchAll(/<td class="title"><a href="[^"]+">(Post number \d+)<\/a><\/td>/g)].map(
+      (match) => match[1],
+    );
     expect(listed).toEqual(items.slice(0, 100).map((item) => item.title));
     expect(html).toContain('The newest 100 of 150 items');
   });
@@ -268,7 +348,10 @@ describe('renderHtml', () => {
     const report = aRunReport([aSourceReport(), failedSource('HTTP 503 Service Unavailable')]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext(), [anEntry(0), anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } })]);
+    const html = renderHtml(report, published([]), aContext(), [
+      anEntry(0),
+      anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } }),
+    ]);
 
     // Assess
     expect(html).toMatch(/<figure>\n<svg class="history-chart"[^>]* role="img"/);
@@ -314,7 +397,11 @@ describe('renderHtml', () => {
   it('links the feeds in the footer only when their URLs are absolute http(s)', () => {
     // Act
     const linked = renderHtml(aRunReport(), published([]), aContext());
-    const relative = renderHtml(aRunReport(), published([]), aContext({ feedJsonUrl: 'feed.json', feedXmlUrl: undefined }));
+    const relative = renderHtml(
+      aRunReport(),
+      published([]),
+      aContext({ feedJsonUrl: 'feed.json', feedXmlUrl: undefined }),
+    );
 
     // Assess
     expect(linked).toContain(
@@ -325,21 +412,36 @@ describe('renderHtml', () => {
 
   it('escapes hostile text everywhere and never emits a javascript: link', () => {
     // Prepare
-    const report = aRunReport([
-      aSourceReport({ id: HOSTILE_TEXT, url: JAVASCRIPT_URL, status: 'failed', error: HOSTILE_TEXT, movedTo: HOSTILE_TEXT }),
-    ], { runId: HOSTILE_TEXT });
+    const report = aRunReport(
+      [
+        aSourceReport({
+          id: HOSTILE_TEXT,
+          url: JAVASCRIPT_URL,
+          status: 'failed',
+          error: HOSTILE_TEXT,
+          movedTo: HOSTILE_TEXT,
+        }),
+      ],
+      { runId: HOSTILE_TEXT },
+    );
     const history = [anEntry(0, { startedAt: HOSTILE_TEXT })];
     const items = [anItem({ title: HOSTILE_TEXT, url: JAVASCRIPT_URL, sourceId: HOSTILE_TEXT })];
 
     // Act
-    const html = renderHtml(report, published(items), aContext({ title: HOSTILE_TEXT, feedJsonUrl: JAVASCRIPT_URL }), history);
+    const html = renderHtml(
+      report,
+      published(items),
+      aContext({ title: HOSTILE_TEXT, feedJsonUrl: JAVASCRIPT_URL }),
+      history,
+    );
 
     // Assess
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/[\u0000\u0008\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     expect(html).not.toContain('javascript:');
     expect(hrefs(html).every((href) => href.startsWith('https://'))).toBe(true);
-    const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; ]]&gt; &amp; &apos;single&apos; &quot;double&quot;  end';
+    const escaped =
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; ]]&gt; &amp; &apos;single&apos; &quot;double&quot;  end';
     expect(html).toContain(`<td class="details">${escaped}<br>Moved to ${escaped}: update the sources file.</td>`);
     expect(html).toContain(`<th scope="row"><time datetime="${escaped}">${escaped}</time></th>`);
     expect(html).toContain(`<th scope="row">${escaped}</th>`);
@@ -349,7 +451,11 @@ describe('renderHtml', () => {
 
   it('shows an untitled item by its link, or as "(untitled)" without one', () => {
     // Act
-    const html = renderHtml(aRunReport(), published([anItem({ title: undefined }), anItem({ title: '', url: undefined })]), aContext());
+    const html = renderHtml(
+      aRunReport(),
+      published([anItem({ title: undefined }), anItem({ title: '', url: undefined })]),
+      aContext(),
+    );
 
     // Assess
     expect(html).toContain('<a href="https://example.com/posts/1">https://example.com/posts/1</a>');

@@ -1,9 +1,17 @@
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
-import type { Item } from '../../../lambda/model.js';
+import type { Item } from '../../../lambda/core/model.js';
 import type { RenderContext } from '../../../lambda/render/renderContext.js';
 import { renderJsonFeed } from '../../../lambda/render/renderJsonFeed.js';
-import { HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, aContext, anItem, manyItems, published } from './builders.js';
+import {
+  aContext,
+  anItem,
+  HOSTILE_TEXT,
+  HOSTILE_TEXT_VISIBLE,
+  JAVASCRIPT_URL,
+  manyItems,
+  published,
+} from './builders.js';
 
 interface JsonFeedOutput {
   version: string;

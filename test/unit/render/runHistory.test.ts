@@ -3,13 +3,22 @@ import { appendRunHistory, RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../.
 import { aRunReport, aSourceReport } from './builders.js';
 
 function anEntry(runId: string): RunHistoryEntry {
-  return { runId, status: 'ok', startedAt: '2025-02-28T10:05:00.000Z', durationMs: 1000, counts: { sources: 1, failed: 0 } };
+  return {
+    runId,
+    status: 'ok',
+    startedAt: '2025-02-28T10:05:00.000Z',
+    durationMs: 1000,
+    counts: { sources: 1, failed: 0 },
+  };
 }
 
 describe('appendRunHistory', () => {
   it('adds the run last with its status, start, duration and source counts', () => {
     // Prepare
-    const report = aRunReport([aSourceReport(), aSourceReport({ id: 'down', status: 'failed', error: 'timed out', errorCode: 'timeout' })]);
+    const report = aRunReport([
+      aSourceReport(),
+      aSourceReport({ id: 'down', status: 'failed', error: 'timed out', errorCode: 'timeout' }),
+    ]);
 
     // Act
     const history = appendRunHistory([anEntry('earlier')], report);
@@ -17,7 +26,13 @@ describe('appendRunHistory', () => {
     // Assess
     expect(history).toEqual([
       anEntry('earlier'),
-      { runId: report.runId, status: 'partial', startedAt: '2025-03-01T10:05:00.000Z', durationMs: 2500, counts: { sources: 2, failed: 1 } },
+      {
+        runId: report.runId,
+        status: 'partial',
+        startedAt: '2025-03-01T10:05:00.000Z',
+        durationMs: 2500,
+        counts: { sources: 2, failed: 1 },
+      },
     ]);
   });
 

@@ -1,9 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { claimRun, markPublished, markWritten, releaseClaim, reportKey } from '../../../lambda/runClaim.js';
-import { FolderStore } from '../../../lambda/store/folderStore.js';
+import { FolderStore } from '../../../lambda/adapters/folderStore.js';
+import { reportKey } from '../../../lambda/core/storageLayout.js';
+import { claimRun, markPublished, markWritten, releaseClaim } from '../../../lambda/run/runClaim.js';
 
 const json = { contentType: 'application/json' };
 const minute = 60_000;

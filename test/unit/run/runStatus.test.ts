@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SourceReport, SourceStatus } from '../../../lambda/model.js';
-import { runStatus } from '../../../lambda/summary.js';
+import type { SourceReport, SourceStatus } from '../../../lambda/core/model.js';
+import { runStatus } from '../../../lambda/run/summary.js';
 
 const lines = (...statuses: SourceStatus[]): SourceReport[] =>
   statuses.map((status, index) => ({

@@ -1,0 +1,133 @@
+import {
+  DeleteObjectsCommand,
+  type DeleteObjectsCommandOutput,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { StoreError } from '../core/errors.js';
+import type { S3ObjectReader } from '../input/readSources.js';
+import type { ObjectMetadata, Store } from '../run/store.js';
+
+/** DeleteObjects takes at most this many keys per request. */
+const DELETE_BATCH_KEYS = 1000;
+
+/** The bucket, under the configured prefix. */
+export class S3Store implements Store {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {}
+
+  locate(key: string): string {
+    return `s3://${this.bucket}/${this.prefix}${key}`;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    try {
+      return await getObjectText(this.client, this.bucket, this.prefix + key);
+    } catch (error) {
+      throw new StoreError(`cannot read ${this.locate(key)}`, { cause: error });
+    }
+  }
+
+  async put(key: string, body: string, metadata: ObjectMetadata): Promise<void> {
+    try {
+      await this.client.send(this.putCommand(key, body, metadata));
+    } catch (error) {
+      throw new StoreError(`cannot write ${this.locate(key)}`, { cause: error });
+    }
+  }
+
+  async putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean> {
+    try {
+      await this.client.send(this.putCommand(key, body, metadata, { IfNoneMatch: '*' }));
+      return true;
+    } catch (error) {
+      // 412: the key exists. 409: another writer is creating it right now; either way it is not ours.
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      if (status === 412 || status === 409) return false;
+      throw new StoreError(`cannot write ${this.locate(key)}`, { cause: error });
+    }
+  }
+
+  async list(keyPrefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let continuationToken: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + keyPrefix,
+            ContinuationToken: continuationToken,
+          }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (object.Key) keys.push(object.Key.slice(this.prefix.length));
+        }
+        continuationToken = page.NextContinuationToken;
+      } while (continuationToken);
+    } catch (error) {
+      throw new StoreError(`cannot list ${this.locate(keyPrefix)}`, { cause: error });
+    }
+    return keys.sort();
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += DELETE_BATCH_KEYS) {
+      const batch = keys.slice(start, start + DELETE_BATCH_KEYS);
+      let response: DeleteObjectsCommandOutput;
+      try {
+        response = await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            // Quiet: the response lists only the keys S3 could not delete. A missing key counts as deleted.
+            Delete: { Objects: batch.map((key) => ({ Key: this.prefix + key })), Quiet: true },
+          }),
+        );
+      } catch (error) {
+        const more = batch.length > 1 ? ` and ${batch.length - 1} more keys` : '';
+        throw new StoreError(`cannot delete ${this.locate(batch[0]!)}${more}`, { cause: error });
+      }
+      // The request succeeds even when some keys fail; each failure is only an entry of Errors.
+      const [failed, ...others] = response.Errors ?? [];
+      if (failed) {
+        const key = (failed.Key ?? '').slice(this.prefix.length);
+        const more = others.length > 0 ? ` (and ${others.length} more keys)` : '';
+        throw new StoreError(`cannot delete ${this.locate(key)}: ${failed.Code}: ${failed.Message}${more}`);
+      }
+    }
+  }
+
+  private putCommand(key: string, body: string, metadata: ObjectMetadata, extra: { IfNoneMatch?: string } = {}) {
+    return new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: this.prefix + key,
+      Body: body,
+      ContentType: metadata.contentType,
+      CacheControl: metadata.cacheControl,
+      ...extra,
+    });
+  }
+}
+
+/** An object's text, or `undefined` when there is no such object; any other failure throws as the SDK threw it. */
+async function getObjectText(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await response.Body?.transformToString('utf-8');
+  } catch (error) {
+    if (error instanceof NoSuchKey) return undefined;
+    throw error;
+  }
+}
+
+/** Reads objects outside the store's bucket and prefix, such as the sources file; the client is made on first use. */
+export function s3ObjectReader(client: () => S3Client): S3ObjectReader {
+  return (bucket, key) => getObjectText(client(), bucket, key);
+}

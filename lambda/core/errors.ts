@@ -1,0 +1,63 @@
+import type { Failure, FailureCode } from './model.js';
+
+/** Base of every error Tributary throws on purpose; `code` is stable, the message is for people. */
+export class TributaryError extends Error {
+  readonly code: string;
+
+  /**
+   * @param name the class's name, spelled out: users see it in logs and as Lambda's errorType,
+   *   and the minified bundle renames classes.
+   */
+  constructor(name: string, code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = name;
+    this.code = code;
+  }
+}
+
+/**
+ * Bad configuration, event or sources file. `field` names the offending path
+ * (`sources[3].url`, `OUTPUT_BUCKET`, `event.dryRun`) so the user knows what to fix.
+ */
+export class InvalidInputError extends TributaryError {
+  readonly field: string;
+
+  constructor(kind: 'config' | 'event' | 'sources', field: string, problem: string, options?: { cause?: unknown }) {
+    super('InvalidInputError', `invalid_${kind}`, `${field}: ${problem}`, options);
+    this.field = field;
+  }
+}
+
+/** One source could not be fetched or understood; never fatal to the run. */
+export class SourceError extends TributaryError {
+  declare readonly code: FailureCode;
+  readonly httpStatus: number | undefined;
+
+  constructor(code: FailureCode, message: string, options?: { cause?: unknown; httpStatus?: number }) {
+    super('SourceError', code, message, options);
+    this.httpStatus = options?.httpStatus;
+  }
+
+  toFailure(): Failure {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Reading or writing outputs and state failed; the run cannot publish safely. */
+export class StoreError extends TributaryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('StoreError', 'store', message, options);
+  }
+}
+
+/** The run notification could not be published after retries. */
+export class NotifyError extends TributaryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NotifyError', 'notify', message, options);
+  }
+}
+
+/** An error's own words, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,23 @@
+// Where everything lives under OUTPUT_PREFIX, and how long caches may keep it: one table, read by
+// the pipeline that writes the keys and by the stack that grants, expires and serves them.
+
+/** The latest outputs: overwritten by every run that publishes. */
+export const OUTPUT_KEYS = { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html' } as const;
+
+/** The immutable run reports, one per run. */
+export const RUN_REPORTS_FOLDER = 'runs/';
+export const reportKey = (runId: string) => `${RUN_REPORTS_FOLDER}${runId}.json`;
+
+/** The pipeline's memory between runs; safe to delete (the next run is a clean first run). */
+export const STATE_KEY = 'state/state.json';
+/** A source's kept items, named by their content's hash: written once, never changed. */
+export const KEPT_ITEMS_FOLDER = 'state/items/';
+/** Claims that make a run happen once however often its event is delivered. */
+export const RUN_CLAIMS_FOLDER = 'state/runs/';
+/** The distributed mode's per-run working folders. */
+export const SHARDS_FOLDER = 'state/shards/';
+
+export const CACHE_CONTROL = {
+  latest: 'public, max-age=300', // 5 min: readers see a new run soon, CDNs still absorb bursts
+  immutable: 'public, max-age=31536000, immutable',
+} as const;

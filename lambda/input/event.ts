@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.js';
+import { firstIssue } from './fieldPath.js';
+
+/** What one invocation was asked to do, whatever shape the event came in. */
+export interface RunRequest {
+  /** Set for scheduled runs: the schedule's time, which names the run so a retried delivery is the same run. */
+  scheduledTime?: string;
+  /** Only these source ids; all when absent. */
+  only?: string[];
+  dryRun: boolean;
+  force: boolean;
+}
+
+// EventBridge rules and Scheduler targets send more keys than we read (id, account, region,
+// resources, detail...); we only need to recognise the shape and take its time.
+const scheduledEventSchema = z.looseObject({
+  'detail-type': z.literal('Scheduled Event'),
+  time: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
+});
+
+const adHocEventSchema = z.strictObject({
+  sources: z
+    .array(z.string({ error: 'must be a source id (string)' }), { error: 'must be a list of source ids' })
+    .min(1, { error: 'must name at least one source (leave it out to run all)' })
+    .optional(),
+  dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+  force: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
+/** Accepts `{}`, an EventBridge / Scheduler "Scheduled Event", or an ad hoc console event. */
+export function parseEvent(event: unknown): RunRequest {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new InvalidInputError(
+      'event',
+      'event',
+      'must be a JSON object such as {} or {"sources": ["id"], "dryRun": true}',
+    );
+  }
+  if ('detail-type' in event) {
+    const scheduled = scheduledEventSchema.safeParse(event);
+    if (!scheduled.success) throw invalid(scheduled.error);
+    return { scheduledTime: new Date(scheduled.data.time).toISOString(), dryRun: false, force: false };
+  }
+  const adHoc = adHocEventSchema.safeParse(event);
+  if (!adHoc.success) throw invalid(adHoc.error);
+  const { sources, dryRun, force } = adHoc.data;
+  return { only: sources, dryRun, force };
+}
+
+/** Checked once the sources file is known, still before any request is made. */
+export function assertKnownSources(request: RunRequest, knownIds: readonly string[]): void {
+  const known = new Set(knownIds);
+  request.only?.forEach((id, index) => {
+    if (!known.has(id)) {
+      throw new InvalidInputError('event', `event.sources[${index}]`, `unknown source id "${id}"`);
+    }
+  });
+}
+
+function invalid(error: z.ZodError): InvalidInputError {
+  const { field, problem } = firstIssue(error, 'event');
+  return new InvalidInputError('event', field, problem);
+}

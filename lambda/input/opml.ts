@@ -1,0 +1,94 @@
+import { type Opml, parseOpml } from 'feedsmith';
+
+import { InvalidInputError } from '../core/errors.js';
+import type { SourcesFile } from '../core/model.js';
+import { resolveHttpUrl } from '../core/resolveUrl.js';
+import { validateSourcesFile } from './sourcesFile.js';
+
+/** A sources file made from an OPML list, and what was left out of it and why. */
+export interface OpmlImport {
+  sourcesFile: SourcesFile;
+  /** One line per outline skipped, naming it and the reason. */
+  warnings: string[];
+}
+
+const MAX_ID_LENGTH = 64; // characters, as the sources file allows
+
+/**
+ * The feeds of an OPML subscription list (as feed readers export it) as a sources file. Folders
+ * are flattened; each outline with an http(s) `xmlUrl` becomes a feed source whose id is its
+ * title (or text) made into a slug, made unique with `-2`, `-3` …. Outlines without a usable
+ * `xmlUrl`, and repeats of a URL already listed, are skipped with a warning. The result is
+ * validated like any sources file, so it loads as printed.
+ *
+ * @throws InvalidInputError when the text is not OPML or lists no usable feed.
+ */
+export function opmlToSourcesFile(xml: string, origin = 'the OPML file'): OpmlImport {
+  let document: Opml.Document<string>;
+  try {
+    document = parseOpml(xml);
+  } catch (cause) {
+    throw new InvalidInputError('sources', origin, 'not an OPML document (expected <opml> with a <body> of outlines)', {
+      cause,
+    });
+  }
+  const warnings: string[] = [];
+  const ids = new Set<string>();
+  const idOfUrl = new Map<string, string>();
+  const sources: { id: string; url: string; type: 'feed' }[] = [];
+  for (const outline of flatten(document.body?.outlines ?? [])) {
+    const name = (outline.title ?? outline.text ?? '').trim();
+    const label = name ? `"${name}"` : 'an outline without a title';
+    if (outline.xmlUrl === undefined) {
+      if (!outline.outlines?.length) warnings.push(`skipped ${label}: no xmlUrl`);
+      continue;
+    }
+    const url = resolveHttpUrl(outline.xmlUrl, undefined);
+    if (url === undefined) {
+      warnings.push(`skipped ${label}: xmlUrl ${JSON.stringify(outline.xmlUrl)} is not an http(s) URL`);
+      continue;
+    }
+    const listed = idOfUrl.get(url);
+    if (listed !== undefined) {
+      warnings.push(`skipped ${label}: same xmlUrl as "${listed}"`);
+      continue;
+    }
+    const id = uniqueId(slug(name) || slug(new URL(url).hostname.replace(/^www\./, '')) || 'feed', ids);
+    ids.add(id);
+    idOfUrl.set(url, id);
+    sources.push({ id, url, type: 'feed' });
+  }
+  if (sources.length === 0) {
+    throw new InvalidInputError('sources', origin, 'no outline has an http(s) xmlUrl, so there is no feed to import');
+  }
+  return { sourcesFile: validateSourcesFile({ sources }, origin), warnings };
+}
+
+/** Every outline in document order, folders before their contents. */
+function* flatten(outlines: readonly Opml.Outline<string>[]): Generator<Opml.Outline<string>> {
+  for (const outline of outlines) {
+    yield outline;
+    yield* flatten(outline.outlines ?? []);
+  }
+}
+
+/** "Café & Crème: News" → "cafe-creme-news": letters and digits, accents dropped, joined by "-". */
+function slug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_ID_LENGTH)
+    .replace(/-+$/, '');
+}
+
+function uniqueId(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n += 1) {
+    const suffix = `-${n}`;
+    const id = `${base.slice(0, MAX_ID_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
+    if (!taken.has(id)) return id;
+  }
+}

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidInputError, StoreError } from '../core/errors.js';
+import type { SourcesFile } from '../core/model.js';
+import { assertKnownSources, parseEvent, type RunRequest } from './event.js';
+import { parseS3Uri } from './s3Uri.js';
+import bundledSources from './sources.json' with { type: 'json' };
+import { parseSourcesFile, validateSourcesFile } from './sourcesFile.js';
+
+/** Reads an `s3://` object's text: `undefined` when there is no such object; other failures throw. */
+export type S3ObjectReader = (bucket: string, key: string) => Promise<string | undefined>;
+
+/**
+ * Reads the sources file named by `uri` (`s3://bucket/key` or a path), or the one bundled at build
+ * time. Read on every run, not at cold start, so editing the file needs no redeploy.
+ */
+export async function readSources(uri: string | undefined, readS3: S3ObjectReader): Promise<SourcesFile> {
+  if (!uri) return validateSourcesFile(bundledSources, 'the bundled sources.json');
+  const object = parseS3Uri(uri);
+  if (object) {
+    let text: string | undefined;
+    try {
+      text = await readS3(object.bucket, object.key);
+    } catch (cause) {
+      // Throttling or the network may pass; a missing object (below) is a wrong setting.
+      throw new StoreError(`cannot read ${uri}: ${(cause as Error).message}`, { cause });
+    }
+    if (text === undefined) throw cannotRead(uri, new Error('no such object'));
+    return parseSourcesFile(text, uri);
+  }
+  let text: string;
+  try {
+    text = await readFile(uri, 'utf8');
+  } catch (cause) {
+    throw cannotRead(uri, cause);
+  }
+  return parseSourcesFile(text, uri);
+}
+
+function cannotRead(uri: string, cause: unknown): InvalidInputError {
+  return new InvalidInputError('sources', 'SOURCES_URI', `cannot read ${uri}: ${(cause as Error).message}`, { cause });
+}
+
+/**
+ * Everything a run must know before its first request: the event, the sources file, and that
+ * every source the event names is in it. Bad input fails here, before any fetch or write.
+ */
+export async function readRunRequest(
+  event: unknown,
+  sourcesUri: string | undefined,
+  readS3: S3ObjectReader,
+): Promise<{ request: RunRequest; sourcesFile: SourcesFile }> {
+  const request = parseEvent(event);
+  const sourcesFile = await readSources(sourcesUri, readS3);
+  assertKnownSources(
+    request,
+    sourcesFile.sources.map((source) => source.id),
+  );
+  return { request, sourcesFile };
+}

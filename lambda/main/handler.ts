@@ -1,0 +1,43 @@
+import { s3ObjectReader } from '../adapters/s3Store.js';
+import type { Summary } from '../core/model.js';
+import { deadlineForFetching } from '../core/timeBudget.js';
+import { readRunRequest } from '../input/readSources.js';
+import { runPipeline } from '../run/run.js';
+import { headOf } from '../run/summary.js';
+import { type InvocationContext, invoke, type LambdaRuntime, logger, observeRun } from './lambdaRuntime.js';
+
+export type { InvocationContext } from './lambdaRuntime.js';
+// The steps of the distributed mode live in the same bundle, so CDK deploys one artefact.
+export { mergeHandler, startHandler, workerHandler } from './stepHandlers.js';
+
+export async function handler(event: unknown, context: InvocationContext): Promise<Summary> {
+  return invoke(context, (runtime) => run(runtime, event, context));
+}
+
+async function run(
+  { config, s3, store, notifier, secrets }: LambdaRuntime,
+  event: unknown,
+  context: InvocationContext,
+): Promise<Summary> {
+  const startedAt = Date.now();
+  const hardDeadline = startedAt + context.getRemainingTimeInMillis();
+
+  const { request, sourcesFile } = await readRunRequest(
+    event,
+    config.sourcesUri,
+    s3ObjectReader(() => s3),
+  );
+
+  const report = await runPipeline(
+    { sourcesFile, request, fetchDeadline: deadlineForFetching(startedAt, hardDeadline), hardDeadline },
+    {
+      store,
+      notifier,
+      networkPolicy: config.networkPolicy,
+      secrets,
+      onWarning: (message) => logger.warn(message),
+      onReport: observeRun(config),
+    },
+  );
+  return headOf(report);
+}

@@ -1,0 +1,6 @@
+import type { Notification } from '../core/model.js';
+
+/** Where the run's one notification goes: SNS in Lambda, the console locally. */
+export interface Notifier {
+  publish(notification: Notification): Promise<void>;
+}

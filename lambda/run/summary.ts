@@ -1,0 +1,62 @@
+import type { RunReport, RunStatus, SourceReport, Summary } from '../core/model.js';
+
+/**
+ * Over the sources this run tried (resting ones were not tried, so they count neither way):
+ * `ok` when none failed, `failed` when every one failed, else `partial`.
+ */
+export function runStatus(reports: readonly SourceReport[]): RunStatus {
+  const failed = reports.filter((report) => report.status === 'failed').length;
+  if (failed === 0) return 'ok';
+  const tried = reports.filter((report) => report.status !== 'skipped').length;
+  return failed === tried ? 'failed' : 'partial';
+}
+
+export function summarize(input: {
+  runId: string;
+  dryRun: boolean;
+  startedAt: number;
+  finishedAt: number;
+  reports: readonly SourceReport[];
+  publishedItems: number;
+  outputs: Summary['outputs'];
+}): RunReport {
+  const { reports } = input;
+  const count = (status: SourceReport['status']) => reports.filter((report) => report.status === status).length;
+  return {
+    runId: input.runId,
+    status: runStatus(reports),
+    dryRun: input.dryRun,
+    startedAt: new Date(input.startedAt).toISOString(),
+    finishedAt: new Date(input.finishedAt).toISOString(),
+    durationMs: input.finishedAt - input.startedAt,
+    counts: {
+      sources: reports.length,
+      ok: count('ok'),
+      notModified: count('not_modified'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      items: input.publishedItems,
+      newItems: reports.reduce((total, report) => total + report.newItems, 0),
+      bytes: reports.reduce((total, report) => total + report.bytes, 0),
+    },
+    outputs: input.outputs,
+    failures: reports
+      .filter((report) => report.status === 'failed')
+      .map((report) => ({
+        id: report.id,
+        url: report.url,
+        error: report.error ?? '',
+        code: report.errorCode ?? 'internal',
+      })),
+    moved: reports.flatMap((report) =>
+      report.movedTo ? [{ id: report.id, url: report.url, movedTo: report.movedTo }] : [],
+    ),
+    sources: [...reports],
+  };
+}
+
+/** The summary is the head of the report: everything but the per-source lines. */
+export function headOf(report: RunReport): Summary {
+  const { sources: _sources, ...summary } = report;
+  return summary;
+}

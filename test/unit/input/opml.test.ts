@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+import { InvalidInputError } from '../../../lambda/core/errors.js';
+import { opmlToSourcesFile } from '../../../lambda/input/opml.js';
+import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
+import { importOpml } from '../../../lambda/main/importOpml.js';
+import { readSourceFixture, SOURCES_FIXTURES_DIR } from '../../support/sourceFixtures.js';
+
+/** The command as users run it: `npm run import-opml -- FILE` is `tsx lambda/main/cli.ts import-opml FILE`. */
+const CLI = fileURLToPath(new URL('../../../lambda/main/cli.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const SUBSCRIPTIONS = readSourceFixture('subscriptions.opml').toString('utf8');
+
+/** Runs the command and collects what it prints. */
+async function runImport(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await importOpml(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+describe('opmlToSourcesFile', () => {
+  it('turns every feed outline into a feed source, folders flattened, ids made from titles and unique', () => {
+    const { sourcesFile } = opmlToSourcesFile(SUBSCRIPTIONS);
+
+    expect(sourcesFile.sources).toEqual([
+      { id: 'hacker-news', url: 'https://news.ycombinator.com/rss', type: 'feed' },
+      { id: 'aws-news-blog', url: 'https://aws.amazon.com/blogs/aws/feed/', type: 'feed' },
+      { id: 'cafe-creme-kubernetes', url: 'https://cafe.example/k8s.atom', type: 'feed' },
+      { id: 'hacker-news-2', url: 'https://hnrss.org/frontpage', type: 'feed' },
+      { id: 'nhk-example', url: 'http://www.nhk.example/rss/news.xml', type: 'feed' },
+    ]);
+    expect(sourcesFile.settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('lists what it skipped and why', () => {
+    const { warnings } = opmlToSourcesFile(SUBSCRIPTIONS);
+
+    expect(warnings).toEqual([
+      'skipped "HN again": same xmlUrl as "hacker-news"',
+      'skipped "Old gopher feed": xmlUrl "gopher://old.example/feed" is not an http(s) URL',
+      'skipped "A bookmark": no xmlUrl',
+      'skipped "Empty folder": no xmlUrl',
+    ]);
+  });
+
+  it('keeps ids within the 64 characters a sources file allows, even with a suffix', () => {
+    const title = 'A very long feed title that goes on and on well past sixty-four characters';
+    const outline = (url: string) => `<outline text="${title}" xmlUrl="${url}"/>`;
+    const xml = `<opml version="2.0"><body>${outline('https://a.example/1')}${outline('https://a.example/2')}</body></opml>`;
+
+    const ids = opmlToSourcesFile(xml).sourcesFile.sources.map((source) => source.id);
+
+    expect(ids).toEqual([
+      'a-very-long-feed-title-that-goes-on-and-on-well-past-sixty-four',
+      'a-very-long-feed-title-that-goes-on-and-on-well-past-sixty-fou-2',
+    ]);
+  });
+
+  it.each([
+    ['an HTML page', '<html><body>Not OPML</body></html>', 'subs.opml: not an OPML document'],
+    [
+      'OPML without feeds',
+      '<opml version="2.0"><body><outline text="Folder"/></body></opml>',
+      'subs.opml: no outline has an http(s) xmlUrl',
+    ],
+  ])('rejects %s, naming the file', (_case, xml, message) => {
+    expect(() => opmlToSourcesFile(xml, 'subs.opml')).toThrow(InvalidInputError);
+    expect(() => opmlToSourcesFile(xml, 'subs.opml')).toThrow(message);
+  });
+});
+
+describe('tributary import-opml', () => {
+  it('prints a sources file that loads as it is, and the warnings on stderr', async () => {
+    const { code, stdout, stderr } = await runImport([`${SOURCES_FIXTURES_DIR}subscriptions.opml`]);
+
+    expect(code).toBe(0);
+    expect(parseSourcesFile(stdout, 'stdout').sources).toHaveLength(5);
+    expect(stderr).toContain(
+      'warning: skipped "Old gopher feed": xmlUrl "gopher://old.example/feed" is not an http(s) URL\n',
+    );
+  });
+
+  it.each([
+    ['no file', [], 'expected exactly one FILE'],
+    ['two files', ['a.opml', 'b.opml'], 'expected exactly one FILE'],
+    ['a file that does not exist', [`${SOURCES_FIXTURES_DIR}missing.opml`], 'cannot read'],
+    ['a file that is not OPML', [`${SOURCES_FIXTURES_DIR}blog.html`], 'blog.html: not an OPML document'],
+  ])('exits 2 with %s, saying why on stderr and printing nothing', async (_case, args, message) => {
+    const { code, stdout, stderr } = await runImport(args);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+  });
+
+  it('runs as a program: JSON on stdout and exit 0, or exit 2 with the reason on stderr', async () => {
+    const run = promisify(execFile);
+
+    const [done, failed] = await Promise.all([
+      run(TSX, [CLI, 'import-opml', `${SOURCES_FIXTURES_DIR}subscriptions.opml`]),
+      run(TSX, [CLI, 'import-opml', `${SOURCES_FIXTURES_DIR}blog.html`]).catch(
+        (error: { code: number; stderr: string }) => error,
+      ),
+    ]);
+
+    expect(JSON.parse(done.stdout).sources).toHaveLength(5);
+    expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('not an OPML document') });
+  });
+});

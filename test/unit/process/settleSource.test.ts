@@ -1,0 +1,286 @@
+import type { ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FetchOutcome, Item, Settings, Source } from '../../../lambda/core/model.js';
+import { fetchSource } from '../../../lambda/fetch/fetchSource.js';
+import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
+import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/input/sourcesFile.js';
+import { type FreshSource, settleSource } from '../../../lambda/process/settleSource.js';
+import { MAX_NEW_ITEMS_LISTED } from '../../../lambda/render/runNotification.js';
+import { type LoopbackServer, startLoopbackServer } from '../../../scripts/loopbackServer.js';
+import { readSourceFixture } from '../../support/sourceFixtures.js';
+import { readFeed } from '../parse/feedFixtures.js';
+
+const NOW = Date.parse('2024-05-10T00:00:00Z');
+const SETTINGS: Settings = { ...DEFAULT_SETTINGS, timeoutMs: 2_000, retries: 0 };
+
+/** The items a settled source fetched, as they are stored. */
+const itemsOf = (settled: FreshSource): Item[] => JSON.parse(settled.fresh!.text) as Item[];
+
+const serveFixture =
+  (name: string, contentType: string, headers: Record<string, string> = {}) =>
+  (_request: unknown, response: ServerResponse) =>
+    void response.writeHead(200, { 'content-type': contentType, ...headers }).end(readSourceFixture(name));
+
+describe('settleSource over fetched bodies', () => {
+  let server: LoopbackServer;
+  let client: HttpClient;
+
+  beforeEach(async () => {
+    server = await startLoopbackServer({
+      '/api/releases': serveFixture('github-releases.json', 'application/json'),
+      '/blog': (_request, response) => void response.writeHead(301, { location: '/blog/' }).end(),
+      '/blog/': serveFixture('blog.html', 'text/html; charset=utf-8'),
+      '/home': serveFixture('wordpress-page.html', 'text/html; charset=UTF-8'),
+      '/feed/': serveFixture('discovered.rss', 'application/rss+xml', { etag: '"feed-v1"' }),
+      '/plain-page': (_request, response) =>
+        void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>No feed here</body></html>'),
+    });
+    // The loopback server is a private address, which the fetch layer refuses unless allowed.
+    client = createHttpClient({ networkPolicy: parseNetworkPolicy('127.0.0.0/8') });
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  const fetchAndSettle = async (source: Source, settings = SETTINGS) => {
+    const outcome = await fetchSource(client, source, { settings });
+    return { outcome, settled: settleSource(source, outcome, undefined, settings, NOW) };
+  };
+
+  it('reads a json source through its mapping and keeps the items its filter matches', async () => {
+    const source: Source = {
+      id: 'widget',
+      url: server.url('/api/releases'),
+      type: 'json',
+      items: '$[*]',
+      fields: { id: 'tag_name', url: 'html_url', title: 'name', date: 'published_at', content: 'body' },
+      filter: { include: ['kubernetes'] },
+    };
+
+    const { settled } = await fetchAndSettle(source);
+
+    expect(settled.report).toMatchObject({ status: 'ok', items: 1, newItems: 1 });
+    expect(itemsOf(settled).map((item) => item.title)).toEqual(['Widget 2.0.0: Kubernetes support']);
+    expect(settled.state.seenIds).toEqual(['widget:v2.0.0']);
+  });
+
+  it('reads an html source reached through a redirect, resolving links against the final URL', async () => {
+    const source: Source = {
+      id: 'eng',
+      url: server.url('/blog'),
+      type: 'html',
+      items: 'article.post',
+      fields: { title: 'h2', url: 'h2 a@href', date: 'time@datetime' },
+    };
+
+    const { settled } = await fetchAndSettle(source);
+
+    expect(settled.report.status).toBe('ok');
+    expect(itemsOf(settled).map((item) => item.url)).toEqual([
+      server.url('/blog/posts/kubernetes-upgrade.html'),
+      'https://elsewhere.example/guest-post',
+      undefined,
+    ]);
+  });
+
+  it('caps a source after filtering, so the cap keeps matching items rather than cutting before the filter', async () => {
+    const source: Source = { id: 'acme', url: server.url('/feed/'), type: 'feed', filter: { exclude: ['kubernetes'] } };
+
+    const { settled } = await fetchAndSettle(source, { ...SETTINGS, maxItemsPerSource: 1 });
+
+    expect(itemsOf(settled).map((item) => item.title)).toEqual(['Office party photos']);
+  });
+
+  it('follows a page to the feed it links to, once, and reports where the feed was found', async () => {
+    const source: Source = { id: 'acme', url: server.url('/home'), type: 'feed' };
+
+    // Act: the two steps the orchestrator takes
+    const { outcome: page, settled: first } = await fetchAndSettle(source);
+    const feed = await fetchSource(client, { ...source, url: first.follow!.feedUrl }, { settings: SETTINGS });
+    const settled = settleSource(source, feed, undefined, SETTINGS, NOW, first.follow);
+
+    // Assess
+    expect(first.follow?.feedUrl).toBe(server.url('/feed/'));
+    expect(first.report).toMatchObject({
+      status: 'failed',
+      errorCode: 'unsupported_format',
+      error: `not a feed: an HTML page that links to the feed ${server.url('/feed/')}`,
+    });
+    expect(settled.follow).toBeUndefined();
+    expect(settled.report.discoveredFeed).toBe(server.url('/feed/'));
+    expect(settled.report).toMatchObject({
+      status: 'ok',
+      url: server.url('/home'),
+      items: 3,
+      bytes: page.bytes + feed.bytes,
+      attempts: 2,
+    });
+    // The next run asks the page first; the feed's validators must not be sent to it.
+    expect(settled.state.validators).toBeUndefined();
+    expect(server.requests('/feed/')).toBe(1);
+  });
+
+  it('does not follow a second time when the discovered URL is itself a page', async () => {
+    const source: Source = { id: 'acme', url: server.url('/home'), type: 'feed' };
+    const { settled: first } = await fetchAndSettle(source);
+    const again = await fetchSource(client, source, { settings: SETTINGS });
+
+    const settled = settleSource(source, again, undefined, SETTINGS, NOW, first.follow);
+
+    expect(settled.follow).toBeUndefined();
+    expect(settled.report.status).toBe('failed');
+    expect(settled.report.error).toBe(
+      `feed ${server.url('/feed/')} (linked from the page): not a feed: looks like an HTML page`,
+    );
+  });
+
+  it('reports a page without a feed link as not a feed, with nothing to follow', async () => {
+    const { settled } = await fetchAndSettle({ id: 'plain', url: server.url('/plain-page'), type: 'feed' });
+
+    expect(settled.follow).toBeUndefined();
+    expect(settled.report).toMatchObject({
+      status: 'failed',
+      errorCode: 'unsupported_format',
+      error: 'not a feed: looks like an HTML page',
+    });
+  });
+});
+
+/** A feed body as a successful fetch of the source `id` would hand it over. */
+function fetchedFeed(id: string, body: Buffer): { source: Source; outcome: FetchOutcome } {
+  const url = `https://${id}.example/feed`;
+  return {
+    source: { id, url, type: 'feed' },
+    outcome: {
+      status: 'ok',
+      httpStatus: 200,
+      body,
+      contentType: 'application/rss+xml',
+      finalUrl: url,
+      validators: {},
+      bytes: body.length,
+      durationMs: 5,
+      attempts: 1,
+    },
+  };
+}
+
+const rss = (items: string) =>
+  Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${items}</channel></rss>`);
+
+describe('settleSource on a feed full of new items', () => {
+  const dated = (index: number) =>
+    `<item><title>story-${index}</title><pubDate>${new Date(Date.UTC(2024, 0, 1 + index)).toUTCString()}</pubDate></item>`;
+  const { source, outcome } = fetchedFeed('busy', rss(Array.from({ length: 30 }, (_, index) => dated(index)).join('')));
+
+  it('counts every new item but carries only the newest the notification can list, without content', () => {
+    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
+
+    expect(settled.report).toMatchObject({ status: 'ok', items: 30, newItems: 30 });
+    expect(settled.newItems.map((item) => item.title)).toEqual(
+      Array.from({ length: MAX_NEW_ITEMS_LISTED }, (_, index) => `story-${29 - index}`),
+    );
+    expect(settled.newItems.every((item) => item.content_html === undefined && item.content_text === undefined)).toBe(
+      true,
+    );
+  });
+});
+
+describe("settleSource keeping a feed's items", () => {
+  it('keeps the newest first, capped at maxItemsPerSource', () => {
+    const { source, outcome } = fetchedFeed('odd', readFeed('odd-dates.rss'));
+
+    const settled = settleSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 3 }, NOW);
+
+    expect(itemsOf(settled).map((item) => item.title)).toEqual(['named zone CEST', 'named zone EST', 'named zone GMT']);
+  });
+
+  it('caps a feed of 100,000 items at maxItemsPerSource, keeping the newest', () => {
+    // Prepare: oldest first, so the newest are at the end of the document
+    const start = Date.UTC(2020, 0, 1);
+    const entries = Array.from(
+      { length: 100_000 },
+      (_, index) =>
+        `<item><title>${index}</title><pubDate>${new Date(start + index * 60_000).toUTCString()}</pubDate></item>`,
+    );
+    const { source, outcome } = fetchedFeed('big', rss(entries.join('')));
+
+    // Act
+    const items = itemsOf(settleSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 50 }, NOW));
+
+    // Assess
+    expect(items).toHaveLength(50);
+    expect(items[0]?.title).toBe('99999');
+    expect(items[49]?.title).toBe('99950');
+  });
+
+  it('keeps one item when a feed repeats an entry', () => {
+    const entry = '<item><title>again</title><guid>urn:x:1</guid></item>';
+    const { source, outcome } = fetchedFeed('repeats', rss(entry + entry));
+
+    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
+
+    expect(settled.report).toMatchObject({ status: 'ok', items: 1 });
+    expect(itemsOf(settled)).toHaveLength(1);
+  });
+});
+
+describe('settleSource timing a source for the next run', () => {
+  const { source, outcome } = fetchedFeed('timed', rss('<item><title>one</title><guid>urn:x:1</guid></item>'));
+  const failed = (
+    code: 'timeout' | 'deadline' | 'secret_unavailable',
+    durationMs: number,
+    attempts = 1,
+  ): FetchOutcome => ({
+    status: 'failed',
+    failure: { code, message: code },
+    bytes: 0,
+    durationMs,
+    attempts,
+  });
+
+  it('remembers how long the fetch took, whether it succeeded, was not modified or failed', () => {
+    const notModified: FetchOutcome = {
+      status: 'not_modified',
+      httpStatus: 304,
+      finalUrl: source.url,
+      bytes: 0,
+      durationMs: 40,
+      attempts: 1,
+    };
+
+    expect(settleSource(source, { ...outcome, durationMs: 120 }, undefined, SETTINGS, NOW).state.lastFetchMs).toBe(120);
+    expect(settleSource(source, notModified, { seenIds: [], lastFetchMs: 900 }, SETTINGS, NOW).state.lastFetchMs).toBe(
+      40,
+    );
+    expect(
+      settleSource(source, failed('timeout', 2_000), { seenIds: [], lastFetchMs: 30 }, SETTINGS, NOW).state.lastFetchMs,
+    ).toBe(2_000);
+  });
+
+  it('counts a fetch our deadline cut short as at least as slow as before', () => {
+    expect(
+      settleSource(source, failed('deadline', 5_000), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state
+        .lastFetchMs,
+    ).toBe(5_000);
+    expect(
+      settleSource(source, failed('deadline', 300), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs,
+    ).toBe(700);
+  });
+
+  it('leaves the time as it was when no request went out, so a source never timed stays first in line', () => {
+    const neverAsked = (code: 'deadline' | 'secret_unavailable') => failed(code, 0, 0);
+
+    expect(
+      settleSource(source, neverAsked('deadline'), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs,
+    ).toBe(700);
+    expect(
+      settleSource(source, neverAsked('secret_unavailable'), { seenIds: [], lastFetchMs: 1_500 }, SETTINGS, NOW).state
+        .lastFetchMs,
+    ).toBe(1_500);
+    expect(settleSource(source, neverAsked('deadline'), undefined, SETTINGS, NOW).state.lastFetchMs).toBeUndefined();
+  });
+});
