@@ -22,7 +22,7 @@ import { startShardedRun } from '../lambda/distributed/startShardedRun.js';
 import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
 import { DEFAULT_SETTINGS } from '../lambda/input/sourcesFile.js';
 import type { Notifier } from '../lambda/run/notifier.js';
-import { runPipeline } from '../lambda/run/run.js';
+import { runPipeline } from '../lambda/run/runPipeline.js';
 import { feedBody } from './feedBody.js';
 import { startLoopbackInternet } from './loopbackInternet.js';
 

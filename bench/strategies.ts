@@ -14,7 +14,7 @@ import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
 import { mergeItems } from '../lambda/merge/merge.js';
 import { parseSource } from '../lambda/parse/parseSource.js';
 import { settleSource } from '../lambda/process/settleSource.js';
-import { runPipeline } from '../lambda/run/run.js';
+import { runPipeline } from '../lambda/run/runPipeline.js';
 import { ParsePool } from './parsePool.js';
 
 /**

@@ -57,6 +57,18 @@ export class NotifyError extends TributaryError {
   }
 }
 
+/** An earlier invocation of the same run holds its claim and may still be running. */
+export class RunInProgressError extends TributaryError {
+  constructor(runId: string, claimedAt: string, expiresAt: string) {
+    super(
+      'RunInProgressError',
+      'run_in_progress',
+      `run ${runId} was claimed at ${claimedAt} by an invocation that may still be running ` +
+        `(claim expires ${expiresAt})`,
+    );
+  }
+}
+
 /** An error's own words, whatever was thrown. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -4,9 +4,17 @@
 /** The latest outputs: overwritten by every run that publishes. */
 export const OUTPUT_KEYS = { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html' } as const;
 
+/** How each latest output is served. */
+export const OUTPUT_CONTENT_TYPES = {
+  feedJson: 'application/feed+json',
+  feedXml: 'application/atom+xml',
+  html: 'text/html; charset=utf-8',
+} as const;
+
 /** The immutable run reports, one per run. */
 export const RUN_REPORTS_FOLDER = 'runs/';
 export const reportKey = (runId: string) => `${RUN_REPORTS_FOLDER}${runId}.json`;
+export const REPORT_CONTENT_TYPE = 'application/json';
 
 /** The pipeline's memory between runs; safe to delete (the next run is a clean first run). */
 export const STATE_KEY = 'state/state.json';
@@ -20,4 +28,6 @@ export const SHARDS_FOLDER = 'state/shards/';
 export const CACHE_CONTROL = {
   latest: 'public, max-age=300', // 5 min: readers see a new run soon, CDNs still absorb bursts
   immutable: 'public, max-age=31536000, immutable',
+  /** State, claims and shard files: read by the pipeline only, never worth caching. */
+  internal: 'no-store',
 } as const;

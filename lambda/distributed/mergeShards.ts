@@ -3,8 +3,12 @@ import type { RunReport } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
 import { shortened } from '../core/shortened.js';
 import { unfetched } from '../fetch/fetchSource.js';
+import { selectedSources } from '../input/event.js';
 import { restingSource, type SettledSource, settleSource } from '../process/settleSource.js';
-import { type PublishDependencies, publishSettled, readState, restingState, selectedSources } from '../run/run.js';
+import { restingState } from '../run/gatherResults.js';
+import type { PublishDependencies } from '../run/pipelineDependencies.js';
+import { publishRun } from '../run/publishRun.js';
+import { readState } from '../run/state.js';
 import type { Store } from '../run/store.js';
 import type { BatchFile } from './settleBatch.js';
 import type { ShardedRun, ShardFolder } from './shardFolder.js';
@@ -67,7 +71,7 @@ export async function mergeShards(
       settleSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()),
     );
   }
-  return publishSettled({ runId: run.runId, request, sourcesFile, state, startedAt, settled }, dependencies);
+  return publishRun({ runId: run.runId, request, sourcesFile, state, startedAt, settled }, dependencies);
 }
 
 /**

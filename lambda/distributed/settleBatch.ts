@@ -1,7 +1,9 @@
 import type { Source } from '../core/model.js';
 import type { SettledSource } from '../process/settleSource.js';
+import { gatherResults } from '../run/gatherResults.js';
 import { KeptItemsStore } from '../run/keptItemsStore.js';
-import { type PipelineDependencies, readState, settleSelected } from '../run/run.js';
+import type { PipelineDependencies } from '../run/pipelineDependencies.js';
+import { readState } from '../run/state.js';
 import { INTERNAL_JSON } from '../run/store.js';
 import { type ShardJob, shardFolderAt } from './shardFolder.js';
 
@@ -36,7 +38,7 @@ export async function settleBatch(
 ): Promise<BatchPointer> {
   const state = await readState(dependencies);
   const keptItems = new KeptItemsStore(dependencies.store, { write: !job.dryRun, onWarning: dependencies.onWarning });
-  const settled = await settleSelected(
+  const settled = await gatherResults(
     sources,
     { ...job, state, fetchDeadline: Math.min(job.fetchDeadline, deadline), keptItems },
     dependencies,

@@ -1,6 +1,9 @@
+import { RunInProgressError } from '../core/errors.js';
 import type { Source, SourcesFile } from '../core/model.js';
-import type { RunRequest } from '../input/event.js';
-import { claimOrResume, type PublishDependencies, RunInProgressError, runIdFor, selectedSources } from '../run/run.js';
+import { type RunRequest, selectedSources } from '../input/event.js';
+import { claimOrResume } from '../run/claimOrResume.js';
+import type { PublishDependencies } from '../run/pipelineDependencies.js';
+import { runIdFor } from '../run/runId.js';
 import { INTERNAL_JSON } from '../run/store.js';
 import { type ShardedRun, type ShardFolder, type ShardJob, shardFolder } from './shardFolder.js';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
+import type { Source, SourcesFile } from '../core/model.js';
 import { firstIssue } from './fieldPath.js';
 
 /** What one invocation was asked to do, whatever shape the event came in. */
@@ -56,6 +57,12 @@ export function assertKnownSources(request: RunRequest, knownIds: readonly strin
       throw new InvalidInputError('event', `event.sources[${index}]`, `unknown source id "${id}"`);
     }
   });
+}
+
+/** The sources a run is about, in sources-file order: those it names, or all. */
+export function selectedSources(sourcesFile: SourcesFile, request: Pick<RunRequest, 'only'>): Source[] {
+  const { only } = request;
+  return only ? sourcesFile.sources.filter((source) => only.includes(source.id)) : sourcesFile.sources;
 }
 
 function invalid(error: z.ZodError): InvalidInputError {

@@ -2,7 +2,7 @@ import { s3ObjectReader } from '../adapters/s3Store.js';
 import type { Summary } from '../core/model.js';
 import { deadlineForFetching } from '../core/timeBudget.js';
 import { readRunRequest } from '../input/readSources.js';
-import { runPipeline } from '../run/run.js';
+import { runPipeline } from '../run/runPipeline.js';
 import { headOf } from '../run/summary.js';
 import { type InvocationContext, invoke, type LambdaRuntime, logger, observeRun } from './lambdaRuntime.js';
 

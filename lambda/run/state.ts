@@ -1,5 +1,7 @@
+import { STATE_KEY } from '../core/storageLayout.js';
 import type { SourceState } from '../process/sourceState.js';
 import type { RunHistoryEntry } from '../render/runHistory.js';
+import type { Store } from './store.js';
 
 export interface PipelineState {
   version: typeof STATE_VERSION;
@@ -14,6 +16,16 @@ const INLINE_ITEMS_VERSION = 1;
 
 function emptyState(): PipelineState {
   return { version: STATE_VERSION, sources: {}, history: [] };
+}
+
+/** The state earlier runs left; missing or corrupt state is a clean first run, with a warning. */
+export async function readState(dependencies: {
+  store: Store;
+  onWarning?: (message: string) => void;
+}): Promise<PipelineState> {
+  const { state, problem } = parseState(await dependencies.store.get(STATE_KEY));
+  if (problem) dependencies.onWarning?.(problem);
+  return state;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { CACHE_CONTROL } from '../core/storageLayout.js';
+
 /** How an object is served to readers; S3 keeps it as object metadata, a folder ignores it. */
 export interface ObjectMetadata {
   contentType: string;
@@ -5,7 +7,7 @@ export interface ObjectMetadata {
 }
 
 /** Pipeline-internal JSON (state, claims, shards): never cached by anyone. */
-export const INTERNAL_JSON: ObjectMetadata = { contentType: 'application/json', cacheControl: 'no-store' };
+export const INTERNAL_JSON: ObjectMetadata = { contentType: 'application/json', cacheControl: CACHE_CONTROL.internal };
 
 /**
  * Where outputs and state live. Keys are relative to the configured prefix, so the pipeline never

@@ -13,7 +13,7 @@ import type { SourcesFile } from '../../lambda/core/model.js';
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { DEFAULT_SETTINGS } from '../../lambda/input/sourcesFile.js';
 import { BROKEN_AFTER_FAILURES } from '../../lambda/process/sourceHealth.js';
-import { runPipeline } from '../../lambda/run/run.js';
+import { runPipeline } from '../../lambda/run/runPipeline.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 
 const CHROMIUM = '/usr/bin/chromium';

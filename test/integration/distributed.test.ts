@@ -14,7 +14,7 @@ import { parseBatchEvent, parseMergeEvent } from '../../lambda/distributed/stepE
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import type { RunRequest } from '../../lambda/input/event.js';
 import { DEFAULT_SETTINGS } from '../../lambda/input/sourcesFile.js';
-import { runPipeline } from '../../lambda/run/run.js';
+import { runPipeline } from '../../lambda/run/runPipeline.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { RecordingNotifier, source } from './support/pipelineHarness.js';
 

@@ -13,7 +13,7 @@ import { fetchAll } from '../../../lambda/fetch/fetchAll.js';
 import { createHttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/input/sourcesFile.js';
-import { runPipeline } from '../../../lambda/run/run.js';
+import { runPipeline } from '../../../lambda/run/runPipeline.js';
 
 export interface PeakMemoryInput {
   urls: string[];

@@ -8,7 +8,8 @@ import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import type { RunRequest } from '../../../lambda/input/event.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/input/sourcesFile.js';
 import type { Notifier } from '../../../lambda/run/notifier.js';
-import { type PipelineDependencies, runPipeline } from '../../../lambda/run/run.js';
+import type { PipelineDependencies } from '../../../lambda/run/pipelineDependencies.js';
+import { runPipeline } from '../../../lambda/run/runPipeline.js';
 
 /** Keeps what would have gone to SNS; can be told to fail like an unreachable topic. */
 export class RecordingNotifier implements Notifier {

@@ -1,0 +1,81 @@
+import type { Settings, Source } from '../core/model.js';
+import { restingSource, type SettledSource } from '../process/settleSource.js';
+import { isResting } from '../process/sourceHealth.js';
+import type { SourceState } from '../process/sourceState.js';
+import type { KeptItemsStore } from './keptItemsStore.js';
+import type { PipelineDependencies } from './pipelineDependencies.js';
+import { settleSources } from './settleSources.js';
+import type { PipelineState } from './state.js';
+
+export interface GatherOptions {
+  settings: Settings;
+  /** The state the run started from. */
+  state: PipelineState;
+  /** Epoch ms the run started: decides which broken sources are still resting. */
+  startedAt: number;
+  /** Epoch ms by which fetching must be over. */
+  fetchDeadline: number;
+  force: boolean;
+  /** The run names its sources: broken ones are tried anyway. */
+  named: boolean;
+  /** Where fetched items are stored as they arrive (for a dry run: one that writes nothing). */
+  keptItems: KeptItemsStore;
+}
+
+/**
+ * One result for each of `sources`: fetched and parsed, or, for a broken source still resting, its
+ * last good items kept without a request. Fetched items are stored as they arrive (not in a dry
+ * run), and all of them are once this resolves.
+ */
+export async function gatherResults(
+  sources: readonly Source[],
+  options: GatherOptions,
+  dependencies: Pick<PipelineDependencies, 'networkPolicy' | 'secrets' | 'now' | 'onProgress'>,
+): Promise<Map<string, SettledSource>> {
+  const { keptItems } = options;
+  const resting = (source: Source) => restingState(source, options);
+  const settled = await settleSources(
+    sources.filter((source) => !resting(source)),
+    {
+      settings: options.settings,
+      previous: options.state.sources,
+      deadline: options.fetchDeadline,
+      force: options.force,
+      networkPolicy: dependencies.networkPolicy,
+      secrets: dependencies.secrets,
+      now: dependencies.now ?? Date.now,
+      keep: (result) => keptItems.keep(result),
+      onSettled: progressCounter(sources.length, dependencies.onProgress),
+    },
+  );
+  for (const source of sources) {
+    const previous = resting(source);
+    if (previous) settled.set(source.id, restingSource(source, previous));
+  }
+  await keptItems.flush();
+  return settled;
+}
+
+/** Counts settled sources for `onProgress`; a source whose page led to its feed counts once, as it ends. */
+function progressCounter(
+  total: number,
+  onProgress: PipelineDependencies['onProgress'],
+): (source: Source, result: SettledSource) => void {
+  const outcomes = new Map<string, boolean>();
+  let failed = 0;
+  return (source, result) => {
+    const nowFailed = result.report.status === 'failed';
+    failed += Number(nowFailed) - Number(outcomes.get(source.id) ?? false);
+    outcomes.set(source.id, nowFailed);
+    onProgress?.({ done: outcomes.size, total, failed });
+  };
+}
+
+/** Broken sources rest until their next attempt, unless the run names them or forces: the state of one that does. */
+export function restingState(
+  source: Source,
+  options: Pick<GatherOptions, 'state' | 'startedAt' | 'force' | 'named'>,
+): SourceState | undefined {
+  const previous = options.state.sources[source.id];
+  return !options.named && !options.force && isResting(previous, options.startedAt) ? previous : undefined;
+}

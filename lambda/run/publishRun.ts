@@ -1,0 +1,193 @@
+import { TributaryError } from '../core/errors.js';
+import type { RunReport, SourcesFile } from '../core/model.js';
+import {
+  CACHE_CONTROL,
+  OUTPUT_CONTENT_TYPES,
+  OUTPUT_KEYS,
+  REPORT_CONTENT_TYPE,
+  reportKey,
+  STATE_KEY,
+} from '../core/storageLayout.js';
+import { type RunRequest, selectedSources } from '../input/event.js';
+import { mergeItems, mergeKeys } from '../merge/merge.js';
+import { mergeKeysOf } from '../process/keptItems.js';
+import type { SettledSource } from '../process/settleSource.js';
+import type { SourceState } from '../process/sourceState.js';
+import { type PublishedItem, publishedItem } from '../render/publishedItem.js';
+import { renderAtom } from '../render/renderAtom.js';
+import type { RenderContext } from '../render/renderContext.js';
+import { renderHtml } from '../render/renderHtml.js';
+import { renderJsonFeed } from '../render/renderJsonFeed.js';
+import { appendRunHistory } from '../render/runHistory.js';
+import { MAX_NEW_ITEMS_LISTED } from '../render/runNotification.js';
+import { announceRun } from './announceRun.js';
+import { type KeptItemPick, KeptItemsStore } from './keptItemsStore.js';
+import type { PublishDependencies } from './pipelineDependencies.js';
+import { markWritten } from './runClaim.js';
+import type { PipelineState } from './state.js';
+import { INTERNAL_JSON, type Store } from './store.js';
+import { summarize } from './summary.js';
+
+const FEED_TITLE = 'Tributary';
+
+/** A run whose selected sources have all settled, however and wherever they were fetched. */
+export interface SettledRun {
+  runId: string;
+  request: RunRequest;
+  sourcesFile: SourcesFile;
+  /** The state the run started from. */
+  state: PipelineState;
+  /** Epoch ms. */
+  startedAt: number;
+  /** One result per selected source, resting ones included. */
+  settled: ReadonlyMap<string, SettledSource>;
+  /** Where the run's items were stored, if in this process: what it still holds is not read again. */
+  keptItems?: KeptItemsStore;
+}
+
+type SourceResults = (readonly [id: string, result: SettledSource])[];
+
+/**
+ * The end of every run, single or sharded: merge the settled sources' items with what earlier
+ * runs kept for the others, summarise, write the report, the latest outputs and state, and
+ * publish one notification. A dry run only summarises.
+ */
+export async function publishRun(run: SettledRun, dependencies: PublishDependencies): Promise<RunReport> {
+  const { store } = dependencies;
+  const now = dependencies.now ?? Date.now;
+  const results = resultsInFileOrder(run);
+  const settledStates = new Map(results.map(([id, result]) => [id, result.state]));
+  const picks = pickPublished(run.sourcesFile, (id) => settledStates.get(id) ?? run.state.sources[id]);
+  if (run.request.dryRun) {
+    // A dry run renders nothing, so it reads no item back.
+    const report = summarizeRun(run, results, picks.length, dependencies);
+    dependencies.onReport?.(report);
+    return report;
+  }
+
+  const keptItems = run.keptItems ?? new KeptItemsStore(store, { write: true, onWarning: dependencies.onWarning });
+  const { items, unreadable } = await keptItems.read(picks);
+  const report = summarizeRun(run, results, items.length, dependencies);
+  await writeOutputs(run, report, items.map(publishedItem), store);
+  const next = nextState(run, settledStates, unreadable, report);
+  await store.put(STATE_KEY, JSON.stringify(next), INTERNAL_JSON);
+  const newItems = mergeItems(
+    results.map(([, result]) => result.newItems),
+    { maxItems: MAX_NEW_ITEMS_LISTED },
+  );
+  await markWritten(store, run.runId, now(), newItems);
+  await keptItems.removeSuperseded(run.state, next);
+
+  dependencies.onReport?.(report);
+  return announceRun(report, newItems, dependencies);
+}
+
+/** Sources-file order everywhere, so the outputs do not depend on which fetch finished first. */
+function resultsInFileOrder({ runId, sourcesFile, request, settled }: SettledRun): SourceResults {
+  return selectedSources(sourcesFile, request).map((source) => {
+    const result = settled.get(source.id);
+    if (!result) {
+      throw new TributaryError(
+        'TributaryError',
+        'internal',
+        `run ${runId}: source ${source.id} was selected but never settled`,
+      );
+    }
+    return [source.id, result] as const;
+  });
+}
+
+/** Which kept items the outputs show, newest first, in sources-file order on ties: decided on digests alone. */
+function pickPublished(sourcesFile: SourcesFile, stateOf: (id: string) => SourceState | undefined): KeptItemPick[] {
+  const sources = sourcesFile.sources.flatMap(({ id }) => {
+    const kept = stateOf(id)?.items;
+    return kept ? [{ sourceId: id, kept }] : [];
+  });
+  const keys = sources.map(({ sourceId, kept }) => mergeKeysOf(sourceId, kept));
+  return mergeKeys(keys, { maxItems: sourcesFile.settings.maxItems }).map(({ list, index }) => ({
+    ...sources[list]!,
+    index,
+  }));
+}
+
+function summarizeRun(
+  { runId, request, startedAt }: SettledRun,
+  results: SourceResults,
+  publishedItems: number,
+  { store, now = Date.now }: Pick<PublishDependencies, 'store' | 'now'>,
+): RunReport {
+  return summarize({
+    runId,
+    dryRun: request.dryRun,
+    startedAt,
+    finishedAt: now(),
+    reports: results.map(([, result]) => result.report),
+    publishedItems,
+    outputs: {
+      feedJson: store.locate(OUTPUT_KEYS.feedJson),
+      feedXml: store.locate(OUTPUT_KEYS.feedXml),
+      html: store.locate(OUTPUT_KEYS.html),
+      report: store.locate(reportKey(runId)),
+    },
+  });
+}
+
+/**
+ * Readers must never see a half-written set: the report first, the "latest" objects last, and
+ * when nothing succeeded the previous good outputs stay as they were. The latest are rendered
+ * first and then written at once, so the run waits for one write, not three.
+ */
+async function writeOutputs(run: SettledRun, report: RunReport, items: PublishedItem[], store: Store): Promise<void> {
+  const latest = report.status === 'failed' ? [] : renderLatest(run, report, items);
+  await store.put(reportKey(run.runId), JSON.stringify(report, null, 2), {
+    contentType: REPORT_CONTENT_TYPE,
+    cacheControl: CACHE_CONTROL.immutable,
+  });
+  // All settle before a failure is thrown: the claim is given up only once none is still being written.
+  const written = await Promise.allSettled(
+    latest.map(({ key, body, contentType }) =>
+      store.put(key, body, { contentType, cacheControl: CACHE_CONTROL.latest }),
+    ),
+  );
+  const failed = written.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** The three latest outputs of the same items, each under its key with its content type. */
+function renderLatest(
+  { sourcesFile, state }: SettledRun,
+  report: RunReport,
+  items: PublishedItem[],
+): { key: string; body: string; contentType: string }[] {
+  const context: RenderContext = { title: FEED_TITLE, generatedAt: report.finishedAt, sources: sourcesFile.sources };
+  const bodies = {
+    feedJson: renderJsonFeed(items, context),
+    feedXml: renderAtom(items, context),
+    html: renderHtml(report, items, context, state.history),
+  };
+  return (Object.keys(bodies) as (keyof typeof bodies)[]).map((output) => ({
+    key: OUTPUT_KEYS[output],
+    body: bodies[output],
+    contentType: OUTPUT_CONTENT_TYPES[output],
+  }));
+}
+
+/**
+ * What this run settled, over what earlier runs kept; sources gone from the file are forgotten,
+ * and so are the items (and with them the validators) of sources whose items could not be read.
+ */
+function nextState(
+  { state: previous, sourcesFile }: SettledRun,
+  settled: ReadonlyMap<string, SourceState>,
+  unreadable: ReadonlySet<string>,
+  report: RunReport,
+): PipelineState {
+  const sources: Record<string, SourceState> = {};
+  for (const { id } of sourcesFile.sources) {
+    const state = settled.get(id) ?? previous.sources[id];
+    if (!state) continue;
+    const { items: _items, validators: _validators, ...rest } = state;
+    sources[id] = unreadable.has(id) ? rest : state;
+  }
+  return { ...previous, sources, history: appendRunHistory(previous.history, report) };
+}

@@ -1,0 +1,59 @@
+import type { RunReport, SourcesFile } from '../core/model.js';
+import { type RunRequest, selectedSources } from '../input/event.js';
+import { claimOrResume } from './claimOrResume.js';
+import { gatherResults } from './gatherResults.js';
+import { KeptItemsStore } from './keptItemsStore.js';
+import type { PipelineDependencies } from './pipelineDependencies.js';
+import { publishRun } from './publishRun.js';
+import { releaseClaim } from './runClaim.js';
+import { runIdFor } from './runId.js';
+import { readState } from './state.js';
+
+export interface PipelineInput {
+  sourcesFile: SourcesFile;
+  request: RunRequest;
+  /** Epoch ms by which fetching must be over, leaving time to write and publish. */
+  fetchDeadline: number;
+  /** Epoch ms at which this invocation is gone (the Lambda deadline); bounds the run's claim. */
+  hardDeadline: number;
+}
+
+/**
+ * One run, in three steps: claim the run id (or finish an earlier invocation's run), gather one
+ * result per selected source, then publish: report, latest outputs, state and one notification.
+ */
+export async function runPipeline(input: PipelineInput, dependencies: PipelineDependencies): Promise<RunReport> {
+  const { sourcesFile, request } = input;
+  const now = dependencies.now ?? Date.now;
+  const startedAt = now();
+  const runId = runIdFor(request, startedAt);
+
+  if (!request.dryRun) {
+    const finished = await claimOrResume(runId, startedAt, input.hardDeadline, dependencies);
+    if (finished) return finished;
+  }
+  try {
+    const state = await readState(dependencies);
+    const keptItems = new KeptItemsStore(dependencies.store, {
+      write: !request.dryRun,
+      onWarning: dependencies.onWarning,
+    });
+    const settled = await gatherResults(
+      selectedSources(sourcesFile, request),
+      {
+        settings: sourcesFile.settings,
+        state,
+        startedAt,
+        fetchDeadline: input.fetchDeadline,
+        force: request.force,
+        named: request.only !== undefined,
+        keptItems,
+      },
+      dependencies,
+    );
+    return await publishRun({ runId, request, sourcesFile, state, startedAt, settled, keptItems }, dependencies);
+  } catch (error) {
+    if (!request.dryRun) await releaseClaim(dependencies.store, runId, now());
+    throw error;
+  }
+}
