@@ -29,7 +29,7 @@ Runs the pipeline once and writes feed.json, feed.xml, index.html and runs/<runI
   --dry-run       fetch and transform, write and notify nothing
   --force         ignore cached validators (refetch everything)
   import-opml     print a sources file made from an OPML subscription list
-Environment: ALLOW_PRIVATE_NETWORKS (see README); header secrets are read from SSM with the
+Environment: ALLOW_PRIVATE_NETWORKS (see docs/cli.md); header secrets are read from SSM with the
 AWS SDK's usual credentials and region.`;
 
 export interface CliOptions {
