@@ -106,6 +106,8 @@ export type FailureCode =
   | 'http_status'
   | 'rate_limited'
   | 'too_large'
+  | 'too_complex'
+  | 'bad_encoding'
   | 'too_many_redirects'
   | 'bad_redirect'
   | 'unsupported_format'

@@ -7,6 +7,13 @@ import { messageOf, SourceError } from '../core/errors.js';
 /** What reading one body produced; `bytes` counts what arrived on the wire, before decoding. */
 export type BodyResult = { body: Buffer; bytes: number } | { error: unknown; bytes: number };
 
+/**
+ * Content codings a body may stack. Real servers apply one; two covers a proxy compressing again.
+ * Each one is a zlib stream with its own buffers, so `br, br, …` × 5,000 (the curl CVE-2022-32206
+ * class) cost 25 s and 300 MB for one source before this limit.
+ */
+export const MAX_CONTENT_CODINGS = 2;
+
 const DECODERS: Record<string, () => Transform> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
@@ -30,16 +37,16 @@ export async function readBody(
     .map((encoding) => encoding.trim().toLowerCase())
     .filter((encoding) => encoding !== '' && encoding !== 'identity');
 
+  if (encodings.length > MAX_CONTENT_CODINGS) {
+    const problem = `${encodings.length} content codings stacked; at most ${MAX_CONTENT_CODINGS} are accepted`;
+    return unread(wire, new SourceError('bad_encoding', problem));
+  }
   const unknown = encodings.find((encoding) => !(encoding in DECODERS));
   if (unknown !== undefined) {
-    wire.destroy();
-    return { error: new SourceError('unsupported_format', `unsupported Content-Encoding "${unknown}"`), bytes: 0 };
+    return unread(wire, new SourceError('unsupported_format', `unsupported Content-Encoding "${unknown}"`));
   }
   const declaredLength = Number(headers['content-length']);
-  if (encodings.length === 0 && declaredLength > maxBytes) {
-    wire.destroy();
-    return { error: tooLarge(maxBytes), bytes: 0 };
-  }
+  if (encodings.length === 0 && declaredLength > maxBytes) return unread(wire, tooLarge(maxBytes));
 
   // Encodings are listed in the order they were applied, so they are undone last to first.
   const decoders = encodings.toReversed().map((encoding) => DECODERS[encoding]!());
@@ -77,6 +84,13 @@ export async function readBody(
     };
   }
   return { body: Buffer.concat(chunks, decodedBytes), bytes: wireBytes };
+}
+
+/** A body refused from its headers alone; the stream's own abort error is expected, not a failure. */
+function unread(wire: Readable, error: SourceError): BodyResult {
+  wire.on('error', () => {});
+  wire.destroy();
+  return { error, bytes: 0 };
 }
 
 function tooLarge(maxBytes: number): SourceError {

@@ -13,6 +13,7 @@ import {
   resetConnection,
   respondWith,
   serveBody,
+  stackedEncodings,
 } from './support/faultRoutes.js';
 import { hugeTitleFeed, manyItemsFeed } from './support/generatedFeeds.js';
 import {
@@ -130,6 +131,14 @@ const FAILING: FailingCase[] = [
     route: gzipBomb(64 * MiB),
     code: 'too_large',
     error: 'response larger than 5242880 bytes',
+    attempts: 1,
+    httpStatus: 200,
+  },
+  {
+    id: 'stacked-encodings',
+    route: stackedEncodings(fixture('e2e/news.rss'), 5_000),
+    code: 'bad_encoding',
+    error: '5000 content codings stacked; at most 2 are accepted',
     attempts: 1,
     httpStatus: 200,
   },

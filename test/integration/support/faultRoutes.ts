@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { RouteHandler } from '../../../scripts/loopbackServer.js';
 
 // Route handlers for test/support/loopbackServer.ts that misbehave the way real feed servers do.
@@ -47,5 +47,19 @@ export function gzipBomb(bytes: number): RouteHandler {
   return serveBody(gzipSync(Buffer.alloc(bytes)), {
     'content-type': 'application/rss+xml',
     'content-encoding': 'gzip',
+  });
+}
+
+/**
+ * `body` brotli-compressed `times` times over, labelled `br, br, …` once per pass: a client that
+ * makes one decoder per coding spends seconds and hundreds of megabytes on one source.
+ */
+export function stackedEncodings(body: Buffer, times: number): RouteHandler {
+  let compressed = body;
+  const fastest = { params: { [constants.BROTLI_PARAM_QUALITY]: 0 } };
+  for (let pass = 0; pass < times; pass += 1) compressed = brotliCompressSync(compressed, fastest);
+  return serveBody(compressed, {
+    'content-type': 'application/rss+xml',
+    'content-encoding': Array.from({ length: times }, () => 'br').join(','),
   });
 }

@@ -114,6 +114,27 @@ describe('fetchSource: responses', () => {
     expect(outcome.bytes).toBe(compressed.length);
   });
 
+  it('undoes two stacked codings, last applied first', async () => {
+    const compressed = brotliCompressSync(gzipSync(Buffer.from(FEED)));
+    const server = await serve({
+      '/feed': (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip, br' }).end(compressed),
+    });
+
+    expect(bodyOf(await fetchUrl(server.url('/feed')))).toBe(FEED);
+  });
+
+  it('refuses a third coding as bad_encoding before decoding anything', async () => {
+    // Not compressed at all: had a decoder been made, the failure would be `malformed`.
+    const server = await serve({
+      '/feed': (_request, response) => response.writeHead(200, { 'content-encoding': 'br, br, gzip' }).end(FEED),
+    });
+
+    expect(failureOf(await fetchUrl(server.url('/feed')))).toEqual({
+      code: 'bad_encoding',
+      message: '3 content codings stacked; at most 2 are accepted',
+    });
+  });
+
   it('fails as malformed when the body is not what its Content-Encoding says', async () => {
     const server = await serve({
       '/feed': (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip' }).end(FEED),
