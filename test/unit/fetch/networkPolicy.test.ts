@@ -24,17 +24,54 @@ describe('parseNetworkPolicy', () => {
     ['::ffff:10.0.0.1', 'IPv4-mapped private'],
     ['::ffff:7f00:1', 'IPv4-mapped loopback in hex'],
     ['::ffff:169.254.169.254', 'IPv4-mapped metadata service'],
+    // The rest of the IANA special-purpose registries.
+    ['192.0.0.1', 'IETF protocol assignments 192.0.0.0/24'],
+    ['192.0.0.170', 'NAT64 discovery'],
+    ['192.0.2.1', 'TEST-NET-1'],
+    ['192.88.99.1', '6to4 relay anycast'],
+    ['198.18.0.1', 'benchmarking 198.18.0.0/15'],
+    ['198.19.255.254', 'benchmarking 198.18.0.0/15, second half'],
+    ['198.51.100.7', 'TEST-NET-2'],
+    ['203.0.113.9', 'TEST-NET-3'],
+    ['64:ff9b:1::a00:5', 'local-use translation 64:ff9b:1::/48'],
+    ['100::1', 'discard-only'],
+    ['2001::1', 'Teredo'],
+    ['2001:2::1', 'IPv6 benchmarking'],
+    ['2001:db8::1', 'IPv6 documentation'],
+    ['3fff::1', 'IPv6 documentation 3fff::/20'],
+    ['5f00::1', 'segment routing SIDs'],
+    ['fec0::1', 'deprecated site-local'],
+    // IPv6 forms that carry an IPv4 address, judged as that address.
+    ['64:ff9b::a00:5', 'NAT64 of 10.0.0.5'],
+    ['64:ff9b::7f00:1', 'NAT64 of 127.0.0.1'],
+    ['64:ff9b::169.254.169.254', 'NAT64 of the metadata service, dotted'],
+    ['2002:7f00:1::', '6to4 of 127.0.0.1'],
+    ['2002:a9fe:a9fe::1', '6to4 of the metadata service'],
+    ['::7f00:1', 'IPv4-compatible 127.0.0.1'],
+    ['::10.0.0.1', 'IPv4-compatible 10.0.0.1, dotted'],
+    ['::ffff:0:7f00:1', 'IPv4-translated 127.0.0.1'],
+    ['::ffff:0:c000:201', 'IPv4-translated TEST-NET-1'],
+    ['::ffff:c612:1', 'IPv4-mapped benchmarking'],
+    ['fe80::1%eth0', 'link-local with a zone'],
   ])('refuses %s (%s) by default', (ip) => {
     expect(isAddressAllowed(parseNetworkPolicy(undefined), ip)).toBe(false);
     expect(isAddressAllowed(parseNetworkPolicy(''), ip)).toBe(false);
   });
 
-  it.each(['93.184.215.14', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])(
-    'allows the public address %s by default',
-    (ip) => {
-      expect(isAddressAllowed(parseNetworkPolicy(undefined), ip)).toBe(true);
-    },
-  );
+  it.each([
+    '93.184.215.14',
+    '172.32.0.1',
+    '100.128.0.1',
+    '192.0.3.1',
+    '198.20.0.1',
+    '2606:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+    '2001:200::1',
+  ])('allows the public address %s by default', (ip) => {
+    expect(isAddressAllowed(parseNetworkPolicy(undefined), ip)).toBe(true);
+  });
 
   it('allows every address when set to true', () => {
     const policy = parseNetworkPolicy('true');
@@ -54,6 +91,15 @@ describe('parseNetworkPolicy', () => {
     expect(isAddressAllowed(policy, '10.2.0.1')).toBe(false);
     expect(isAddressAllowed(policy, '169.254.169.254')).toBe(false);
     expect(isAddressAllowed(policy, 'fd00:2::5')).toBe(false);
+  });
+
+  it('judges an IPv6 form carrying an IPv4 address by the IPv4 CIDRs allowed', () => {
+    const policy = parseNetworkPolicy('127.0.0.0/8');
+
+    expect(
+      ['64:ff9b::7f00:1', '2002:7f00:1::', '::7f00:1', '::ffff:0:7f00:1'].map((ip) => isAddressAllowed(policy, ip)),
+    ).toEqual([true, true, true, true]);
+    expect(isAddressAllowed(policy, '64:ff9b::a00:5')).toBe(false);
   });
 
   it('refuses anything that is not an IP address', () => {
