@@ -1,4 +1,5 @@
 import type { Author, Source } from '../core/model.js';
+import { hasHiddenParts, redactUrl } from '../core/redactUrl.js';
 import { escapeXml, safeHttpUrl, stripInvalidXmlChars } from './escape.js';
 import type { PublishedItem } from './publishedItem.js';
 import type { RenderContext } from './renderContext.js';
@@ -58,14 +59,19 @@ function atomEntry(item: PublishedItem, sourceElement: string, generatedAt: stri
   );
 }
 
-/** The source's feed URL is its Atom id and self link; a source no longer configured keeps its name. */
+/**
+ * The source's feed URL is its Atom id and self link, unless the URL has parts that may be
+ * credentials (user, password, query): then the link shows scheme, host and path, and the id is
+ * made from the source's name, as it is for a source no longer configured.
+ */
 function atomSource(sourceId: string, source: Source | undefined): string {
-  const url = safeHttpUrl(source?.url);
+  const shown = source && safeHttpUrl(redactUrl(source.url));
+  const url = source && !hasHiddenParts(source.url) ? shown : undefined;
   return lines(
     '<source>',
     element('id', url ?? atomId('source', sourceId)),
     element('title', sourceId),
-    url && link('self', url),
+    shown && link('self', shown),
     '</source>',
   );
 }

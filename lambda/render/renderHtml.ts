@@ -1,4 +1,5 @@
 import type { RunReport, RunStatus, SourceReport, SourceStatus } from '../core/model.js';
+import { redactUrl, redactUrls } from '../core/redactUrl.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
 import { HISTORY_CHART_STYLE, historyChart } from './historyChart.js';
 import type { PublishedItem } from './publishedItem.js';
@@ -167,7 +168,7 @@ function sourcesSection(sources: SourceReport[]): string {
   const slowest = Math.max(...sources.map((source) => source.durationMs));
   const rows = sources.map(
     (source) => `<tr>
-<th scope="row">${linkOrText(source.url, source.id)}</th>
+<th scope="row">${linkOrText(redactUrl(source.url), source.id)}</th>
 <td>${sourceStatus(source)}</td>
 <td class="number">${source.httpStatus ?? '–'}</td>
 <td class="number">${source.items}</td>
@@ -215,8 +216,9 @@ function latency(source: SourceReport, slowest: number): string {
 }
 
 function sourceDetails(source: SourceReport): string {
-  const lines = source.error ? [escapeHtml(source.error)] : [];
-  if (source.movedTo) lines.push(`Moved to ${linkOrText(source.movedTo, source.movedTo)}: update the sources file.`);
+  const lines = source.error ? [escapeHtml(redactUrls(source.error))] : [];
+  const movedTo = source.movedTo && redactUrl(source.movedTo);
+  if (movedTo) lines.push(`Moved to ${linkOrText(movedTo, movedTo)}: update the sources file.`);
   return lines.join('<br>');
 }
 

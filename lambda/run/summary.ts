@@ -1,4 +1,5 @@
 import type { RunReport, RunStatus, SourceReport, Summary } from '../core/model.js';
+import { redactUrl, redactUrls } from '../core/redactUrl.js';
 
 /**
  * Over the sources this run tried (resting ones were not tried, so they count neither way):
@@ -11,6 +12,11 @@ export function runStatus(reports: readonly SourceReport[]): RunStatus {
   return failed === tried ? 'failed' : 'partial';
 }
 
+/**
+ * The run report: the summary, then one line per source. The summary is also the SNS message and
+ * the handler's result, so its URLs and errors are redacted; the per-source lines keep each
+ * source's full URL for whoever may read the private bucket.
+ */
 export function summarize(input: {
   runId: string;
   dryRun: boolean;
@@ -44,12 +50,12 @@ export function summarize(input: {
       .filter((report) => report.status === 'failed')
       .map((report) => ({
         id: report.id,
-        url: report.url,
-        error: report.error ?? '',
+        url: redactUrl(report.url),
+        error: redactUrls(report.error ?? ''),
         code: report.errorCode ?? 'internal',
       })),
     moved: reports.flatMap((report) =>
-      report.movedTo ? [{ id: report.id, url: report.url, movedTo: report.movedTo }] : [],
+      report.movedTo ? [{ id: report.id, url: redactUrl(report.url), movedTo: redactUrl(report.movedTo) }] : [],
     ),
     sources: [...reports],
   };

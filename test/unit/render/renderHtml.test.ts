@@ -442,7 +442,10 @@ describe('renderHtml', () => {
     expect(hrefs(html).every((href) => href.startsWith('https://'))).toBe(true);
     const escaped =
       '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; ]]&gt; &amp; &apos;single&apos; &quot;double&quot;  end';
-    expect(html).toContain(`<td class="details">${escaped}<br>Moved to ${escaped}: update the sources file.</td>`);
+    // A "moved to" that is no URL is not shown: only a parsed URL can be shown without its credentials.
+    expect(html).toContain(
+      `<td class="details">${escaped}<br>Moved to (unparsable URL): update the sources file.</td>`,
+    );
     expect(html).toContain(`<th scope="row"><time datetime="${escaped}">${escaped}</time></th>`);
     expect(html).toContain(`<th scope="row">${escaped}</th>`);
     expect(html).toContain(`<td class="title">${escaped}</td>`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceReport, SourceStatus } from '../../../lambda/core/model.js';
-import { runStatus } from '../../../lambda/run/summary.js';
+import { runStatus, summarize } from '../../../lambda/run/summary.js';
 
 const lines = (...statuses: SourceStatus[]): SourceReport[] =>
   statuses.map((status, index) => ({
@@ -27,5 +27,31 @@ describe('run status', () => {
     ['every source resting: nothing was tried, nothing failed', lines('skipped', 'skipped'), 'ok'],
   ] as const)('%s → %s', (_case, reports, status) => {
     expect(runStatus(reports)).toBe(status);
+  });
+});
+
+describe('the summary', () => {
+  it('shows failed and moved sources by scheme, host and path; the per-source lines keep the full URL', () => {
+    const [failed, moved] = lines('failed', 'ok');
+    const sources = [
+      { ...failed!, url: 'https://u:p@a.example/feed?key=K1', error: "last to https://a.example/x'1?key=K2" },
+      { ...moved!, url: 'https://b.example/feed?key=K3', movedTo: 'https://c.example/feed?key=K4' },
+    ];
+
+    const report = summarize({
+      runId: 'r',
+      dryRun: false,
+      startedAt: 0,
+      finishedAt: 1,
+      reports: sources,
+      publishedItems: 0,
+      outputs: { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html', report: 'runs/r.json' },
+    });
+
+    expect(report.failures).toEqual([
+      { id: 's0', url: 'https://a.example/feed', error: "last to https://a.example/x'1", code: 'internal' },
+    ]);
+    expect(report.moved).toEqual([{ id: 's1', url: 'https://b.example/feed', movedTo: 'https://c.example/feed' }]);
+    expect(report.sources).toEqual(sources);
   });
 });
