@@ -1,5 +1,5 @@
 import type { Settings } from '../../lambda/core/model.js';
-import { DEFAULT_SETTINGS } from '../../lambda/input/sourcesFile.js';
+import { DEFAULT_SETTINGS } from '../../lambda/core/sourcesFileSchema.js';
 import type { LoopbackInternet } from '../loopbackInternet.js';
 import type { TableRow } from '../table.js';
 

@@ -1,6 +1,6 @@
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 
-import { SECRETS_MANAGER_PREFIX } from '../input/secretNames.js';
+import { SECRETS_MANAGER_PREFIX } from '../core/sourcesFileSchema.js';
 import type { ParameterReader, ParameterValues, Unreadable } from '../run/parameterReader.js';
 
 /** GetParameters takes at most this many names per call. */

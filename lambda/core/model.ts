@@ -1,73 +1,15 @@
 // The shapes that flow through the pipeline. Field names of Item follow JSON Feed 1.1 so the
 // renderers map them one to one and the public outputs read the same as the code.
 
-/** `feed`: RSS, Atom or JSON Feed; `json`: a JSON API read through `items` and `fields`; `html`: a web page read through CSS selectors. */
-export type SourceType = 'feed' | 'json' | 'html';
-
-/**
- * Where each field of an item is found inside one element of the item list: a path into the
- * item object (type json) or a CSS selector inside the item element, `selector@attribute` for an
- * attribute (type html).
- */
-export interface ItemFields {
-  id?: string;
-  url?: string;
-  title?: string;
-  date?: string;
-  content?: string;
-  /** type json: how to read `content`. @default 'text' */
-  contentType?: 'html' | 'text';
-}
-
-/** A header value written out, or the name of a secret read at run time and never written anywhere. */
-export type HeaderValue = string | { fromSsm: string } | { fromSecret: string };
-
-/** Which items of a source are kept; terms are case-insensitive keywords or `/regex/flags`. */
-export interface SourceFilter {
-  /** Keep an item only if its title, summary or content matches one of these. */
-  include?: string[];
-  /** Drop an item whose title, summary or content matches one of these. */
-  exclude?: string[];
-  /** Drop dated items published longer ago than this, in days. */
-  maxAgeDays?: number;
-}
-
-export interface Source {
-  id: string;
-  url: string;
-  type: SourceType;
-  /** type json: a path to the list of items; type html: a CSS selector matching each item. */
-  items?: string;
-  /** type json and html: where each item's fields are. */
-  fields?: ItemFields;
-  /** Sent with every request for this source. */
-  headers?: Record<string, HeaderValue>;
-  filter?: SourceFilter;
-}
-
-export interface Settings {
-  /** Requests in flight at once, in total. @default 16 */
-  concurrency: number;
-  /** Requests in flight at once per origin (scheme + host + port). @default 4 */
-  perHostConcurrency: number;
-  /** One attempt, from connecting to the last body byte, in ms. @default 10_000 */
-  timeoutMs: number;
-  /** Response body cap in bytes, counted after decompression. @default 5 MiB */
-  maxBytes: number;
-  /** Further attempts after the first, for network errors, 408, 429 and 5xx. @default 2 */
-  retries: number;
-  /** @default 100 */
-  maxItemsPerSource: number;
-  /** Items in the published feed. @default 1000 */
-  maxItems: number;
-  /** Least time between the starts of two requests to one origin, in ms; 0 = no spacing. @default 0 */
-  perHostDelayMs: number;
-}
-
-export interface SourcesFile {
-  settings: Settings;
-  sources: Source[];
-}
+export type {
+  HeaderValue,
+  ItemFields,
+  Settings,
+  Source,
+  SourceFilter,
+  SourcesFile,
+  SourceType,
+} from './sourcesFileSchema.js';
 
 export interface Author {
   name?: string;

@@ -1,7 +1,5 @@
 import type { HeaderValue, Source, SourcesFile } from '../core/model.js';
-
-/** Parameter Store's read-only path to Secrets Manager: one SSM call reads both kinds of secret. */
-export const SECRETS_MANAGER_PREFIX = '/aws/reference/secretsmanager/';
+import { SECRETS_MANAGER_PREFIX } from '../core/sourcesFileSchema.js';
 
 /** A header value that names a secret rather than holding the value itself. */
 export type SecretReference = Exclude<HeaderValue, string>;

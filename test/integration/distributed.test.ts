@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FolderStore } from '../../lambda/adapters/folderStore.js';
 import { InvalidInputError } from '../../lambda/core/errors.js';
 import type { RunReport, Source, SourcesFile } from '../../lambda/core/model.js';
+import { DEFAULT_SETTINGS } from '../../lambda/core/sourcesFileSchema.js';
 import { mergeShards } from '../../lambda/distributed/mergeShards.js';
 import { settleBatch } from '../../lambda/distributed/settleBatch.js';
 import { shardFolderAt } from '../../lambda/distributed/shardFolder.js';
@@ -13,7 +14,6 @@ import { type StartResult, startShardedRun } from '../../lambda/distributed/star
 import { parseBatchEvent, parseMergeEvent } from '../../lambda/distributed/stepEvents.js';
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import type { RunRequest } from '../../lambda/input/event.js';
-import { DEFAULT_SETTINGS } from '../../lambda/input/sourcesFile.js';
 import { runPipeline } from '../../lambda/run/runPipeline.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { RecordingNotifier, source } from './support/pipelineHarness.js';

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import type { Settings, Source } from '../../../lambda/core/model.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { fetchAll } from '../../../lambda/fetch/fetchAll.js';
 import { createHttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import { DEFAULT_SETTINGS } from '../../../lambda/input/sourcesFile.js';
 import { runPipeline } from '../../../lambda/run/runPipeline.js';
 
 export interface PeakMemoryInput {

@@ -4,8 +4,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 import { InvalidInputError } from '../../../lambda/core/errors.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { opmlToSourcesFile } from '../../../lambda/input/opml.js';
-import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
+import { parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
 import { importOpml } from '../../../lambda/main/importOpml.js';
 import { readSourceFixture, SOURCES_FIXTURES_DIR } from '../../support/sourceFixtures.js';
 

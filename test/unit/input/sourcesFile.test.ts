@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../lambda/core/errors.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import bundled from '../../../lambda/input/sources.json' with { type: 'json' };
-import { DEFAULT_SETTINGS, parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
+import { parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
 import { thrownBy } from '../../support/thrownBy.js';
 
 const minimal = { sources: [{ id: 'hn', url: 'https://news.ycombinator.com/rss' }] };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { FetchOutcome, Source } from '../../../lambda/core/model.js';
-import { DEFAULT_SETTINGS } from '../../../lambda/input/sourcesFile.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { settleSource } from '../../../lambda/process/settleSource.js';
 import { resolveHeaders } from '../../../lambda/run/resolveHeaders.js';
 import { SecretCache } from '../../../lambda/run/secretCache.js';
