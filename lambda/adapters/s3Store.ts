@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { StoreError } from '../core/errors.js';
 import type { S3ObjectReader } from '../input/readSources.js';
-import type { ObjectMetadata, Store } from '../run/store.js';
+import type { ObjectMetadata, Store, Versioned } from '../run/store.js';
 
 /** DeleteObjects takes at most this many keys per request. */
 const DELETE_BATCH_KEYS = 1000;
@@ -28,8 +28,12 @@ export class S3Store implements Store {
   }
 
   async get(key: string): Promise<string | undefined> {
+    return (await this.getVersioned(key))?.text;
+  }
+
+  async getVersioned(key: string): Promise<Versioned | undefined> {
     try {
-      return await getObjectText(this.client, this.bucket, this.prefix + key);
+      return await getObject(this.client, this.bucket, this.prefix + key);
     } catch (error) {
       throw new StoreError(`cannot read ${this.locate(key)}`, { cause: error });
     }
@@ -43,14 +47,31 @@ export class S3Store implements Store {
     }
   }
 
-  async putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean> {
+  putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean> {
+    return this.putIf(key, body, metadata, { IfNoneMatch: '*' });
+  }
+
+  replaceIfVersion(key: string, body: string, metadata: ObjectMetadata, version: string): Promise<boolean> {
+    return this.putIf(key, body, metadata, { IfMatch: version });
+  }
+
+  /**
+   * A conditional PutObject. 412: the condition failed (the key exists, or its ETag changed).
+   * 409 ConditionalRequestConflict: another write to the key raced this one. 404 (If-Match only):
+   * the object was deleted since it was read. In every case another writer got there first.
+   */
+  private async putIf(
+    key: string,
+    body: string,
+    metadata: ObjectMetadata,
+    condition: { IfNoneMatch: '*' } | { IfMatch: string },
+  ): Promise<boolean> {
     try {
-      await this.client.send(this.putCommand(key, body, metadata, { IfNoneMatch: '*' }));
+      await this.client.send(this.putCommand(key, body, metadata, condition));
       return true;
     } catch (error) {
-      // 412: the key exists. 409: another writer is creating it right now; either way it is not ours.
       const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-      if (status === 412 || status === 409) return false;
+      if (status === 412 || status === 409 || (status === 404 && 'IfMatch' in condition)) return false;
       throw new StoreError(`cannot write ${this.locate(key)}`, { cause: error });
     }
   }
@@ -104,23 +125,28 @@ export class S3Store implements Store {
     }
   }
 
-  private putCommand(key: string, body: string, metadata: ObjectMetadata, extra: { IfNoneMatch?: string } = {}) {
+  private putCommand(
+    key: string,
+    body: string,
+    metadata: ObjectMetadata,
+    condition: { IfNoneMatch?: string; IfMatch?: string } = {},
+  ) {
     return new PutObjectCommand({
       Bucket: this.bucket,
       Key: this.prefix + key,
       Body: body,
       ContentType: metadata.contentType,
       CacheControl: metadata.cacheControl,
-      ...extra,
+      ...condition,
     });
   }
 }
 
-/** An object's text, or `undefined` when there is no such object; any other failure throws as the SDK threw it. */
-async function getObjectText(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+/** An object's text and ETag, or `undefined` when there is no such object; any other failure throws as the SDK threw it. */
+async function getObject(client: S3Client, bucket: string, key: string): Promise<Versioned | undefined> {
   try {
     const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return await response.Body?.transformToString('utf-8');
+    return { text: (await response.Body?.transformToString('utf-8')) ?? '', version: response.ETag ?? '' };
   } catch (error) {
     if (error instanceof NoSuchKey) return undefined;
     throw error;
@@ -129,5 +155,5 @@ async function getObjectText(client: S3Client, bucket: string, key: string): Pro
 
 /** Reads objects outside the store's bucket and prefix, such as the sources file; the client is made on first use. */
 export function s3ObjectReader(client: () => S3Client): S3ObjectReader {
-  return (bucket, key) => getObjectText(client(), bucket, key);
+  return async (bucket, key) => (await getObject(client(), bucket, key))?.text;
 }

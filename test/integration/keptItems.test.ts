@@ -335,7 +335,9 @@ function forwardingTo(store: Store): Store {
     locate: (key) => store.locate(key),
     get: (key) => store.get(key),
     put: (key, body, metadata) => store.put(key, body, metadata),
+    getVersioned: (key) => store.getVersioned(key),
     putIfAbsent: (key, body, metadata) => store.putIfAbsent(key, body, metadata),
+    replaceIfVersion: (key, body, metadata, version) => store.replaceIfVersion(key, body, metadata, version),
     list: (keyPrefix) => store.list(keyPrefix),
     delete: (keys) => store.delete(keys),
   };

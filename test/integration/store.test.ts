@@ -70,6 +70,78 @@ function deleteBehaviours(open: () => Promise<Store>): void {
   });
 }
 
+/** Compare-and-swap: what keeps two runs from silently overwriting each other's state. */
+function conditionalWriteBehaviours(open: () => Promise<Store>): void {
+  it('replaces an object only while it is at the version read, and reports a lost race as false', async () => {
+    // Prepare
+    const store = await open();
+    await store.put('state/state.json', '{"run":0}', INTERNAL_JSON);
+    const first = await store.getVersioned('state/state.json');
+    const second = await store.getVersioned('state/state.json');
+
+    // Act
+    const firstWrote = await store.replaceIfVersion('state/state.json', '{"run":1}', INTERNAL_JSON, first!.version);
+    const secondWrote = await store.replaceIfVersion('state/state.json', '{"run":2}', INTERNAL_JSON, second!.version);
+
+    // Assess
+    expect(first).toEqual(second);
+    expect([firstWrote, secondWrote]).toEqual([true, false]);
+    const now = await store.getVersioned('state/state.json');
+    expect(now?.text).toBe('{"run":1}');
+    expect(now?.version).not.toBe(first!.version);
+  });
+
+  it('refuses a replacement when the object was deleted since it was read', async () => {
+    // Prepare
+    const store = await open();
+    await store.put('state/state.json', '{"run":0}', INTERNAL_JSON);
+    const read = await store.getVersioned('state/state.json');
+    await store.delete(['state/state.json']);
+
+    // Act
+    const wrote = await store.replaceIfVersion('state/state.json', '{"run":1}', INTERNAL_JSON, read!.version);
+
+    // Assess
+    expect(wrote).toBe(false);
+    expect(await store.get('state/state.json')).toBeUndefined();
+  });
+
+  it('creates an object once: a second creator is told it lost, and the first body stays', async () => {
+    // Prepare
+    const store = await open();
+
+    // Act
+    const created = await Promise.all([
+      store.putIfAbsent('state/state.json', '{"by":"a"}', INTERNAL_JSON),
+      store.putIfAbsent('state/state.json', '{"by":"b"}', INTERNAL_JSON),
+    ]);
+
+    // Assess
+    expect(created.filter(Boolean)).toHaveLength(1);
+    expect(await store.get('state/state.json')).toBe(created[0] ? '{"by":"a"}' : '{"by":"b"}');
+    expect(await store.getVersioned('never/written.json')).toBeUndefined();
+  });
+
+  it('lets exactly one of many racing compare-and-swaps from the same version win', async () => {
+    // Prepare
+    const store = await open();
+    await store.put('state/state.json', '{"run":0}', INTERNAL_JSON);
+    const { version } = (await store.getVersioned('state/state.json'))!;
+
+    // Act
+    const wrote = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((run) =>
+        store.replaceIfVersion('state/state.json', `{"run":${run}}`, INTERNAL_JSON, version),
+      ),
+    );
+
+    // Assess
+    expect(wrote.filter(Boolean)).toHaveLength(1);
+    expect(await store.get('state/state.json')).toBe(`{"run":${wrote.indexOf(true) + 1}}`);
+    expect(await store.list('')).toEqual(['state/state.json']);
+  });
+}
+
 describe('FolderStore.delete, in a temporary folder', () => {
   const folders: string[] = [];
   const openFolder = async () => {
@@ -83,6 +155,7 @@ describe('FolderStore.delete, in a temporary folder', () => {
   });
 
   deleteBehaviours(async () => new FolderStore(join(await openFolder(), 'out')));
+  conditionalWriteBehaviours(async () => new FolderStore(join(await openFolder(), 'out')));
 
   it('refuses a key escaping the folder and then deletes none of the keys', async () => {
     // Prepare
@@ -130,6 +203,7 @@ describe('S3Store.delete, against S3 on loopback (moto)', () => {
   });
 
   deleteBehaviours(openBucket);
+  conditionalWriteBehaviours(openBucket);
 
   it('deletes more keys than one request holds, in as few requests as possible', async () => {
     // Prepare
