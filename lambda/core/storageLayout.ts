@@ -18,6 +18,8 @@ export const REPORT_CONTENT_TYPE = 'application/json';
 
 /** The pipeline's memory between runs; safe to delete (the next run is a clean first run). */
 export const STATE_KEY = 'state/state.json';
+/** Sources' state, one object per shard of sources (state.json names the shard count). */
+export const STATE_SHARDS_FOLDER = 'state/sources/';
 /** A source's kept items, named by their content's hash: written once, never changed. */
 export const KEPT_ITEMS_FOLDER = 'state/items/';
 /** Claims that make a run happen once however often its event is delivered. */

@@ -44,7 +44,6 @@ export async function mergeShards(
       `the sharded run's ${store.locate(folder.run)} is missing: was the start step's folder deleted?`,
     );
   const run = JSON.parse(runText) as ShardedRun;
-  const state = await readState(dependencies);
 
   const settled = new Map<string, SettledSource>();
   const reads = new Semaphore(BATCH_FILES_READ_AT_ONCE);
@@ -56,7 +55,14 @@ export async function mergeShards(
 
   const failedBatches = await failedBatchReasons(store, folder);
   const { sourcesFile, request, startedAt } = run;
-  for (const source of selectedSources(sourcesFile, request).filter(({ id }) => !settled.has(id))) {
+  const unsettled = selectedSources(sourcesFile, request).filter(({ id }) => !settled.has(id));
+  // Only the sources no worker settled need their earlier state here (and the history, for the page).
+  const state = await readState(
+    store,
+    unsettled.map(({ id }) => id),
+    dependencies,
+  );
+  for (const source of unsettled) {
     const resting = restingState(source, { state, startedAt, force: request.force, named: request.only !== undefined });
     if (resting) {
       settled.set(source.id, restingSource(source, resting));

@@ -36,7 +36,12 @@ export async function settleBatch(
   deadline: number,
   dependencies: BatchDependencies,
 ): Promise<BatchPointer> {
-  const state = await readState(dependencies);
+  // Only this batch's shards: a worker's memory and requests do not grow with the whole run.
+  const state = await readState(
+    dependencies.store,
+    sources.map(({ id }) => id),
+    dependencies,
+  );
   const keptItems = new KeptItemsStore(dependencies.store, { write: !job.dryRun, onWarning: dependencies.onWarning });
   const settled = await gatherResults(
     sources,

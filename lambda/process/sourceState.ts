@@ -41,3 +41,12 @@ export function rememberSeen(previous: readonly string[], items: readonly Item[]
   }
   return [...seen].slice(-MAX_SEEN_IDS_PER_SOURCE);
 }
+
+/**
+ * The ids of `newer` with those only `older` holds kept before them, cut to the newest
+ * MAX_SEEN_IDS_PER_SOURCE: when two runs updated one source, neither's announcements are forgotten.
+ */
+export function mergeSeen(older: readonly string[], newer: readonly string[]): string[] {
+  const inNewer = new Set(newer);
+  return [...older.filter((id) => !inNewer.has(id)), ...newer].slice(-MAX_SEEN_IDS_PER_SOURCE);
+}

@@ -2,7 +2,6 @@ import type { Item } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
 import type { KeptItems } from '../process/keptItems.js';
 import type { FreshSource, SettledSource } from '../process/settleSource.js';
-import type { PipelineState } from './state.js';
 import { INTERNAL_JSON, type Store } from './store.js';
 
 /**
@@ -96,10 +95,10 @@ export class KeptItemsStore {
    * The picked items, in the order picked, reading each object once (none this run wrote and
    * still remembers). An object that is missing or
    * no longer matches its digests (deleted by hand, or by a run that raced this one) costs this
-   * run its items, with a warning, and its source is named in `unreadable` so that state can
-   * forget the object and the next run fetches the source in full.
+   * run its items, with a warning, and its source is named in `unreadable` (with the object) so
+   * that state can forget the object and the next run fetches the source in full.
    */
-  async read(picks: readonly KeptItemPick[]): Promise<{ items: Item[]; unreadable: Set<string> }> {
+  async read(picks: readonly KeptItemPick[]): Promise<{ items: Item[]; unreadable: Map<string, string> }> {
     const byKey = new Map<string, { sourceId: string; kept: KeptItems; positions: number[] }>();
     picks.forEach(({ sourceId, kept }, position) => {
       const group = byKey.get(kept.key) ?? { sourceId, kept, positions: [] };
@@ -107,7 +106,7 @@ export class KeptItemsStore {
       byKey.set(kept.key, group);
     });
     const items: (Item | undefined)[] = new Array(picks.length);
-    const unreadable = new Set<string>();
+    const unreadable = new Map<string, string>();
     const slots = new Semaphore(MAX_READS);
     await Promise.all(
       [...byKey.values()].map(({ sourceId, kept, positions }) =>
@@ -115,7 +114,7 @@ export class KeptItemsStore {
           const stored = parseItems(this.#remembered.get(kept.key) ?? (await this.#store.get(kept.key)));
           const matches = (index: number) => stored?.[index]?.id === kept.digests[index]?.[0];
           if (!positions.every((position) => matches(picks[position]!.index))) {
-            unreadable.add(sourceId);
+            unreadable.set(sourceId, kept.key);
             this.#options.onWarning?.(
               `${this.#store.locate(kept.key)} is missing or damaged: source ${sourceId}'s kept items are left out and it is fetched in full next run`,
             );
@@ -129,14 +128,11 @@ export class KeptItemsStore {
   }
 
   /**
-   * Deletes the objects `previous` named that `next` does not. Only after `next` is written: until
-   * then they are the items a reader of the old state needs. A failure leaves litter, not harm.
+   * Deletes the objects state named before this run's commit and no longer does (see
+   * commitState). Only after state is written: until then they are the items a reader of the old
+   * state needs. A failure leaves litter, not harm.
    */
-  async removeSuperseded(previous: PipelineState, next: PipelineState): Promise<void> {
-    const current = new Set(Object.values(next.sources).map((source) => source.items?.key));
-    const superseded = Object.values(previous.sources).flatMap((source) =>
-      source.items && !current.has(source.items.key) ? [source.items.key] : [],
-    );
+  async removeSuperseded(superseded: readonly string[]): Promise<void> {
     try {
       await this.#store.delete(superseded);
     } catch (error) {

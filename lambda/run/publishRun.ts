@@ -6,26 +6,23 @@ import {
   OUTPUT_KEYS,
   REPORT_CONTENT_TYPE,
   reportKey,
-  STATE_KEY,
 } from '../core/storageLayout.js';
 import { type RunRequest, selectedSources } from '../input/event.js';
-import { mergeItems, mergeKeys } from '../merge/merge.js';
-import { mergeKeysOf } from '../process/keptItems.js';
+import { mergeItems } from '../merge/merge.js';
 import type { SettledSource } from '../process/settleSource.js';
-import type { SourceState } from '../process/sourceState.js';
 import { type PublishedItem, publishedItem } from '../render/publishedItem.js';
 import { renderAtom } from '../render/renderAtom.js';
 import type { RenderContext } from '../render/renderContext.js';
 import { renderHtml } from '../render/renderHtml.js';
 import { renderJsonFeed } from '../render/renderJsonFeed.js';
-import { appendRunHistory } from '../render/runHistory.js';
 import { MAX_NEW_ITEMS_LISTED } from '../render/runNotification.js';
 import { announceRun } from './announceRun.js';
-import { type KeptItemPick, KeptItemsStore } from './keptItemsStore.js';
+import { KeptItemsStore } from './keptItemsStore.js';
 import type { PublishDependencies } from './pipelineDependencies.js';
+import { pickPublished } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
-import type { PipelineState } from './state.js';
-import { INTERNAL_JSON, type Store } from './store.js';
+import { commitState, type PipelineState } from './state.js';
+import type { Store } from './store.js';
 import { summarize } from './summary.js';
 
 const FEED_TITLE = 'Tributary';
@@ -35,7 +32,7 @@ export interface SettledRun {
   runId: string;
   request: RunRequest;
   sourcesFile: SourcesFile;
-  /** The state the run started from. */
+  /** The state the run started from: the selected sources' (at least those settled from it) and the history. */
   state: PipelineState;
   /** Epoch ms. */
   startedAt: number;
@@ -57,7 +54,7 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
   const now = dependencies.now ?? Date.now;
   const results = resultsInFileOrder(run);
   const settledStates = new Map(results.map(([id, result]) => [id, result.state]));
-  const picks = pickPublished(run.sourcesFile, (id) => settledStates.get(id) ?? run.state.sources[id]);
+  const picks = await pickPublished(store, run.sourcesFile, settledStates, dependencies);
   if (run.request.dryRun) {
     // A dry run renders nothing, so it reads no item back.
     const report = summarizeRun(run, results, picks.length, dependencies);
@@ -69,14 +66,20 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
   const { items, unreadable } = await keptItems.read(picks);
   const report = summarizeRun(run, results, items.length, dependencies);
   await writeOutputs(run, report, items.map(publishedItem), store);
-  const next = nextState(run, settledStates, unreadable, report);
-  await store.put(STATE_KEY, JSON.stringify(next), INTERNAL_JSON);
+  // State last, merged over whatever another run committed meanwhile (see commitState).
+  const superseded = await commitState(store, {
+    known: new Set(run.sourcesFile.sources.map(({ id }) => id)),
+    settled: settledStates,
+    unreadable,
+    summary: report,
+    everyShard: run.request.only === undefined,
+  });
   const newItems = mergeItems(
     results.map(([, result]) => result.newItems),
     { maxItems: MAX_NEW_ITEMS_LISTED },
   );
   await markWritten(store, run.runId, now(), newItems);
-  await keptItems.removeSuperseded(run.state, next);
+  await keptItems.removeSuperseded(superseded);
 
   dependencies.onReport?.(report);
   return announceRun(report, newItems, dependencies);
@@ -95,19 +98,6 @@ function resultsInFileOrder({ runId, sourcesFile, request, settled }: SettledRun
     }
     return [source.id, result] as const;
   });
-}
-
-/** Which kept items the outputs show, newest first, in sources-file order on ties: decided on digests alone. */
-function pickPublished(sourcesFile: SourcesFile, stateOf: (id: string) => SourceState | undefined): KeptItemPick[] {
-  const sources = sourcesFile.sources.flatMap(({ id }) => {
-    const kept = stateOf(id)?.items;
-    return kept ? [{ sourceId: id, kept }] : [];
-  });
-  const keys = sources.map(({ sourceId, kept }) => mergeKeysOf(sourceId, kept));
-  return mergeKeys(keys, { maxItems: sourcesFile.settings.maxItems }).map(({ list, index }) => ({
-    ...sources[list]!,
-    index,
-  }));
 }
 
 function summarizeRun(
@@ -170,24 +160,4 @@ function renderLatest(
     body: bodies[output],
     contentType: OUTPUT_CONTENT_TYPES[output],
   }));
-}
-
-/**
- * What this run settled, over what earlier runs kept; sources gone from the file are forgotten,
- * and so are the items (and with them the validators) of sources whose items could not be read.
- */
-function nextState(
-  { state: previous, sourcesFile }: SettledRun,
-  settled: ReadonlyMap<string, SourceState>,
-  unreadable: ReadonlySet<string>,
-  report: RunReport,
-): PipelineState {
-  const sources: Record<string, SourceState> = {};
-  for (const { id } of sourcesFile.sources) {
-    const state = settled.get(id) ?? previous.sources[id];
-    if (!state) continue;
-    const { items: _items, validators: _validators, ...rest } = state;
-    sources[id] = unreadable.has(id) ? rest : state;
-  }
-  return { ...previous, sources, history: appendRunHistory(previous.history, report) };
 }

@@ -33,13 +33,18 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     if (finished) return finished;
   }
   try {
-    const state = await readState(dependencies);
+    const selected = selectedSources(sourcesFile, request);
+    const state = await readState(
+      dependencies.store,
+      selected.map(({ id }) => id),
+      dependencies,
+    );
     const keptItems = new KeptItemsStore(dependencies.store, {
       write: !request.dryRun,
       onWarning: dependencies.onWarning,
     });
     const settled = await gatherResults(
-      selectedSources(sourcesFile, request),
+      selected,
       {
         settings: sourcesFile.settings,
         state,

@@ -1,53 +1,324 @@
-import { STATE_KEY } from '../core/storageLayout.js';
-import type { SourceState } from '../process/sourceState.js';
-import type { RunHistoryEntry } from '../render/runHistory.js';
-import type { Store } from './store.js';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StoreError } from '../core/errors.js';
+import type { Summary } from '../core/model.js';
+import { Semaphore } from '../core/semaphore.js';
+import { STATE_KEY, STATE_SHARDS_FOLDER } from '../core/storageLayout.js';
+import { mergeSeen, type SourceState } from '../process/sourceState.js';
+import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
+import { INTERNAL_JSON, type Store } from './store.js';
 
+// State is one small manifest (state.json: the run history and the shard count) and one object per
+// shard holding the state of the sources that hash to it. A run reads only the shards of its
+// sources and rewrites only the shards it changed, so its requests grow with shards, not sources,
+// and two runs changing different sources never write the same object. Every write is a
+// compare-and-swap (If-Match on the version read, If-None-Match: * on the first write): on a
+// conflict the run re-reads, reapplies its own sources' updates over what the other run wrote,
+// and tries again, so no source's update is ever lost.
+
+/** What a run knows of earlier runs: the state of the sources it read, and the history. */
 export interface PipelineState {
-  version: typeof STATE_VERSION;
   sources: Record<string, SourceState>;
   /** The last runs, oldest first, for the report page's chart. */
   history: RunHistoryEntry[];
 }
 
-const STATE_VERSION = 2;
-/** Version 1 kept every source's items inline, so state grew with their size. */
+const STATE_VERSION = 3;
+/** Version 2 kept every source's state in state.json itself. */
+const SINGLE_FILE_VERSION = 2;
+/** Version 1 kept every source's items inline too, so state grew with their size. */
 const INLINE_ITEMS_VERSION = 1;
 
-function emptyState(): PipelineState {
-  return { version: STATE_VERSION, sources: {}, history: [] };
+/** A shard's object stays a few hundred KB (a source's state is ~1.4 KB on average, 2,000 seen ids at most). */
+const SOURCES_PER_SHARD = 256;
+const MAX_SHARDS = 4096;
+/** Shard objects read or written at once: S3's latency, not its bandwidth, bounds them. */
+const SHARDS_AT_ONCE = 8;
+/** Conflicts in a row on one object before the run gives up (and its retry starts over). */
+const MAX_WRITE_ATTEMPTS = 8;
+const CONFLICT_BACKOFF_MS = 50; // doubled per attempt, with jitter
+
+interface Manifest {
+  version: typeof STATE_VERSION;
+  shards: number;
+  history: RunHistoryEntry[];
 }
 
-/** The state earlier runs left; missing or corrupt state is a clean first run, with a warning. */
-export async function readState(dependencies: {
-  store: Store;
+interface ShardFile {
+  sources: Record<string, SourceState>;
+}
+
+/** How state.json was found: sharded, or an earlier single file (or none) whose sources are all in hand. */
+type Layout =
+  | { kind: 'sharded'; shards: number; history: RunHistoryEntry[] }
+  | { kind: 'single'; sources: Record<string, SourceState>; history: RunHistoryEntry[] };
+
+interface ReadOptions {
   onWarning?: (message: string) => void;
-}): Promise<PipelineState> {
-  const { state, problem } = parseState(await dependencies.store.get(STATE_KEY));
-  if (problem) dependencies.onWarning?.(problem);
-  return state;
+}
+
+/** The shard count for this many sources: a power of two, so a source's shard is stable while the count is. */
+export function shardCountFor(sources: number): number {
+  let shards = 1;
+  while (shards * SOURCES_PER_SHARD < sources && shards < MAX_SHARDS) shards *= 2;
+  return shards;
+}
+
+export function shardOf(sourceId: string, shards: number): number {
+  return createHash('sha256').update(sourceId).digest().readUInt32BE(0) % shards;
+}
+
+export function shardKey(shard: number, shards: number): string {
+  return `${STATE_SHARDS_FOLDER}${shards}-${shard}.json`;
 }
 
 /**
- * A missing, corrupt or future-versioned state file means a clean first run: state only saves
- * work and tells new from old, so losing it must never stop the pipeline.
+ * The state earlier runs left for `sourceIds` (all sources when absent), reading only their
+ * shards. Missing, corrupt or future-versioned state is a clean first run, with a warning: state
+ * only saves work and tells new from old, so losing it must never stop the pipeline.
  */
-export function parseState(text: string | undefined): { state: PipelineState; problem?: string } {
-  if (text === undefined) return { state: emptyState() };
+export async function readState(
+  store: Store,
+  sourceIds?: readonly string[],
+  options: ReadOptions = {},
+): Promise<PipelineState> {
+  const { layout } = await readLayout(store, options);
+  if (layout.kind === 'single') {
+    const sources = sourceIds ? pick(layout.sources, sourceIds) : layout.sources;
+    return { sources, history: layout.history };
+  }
+  const wanted = sourceIds && new Set(sourceIds);
+  const shards = sourceIds
+    ? [...new Set(sourceIds.map((id) => shardOf(id, layout.shards)))]
+    : Array.from({ length: layout.shards }, (_, shard) => shard);
+  const sources: Record<string, SourceState> = {};
+  await forEachShard(store, layout.shards, shards, options, (shardSources) => {
+    for (const [id, state] of Object.entries(shardSources)) if (!wanted || wanted.has(id)) sources[id] = state;
+  });
+  return { sources, history: layout.history };
+}
+
+/**
+ * Calls `visit` with every source's state, one shard at a time, so a caller that keeps only what
+ * it needs of each (the published items' digests) holds one shard's state at once.
+ */
+export async function scanState(
+  store: Store,
+  visit: (sources: Record<string, SourceState>) => void,
+  options: ReadOptions = {},
+): Promise<void> {
+  // readState already warned about a damaged or earlier state.json.
+  const { layout } = await readLayout(store, {});
+  if (layout.kind === 'single') return visit(layout.sources);
+  const all = Array.from({ length: layout.shards }, (_, shard) => shard);
+  await forEachShard(store, layout.shards, all, options, visit);
+}
+
+/** What one run changes in state. */
+export interface StateChange {
+  /** The sources file's ids: any other source is forgotten in every shard this run rewrites. */
+  known: ReadonlySet<string>;
+  /** What this run settled, per source: it replaces what state held for that source. */
+  settled: ReadonlyMap<string, SourceState>;
+  /** Sources whose kept items could not be read, with the object that failed: forgotten while state still names it. */
+  unreadable: ReadonlyMap<string, string>;
+  /** The run, for the history. */
+  summary: Summary;
+  /** Rewrite every shard that changes, not only those of settled sources: a full run forgets removed sources everywhere. */
+  everyShard: boolean;
+}
+
+/**
+ * Writes this run's change over whatever state is stored now, shards first and state.json (the
+ * history) last, retrying each object on a conflict with another writer. State from an earlier
+ * version is converted on the way (every source it held is written to its shard).
+ * @returns the item object keys the written state no longer names: the caller deletes them
+ * @throws StoreError when an object kept changing under this run (MAX_WRITE_ATTEMPTS conflicts in a row)
+ */
+export async function commitState(store: Store, change: StateChange): Promise<string[]> {
+  const superseded: string[] = [];
+  let writtenShards: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const { layout, version } = await readLayout(store, {});
+    const shards = layout.kind === 'sharded' ? layout.shards : shardCountFor(change.known.size);
+    // Shards written for this layout stay written: a race on state.json alone only redoes the history.
+    if (writtenShards !== shards) {
+      const single = layout.kind === 'single' ? layout.sources : undefined;
+      superseded.push(...(await writeShards(store, change, shards, single)));
+      writtenShards = shards;
+    }
+    const manifest: Manifest = {
+      version: STATE_VERSION,
+      shards,
+      history: appendRunHistory(layout.history, change.summary),
+    };
+    const body = JSON.stringify(manifest);
+    const wrote =
+      version === undefined
+        ? await store.putIfAbsent(STATE_KEY, body, INTERNAL_JSON)
+        : await store.replaceIfVersion(STATE_KEY, body, INTERNAL_JSON, version);
+    if (wrote) return superseded;
+    await backOff(store, STATE_KEY, attempt);
+  }
+}
+
+async function writeShards(
+  store: Store,
+  change: StateChange,
+  shards: number,
+  single: Record<string, SourceState> | undefined,
+): Promise<string[]> {
+  const touched = new Set([...change.settled.keys(), ...change.unreadable.keys()].map((id) => shardOf(id, shards)));
+  // Converting a single file writes every shard; so does a full run, which may forget removed sources anywhere.
+  const targets =
+    single || change.everyShard
+      ? Array.from({ length: shards }, (_, shard) => shard)
+      : [...touched].sort((a, b) => a - b);
+  const superseded: string[] = [];
+  const slots = new Semaphore(SHARDS_AT_ONCE);
+  await Promise.all(
+    targets.map((shard) =>
+      slots.run(async () => {
+        const fromSingle =
+          single &&
+          pick(
+            single,
+            Object.keys(single).filter((id) => shardOf(id, shards) === shard),
+          );
+        superseded.push(...(await writeShard(store, change, shard, shards, fromSingle)));
+      }),
+    ),
+  );
+  return superseded;
+}
+
+async function writeShard(
+  store: Store,
+  change: StateChange,
+  shard: number,
+  shards: number,
+  fromSingle: Record<string, SourceState> | undefined,
+): Promise<string[]> {
+  const key = shardKey(shard, shards);
+  for (let attempt = 1; ; attempt++) {
+    const stored = await store.getVersioned(key);
+    // A damaged shard is overwritten: its sources start clean, as with a damaged state.json.
+    const current = (stored ? parseShard(stored.text) : fromSingle) ?? {};
+    const next = applyChange(current, change, shard, shards);
+    const body = JSON.stringify({ sources: next } satisfies ShardFile);
+    if (stored?.text === body) return [];
+    const wrote = stored
+      ? await store.replaceIfVersion(key, body, INTERNAL_JSON, stored.version)
+      : Object.keys(next).length === 0 || (await store.putIfAbsent(key, body, INTERNAL_JSON));
+    if (wrote) return itemKeysDropped(current, next);
+    await backOff(store, key, attempt);
+  }
+}
+
+/**
+ * This run's sources take this run's state, with the ids another run saw kept as seen so nothing
+ * is announced twice; every other source keeps what is stored now.
+ */
+function applyChange(
+  current: Record<string, SourceState>,
+  change: StateChange,
+  shard: number,
+  shards: number,
+): Record<string, SourceState> {
+  const next: Record<string, SourceState> = {};
+  for (const [id, state] of Object.entries(current)) if (change.known.has(id)) next[id] = state;
+  for (const [id, state] of change.settled) {
+    if (shardOf(id, shards) !== shard) continue;
+    const stored = next[id];
+    next[id] = stored ? { ...state, seenIds: mergeSeen(stored.seenIds ?? [], state.seenIds) } : state;
+  }
+  for (const [id, key] of change.unreadable) {
+    const state = next[id];
+    if (shardOf(id, shards) !== shard || state?.items?.key !== key) continue;
+    // Validators go with the items, or a 304 would leave the source empty.
+    const { items: _items, validators: _validators, ...rest } = state;
+    next[id] = rest;
+  }
+  return next;
+}
+
+function itemKeysDropped(before: Record<string, SourceState>, after: Record<string, SourceState>): string[] {
+  const kept = new Set(Object.values(after).map((state) => state.items?.key));
+  return Object.values(before).flatMap((state) => {
+    const key = state.items?.key;
+    return key && !kept.has(key) ? [key] : [];
+  });
+}
+
+async function backOff(store: Store, key: string, attempt: number): Promise<void> {
+  if (attempt >= MAX_WRITE_ATTEMPTS) {
+    throw new StoreError(`${store.locate(key)} changed under this run ${attempt} times in a row; giving up`);
+  }
+  await sleep(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+}
+
+async function readLayout(store: Store, options: ReadOptions): Promise<{ layout: Layout; version?: string }> {
+  const stored = await store.getVersioned(STATE_KEY);
+  const { layout, problem } = parseManifest(stored?.text);
+  if (problem) options.onWarning?.(problem);
+  return { layout, version: stored?.version };
+}
+
+async function forEachShard(
+  store: Store,
+  shards: number,
+  which: readonly number[],
+  options: ReadOptions,
+  visit: (sources: Record<string, SourceState>) => void,
+): Promise<void> {
+  const slots = new Semaphore(SHARDS_AT_ONCE);
+  await Promise.all(
+    which.map((shard) =>
+      slots.run(async () => {
+        const key = shardKey(shard, shards);
+        const text = await store.get(key);
+        const sources = text === undefined ? {} : parseShard(text);
+        if (!sources) options.onWarning?.(`${store.locate(key)} is unreadable: its sources start clean`);
+        visit(sources ?? {});
+      }),
+    ),
+  );
+}
+
+/** A shard's sources, or `undefined` when the object is damaged. */
+function parseShard(text: string): Record<string, SourceState> | undefined {
   try {
-    const json = JSON.parse(text) as Omit<Partial<PipelineState>, 'version'> & { version?: unknown };
-    if (json.version === INLINE_ITEMS_VERSION && typeof json.sources === 'object' && json.sources !== null) {
+    const { sources } = JSON.parse(text) as Partial<ShardFile>;
+    return typeof sources === 'object' && sources !== null && !Array.isArray(sources) ? sources : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const emptyLayout = (): Layout => ({ kind: 'single', sources: {}, history: [] });
+
+function parseManifest(text: string | undefined): { layout: Layout; problem?: string } {
+  if (text === undefined) return { layout: emptyLayout() };
+  try {
+    const json = JSON.parse(text) as { version?: unknown; sources?: unknown; shards?: unknown; history?: unknown };
+    const sources = typeof json.sources === 'object' && json.sources !== null ? json.sources : undefined;
+    if (json.version === STATE_VERSION && Number.isSafeInteger(json.shards) && (json.shards as number) >= 1) {
+      return { layout: { kind: 'sharded', shards: json.shards as number, history: historyOf(json.history) } };
+    }
+    if (json.version === SINGLE_FILE_VERSION && sources) {
       return {
-        state: withoutInlineItems(json.sources, json.history),
+        layout: { kind: 'single', sources: sources as Record<string, SourceState>, history: historyOf(json.history) },
+      };
+    }
+    if (json.version === INLINE_ITEMS_VERSION && sources) {
+      return {
+        layout: withoutInlineItems(sources as Record<string, SourceState>, json.history),
         problem: 'state from an earlier version: every source is fetched in full once',
       };
     }
-    if (json.version !== STATE_VERSION || typeof json.sources !== 'object' || json.sources === null) {
-      return { state: emptyState(), problem: `state version ${String(json.version)} not understood; starting clean` };
-    }
-    return { state: { ...(json as PipelineState), history: historyOf(json.history) } };
+    return { layout: emptyLayout(), problem: `state version ${String(json.version)} not understood; starting clean` };
   } catch (error) {
-    return { state: emptyState(), problem: `state file unreadable (${(error as Error).message}); starting clean` };
+    return { layout: emptyLayout(), problem: `state file unreadable (${(error as Error).message}); starting clean` };
   }
 }
 
@@ -55,10 +326,19 @@ export function parseState(text: string | undefined): { state: PipelineState; pr
  * Keeps what version 1 knew besides items: seen ids (so nothing is announced as new again),
  * streaks and redirects. Validators go with the items, or a 304 would leave a source empty.
  */
-function withoutInlineItems(sources: Record<string, SourceState>, history: unknown): PipelineState {
+function withoutInlineItems(sources: Record<string, SourceState>, history: unknown): Layout {
   const converted: Record<string, SourceState> = {};
   for (const [id, { items: _items, validators: _validators, ...rest }] of Object.entries(sources)) converted[id] = rest;
-  return { version: STATE_VERSION, sources: converted, history: historyOf(history) };
+  return { kind: 'single', sources: converted, history: historyOf(history) };
+}
+
+function pick(sources: Record<string, SourceState>, ids: readonly string[]): Record<string, SourceState> {
+  const picked: Record<string, SourceState> = {};
+  for (const id of ids) {
+    const state = sources[id];
+    if (state) picked[id] = state;
+  }
+  return picked;
 }
 
 /** History only draws a chart: a damaged one is dropped rather than failing the run. */

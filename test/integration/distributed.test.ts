@@ -15,6 +15,7 @@ import { parseBatchEvent, parseMergeEvent } from '../../lambda/distributed/stepE
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import type { RunRequest } from '../../lambda/input/event.js';
 import { runPipeline } from '../../lambda/run/runPipeline.js';
+import { readState } from '../../lambda/run/state.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { RecordingNotifier, source } from './support/pipelineHarness.js';
 
@@ -152,7 +153,8 @@ describe('the distributed mode, its start, worker and merge steps run in-process
       feedXml: await read('feed.xml'),
       html: await read('index.html'),
       report: await read(`runs/${runId}.json`),
-      state: await read('state/state.json'),
+      // state.json and the shard objects, as one run reads them back.
+      state: `${await read('state/state.json')}\n${JSON.stringify(await readState(store))}`,
     };
   }
 

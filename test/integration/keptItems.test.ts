@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../lambda/core/errors.js';
 import type { Item } from '../../lambda/core/model.js';
-import { KEPT_ITEMS_FOLDER, STATE_KEY } from '../../lambda/core/storageLayout.js';
-import type { PipelineState } from '../../lambda/run/state.js';
+import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/core/storageLayout.js';
+import { readState } from '../../lambda/run/state.js';
 import type { Store } from '../../lambda/run/store.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
@@ -74,8 +74,12 @@ describe('kept items: one immutable object per source and content', () => {
   });
 
   const sources = (...ids: SourceId[]) => ids.map((id) => source(id, server.url(PATHS[id])));
-  const stateText = async () => (await pipeline.store.get(STATE_KEY)) ?? '';
-  const state = async () => JSON.parse(await stateText()) as PipelineState;
+  /** state.json and every shard object, as stored. */
+  const stateText = async () => {
+    const keys = [STATE_KEY, ...(await pipeline.store.list(STATE_SHARDS_FOLDER))];
+    return (await Promise.all(keys.map((key) => pipeline.store.get(key)))).join('\n');
+  };
+  const state = () => readState(pipeline.store);
   const itemObjects = (sourceId = '') => pipeline.store.list(`${KEPT_ITEMS_FOLDER}${sourceId}`);
   const keyOf = async (sourceId: SourceId) => (await state()).sources[sourceId]?.items?.key;
   const feedItems = async () =>
@@ -171,9 +175,10 @@ describe('kept items: one immutable object per source and content', () => {
     const warnings: string[] = [];
     const store: Store = {
       ...forwardingTo(pipeline.store),
-      put: async (key, body, metadata) => {
-        await pipeline.store.put(key, body, metadata);
+      replaceIfVersion: async (key, body, metadata, version) => {
+        const wrote = await pipeline.store.replaceIfVersion(key, body, metadata, version);
         if (key === STATE_KEY) events.push('state written');
+        return wrote;
       },
       delete: async (keys) => {
         events.push(`delete ${keys.join(',')}`);
@@ -278,8 +283,35 @@ describe('kept items: one immutable object per source and content', () => {
     expect(summary.counts).toMatchObject({ ok: 2, notModified: 0, newItems: 0, items: 3 });
     expect(JSON.parse(pipeline.notifier.sent.at(-1)?.message ?? '{}').newItems ?? []).toEqual([]);
     expect(await feedTitles()).toEqual(ALL_TITLES);
-    expect((await state()).version).toBe(2);
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 3, shards: 1 });
     expect(await itemObjects()).toEqual([await keyOf('news'), await keyOf('notes')].sort());
+  });
+
+  it('converts version-2 state (one file) to shards without a warning, keeping validators, seen ids and kept items', async () => {
+    // Prepare: what version 2 wrote, one file holding every source's state
+    await pipeline.run();
+    const { sources, history } = await readState(pipeline.store);
+    await pipeline.store.delete(await pipeline.store.list(STATE_SHARDS_FOLDER));
+    await pipeline.store.put(STATE_KEY, JSON.stringify({ version: 2, sources, history }), {
+      contentType: 'application/json',
+    });
+    conditional[PATHS.news] = [];
+    const warnings: string[] = [];
+
+    // Act
+    const summary = await pipeline.run({}, { dependencies: { onWarning: (message) => warnings.push(message) } });
+
+    // Assess: the news server was asked conditionally and answered 304; its kept object still serves the feed
+    expect(warnings).toEqual([]);
+    expect(conditional[PATHS.news]).toEqual([true]);
+    expect(summary.counts).toMatchObject({ ok: 1, notModified: 1, newItems: 0, items: 3 });
+    expect(await feedTitles()).toEqual(ALL_TITLES);
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 3, shards: 1 });
+    expect(await pipeline.store.list(STATE_SHARDS_FOLDER)).toEqual(['state/sources/1-0.json']);
+    const converted = await readState(pipeline.store);
+    expect(converted.sources.news?.items).toEqual(sources.news?.items);
+    expect(converted.sources.news?.seenIds).toEqual(sources.news?.seenIds);
+    expect(converted.history).toHaveLength(2);
   });
 
   it("reads back no object it has just written, and only the unchanged sources' objects on the next run", async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError } from '../../lambda/core/errors.js';
+import { readState } from '../../lambda/run/state.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
@@ -148,23 +149,28 @@ describe('the pipeline over a folder store', () => {
     expect(retried.status).toBe('ok');
     expect(await feedTitles()).toHaveLength(3);
     expect(pipeline.notifier.sent).toHaveLength(1);
-    expect(JSON.parse(await readFile(join(pipeline.outDir, 'state', 'state.json'), 'utf8')).sources).toHaveProperty(
-      'news',
-    );
+    expect((await readState(pipeline.store)).sources).toHaveProperty('news');
   });
 
   it('writes the report, then the three latest outputs at once, then state, then the written marker', async () => {
     const scheduled = { scheduledTime: '2026-11-26T08:00:00.000Z' };
     const events: string[] = [];
-    const realPut = pipeline.store.put.bind(pipeline.store);
-    pipeline.store.put = async (key, body, metadata) => {
-      if (key.startsWith('state/items/')) return realPut(key, body, metadata);
-      events.push(`start ${key}`);
-      // Long enough that writes made one after another could not overlap.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await realPut(key, body, metadata);
-      events.push(`end ${key}`);
-    };
+    // Every kind of write, conditional ones (state) included.
+    for (const method of ['put', 'putIfAbsent', 'replaceIfVersion'] as const) {
+      const write = pipeline.store[method].bind(pipeline.store) as (
+        key: string,
+        ...rest: unknown[]
+      ) => Promise<unknown>;
+      pipeline.store[method] = (async (key: string, ...rest: unknown[]) => {
+        if (key.startsWith('state/items/')) return write(key, ...rest);
+        events.push(`start ${key}`);
+        // Long enough that writes made one after another could not overlap.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const result = await write(key, ...rest);
+        events.push(`end ${key}`);
+        return result;
+      }) as never;
+    }
 
     await pipeline.run(scheduled);
 
@@ -176,8 +182,9 @@ describe('the pipeline over a folder store', () => {
       expect(at(`start ${key}`)).toBeGreaterThan(at(`end ${report}`));
       // Each of the three starts before any of them ends: they are written at once.
       for (const other of latest) expect(at(`start ${key}`)).toBeLessThan(at(`end ${other}`));
-      expect(at('start state/state.json')).toBeGreaterThan(at(`end ${key}`));
+      expect(at('start state/sources/1-0.json')).toBeGreaterThan(at(`end ${key}`));
     }
+    expect(at('start state/state.json')).toBeGreaterThan(at('end state/sources/1-0.json'));
     expect(at('start state/runs/20261126T080000Z-scheduled.written.json')).toBeGreaterThan(at('end state/state.json'));
   });
 
@@ -206,7 +213,7 @@ describe('the pipeline over a folder store', () => {
 
     await pipeline.run({}, { sources: [source('news', server.url('/news.rss'))] });
 
-    const state = JSON.parse(await readFile(join(pipeline.outDir, 'state', 'state.json'), 'utf8'));
+    const state = await readState(pipeline.store);
     expect(Object.keys(state.sources)).toEqual(['news']);
   });
 
