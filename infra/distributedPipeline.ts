@@ -141,6 +141,7 @@ export class DistributedPipeline extends Construct {
       payload: sfn.TaskInput.fromObject({
         event: sfn.JsonPath.entirePayload,
         execution: {
+          id: sfn.JsonPath.stringAt('$$.Execution.Id'),
           startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
           timeoutSeconds: props.runTimeout.toSeconds(),
           mergeReserveSeconds: this.merge.timeout.toSeconds(),

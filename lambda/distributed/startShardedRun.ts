@@ -3,7 +3,7 @@ import type { Source, SourcesFile } from '../core/model.js';
 import { type RunRequest, selectedSources } from '../input/event.js';
 import { claimOrResume } from '../run/claimOrResume.js';
 import type { PublishDependencies } from '../run/pipelineDependencies.js';
-import { runIdFor } from '../run/runId.js';
+import { runIdOf } from '../run/runId.js';
 import { INTERNAL_JSON } from '../run/store.js';
 import { type ShardedRun, type ShardFolder, type ShardJob, shardFolder } from './shardFolder.js';
 
@@ -16,6 +16,8 @@ export interface StartInput {
   executionDeadline: number;
   /** Kept back before the execution deadline for the merge step, in ms. */
   mergeReserveMs: number;
+  /** The execution's id: a retried start step of an ad hoc execution is the same run. */
+  executionId?: string;
 }
 
 /** `started`: the Map is to run `job` over the array in `folder.sources`; otherwise nothing is left to do. */
@@ -33,7 +35,7 @@ export type StartResult =
  */
 export async function startShardedRun(input: StartInput, dependencies: PublishDependencies): Promise<StartResult> {
   const { request, sourcesFile, startedAt } = input;
-  const runId = runIdFor(request, startedAt);
+  const runId = await runIdOf(request, startedAt, input.executionId, dependencies.store);
   if (!request.dryRun) {
     try {
       if (await claimOrResume(runId, startedAt, input.executionDeadline, dependencies))

@@ -13,6 +13,7 @@ const startEventSchema = z.looseObject({
   /** The execution's own input: a Scheduled Event or an ad hoc event of the public contract. */
   event: z.unknown(),
   execution: z.strictObject({
+    id: z.string().min(1).optional(),
     startTime: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
     timeoutSeconds: z.number().int().positive(),
     mergeReserveSeconds: z.number().int().nonnegative(),
@@ -49,6 +50,7 @@ export interface StartEvent {
   /** Epoch ms. */
   executionDeadline: number;
   mergeReserveMs: number;
+  executionId?: string;
 }
 
 export function parseStartEvent(input: unknown): StartEvent {
@@ -59,6 +61,7 @@ export function parseStartEvent(input: unknown): StartEvent {
     startedAt,
     executionDeadline: startedAt + execution.timeoutSeconds * 1000,
     mergeReserveMs: execution.mergeReserveSeconds * 1000,
+    executionId: execution.id,
   };
 }
 

@@ -29,7 +29,13 @@ async function run(
   );
 
   const report = await runPipeline(
-    { sourcesFile, request, fetchDeadline: deadlineForFetching(startedAt, hardDeadline), hardDeadline },
+    {
+      sourcesFile,
+      request,
+      fetchDeadline: deadlineForFetching(startedAt, hardDeadline),
+      hardDeadline,
+      invocationId: context.awsRequestId,
+    },
     {
       store,
       notifier,

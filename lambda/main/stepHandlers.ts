@@ -17,7 +17,7 @@ export type StartOutput = StartResult & { bucket?: string; sourcesKey?: string; 
 
 export async function startHandler(input: unknown, context: InvocationContext): Promise<StartOutput> {
   return invoke(context, async ({ config, s3, store, notifier }) => {
-    const { event, startedAt, executionDeadline, mergeReserveMs } = parseStartEvent(input);
+    const { event, startedAt, executionDeadline, mergeReserveMs, executionId } = parseStartEvent(input);
     const { request, sourcesFile } = await readRunRequest(
       event,
       config.sourcesUri,
@@ -25,7 +25,7 @@ export async function startHandler(input: unknown, context: InvocationContext): 
     );
 
     const started = await startShardedRun(
-      { request, sourcesFile, startedAt, executionDeadline, mergeReserveMs },
+      { request, sourcesFile, startedAt, executionDeadline, mergeReserveMs, executionId },
       { store, notifier },
     );
     logger.info({

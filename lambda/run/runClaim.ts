@@ -25,10 +25,26 @@ interface WrittenBody {
   newItems: readonly Item[];
 }
 
+/** Where an ad hoc run's id is recorded under the invocation that started it. */
+const invocationKey = (invocationId: string) =>
+  `${RUN_CLAIMS_FOLDER}invocations/${invocationId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
 const claimKey = (runId: string) => `${RUN_CLAIMS_FOLDER}${runId}.claim.json`;
 /** Written after the last output and state: the run's data is complete. */
 const writtenKey = (runId: string) => `${RUN_CLAIMS_FOLDER}${runId}.written.json`;
 const publishedKey = (runId: string) => `${RUN_CLAIMS_FOLDER}${runId}.published.json`;
+
+/**
+ * The run id an invocation goes by: the one its first delivery recorded, or `candidate`, now
+ * recorded. Lambda retries an asynchronous event with the same request id (and Step Functions
+ * retries a step within the same execution), but a minute later: the id, not the clock, tells a
+ * retry from a new run, and the recorded name keeps run ids sorting by time.
+ */
+export async function runIdForInvocation(store: Store, invocationId: string, candidate: string): Promise<string> {
+  const key = invocationKey(invocationId);
+  if (await store.putIfAbsent(key, JSON.stringify({ runId: candidate }), INTERNAL_JSON)) return candidate;
+  const { runId } = JSON.parse((await store.get(key)) ?? '{}') as { runId?: unknown };
+  return typeof runId === 'string' && runId.length > 0 ? runId : candidate;
+}
 
 /**
  * Scheduled deliveries can be retried or duplicated; the run id is the schedule's time, so the

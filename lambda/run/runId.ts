@@ -1,5 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { RunRequest } from '../input/event.js';
+import { runIdForInvocation } from './runClaim.js';
+import type { Store } from './store.js';
+
+/**
+ * The run's id: by its schedule time, or for an ad hoc run retried under the same invocation id,
+ * the id its first delivery chose (a dry run writes nothing, so it records nothing either).
+ */
+export async function runIdOf(
+  request: RunRequest,
+  now: number,
+  invocationId: string | undefined,
+  store: Store,
+): Promise<string> {
+  const candidate = runIdFor(request, now);
+  if (request.scheduledTime || request.dryRun || invocationId === undefined) return candidate;
+  return runIdForInvocation(store, invocationId, candidate);
+}
 
 /**
  * Scheduled runs are named by their schedule time, so a retried delivery is the same run; ad hoc

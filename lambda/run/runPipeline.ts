@@ -6,7 +6,7 @@ import { KeptItemsStore } from './keptItemsStore.js';
 import type { PipelineDependencies } from './pipelineDependencies.js';
 import { publishRun } from './publishRun.js';
 import { releaseClaim } from './runClaim.js';
-import { runIdFor } from './runId.js';
+import { runIdOf } from './runId.js';
 import { readState } from './state.js';
 
 export interface PipelineInput {
@@ -16,6 +16,11 @@ export interface PipelineInput {
   fetchDeadline: number;
   /** Epoch ms at which this invocation is gone (the Lambda deadline); bounds the run's claim. */
   hardDeadline: number;
+  /**
+   * What names this delivery across its retries (Lambda's request id): an ad hoc run retried
+   * with it is the same run. @default none: every ad hoc invocation is a new run
+   */
+  invocationId?: string;
 }
 
 /**
@@ -26,7 +31,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   const { sourcesFile, request } = input;
   const now = dependencies.now ?? Date.now;
   const startedAt = now();
-  const runId = runIdFor(request, startedAt);
+  const runId = await runIdOf(request, startedAt, input.invocationId, dependencies.store);
 
   if (!request.dryRun) {
     const finished = await claimOrResume(runId, startedAt, input.hardDeadline, dependencies);

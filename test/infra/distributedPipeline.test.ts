@@ -91,12 +91,17 @@ describe('the state machine', () => {
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
   });
 
-  test('starts with the start step, handing it the event, the execution start time, the run timeout and the merge reserve', () => {
+  test('starts with the start step, handing it the event, the execution id and start time, the run timeout and the merge reserve', () => {
     const definition = definitionOf(custom);
     expect(definition.StartAt).toBe('StartRun');
     expect(definition.States.StartRun.Parameters).toEqual({
       'event.$': '$',
-      execution: { 'startTime.$': '$$.Execution.StartTime', timeoutSeconds: 7200, mergeReserveSeconds: 600 },
+      execution: {
+        'id.$': '$$.Execution.Id',
+        'startTime.$': '$$.Execution.StartTime',
+        timeoutSeconds: 7200,
+        mergeReserveSeconds: 600,
+      },
     });
     expect(definition.States.RunStarted.Choices).toEqual([
       { Variable: '$.status', StringEquals: 'started', Next: 'Workers' },

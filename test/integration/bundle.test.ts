@@ -123,7 +123,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
       detail: {},
     };
 
-    const { result, error, stderr, lines } = await invokeBundle(bundle, scheduled, env);
+    const { result, error, stderr, lines } = await invokeBundle(bundle, scheduled, env, 60_000, 'test-request-id');
 
     expect(error, stderr).toBeUndefined();
     const sourceLines = lines.filter((line) => line.sourceId);
@@ -222,6 +222,35 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     const feed = JSON.parse((await object('site/feed.json')).body);
     expect(feed.items).toHaveLength(4);
     expect(await drainNotifications()).toHaveLength(1);
+  });
+
+  it('makes one run and one notification of an ad hoc event Lambda delivers again with the same request id', async () => {
+    await drainNotifications();
+    const requestId = 'c0ffee00-0000-4000-8000-000000000012';
+    const event = { sources: ['blog'] };
+    const noTopic = { ...env, TOPIC_ARN: env.TOPIC_ARN!.replace(/tributary-runs$/, 'no-such-topic') };
+
+    // The first delivery writes everything but cannot notify; Lambda retries it a minute later, and
+    // its queue may deliver it once more after that.
+    const failed = await invokeBundle(bundle, event, noTopic, 60_000, requestId);
+    const fetchesAfterFirst = feeds.requests();
+    const retried = await invokeBundle(bundle, event, env, 60_000, requestId);
+    const duplicate = await invokeBundle(bundle, event, env, 60_000, requestId);
+    const another = await invokeBundle(bundle, event, env);
+
+    expect(failed.error).toMatchObject({ code: 'notify' });
+    expect(retried.error).toBeUndefined();
+    expect(duplicate.error).toBeUndefined();
+    const runId = retried.result?.runId as string;
+    expect(runId).toMatch(/-adhoc-/);
+    expect(duplicate.result?.runId).toBe(runId);
+    expect(another.result?.runId).not.toBe(runId);
+    expect(feeds.requests()).toBe(fetchesAfterFirst + 1);
+    const runIds = (await drainNotifications()).map((notification) => JSON.parse(notification.Message).runId);
+    expect(runIds).toEqual([runId, another.result?.runId]);
+    expect((await keys()).filter((key) => key.includes(`runs/${runId}.json`))).toEqual([
+      `${PREFIX}/runs/${runId}.json`,
+    ]);
   });
 
   it.each([

@@ -93,9 +93,16 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     );
   }
 
-  function start({ store, notifier }: Folder, request: RunRequest): Promise<StartResult> {
+  function start({ store, notifier }: Folder, request: RunRequest, executionId?: string): Promise<StartResult> {
     return startShardedRun(
-      { request, sourcesFile, startedAt: clock, executionDeadline: Date.now() + 2 * MINUTE, mergeReserveMs: MINUTE },
+      {
+        request,
+        sourcesFile,
+        startedAt: clock,
+        executionDeadline: Date.now() + 2 * MINUTE,
+        mergeReserveMs: MINUTE,
+        executionId,
+      },
       { store, notifier, now },
     );
   }
@@ -290,6 +297,25 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     expect(await start(folder, request)).toEqual({ status: 'done', runId: '20261126T050000Z-scheduled' });
     expect(server.requests()).toBe(requests);
     expect(await folder.store.list('')).toEqual(keys);
+    expect(folder.notifier.sent).toHaveLength(1);
+  });
+
+  it('treats a retried start step of an ad hoc execution as the same run, and another execution as a new one', async () => {
+    const folder = await outputFolder();
+    const request: RunRequest = { only: ['news'], dryRun: false, force: false };
+    const execution = 'arn:aws:states:us-east-1:123456789012:execution:tributary:adhoc-1';
+    const first = await start(folder, request, execution);
+    await mapAndMerge(folder, first);
+
+    clock += 60_000;
+    const retried = await start(folder, request, execution);
+    const other = await start(folder, request, `${execution}-other`);
+
+    expect(first.status).toBe('started');
+    expect(first.runId).toMatch(/-adhoc-/);
+    expect(retried).toEqual({ status: 'done', runId: first.runId });
+    expect(other).toMatchObject({ status: 'started' });
+    expect(other.runId).not.toBe(first.runId);
     expect(folder.notifier.sent).toHaveLength(1);
   });
 

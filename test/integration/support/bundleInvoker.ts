@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,9 @@ const BUNDLE = new URL('../../../dist/lambda/index.mjs', import.meta.url);
 // The outcome goes to a file because stdout carries the function's own log and metric lines.
 const RUNNER = `
 import { writeFileSync } from 'node:fs';
-const [eventJson, remainingMs, outcomePath] = process.argv.slice(2);
+const [eventJson, remainingMs, outcomePath, awsRequestId] = process.argv.slice(2);
 const deadline = Date.now() + Number(remainingMs);
-const context = { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: 'test-request-id' };
+const context = { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId };
 try {
   const { handler } = await import('./index.mjs');
   const result = await handler(JSON.parse(eventJson), context);
@@ -46,11 +47,16 @@ export async function prepareBundle(): Promise<string> {
   return folder;
 }
 
+/**
+ * @param requestId Lambda's request id for this delivery: a fresh one per invocation, as Lambda
+ *   gives, unless the test plays a retried delivery (which keeps its request id)
+ */
 export async function invokeBundle(
   folder: string,
   event: unknown,
   env: Record<string, string>,
   remainingMs = 60_000,
+  requestId: string = randomUUID(),
 ): Promise<Invocation> {
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   // Like Lambda's /tmp: the one place the function could write, not the code folder.
@@ -59,7 +65,7 @@ export async function invokeBundle(
   const outcomePath = join(scratch, 'outcome.json');
   const { stdout, stderr } = await run(
     process.execPath,
-    ['runner.mjs', JSON.stringify(event), String(remainingMs), outcomePath],
+    ['runner.mjs', JSON.stringify(event), String(remainingMs), outcomePath, requestId],
     {
       cwd: folder,
       // Only what Lambda would set: no inherited AWS profile, no developer's node options.
