@@ -7,7 +7,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { RUN_CLAIMS_FOLDER, RUN_REPORTS_FOLDER, SHARDS_FOLDER, STATE_KEY } from '../lambda/core/storageLayout.js';
+import {
+  RUN_CLAIMS_FOLDER,
+  RUN_REPORTS_FOLDER,
+  SHARDS_FOLDER,
+  STATE_KEY,
+  STATE_SHARDS_FOLDER,
+} from '../lambda/core/storageLayout.js';
 import type { SecretNames } from '../lambda/input/secretNames.js';
 import { nagArnOf } from './nagFinding.js';
 import type { PipelineFunctionProps } from './pipelineFunction.js';
@@ -85,7 +91,11 @@ export class DistributedPipeline extends Construct {
         'Tributary worker step: its own log group, the state file, shard folders, item objects and the secrets of its sources',
     });
     // Workers write their sources' new item objects; only the merge, which commits the state, deletes any.
-    this.worker.useOutputBucket(bucket, prefix, { read: [STATE_KEY], write: [SHARDS, ITEM_OBJECTS] });
+    // They read state.json for the shard count and then only their own sources' shards.
+    this.worker.useOutputBucket(bucket, prefix, {
+      read: [STATE_KEY, `${STATE_SHARDS_FOLDER}*`],
+      write: [SHARDS, ITEM_OBJECTS],
+    });
 
     this.merge = new TributaryFunction(this, 'Merge', {
       ...props.functions,

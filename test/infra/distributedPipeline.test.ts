@@ -213,7 +213,11 @@ describe('the step functions', () => {
     });
     // The workers write their sources' item objects beside their shard files, and delete nothing.
     expect(s3Of(worker)).toEqual([
-      { Effect: 'Allow', Action: 's3:GetObject', Resource: objects(custom, 'site/state/state.json') },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [objects(custom, 'site/state/sources/*'), objects(custom, 'site/state/state.json')],
+      },
       {
         Effect: 'Allow',
         Action: 's3:PutObject',
