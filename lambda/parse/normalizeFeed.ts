@@ -5,6 +5,7 @@ import type { AtomFeed, JsonFeed, RdfFeed, RssFeed } from 'feedsmith';
 import type { Author, Item } from '../core/model.js';
 import { resolveHttpUrl, resolveUrl } from '../core/resolveUrl.js';
 import { shortened } from '../core/shortened.js';
+import { MarkupBudget } from './markupBudget.js';
 import { parseDate } from './parseDate.js';
 import type { ParsedFeed } from './parseFeed.js';
 import { collapseWhitespace, plainText } from './plainText.js';
@@ -21,12 +22,15 @@ export interface NormalizeContext {
  * an adapter below that only maps fields into an Entry; `toItem` then does everything else the
  * same way for all formats: URLs, dates, text, ids, and sanitizing last.
  * Entries with nothing to show (no title, no link, no content) are left out.
+ *
+ * @throws SourceError `too_complex` when the HTML in it would cost more than a source's budget.
  */
 export function normalizeFeed(parsed: ParsedFeed, context: NormalizeContext): Item[] {
   const entries = entriesOf(parsed, context.baseUrl);
+  const budget = new MarkupBudget();
   const items: Item[] = [];
   for (const entry of entries) {
-    const item = toItem(entry, context.sourceId);
+    const item = toItem(entry, context.sourceId, budget);
     if (item) items.push(item);
   }
   return items;
@@ -183,23 +187,22 @@ function text(value: string | undefined): Text | undefined {
   return value ? { value, html: false } : undefined;
 }
 
-function toItem(entry: Entry, sourceId: string): Item | undefined {
+function toItem(entry: Entry, sourceId: string, budget: MarkupBudget): Item | undefined {
   const url = resolveHttpUrl(entry.link, entry.base);
-  const fullTitle =
-    entry.title && (entry.title.html ? plainText(entry.title.value) : collapseWhitespace(entry.title.value));
+  const line = (text: Text) => (text.html ? plainText(budget.checked(text.value)) : collapseWhitespace(text.value));
+  const fullTitle = entry.title && line(entry.title);
   const title = fullTitle && shortened(fullTitle, MAX_TITLE_LENGTH);
-  const summary =
-    entry.summary && (entry.summary.html ? plainText(entry.summary.value) : collapseWhitespace(entry.summary.value));
+  const summary = entry.summary && line(entry.summary);
   const datePublished = parseDate(entry.published);
   const dateModified = parseDate(entry.modified);
-  const authors = cleanAuthors(entry.authors, entry.base);
+  const authors = cleanAuthors(entry.authors, entry.base, budget);
   const tags = cleanTags(entry.tags);
   const id = itemId(sourceId, entry.id, url, [title, datePublished ?? dateModified, entry.content?.value]);
   // The sanitizer always runs last: every URL in the content is resolved inside it, before its
   // scheme check, and nothing touches content_html after it. Any rewrite after this point could
   // reintroduce markup or URLs the sanitizer never judged (Miniflux keeps the same rule).
   const contentHtml = entry.content?.html
-    ? sanitizeHtml(entry.content.value, entry.contentBase ?? entry.base).trim()
+    ? sanitizeHtml(budget.checked(entry.content.value), entry.contentBase ?? entry.base).trim()
     : undefined;
   const contentText = entry.content && !entry.content.html ? entry.content.value.trim() : undefined;
   if (!title && !url && !contentHtml && !contentText) return undefined;
@@ -234,10 +237,10 @@ function itemId(sourceId: string, feedId: string | undefined, url: string | unde
   return ABSOLUTE_URI.test(id) ? id : `${sourceId}:${id}`;
 }
 
-function cleanAuthors(authors: { name?: string; url?: string }[], base: string): Author[] {
+function cleanAuthors(authors: { name?: string; url?: string }[], base: string, budget: MarkupBudget): Author[] {
   const cleaned: Author[] = [];
   for (const author of authors) {
-    const name = author.name === undefined ? undefined : plainText(author.name);
+    const name = author.name === undefined ? undefined : plainText(budget.checked(author.name));
     const url = resolveHttpUrl(author.url, base);
     if (name || url) cleaned.push({ ...(name && { name }), ...(url && { url }) });
   }
