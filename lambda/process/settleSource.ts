@@ -110,7 +110,7 @@ export function settleSource(
 
   let items: Item[];
   try {
-    const parsed = parseByType(source, outcome);
+    const parsed = parseByType(source, outcome, settings);
     const filtered = source.filter ? ItemFilter.from(source.filter).apply(parsed, now) : parsed;
     items = mergeItems([filtered], { maxItems: settings.maxItemsPerSource });
   } catch (error) {
@@ -156,8 +156,9 @@ function headline({ id, url, title, date_published, date_modified, sourceId }: I
 type OkOutcome = Extract<FetchOutcome, { status: 'ok' }>;
 
 /** Every item of the body, by the reader for the source's type; dedup, filter and cap come after. */
-function parseByType(source: Source, outcome: OkOutcome): Item[] {
-  const context = { contentType: outcome.contentType, finalUrl: outcome.finalUrl, sourceId: source.id };
+function parseByType(source: Source, outcome: OkOutcome, settings: Settings): Item[] {
+  const { contentType, finalUrl } = outcome;
+  const context = { contentType, finalUrl, sourceId: source.id, maxItemsPerSource: settings.maxItemsPerSource };
   switch (source.type) {
     case 'feed':
       return parseSource(outcome.body, context);

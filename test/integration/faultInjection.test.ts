@@ -15,7 +15,7 @@ import {
   serveBody,
   stackedEncodings,
 } from './support/faultRoutes.js';
-import { hugeTitleFeed, manyItemsFeed } from './support/generatedFeeds.js';
+import { hugeTitleFeed, manyItemsFeed, nestedMarkupFeed, tinyItemsJsonFeed } from './support/generatedFeeds.js';
 import {
   createPipelineHarness,
   type PipelineHarness,
@@ -143,6 +143,15 @@ const FAILING: FailingCase[] = [
     httpStatus: 200,
   },
   {
+    // 5 MB, within maxBytes: without a bound on nesting, sanitizing it blocked the run for minutes.
+    id: 'nesting-bomb',
+    route: serveBody(nestedMarkupFeed(1_000_000), RSS),
+    code: 'too_complex',
+    error: 'HTML nested more than 1000 elements deep',
+    attempts: 1,
+    httpStatus: 200,
+  },
+  {
     id: 'malformed-xml',
     route: serveBody(fixture('feeds/malformed.rss'), RSS),
     code: 'malformed',
@@ -238,6 +247,13 @@ const SUCCEEDING: SucceedingCase[] = [
     route: serveBody(hugeTitleFeed(4 * MiB), RSS),
     // Kept, but as a line: titles are cut at 1000 characters so 4 MB are not copied into every output.
     titles: [`${'a'.repeat(999)}…`],
+  },
+  {
+    // 5 MB of {"title":"a"}: only the first and last maxItemsPerSource × 10 become objects. The
+    // items are alike, so they are one item once repeats are dropped.
+    id: 'tiny-json-items',
+    route: serveBody(tinyItemsJsonFeed(5 * MiB - 1024), { 'content-type': 'application/feed+json' }),
+    titles: ['a'],
   },
   {
     // The parser leaves DTD entities unexpanded, so ten levels of "lol" stay one short string.

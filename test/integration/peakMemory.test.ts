@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { serveBody } from './support/faultRoutes.js';
-import { fullContentFeed, paddedFeed } from './support/generatedFeeds.js';
+import { fullContentFeed, paddedFeed, tinyItemsJsonFeed } from './support/generatedFeeds.js';
 import type { PeakMemoryInput, PeakMemoryResult } from './support/peakMemoryRun.js';
 
 // Memory is measured in a child process (support/peakMemoryRun.ts) so that the peak is the run's
@@ -40,6 +40,7 @@ describe('peak memory of a run over many big bodies', () => {
   beforeAll(async () => {
     server = await startLoopbackServer({
       '/feed': serveBody(paddedFeed(BODY_BYTES, 5), { 'content-type': 'application/rss+xml' }),
+      '/tiny-items': serveBody(tinyItemsJsonFeed(BODY_BYTES), { 'content-type': 'application/feed+json' }),
       // Generated per request rather than held: 40 of them would be 160 MiB in this process.
       '/full-content': (request: IncomingMessage, response: ServerResponse) => {
         const feed = `feed-${new URL(request.url ?? '/', server.origin).searchParams.get('n')}`;
@@ -133,6 +134,18 @@ describe('peak memory of a run over many big bodies', () => {
         settings: { ...SETTINGS, maxItemsPerSource: FULL_CONTENT.items, maxItems: FULL_CONTENT.items },
         nodeFlags: [`--max-old-space-size=${HEAP_LIMIT_MIB}`],
       },
+    );
+
+    expect(result).toMatchObject({ ok: SOURCES, failed: 0 });
+  }, 45_000);
+
+  it('reads feeds of a quarter of a million tiny items each in a small heap', async () => {
+    // 4 MiB of {"title":"a"}, items: parsed whole, one such feed was 300,000 objects three times
+    // over (JSON, feedsmith's copy, items) and ran out of a 128 MiB heap. Only the first and
+    // last maxItemsPerSource × 10 items of each are now parsed at all.
+    const result = await measure(
+      { kind: 'pipeline' },
+      { path: '/tiny-items', nodeFlags: [`--max-old-space-size=${HEAP_LIMIT_MIB}`] },
     );
 
     expect(result).toMatchObject({ ok: SOURCES, failed: 0 });

@@ -52,3 +52,18 @@ export function fullContentFeed(feed: string, count: number, contentBytes: numbe
   });
   return rss(entries.join(''));
 }
+
+/**
+ * One item whose description is `<div>` repeated `levels` times in CDATA, never closed: the HTML
+ * parser's stack grows at the front, so each level costs as much as those above it.
+ */
+export function nestedMarkupFeed(levels: number): Buffer {
+  return rss(`<item><title>nested</title><description><![CDATA[${'<div>'.repeat(levels)}x]]></description></item>`);
+}
+
+/** A JSON Feed of about `bytes` made of `{"title":"a"}` items: hundreds of thousands of tiny objects. */
+export function tinyItemsJsonFeed(bytes: number): Buffer {
+  const item = '{"title":"a"},';
+  const items = item.repeat(Math.ceil(bytes / item.length));
+  return Buffer.from(`{"version":"https://jsonfeed.org/version/1.1","title":"tiny","items":[${items}{"title":"a"}]}`);
+}
