@@ -63,9 +63,8 @@ else await main();
 async function main(): Promise<void> {
   // Imported here, not at the top: the server and worker children run this file too, and infra/
   // loads aws-cdk-lib, seconds of start-up that would land inside the measured worker time.
-  const [{ STACK_SETTING_DEFAULTS }, { PIPELINE_FUNCTION_DEFAULTS }, pricing] = await Promise.all([
+  const [{ STACK_SETTING_DEFAULTS }, pricing] = await Promise.all([
     import('../infra/stackSettings.js'),
-    import('../infra/tributaryFunction.js'),
     import('./scenarios/lambdaCost.js'),
   ]);
   const { values } = parseArgs({
@@ -75,7 +74,7 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: String(availableParallelism()) },
       batch: { type: 'string', default: String(STACK_SETTING_DEFAULTS.batchSize) },
       'max-concurrency': { type: 'string', default: String(STACK_SETTING_DEFAULTS.maxConcurrency) },
-      memory: { type: 'string', default: String(PIPELINE_FUNCTION_DEFAULTS.memoryMb) },
+      memory: { type: 'string', default: String(STACK_SETTING_DEFAULTS.memoryMb) },
     },
   });
   const count = Number(values.sources ?? (values.quick ? 2_000 : 10_000));

@@ -15,16 +15,16 @@ import {
   STATE_SHARDS_FOLDER,
 } from '../lambda/core/storageLayout.js';
 import type { SecretNames } from '../lambda/input/secretNames.js';
+import { BundleFunction, ITEM_OBJECTS, RUN_OUTPUT_ACCESS } from './bundleFunction.js';
 import { nagArnOf } from './nagFinding.js';
-import type { PipelineFunctionProps } from './pipelineFunction.js';
-import { ITEM_OBJECTS, RUN_OUTPUT_ACCESS, TributaryFunction } from './tributaryFunction.js';
+import type { WholeRunFunctionProps } from './wholeRunFunction.js';
 
 export interface DistributedPipelineProps {
   /** The output bucket and its prefix ('' or ending in '/'): the steps' working files live under `<prefix>state/shards/`. */
   readonly bucket: s3.IBucket;
   readonly prefix: string;
   /** Memory, timeout, log retention and level of each step function, and the bundle: what the single function is given. */
-  readonly functions: PipelineFunctionProps;
+  readonly functions: WholeRunFunctionProps;
   /** Sources per worker invocation (MaxItemsPerBatch). */
   readonly batchSize: number;
   /** Worker invocations at once (MaxConcurrency). */
@@ -59,12 +59,12 @@ const THROTTLE_RETRY = {
  * outputs, report and one notification). A run the Map could only partly do is still merged and
  * reported; then the execution fails, so the alarm on failed executions fires.
  *
- * Each step is a TributaryFunction of the same bundle with only the access its step needs.
+ * Each step is a BundleFunction of the same bundle with only the access its step needs.
  */
 export class DistributedPipeline extends Construct {
-  readonly start: TributaryFunction;
-  readonly worker: TributaryFunction;
-  readonly merge: TributaryFunction;
+  readonly start: BundleFunction;
+  readonly worker: BundleFunction;
+  readonly merge: BundleFunction;
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
 
@@ -72,7 +72,7 @@ export class DistributedPipeline extends Construct {
     super(scope, id);
     const { bucket, prefix } = props;
 
-    this.start = new TributaryFunction(this, 'Start', {
+    this.start = new BundleFunction(this, 'Start', {
       ...props.functions,
       handler: 'index.startHandler',
       description: 'Tributary, distributed: claims the run and writes the selected sources for the workers',
@@ -83,7 +83,7 @@ export class DistributedPipeline extends Construct {
     });
     this.start.useOutputBucket(bucket, prefix, { read: [RUN_REPORTS, RUN_CLAIMS], write: [RUN_CLAIMS, SHARDS] });
 
-    this.worker = new TributaryFunction(this, 'Worker', {
+    this.worker = new BundleFunction(this, 'Worker', {
       ...props.functions,
       handler: 'index.workerHandler',
       description: 'Tributary, distributed: fetches and parses one batch of sources',
@@ -97,7 +97,7 @@ export class DistributedPipeline extends Construct {
       write: [SHARDS, ITEM_OBJECTS],
     });
 
-    this.merge = new TributaryFunction(this, 'Merge', {
+    this.merge = new BundleFunction(this, 'Merge', {
       ...props.functions,
       handler: 'index.mergeHandler',
       description: 'Tributary, distributed: merges the batches and publishes the outputs, report and notification',
@@ -108,7 +108,7 @@ export class DistributedPipeline extends Construct {
     this.merge.useOutputBucket(bucket, prefix, RUN_OUTPUT_ACCESS);
 
     this.logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      retention: props.functions.logRetention,
+      retention: props.functions.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -141,7 +141,7 @@ export class DistributedPipeline extends Construct {
 
   private definition(props: DistributedPipelineProps): sfn.IChainable {
     const { bucket, prefix } = props;
-    const step = (id: string, fn: TributaryFunction, options: Partial<tasks.LambdaInvokeProps> = {}) =>
+    const step = (id: string, fn: BundleFunction, options: Partial<tasks.LambdaInvokeProps> = {}) =>
       new tasks.LambdaInvoke(this, id, { lambdaFunction: fn.function, payloadResponseOnly: true, ...options }).addRetry(
         THROTTLE_RETRY,
       );

@@ -1,5 +1,6 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { NoCloudFormationResourceError } from './errors.js';
 
 /**
  * How cdk-nag spells the `Arn` attribute of a resource in a finding id (`<LogicalId.Arn>`), so an
@@ -7,6 +8,6 @@ import type { IConstruct } from 'constructs';
  */
 export function nagArnOf(resource: IConstruct): string {
   const cfn = resource.node.defaultChild as CfnElement | undefined;
-  if (!cfn) throw new Error(`${resource.node.path} has no CloudFormation resource to name in a cdk-nag finding`);
+  if (!cfn) throw new NoCloudFormationResourceError(resource.node.path);
   return `<${Stack.of(resource).getLogicalId(cfn)}.Arn>`;
 }

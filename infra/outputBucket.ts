@@ -53,7 +53,7 @@ export class OutputBucket extends Construct {
           prefix: `${props.prefix}${RUN_REPORTS_FOLDER}`,
           expiration: Duration.days(props.runsRetentionDays),
         },
-        // Claims only need to outlive the retries of one run (at most an hour, see PipelineFunction),
+        // Claims only need to outlive the retries of one run (at most an hour, see WholeRunFunction),
         // so expiring them with the reports they belong to is always safe.
         {
           id: 'ExpireRunClaims',

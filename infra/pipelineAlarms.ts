@@ -4,13 +4,13 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { BundleFunction } from './bundleFunction.js';
 import { NotificationTopic } from './notificationTopic.js';
-import type { PipelineFunction } from './pipelineFunction.js';
 import type { PipelineMetrics } from './pipelineMetrics.js';
-import type { TributaryFunction } from './tributaryFunction.js';
+import type { WholeRunFunction } from './wholeRunFunction.js';
 
 export interface PipelineAlarmsProps {
-  readonly pipeline: PipelineFunction;
+  readonly pipeline: WholeRunFunction;
   /** Where the schedule puts events it could not deliver to the function. */
   readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Subscribed to the alarm topic. */
@@ -24,7 +24,7 @@ export interface PipelineAlarmsProps {
   /** Distributed mode: the state machine the schedule starts. @default none */
   readonly stateMachine?: sfn.IStateMachine;
   /** Distributed mode: the merge step, which ends every scheduled run and has a timeout of its own. @default none */
-  readonly mergeStep?: TributaryFunction;
+  readonly mergeStep?: BundleFunction;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -146,7 +146,7 @@ export class PipelineAlarms extends Construct {
       : undefined;
   }
 
-  private nearTimeout(id: string, step: TributaryFunction, what: string, remedy: string): cloudwatch.Alarm {
+  private nearTimeout(id: string, step: BundleFunction, what: string, remedy: string): cloudwatch.Alarm {
     const timeoutMs = step.timeout.toMilliseconds();
     return this.alarm(id, {
       metric: step.function.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),

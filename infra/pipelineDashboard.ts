@@ -1,15 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import type { BundleFunction } from './bundleFunction.js';
 import type { PipelineAlarms } from './pipelineAlarms.js';
 import type { PipelineMetrics } from './pipelineMetrics.js';
-import type { TributaryFunction } from './tributaryFunction.js';
 
 /** A function that ends runs: it writes their "source failed" log lines and their run metrics. */
 export interface RunFunction {
   /** Names its lines on the dashboard when there are several, e.g. 'merge step'. */
   readonly label: string;
-  readonly fn: TributaryFunction;
+  readonly fn: BundleFunction;
 }
 
 export interface PipelineDashboardProps {

@@ -3,65 +3,64 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { InvalidInputError } from '../lambda/core/errors.js';
-import { LOG_LEVELS, type LogLevel } from '../lambda/core/logLevel.js';
+import { DEFAULT_LOG_LEVEL, type LogLevel, parseLogLevel } from '../lambda/core/logLevel.js';
 import type { RunStatus } from '../lambda/core/model.js';
-import { PIPELINE_FUNCTION_DEFAULTS } from './pipelineFunction.js';
+import { normalizePrefix } from '../lambda/core/outputPrefix.js';
+import { InvalidContextError } from './errors.js';
 
 /**
  * Everything a deployer may change, read once from CDK context (`cdk.json` or `-c key=value`).
  * Values given on the command line arrive as strings, so numbers and lists also accept their text forms.
  */
 export interface StackSettings {
-  /** EventBridge Scheduler expression, `rate(…)` or `cron(…)`. @default 'rate(1 hour)' */
+  /** EventBridge Scheduler expression, `rate(…)` or `cron(…)`. */
   schedule: string;
-  /** IANA time zone the cron expression is evaluated in. @default 'UTC' */
+  /** IANA time zone the cron expression is evaluated in. */
   timeZone: string;
-  /** Function memory in MB, 128–10240. @default 512 */
+  /** Function memory in MB, 128–10240. */
   memoryMb: number;
-  /** Function timeout in seconds, 1–900. @default 300 (5 min) */
+  /** Function timeout in seconds, 1–900. */
   timeoutSeconds: number;
-  /** Addresses subscribed to run notifications (each must confirm by email). @default [] */
+  /** Addresses subscribed to run notifications (each must confirm by email). */
   emails: string[];
-  /** Run statuses that reach the email subscribers. @default ['ok', 'partial', 'failed'] (every run) */
+  /** Run statuses that reach the email subscribers. */
   emailStatuses: RunStatus[];
-  /** Addresses subscribed to the alarm topic. @default [] */
+  /** Addresses subscribed to the alarm topic. */
   alarmEmails: string[];
-  /** Days before `<outputPrefix>runs/…` reports (and run claims) expire. @default 90 */
+  /** Days before `<outputPrefix>runs/…` reports (and run claims) expire. */
   runsRetentionDays: number;
-  /** Days the function's log group keeps events; a CloudWatch Logs retention value. @default 30 */
+  /** Days the function's log group keeps events; a CloudWatch Logs retention value. */
   logRetentionDays: RetentionDays;
-  /** The lowest level the function logs: DEBUG, INFO, WARN or ERROR (any case). @default 'INFO' */
+  /** The lowest level the function logs: DEBUG, INFO, WARN or ERROR (any case). */
   logLevel: LogLevel;
-  /** Absolute path of a sources file deployed beside the stack; undefined = the one bundled in the build. @default undefined */
+  /** Absolute path of a sources file deployed beside the stack; undefined = the one bundled in the build. */
   sourcesFile: string | undefined;
-  /** Key prefix for every object the function writes, normalised to '' or 'something/'. @default '' */
+  /** Key prefix for every object the function writes, normalised to '' or 'something/'. */
   outputPrefix: string;
   /**
    * Minutes between two scheduled runs, the period of the run alarms. Derived from a `rate(…)`
    * schedule; required with `cron(…)` (the longest gap between runs, e.g. 1440 for daily).
-   * @default 60 (from the default schedule)
    */
   schedulePeriodMinutes: number;
-  /** The failed-sources alarm fires when a period's failed share of the checked sources exceeds this, 0–<1. @default 0.5 */
+  /** The failed-sources alarm fires when a period's failed share of the checked sources exceeds this, 0–<1. */
   failedRatioThreshold: number;
-  /** The missed-run alarm fires after this many schedule periods without a successful run, ≥ 2. @default 3 */
+  /** The missed-run alarm fires after this many schedule periods without a successful run, ≥ 2. */
   missedRunsAlarm: number;
   /**
    * `single`: the schedule invokes one function that does the whole run. `distributed`: the
    * schedule starts a Step Functions state machine that fans the sources out over worker
-   * functions with a Distributed Map and merges their results. @default 'single'
+   * functions with a Distributed Map and merges their results.
    */
   mode: PipelineMode;
-  /** distributed: sources per worker invocation (the Map's MaxItemsPerBatch), 1–10000. @default 100 */
+  /** distributed: sources per worker invocation (the Map's MaxItemsPerBatch), 1–10000. */
   batchSize: number;
-  /** distributed: worker invocations running at once (the Map's MaxConcurrency), 1–10000. @default 20 */
+  /** distributed: worker invocations running at once (the Map's MaxConcurrency), 1–10000. */
   maxConcurrency: number;
-  /** distributed: share of worker batches, in %, that may fail before the execution fails, 0–100. @default 10 */
+  /** distributed: share of worker batches, in %, that may fail before the execution fails, 0–100. */
   toleratedFailurePercentage: number;
   /**
    * distributed: how long one execution may take, in minutes, 1–1440; fetching ends one function
-   * timeout before it so the merge can still report. @default 60 (1 h)
+   * timeout before it so the merge can still report.
    */
   runTimeoutMinutes: number;
 }
@@ -69,18 +68,22 @@ export interface StackSettings {
 export const PIPELINE_MODES = ['single', 'distributed'] as const;
 export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
-/** Every setting's default but `schedulePeriodMinutes`, which follows from the schedule. */
+/**
+ * Every setting's default but `schedulePeriodMinutes`, which follows from the schedule: the one
+ * place they are written. The constructs take the settings as given, and the context-key tables
+ * of docs/ are tested against this one.
+ */
 export const STACK_SETTING_DEFAULTS = Object.freeze<Omit<StackSettings, 'schedulePeriodMinutes'>>({
   schedule: 'rate(1 hour)',
   timeZone: 'UTC',
-  memoryMb: PIPELINE_FUNCTION_DEFAULTS.memoryMb,
-  timeoutSeconds: PIPELINE_FUNCTION_DEFAULTS.timeoutSeconds,
+  memoryMb: 512,
+  timeoutSeconds: 300, // 5 min: a few hundred sources at 10 s per attempt with bounded concurrency
   emails: [],
-  emailStatuses: ['ok', 'partial', 'failed'],
+  emailStatuses: ['ok', 'partial', 'failed'], // every run
   alarmEmails: [],
   runsRetentionDays: 90,
-  logRetentionDays: PIPELINE_FUNCTION_DEFAULTS.logRetention,
-  logLevel: PIPELINE_FUNCTION_DEFAULTS.logLevel,
+  logRetentionDays: RetentionDays.ONE_MONTH,
+  logLevel: DEFAULT_LOG_LEVEL,
   sourcesFile: undefined,
   outputPrefix: '',
   failedRatioThreshold: 0.5,
@@ -89,8 +92,11 @@ export const STACK_SETTING_DEFAULTS = Object.freeze<Omit<StackSettings, 'schedul
   batchSize: 100,
   maxConcurrency: 20,
   toleratedFailurePercentage: 10,
-  runTimeoutMinutes: 60,
+  runTimeoutMinutes: 60, // 1 h
 });
+
+/** What every function of the pipeline is given: the stack's settings, defaults already filled in. */
+export type FunctionSettings = Pick<StackSettings, 'memoryMb' | 'timeoutSeconds' | 'logRetentionDays' | 'logLevel'>;
 
 const RUN_STATUSES: readonly RunStatus[] = ['ok', 'partial', 'failed'];
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
@@ -105,7 +111,7 @@ const ALARM_LOOKBACK = 7 * 24 * 60; // minutes
 /**
  * Reads and validates the stack settings from CDK context, filling in defaults.
  * Relative `sourcesFile` paths resolve against `cwd` (the project root when run by the CDK CLI).
- * @throws InvalidInputError naming the context key at fault.
+ * @throws InvalidContextError naming the context key at fault.
  */
 export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()): StackSettings {
   const get = (key: keyof StackSettings): unknown => node.tryGetContext(key);
@@ -143,8 +149,8 @@ export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()
   };
 }
 
-function invalid(key: string, problem: string): InvalidInputError {
-  return new InvalidInputError('config', `context.${key}`, problem);
+function invalid(key: string, problem: string): InvalidContextError {
+  return new InvalidContextError(key, problem);
 }
 
 function text(key: string, value: unknown): string {
@@ -224,13 +230,9 @@ function logRetention(value: unknown): RetentionDays {
   return days;
 }
 
-/** Any case, as the function's LOG_LEVEL accepts it. */
+/** Read as the function reads the LOG_LEVEL it is given. */
 function logLevel(value: unknown): LogLevel {
-  const level = text('logLevel', value).toUpperCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw invalid('logLevel', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return level as LogLevel;
+  return parseLogLevel(text('logLevel', value), (problem) => invalid('logLevel', problem));
 }
 
 function sourcesFile(value: unknown, cwd: string): string | undefined {
@@ -241,17 +243,17 @@ function sourcesFile(value: unknown, cwd: string): string | undefined {
   return path;
 }
 
-/** `site` and `site/` mean the same (see the contract), so the stack always works with the slash form. */
+/** Read as the function reads OUTPUT_PREFIX, so the grants cover the keys it writes. */
 function outputPrefix(value: unknown): string {
   const prefix = text('outputPrefix', value);
-  if (prefix === '') return '';
   if (PREFIX_FORBIDDEN.test(prefix)) {
     throw invalid(
       'outputPrefix',
-      `must be a plain key prefix such as "site/" (no leading "/", "..", "*", "?", "$", spaces), got ${JSON.stringify(prefix)}`,
+      'must be a plain key prefix such as "site/" (no leading "/", "..", "*", "?", "$", spaces), ' +
+        `got ${JSON.stringify(prefix)}`,
     );
   }
-  return prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return normalizePrefix(prefix);
 }
 
 /** Given explicitly it wins; otherwise a `rate(…)` schedule says it, and a `cron(…)` one cannot. */

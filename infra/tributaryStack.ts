@@ -7,23 +7,23 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { InvalidInputError } from '../lambda/core/errors.js';
 import type { SourcesFile } from '../lambda/core/model.js';
 import { RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
 import { secretNames } from '../lambda/input/secretNames.js';
 import { parseSourcesFile } from '../lambda/input/sourcesFile.js';
+import { RUN_OUTPUT_ACCESS } from './bundleFunction.js';
 import { ConsoleTestEvents } from './consoleTestEvents.js';
 import { DeadLetterQueue } from './deadLetterQueue.js';
 import { DistributedPipeline } from './distributedPipeline.js';
+import { InvalidInputError } from './errors.js';
 import { nagArnOf } from './nagFinding.js';
 import { NotificationTopic } from './notificationTopic.js';
 import { OutputBucket } from './outputBucket.js';
 import { PipelineAlarms } from './pipelineAlarms.js';
 import { PipelineDashboard, type RunFunction } from './pipelineDashboard.js';
-import { BUILD_DIR, PipelineFunction, type PipelineFunctionProps } from './pipelineFunction.js';
 import { PipelineMetrics } from './pipelineMetrics.js';
 import type { StackSettings } from './stackSettings.js';
-import { RUN_OUTPUT_ACCESS } from './tributaryFunction.js';
+import { BUILD_DIR, WholeRunFunction, type WholeRunFunctionProps } from './wholeRunFunction.js';
 
 export interface TributaryStackProps extends StackProps {
   readonly settings: StackSettings;
@@ -72,7 +72,7 @@ const CONTRACT_EXAMPLE_SOURCE_ID = 'hn';
 /** The scheduled pipeline: function, schedule, output bucket, notification topic, alarms, dashboard and console test events. */
 export class TributaryStack extends Stack {
   /** Runs a whole run in one invocation: the schedule's target in `single` mode, for ad hoc runs in both. */
-  readonly pipeline: PipelineFunction;
+  readonly pipeline: WholeRunFunction;
   /** The state machine the schedule starts in `distributed` mode. */
   readonly distributed: DistributedPipeline | undefined;
   readonly output: OutputBucket;
@@ -86,14 +86,14 @@ export class TributaryStack extends Stack {
     const sources = deployedSources(settings.sourcesFile ?? join(buildDir, 'sources.json'));
 
     // Every function of the pipeline runs the one bundle with the same settings.
-    const functions: PipelineFunctionProps = {
+    const functions: WholeRunFunctionProps = {
       memoryMb: settings.memoryMb,
       timeoutSeconds: settings.timeoutSeconds,
-      logRetention: settings.logRetentionDays,
+      logRetentionDays: settings.logRetentionDays,
       logLevel: settings.logLevel,
-      code: PipelineFunction.codeFromBuild(buildDir),
+      code: WholeRunFunction.codeFromBuild(buildDir),
     };
-    this.pipeline = new PipelineFunction(this, 'Pipeline', functions);
+    this.pipeline = new WholeRunFunction(this, 'Pipeline', functions);
     const fn = this.pipeline.function;
 
     const distributedMode = settings.mode === 'distributed';

@@ -1,4 +1,4 @@
-import { PIPELINE_FUNCTION_DEFAULTS } from '../../infra/pipelineFunction.js';
+import { STACK_SETTING_DEFAULTS } from '../../infra/stackSettings.js';
 import type { Measurement } from '../measure.js';
 import { seconds, type TableRow } from '../table.js';
 import type { BoundedConcurrencyData } from './boundedConcurrency.js';
@@ -69,7 +69,7 @@ export interface LambdaCostInputs {
  * since one-after-another overlaps nothing). Computed from scenarios 1–5, nothing is run.
  */
 export function lambdaCost(inputs: LambdaCostInputs): ScenarioReport<LambdaCostData> {
-  const memoryMb = PIPELINE_FUNCTION_DEFAULTS.memoryMb;
+  const memoryMb = STACK_SETTING_DEFAULTS.memoryMb;
   const vcpuShare = vcpuShareAt(memoryMb);
   const gbSeconds = (ms: number) => gbSecondsAt(ms, memoryMb);
 

@@ -1,4 +1,4 @@
-import { PIPELINE_FUNCTION_DEFAULTS } from '../../infra/pipelineFunction.js';
+import { STACK_SETTING_DEFAULTS } from '../../infra/stackSettings.js';
 import { feedBody } from '../feedBody.js';
 import { type Measurement, measure } from '../measure.js';
 import { ClientCrashError } from '../runClient.js';
@@ -14,7 +14,7 @@ const ITEMS = 250;
 const ITEM_BYTES = 20_000;
 const TARGET_MB = 256;
 /** V8's old-space limit on a machine with the function's memory: a quarter of it, doubled for 64-bit pointers. */
-const LAMBDA_HEAP_LIMIT_MB = PIPELINE_FUNCTION_DEFAULTS.memoryMb / 2;
+const LAMBDA_HEAP_LIMIT_MB = STACK_SETTING_DEFAULTS.memoryMb / 2;
 
 type MemoryStrategy = Extract<StrategyName, 'pipeline' | 'inlineParse' | 'yieldingParse' | 'parsePool'>;
 

@@ -1,9 +1,9 @@
 import { metricsFunctionName } from '../adapters/runMetrics.js';
 import { InvalidInputError } from '../core/errors.js';
 import { type LogLevel, readLogLevel } from '../core/logLevel.js';
+import { normalizePrefix } from '../core/outputPrefix.js';
 import { type NetworkPolicy, parseNetworkPolicy } from '../fetch/networkPolicy.js';
 import { parseS3Uri } from '../input/s3Uri.js';
-import { normalizePrefix } from '../run/store.js';
 
 /** The Lambda's environment, read and checked once at cold start. */
 export interface LambdaConfig {

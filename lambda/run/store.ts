@@ -39,9 +39,3 @@ export interface Store {
   /** Removes the keys; keys that do not exist are not an error. */
   delete(keys: readonly string[]): Promise<void>;
 }
-
-/** `site`, `site/` and `/site/` all mean the folder `site/`; empty means the bucket root. */
-export function normalizePrefix(prefix: string | undefined): string {
-  const trimmed = (prefix ?? '').replace(/^\/+|\/+$/g, '');
-  return trimmed ? `${trimmed}/` : '';
-}

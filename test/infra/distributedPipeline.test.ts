@@ -2,7 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { TributaryFunction } from '../../infra/tributaryFunction.js';
+import type { BundleFunction } from '../../infra/bundleFunction.js';
 import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
 
 /** The distributed mode with every one of its settings changed, beside a prefix and secrets in headers. */
@@ -39,14 +39,14 @@ const steps = (s: SynthesizedTributary) => {
   const { start, worker, merge } = s.stack.distributed!;
   return { start, worker, merge };
 };
-const fnProps = (s: SynthesizedTributary, step: TributaryFunction): Json =>
+const fnProps = (s: SynthesizedTributary, step: BundleFunction): Json =>
   resources(s)[logicalId(s, step.function)]!.Properties;
 function statementsOf(s: SynthesizedTributary, roleId: string): Json[] {
   return ofType(s, 'AWS::IAM::Policy')
     .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
 }
-const roleOf = (s: SynthesizedTributary, step: TributaryFunction): string => fnProps(s, step).Role['Fn::GetAtt'][0];
+const roleOf = (s: SynthesizedTributary, step: BundleFunction): string => fnProps(s, step).Role['Fn::GetAtt'][0];
 const objects = (s: SynthesizedTributary, key: string) => ({
   'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s, s.stack.output.bucket), 'Arn'] }, `/${key}`]],
 });
@@ -179,7 +179,7 @@ describe('the step functions', () => {
     });
     expect(fnProps(custom, worker)).toMatchObject({ Handler: 'index.workerHandler', Timeout: 600 });
     expect(fnProps(custom, merge)).toMatchObject({ Handler: 'index.mergeHandler', Timeout: 600 });
-    const code = (step: TributaryFunction) => fnProps(custom, step).Code;
+    const code = (step: BundleFunction) => fnProps(custom, step).Code;
     expect(code(start)).toEqual(fnProps(custom, custom.stack.pipeline).Code);
     expect(code(worker)).toEqual(code(start));
   });
@@ -193,7 +193,7 @@ describe('the step functions', () => {
 
   test('each may touch only what its step needs under the output prefix', () => {
     const { start, worker, merge } = steps(custom);
-    const s3Of = (step: TributaryFunction) =>
+    const s3Of = (step: BundleFunction) =>
       statementsOf(custom, roleOf(custom, step)).filter(
         (statement) => JSON.stringify(statement.Action).includes('s3:') && statement.Action !== 's3:ListBucket',
       );
@@ -235,7 +235,7 @@ describe('the step functions', () => {
     for (const s of [distributed, custom]) {
       const prefix = s === custom ? 'site/' : '';
       const { start, worker, merge } = steps(s);
-      const deletes = (step: TributaryFunction) =>
+      const deletes = (step: BundleFunction) =>
         statementsOf(s, roleOf(s, step)).filter((statement) =>
           [statement.Action].flat().some((action: string) => /^s3:Delete/.test(action)),
         );
@@ -249,7 +249,7 @@ describe('the step functions', () => {
 
   test('only the workers read the secrets the sources name; only start and merge may publish to the run topic', () => {
     const { start, worker, merge } = steps(custom);
-    const actions = (step: TributaryFunction) =>
+    const actions = (step: BundleFunction) =>
       statementsOf(custom, roleOf(custom, step)).flatMap((statement) => [statement.Action].flat());
     expect(actions(worker)).toEqual(expect.arrayContaining(['ssm:GetParameters', 'secretsmanager:GetSecretValue']));
     for (const step of [start, merge]) expect(actions(step)).not.toContain('ssm:GetParameters');

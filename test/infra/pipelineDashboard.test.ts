@@ -1,12 +1,13 @@
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { BundleFunction } from '../../infra/bundleFunction.js';
 import { DeadLetterQueue } from '../../infra/deadLetterQueue.js';
 import { PipelineAlarms } from '../../infra/pipelineAlarms.js';
 import { PipelineDashboard } from '../../infra/pipelineDashboard.js';
-import { PipelineFunction } from '../../infra/pipelineFunction.js';
 import { PipelineMetrics } from '../../infra/pipelineMetrics.js';
-import { TributaryFunction } from '../../infra/tributaryFunction.js';
+import { STACK_SETTING_DEFAULTS } from '../../infra/stackSettings.js';
+import { WholeRunFunction } from '../../infra/wholeRunFunction.js';
 import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
 
 // Dashboard JSON is untyped; the assertions below are what check its shape.
@@ -235,9 +236,10 @@ describe('the dashboard in distributed mode', () => {
 describe('the dashboard of functions with different timeouts', () => {
   test('marks each timeout, named after its functions', () => {
     const stack = new Stack();
-    const code = TributaryFunction.codeFromBuild(fixture('build'));
-    const pipeline = new PipelineFunction(stack, 'Pipeline', { timeoutSeconds: 300, code });
-    const merge = new TributaryFunction(stack, 'Merge', {
+    const code = BundleFunction.codeFromBuild(fixture('build'));
+    const pipeline = new WholeRunFunction(stack, 'Pipeline', { ...STACK_SETTING_DEFAULTS, timeoutSeconds: 300, code });
+    const merge = new BundleFunction(stack, 'Merge', {
+      ...STACK_SETTING_DEFAULTS,
       timeoutSeconds: 600,
       code,
       description: 'merge',

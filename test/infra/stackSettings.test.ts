@@ -1,15 +1,18 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, test } from 'vitest';
+import { InvalidContextError } from '../../infra/errors.js';
 import { STACK_SETTING_DEFAULTS, type StackSettings, stackSettingsFromContext } from '../../infra/stackSettings.js';
-import { InvalidInputError } from '../../lambda/core/errors.js';
+import { readLogLevel } from '../../lambda/core/logLevel.js';
+import { readLambdaConfig } from '../../lambda/main/config.js';
+import { markdownTables, referencePages } from '../support/markdownTables.js';
 import { thrownBy } from '../support/thrownBy.js';
 import { fixture } from './synthTributary.js';
 
 const settingsFor = (context: Record<string, unknown>, cwd?: string): StackSettings =>
   stackSettingsFromContext(new App({ context }).node, cwd);
 
-const errorFor = (context: Record<string, unknown>): InvalidInputError =>
-  thrownBy(InvalidInputError, () => settingsFor(context));
+const errorFor = (context: Record<string, unknown>): InvalidContextError =>
+  thrownBy(InvalidContextError, () => settingsFor(context));
 
 describe('stack settings from CDK context', () => {
   test('an empty context gives the documented defaults', () => {
@@ -119,6 +122,18 @@ describe('stack settings from CDK context', () => {
     expect(settingsFor({ outputPrefix: given }).outputPrefix).toBe(expected);
   });
 
+  test.each(['site', 'site/', 'site//', 'feeds/tech', ''])(
+    'output prefix %j is read as the function reads it from OUTPUT_PREFIX, so the grants cover its keys',
+    (given) => {
+      const functionReads = readLambdaConfig({ OUTPUT_BUCKET: 'bucket', OUTPUT_PREFIX: given }).outputPrefix;
+      expect(settingsFor({ outputPrefix: given }).outputPrefix).toBe(functionReads);
+    },
+  );
+
+  test.each(['debug', ' Warn ', 'ERROR', ''])('log level %j is read as the function reads LOG_LEVEL', (given) => {
+    expect(settingsFor({ logLevel: given }).logLevel).toBe(readLogLevel({ LOG_LEVEL: given }));
+  });
+
   test('a relative sources file resolves against the project directory', () => {
     const settings = settingsFor({ sourcesFile: 'infra/sources.json' }, fixture('..'));
     expect(settings.sourcesFile).toBe(fixture('sources.json'));
@@ -131,7 +146,7 @@ describe('stack settings from CDK context', () => {
     [{ timeoutSeconds: 1.5 }, 'context.timeoutSeconds: must be a whole number of seconds from 1 to 900, got 1.5'],
     [{ runsRetentionDays: 0 }, 'context.runsRetentionDays: must be a whole number of days from 1 to 36500, got 0'],
     [{ logRetentionDays: 10 }, 'context.logRetentionDays: must be one of the CloudWatch Logs retention values'],
-    [{ logLevel: 'verbose' }, 'context.logLevel: must be one of DEBUG, INFO, WARN, ERROR, got "verbose"'],
+    [{ logLevel: 'verbose' }, 'context.logLevel: must be one of DEBUG, INFO, WARN, ERROR, not "verbose"'],
     [{ logLevel: 2 }, 'context.logLevel: must be a string, got 2'],
     [{ schedule: 'every hour' }, 'context.schedule: must be a rate(…) or cron(…) expression'],
     [{ schedule: 42 }, 'context.schedule: must be a string, got 42'],
@@ -190,7 +205,42 @@ describe('stack settings from CDK context', () => {
     [{ sourcesFile: '/nonexistent/sources.json' }, 'context.sourcesFile: no such file: /nonexistent/sources.json'],
   ])('rejects %j naming the key: %s', (context, message) => {
     const error = errorFor(context);
-    expect(error.code).toBe('invalid_config');
+    expect(error).toMatchObject({ name: 'InvalidContextError', code: 'invalid_config' });
     expect(error.message.slice(0, message.length)).toBe(message);
+  });
+});
+
+/** A default as the docs write it: none for an empty value, a list comma-separated. */
+function documented(value: unknown): string {
+  if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return 'none';
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+describe('the context-key tables of the docs', () => {
+  const rows = referencePages().flatMap(({ path, text }) =>
+    markdownTables(text, 'context key').flatMap((table) =>
+      table.map((row) => ({
+        where: `${path}: ${row['context key']}`,
+        key: row['context key'] ?? '',
+        cell: row.default,
+      })),
+    ),
+  );
+
+  test('list every setting once', () => {
+    expect(rows.map((row) => row.key).sort()).toEqual(Object.keys(settingsFor({})).sort());
+  });
+
+  test('give each setting the default STACK_SETTING_DEFAULTS gives it (a cell may explain it after a colon)', () => {
+    for (const { where, key, cell = '' } of rows) {
+      if (!(key in STACK_SETTING_DEFAULTS)) {
+        expect(cell, `${where} follows from the schedule`).toContain('rate(');
+        continue;
+      }
+      const value = documented(STACK_SETTING_DEFAULTS[key as keyof typeof STACK_SETTING_DEFAULTS]);
+      expect(cell === value || cell.startsWith(`${value}:`), `${where} is documented as "${cell}", not ${value}`).toBe(
+        true,
+      );
+    }
   });
 });

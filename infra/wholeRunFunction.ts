@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
+import { BundleFunction, type BundleFunctionProps } from './bundleFunction.js';
 import { DeadLetterQueue } from './deadLetterQueue.js';
-import { TributaryFunction, type TributaryFunctionProps } from './tributaryFunction.js';
 
-export { BUILD_DIR, PIPELINE_FUNCTION_DEFAULTS } from './tributaryFunction.js';
+export { BUILD_DIR } from './bundleFunction.js';
 
 /**
  * Lambda's own retries of a failed asynchronous invocation. Safe because a scheduled event's
@@ -14,8 +14,8 @@ const ASYNC_RETRY_ATTEMPTS = 2;
 /** Events older than this go to the failure queue instead of running late. */
 const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 
-export type PipelineFunctionProps = Omit<
-  TributaryFunctionProps,
+export type WholeRunFunctionProps = Omit<
+  BundleFunctionProps,
   'handler' | 'description' | 'roleDescription' | 'reservedConcurrency'
 >;
 
@@ -24,11 +24,11 @@ export type PipelineFunctionProps = Omit<
  * schedule or by hand: one run at a time, retried by Lambda, and what still fails lands in its
  * failure queue.
  */
-export class PipelineFunction extends TributaryFunction {
+export class WholeRunFunction extends BundleFunction {
   /** Receives invocations that failed after all retries or were too old to run. */
   readonly failureQueue: DeadLetterQueue;
 
-  constructor(scope: Construct, id: string, props: PipelineFunctionProps = {}) {
+  constructor(scope: Construct, id: string, props: WholeRunFunctionProps) {
     super(scope, id, {
       ...props,
       description: 'Tributary: fetches the configured feeds and publishes one merged feed',

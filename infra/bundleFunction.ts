@@ -9,21 +9,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { TributaryError } from '../lambda/core/errors.js';
-import { DEFAULT_LOG_LEVEL, type LogLevel } from '../lambda/core/logLevel.js';
+import { DEFAULT_LOG_LEVEL } from '../lambda/core/logLevel.js';
 import { KEPT_ITEMS_FOLDER } from '../lambda/core/storageLayout.js';
 import type { SecretNames } from '../lambda/input/secretNames.js';
+import { MissingBuildError } from './errors.js';
 import { nagArnOf } from './nagFinding.js';
+import type { FunctionSettings } from './stackSettings.js';
 
 /** Where `npm run build` leaves the bundle: `index.mjs` plus the default `sources.json`. */
 export const BUILD_DIR = fileURLToPath(new URL('../dist/lambda/', import.meta.url));
-
-export const PIPELINE_FUNCTION_DEFAULTS = Object.freeze({
-  memoryMb: 512,
-  timeoutSeconds: 300, // 5 min: a few hundred sources at 10 s per attempt with bounded concurrency
-  logRetention: logs.RetentionDays.ONE_MONTH,
-  logLevel: DEFAULT_LOG_LEVEL,
-});
 
 /** Keys under the output prefix a function may read, write and delete, as IAM patterns (`*` is any run's key). */
 export interface OutputAccess {
@@ -43,16 +37,9 @@ export const ITEM_OBJECTS = `${KEPT_ITEMS_FOLDER}*`;
  */
 export const RUN_OUTPUT_ACCESS: OutputAccess = { read: ['*'], write: ['*'], delete: [ITEM_OBJECTS] };
 
-export interface TributaryFunctionProps {
-  /** @default 512 */
-  readonly memoryMb?: number;
-  /** @default 300 (5 min) */
-  readonly timeoutSeconds?: number;
-  /** @default RetentionDays.ONE_MONTH (30 days) */
-  readonly logRetention?: logs.RetentionDays;
-  /** The lowest level the function logs. @default 'INFO' */
-  readonly logLevel?: LogLevel;
-  /** The deployment package. @default TributaryFunction.codeFromBuild() — the `npm run build` output */
+/** Memory, timeout, log retention and level come from the stack settings, which fill in their defaults. */
+export interface BundleFunctionProps extends Readonly<FunctionSettings> {
+  /** The deployment package. @default BundleFunction.codeFromBuild() — the `npm run build` output */
   readonly code?: lambda.Code;
   /** The export of the bundle this function runs. @default 'index.handler' */
   readonly handler?: string;
@@ -69,16 +56,12 @@ export interface TributaryFunctionProps {
  * log group and its role; each `use…` method sets an environment variable of the public contract
  * and grants exactly the access that variable implies, so the two never drift apart.
  */
-export class TributaryFunction extends Construct {
+export class BundleFunction extends Construct {
   /** The build artefact, checked here so a missing build fails the synth with a fix, not a CloudFormation error. */
   static codeFromBuild(dir: string = BUILD_DIR): lambda.Code {
     const entry = join(dir, 'index.mjs');
     if (!existsSync(entry)) {
-      throw new TributaryError(
-        'TributaryError',
-        'missing_build',
-        `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`,
-      );
+      throw new MissingBuildError(entry);
     }
     return lambda.Code.fromAsset(dir);
   }
@@ -88,12 +71,12 @@ export class TributaryFunction extends Construct {
   readonly timeout: Duration;
   protected readonly role: iam.Role;
 
-  constructor(scope: Construct, id: string, props: TributaryFunctionProps) {
+  constructor(scope: Construct, id: string, props: BundleFunctionProps) {
     super(scope, id);
-    this.timeout = Duration.seconds(props.timeoutSeconds ?? PIPELINE_FUNCTION_DEFAULTS.timeoutSeconds);
+    this.timeout = Duration.seconds(props.timeoutSeconds);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? PIPELINE_FUNCTION_DEFAULTS.logRetention,
+      retention: props.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // An explicit role instead of AWSLambdaBasicExecutionRole, whose log rights cover every log group.
@@ -105,11 +88,11 @@ export class TributaryFunction extends Construct {
 
     this.function = new lambda.Function(this, 'Function', {
       description: props.description,
-      code: props.code ?? TributaryFunction.codeFromBuild(),
+      code: props.code ?? BundleFunction.codeFromBuild(),
       handler: props.handler ?? 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memoryMb ?? PIPELINE_FUNCTION_DEFAULTS.memoryMb,
+      memorySize: props.memoryMb,
       timeout: this.timeout,
       role: this.role,
       logGroup: this.logGroup,
@@ -117,8 +100,7 @@ export class TributaryFunction extends Construct {
       environment: { NODE_OPTIONS: '--enable-source-maps' },
     });
     // Unset means INFO to the function, so the default deployment's environment stays as it was.
-    const logLevel = props.logLevel ?? PIPELINE_FUNCTION_DEFAULTS.logLevel;
-    if (logLevel !== DEFAULT_LOG_LEVEL) this.function.addEnvironment('LOG_LEVEL', logLevel);
+    if (props.logLevel !== DEFAULT_LOG_LEVEL) this.function.addEnvironment('LOG_LEVEL', props.logLevel);
   }
 
   /**

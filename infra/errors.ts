@@ -1,0 +1,40 @@
+// The errors the stack throws on purpose, each with a stable `code`. They share the function's
+// base class, TributaryError, so whoever runs the synth handles both sides' errors alike. A
+// sources file that cannot be deployed is reported as the function would report it:
+// InvalidInputError with code `invalid_sources`.
+import { InvalidInputError, TributaryError } from '../lambda/core/errors.js';
+
+export { InvalidInputError };
+
+/**
+ * A CDK context value (`-c key=value` or cdk.json) that cannot be deployed. `field` is
+ * `context.<key>`; the code is `invalid_config`, as for the function's own configuration.
+ */
+export class InvalidContextError extends InvalidInputError {
+  constructor(key: string, problem: string) {
+    super('config', `context.${key}`, problem);
+    this.name = 'InvalidContextError';
+  }
+}
+
+/** There is no bundle to deploy: `npm run build` has not run. */
+export class MissingBuildError extends TributaryError {
+  constructor(entry: string) {
+    super(
+      'MissingBuildError',
+      'missing_build',
+      `${entry} does not exist: run \`npm run build\` first, then synth or deploy again`,
+    );
+  }
+}
+
+/** A construct the stack names in a cdk-nag acknowledgement has no CloudFormation resource: a mistake in the stack. */
+export class NoCloudFormationResourceError extends TributaryError {
+  constructor(path: string) {
+    super(
+      'NoCloudFormationResourceError',
+      'no_cloudformation_resource',
+      `${path} has no CloudFormation resource to name in a cdk-nag finding`,
+    );
+  }
+}
