@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-import { SourceError } from '../lambda/core/errors.js';
-import type { Failure, Item } from '../lambda/core/model.js';
+import { type Failure, SourceError } from '../lambda/core/errors.js';
+import type { Item } from '../lambda/core/model.js';
 import type { ParseSourceContext } from '../lambda/parse/parseSource.js';
 import { bundleForNode } from './bundleForNode.js';
 

@@ -1,4 +1,29 @@
-import type { Failure, FailureCode } from './model.js';
+/** Stable reasons a source can fail for; part of the run report's contract (`errorCode`). */
+export const FAILURE_CODES = [
+  'timeout',
+  'deadline',
+  'network',
+  'dns',
+  'blocked_address',
+  'http_status',
+  'rate_limited',
+  'too_large',
+  'too_complex',
+  'bad_encoding',
+  'too_many_redirects',
+  'bad_redirect',
+  'unsupported_format',
+  'malformed',
+  'secret_unavailable',
+  /** A bug or a lost worker, not the source's fault: the report says what happened. */
+  'internal',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+export interface Failure {
+  code: FailureCode;
+  message: string;
+}
 
 /** Base of every error Tributary throws on purpose; `code` is stable, the message is for people. */
 export class TributaryError extends Error {
@@ -54,6 +79,37 @@ export class StoreError extends TributaryError {
 export class NotifyError extends TributaryError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('NotifyError', 'notify', message, options);
+  }
+}
+
+/** Something that cannot happen did: a bug, reported as such rather than as bad input. */
+export class InternalError extends TributaryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('InternalError', 'internal', message, options);
+  }
+}
+
+/**
+ * A JSON path in a sources file's mapping is not one Tributary reads; the message names what is
+ * wrong and where. Sources-file validation turns it into an InvalidInputError naming the field.
+ */
+export class JsonPathError extends TributaryError {
+  constructor(message: string) {
+    super('JsonPathError', 'invalid_json_path', message);
+  }
+}
+
+/** A CSS selector (with its optional `@attribute`) in a sources file's mapping is not usable. */
+export class HtmlSelectorError extends TributaryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HtmlSelectorError', 'invalid_html_selector', message, options);
+  }
+}
+
+/** A filter term is not usable; sources files are checked with ItemFilter.termProblem first. */
+export class FilterTermError extends TributaryError {
+  constructor(message: string) {
+    super('FilterTermError', 'invalid_filter_term', message);
   }
 }
 

@@ -1,6 +1,8 @@
 // The shapes that flow through the pipeline. Field names of Item follow JSON Feed 1.1 so the
 // renderers map them one to one and the public outputs read the same as the code.
 
+import type { Failure, FailureCode } from './errors.js';
+
 export type {
   HeaderValue,
   ItemFields,
@@ -36,30 +38,6 @@ export interface Item {
 export interface Validators {
   etag?: string;
   lastModified?: string;
-}
-
-/** Stable reasons a source can fail for; part of the run report's contract. */
-export type FailureCode =
-  | 'timeout'
-  | 'deadline'
-  | 'network'
-  | 'dns'
-  | 'blocked_address'
-  | 'http_status'
-  | 'rate_limited'
-  | 'too_large'
-  | 'too_complex'
-  | 'bad_encoding'
-  | 'too_many_redirects'
-  | 'bad_redirect'
-  | 'unsupported_format'
-  | 'malformed'
-  | 'secret_unavailable'
-  | 'internal';
-
-export interface Failure {
-  code: FailureCode;
-  message: string;
 }
 
 /** What fetching one source produced; the body is only present for status ok. */

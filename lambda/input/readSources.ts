@@ -21,6 +21,8 @@ export async function readSources(uri: string | undefined, readS3: S3ObjectReade
     try {
       text = await readS3(object.bucket, object.key);
     } catch (cause) {
+      // A reader that cannot read s3:// at all (the CLI) has said which setting is wrong.
+      if (cause instanceof InvalidInputError) throw cause;
       // Throttling or the network may pass; a missing object (below) is a wrong setting.
       throw new StoreError(`cannot read ${uri}: ${(cause as Error).message}`, { cause });
     }

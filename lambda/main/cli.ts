@@ -1,19 +1,15 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConsoleNotifier } from '../adapters/consoleNotifier.js';
 import { FolderStore } from '../adapters/folderStore.js';
-import { ssmParameterReader } from '../adapters/ssmParameterReader.js';
-import { TributaryError } from '../core/errors.js';
+import { InvalidInputError, TributaryError } from '../core/errors.js';
 import type { RunReport } from '../core/model.js';
-import { deadlineForFetching } from '../core/timeBudget.js';
 import { parseNetworkPolicy } from '../fetch/networkPolicy.js';
-import { readRunRequest } from '../input/readSources.js';
 import type { Progress } from '../run/pipelineDependencies.js';
-import { runPipeline } from '../run/runPipeline.js';
-import { SecretCache } from '../run/secretCache.js';
 import { headOf } from '../run/summary.js';
+import { ssmSecretCache } from './awsClients.js';
 import { importOpml } from './importOpml.js';
+import { runFromEvent } from './runFromEvent.js';
 import { formatSourcesTable } from './sourcesTable.js';
 
 /** A local run gets the longest budget a Lambda can have, so it behaves like one. */
@@ -68,27 +64,23 @@ function parseCliArgs(args: string[]): CliOptions | 'help' {
 
 /** Runs the pipeline into a folder: the same code path as the Lambda, with local edges. */
 export async function runLocally(options: CliOptions, env: NodeJS.ProcessEnv = process.env): Promise<RunReport> {
-  const networkPolicy = parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS);
-  const event = { sources: options.only, dryRun: options.dryRun, force: options.force };
-  const { request, sourcesFile } = await readRunRequest(event, options.sources, async () => {
-    throw new TributaryError(
-      'TributaryError',
-      'no_s3',
-      'reading sources from s3:// needs the Lambda environment; pass a local file',
-    );
-  });
-  const startedAt = Date.now();
-  const hardDeadline = startedAt + LOCAL_BUDGET_MS;
-  return runPipeline(
-    { sourcesFile, request, fetchDeadline: deadlineForFetching(startedAt, hardDeadline), hardDeadline },
+  return runFromEvent(
+    { sources: options.only, dryRun: options.dryRun, force: options.force },
     {
-      store: new FolderStore(options.out),
-      notifier: new ConsoleNotifier(),
-      networkPolicy,
-      // SSM is only asked when a source's headers reference a secret.
-      secrets: new SecretCache(ssmParameterReader(new SSMClient({ maxAttempts: 3 }))),
-      onProgress: process.stderr.isTTY ? showProgress : undefined,
-      onWarning: (message) => console.error(`warning: ${message}`),
+      sourcesUri: options.sources,
+      readS3: async () => {
+        throw new InvalidInputError('config', '--sources', 'an s3:// URI needs the Lambda environment; pass a file');
+      },
+      budgetMs: LOCAL_BUDGET_MS,
+      dependencies: {
+        store: new FolderStore(options.out),
+        notifier: new ConsoleNotifier(),
+        networkPolicy: parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS),
+        // SSM is only asked when a source's headers reference a secret.
+        secrets: ssmSecretCache(),
+        onProgress: process.stderr.isTTY ? showProgress : undefined,
+        onWarning: (message) => console.error(`warning: ${message}`),
+      },
     },
   );
 }

@@ -1,10 +1,8 @@
 import { s3ObjectReader } from '../adapters/s3Store.js';
 import type { Summary } from '../core/model.js';
-import { deadlineForFetching } from '../core/timeBudget.js';
-import { readRunRequest } from '../input/readSources.js';
-import { runPipeline } from '../run/runPipeline.js';
 import { headOf } from '../run/summary.js';
 import { type InvocationContext, invoke, type LambdaRuntime, logger, observeRun } from './lambdaRuntime.js';
+import { runFromEvent } from './runFromEvent.js';
 
 export type { InvocationContext } from './lambdaRuntime.js';
 // The steps of the distributed mode live in the same bundle, so CDK deploys one artefact.
@@ -19,24 +17,12 @@ async function run(
   event: unknown,
   context: InvocationContext,
 ): Promise<Summary> {
-  const startedAt = Date.now();
-  const hardDeadline = startedAt + context.getRemainingTimeInMillis();
-
-  const { request, sourcesFile } = await readRunRequest(
-    event,
-    config.sourcesUri,
-    s3ObjectReader(() => s3),
-  );
-
-  const report = await runPipeline(
-    {
-      sourcesFile,
-      request,
-      fetchDeadline: deadlineForFetching(startedAt, hardDeadline),
-      hardDeadline,
-      invocationId: context.awsRequestId,
-    },
-    {
+  const report = await runFromEvent(event, {
+    sourcesUri: config.sourcesUri,
+    readS3: s3ObjectReader(() => s3),
+    budgetMs: context.getRemainingTimeInMillis(),
+    invocationId: context.awsRequestId,
+    dependencies: {
       store,
       notifier,
       networkPolicy: config.networkPolicy,
@@ -44,6 +30,6 @@ async function run(
       onWarning: (message) => logger.warn(message),
       onReport: observeRun(config),
     },
-  );
+  });
   return headOf(report);
 }

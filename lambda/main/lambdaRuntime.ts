@@ -1,16 +1,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConsoleNotifier } from '../adapters/consoleNotifier.js';
 import { createLogger, describeError } from '../adapters/logger.js';
 import { logRun } from '../adapters/runLog.js';
 import { runMetrics, writeMetrics } from '../adapters/runMetrics.js';
 import { S3Store } from '../adapters/s3Store.js';
 import { SnsNotifier } from '../adapters/snsNotifier.js';
-import { ssmParameterReader } from '../adapters/ssmParameterReader.js';
 import type { RunReport } from '../core/model.js';
 import type { Notifier } from '../run/notifier.js';
-import { SecretCache } from '../run/secretCache.js';
+import type { SecretCache } from '../run/secretCache.js';
+import { AWS_CALL_LIMITS, ssmSecretCache } from './awsClients.js';
 import { type LambdaConfig, readLambdaConfig } from './config.js';
 
 /** The part of the Lambda context the handlers use; the console and tests can supply it too. */
@@ -31,14 +30,6 @@ export interface LambdaRuntime {
 }
 
 /**
- * Timeouts on everything: without them an S3, SNS or SSM call that hangs would outlast the time
- * the run kept back for writing and notifying, and the Lambda would time out instead of reporting.
- */
-const AWS_CALL_LIMITS = {
-  requestHandler: { connectionTimeout: 3 * 1000, requestTimeout: 15 * 1000 }, // 3 s to connect, 15 s per attempt
-};
-
-/**
  * Read once at cold start. A bad environment is reported on every invocation with the variable
  * named, rather than as a crash during init that Lambda retries and logs less clearly.
  */
@@ -49,7 +40,7 @@ const runtime: LambdaRuntime | Error = (() => {
     const notifier = config.topicArn
       ? new SnsNotifier(new SNSClient({ ...AWS_CALL_LIMITS, maxAttempts: 5 }), config.topicArn)
       : new ConsoleNotifier();
-    const secrets = new SecretCache(ssmParameterReader(new SSMClient({ ...AWS_CALL_LIMITS, maxAttempts: 3 })));
+    const secrets = ssmSecretCache();
     return { config, s3, store: new S3Store(s3, config.outputBucket, config.outputPrefix), notifier, secrets };
   } catch (error) {
     return error as Error;

@@ -2,7 +2,7 @@ import { compile, selectAll, selectOne } from 'css-select';
 import render from 'dom-serializer';
 import type { AnyNode, Element } from 'domhandler';
 import { innerText } from 'domutils';
-import { messageOf } from '../core/errors.js';
+import { HtmlSelectorError, messageOf } from '../core/errors.js';
 
 /**
  * A CSS selector, optionally followed by `@attribute`, as written in a sources file for type
@@ -70,8 +70,6 @@ export class HtmlSelector {
     return this.attribute === undefined ? render(element.children) : element.attribs[this.attribute];
   }
 }
-
-export class HtmlSelectorError extends Error {}
 
 type Query = (element: Element) => boolean;
 

@@ -1,3 +1,5 @@
+import { JsonPathError } from '../core/errors.js';
+
 /**
  * A path into a JSON document, in the small subset of JSONPath that item mappings need:
  * `$.data.releases[*]`, `data.releases`, `items[0].title`, `['content:encoded']`, `.*`.
@@ -42,8 +44,6 @@ export class JsonPath {
     return this.endsInWildcard ? new JsonPath(this.text, this.steps.slice(0, -1)) : this;
   }
 }
-
-export class JsonPathError extends Error {}
 
 type Step = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'all' };
 

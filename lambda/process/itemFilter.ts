@@ -1,3 +1,4 @@
+import { FilterTermError } from '../core/errors.js';
 import type { Item, SourceFilter } from '../core/model.js';
 import { plainText } from '../parse/plainText.js';
 
@@ -40,7 +41,7 @@ export class ItemFilter {
     private readonly maxAgeDays: number | undefined,
   ) {}
 
-  /** @throws Error when a term is not usable; sources files are validated with `termProblem` first. */
+  /** @throws FilterTermError when a term is not usable; sources files are validated with `termProblem` first. */
   static from(filter: SourceFilter): ItemFilter {
     return new ItemFilter((filter.include ?? []).map(matcher), (filter.exclude ?? []).map(matcher), filter.maxAgeDays);
   }
@@ -79,7 +80,7 @@ export class ItemFilter {
 
 function matcher(term: string): Matcher {
   const problem = ItemFilter.termProblem(term);
-  if (problem) throw new Error(`filter term ${JSON.stringify(term)}: ${problem}`);
+  if (problem) throw new FilterTermError(`filter term ${JSON.stringify(term)}: ${problem}`);
   const regex = REGEX_TERM.exec(term);
   if (regex) {
     const expression = new RegExp(regex[1]!, regex[2]);

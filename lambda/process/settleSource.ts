@@ -1,5 +1,5 @@
-import { SourceError } from '../core/errors.js';
-import type { FailureCode, FetchOutcome, Item, Settings, Source, SourceReport } from '../core/model.js';
+import { type FailureCode, SourceError } from '../core/errors.js';
+import type { FetchOutcome, Item, Settings, Source, SourceReport } from '../core/model.js';
 import { ownedString } from '../core/ownedString.js';
 import { mergeItems } from '../merge/merge.js';
 import { decodeHtml } from '../parse/decodeHtml.js';

@@ -1,4 +1,4 @@
-import type { FailureCode } from '../core/model.js';
+import type { FailureCode } from '../core/errors.js';
 import type { SourceState } from './sourceState.js';
 
 /** Failures in a row after which a source counts as broken and is tried less often. */

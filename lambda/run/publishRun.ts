@@ -1,4 +1,4 @@
-import { TributaryError } from '../core/errors.js';
+import { InternalError } from '../core/errors.js';
 import type { RunReport, SourcesFile } from '../core/model.js';
 import {
   CACHE_CONTROL,
@@ -90,11 +90,7 @@ function resultsInFileOrder({ runId, sourcesFile, request, settled }: SettledRun
   return selectedSources(sourcesFile, request).map((source) => {
     const result = settled.get(source.id);
     if (!result) {
-      throw new TributaryError(
-        'TributaryError',
-        'internal',
-        `run ${runId}: source ${source.id} was selected but never settled`,
-      );
+      throw new InternalError(`run ${runId}: source ${source.id} was selected but never settled`);
     }
     return [source.id, result] as const;
   });

@@ -1,5 +1,6 @@
+import type { Failure } from '../core/errors.js';
 import { headerValueFlaw } from '../core/headerValue.js';
-import type { Failure, Source } from '../core/model.js';
+import type { Source } from '../core/model.js';
 import { describeReference, parameterName, secretReferences } from '../input/secretNames.js';
 import type { SecretCache } from './secretCache.js';
 

@@ -92,6 +92,11 @@ describe('the local CLI', () => {
       ['--sources', '/nonexistent/sources.json'],
       /SOURCES_URI: cannot read \/nonexistent\/sources\.json/,
     ],
+    [
+      'an s3:// sources file, which needs the Lambda environment',
+      ['--sources', 's3://bucket/sources.json'],
+      /^tributary: --sources: an s3:\/\/ URI needs the Lambda environment; pass a file$/m,
+    ],
   ])('exits 2 on %s, saying what is wrong', async (_case, args, message) => {
     const { code, stderr } = await tributary(args);
 

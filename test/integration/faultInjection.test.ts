@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FailureCode, RunReport, Settings, SourceReport } from '../../lambda/core/model.js';
+import type { FailureCode } from '../../lambda/core/errors.js';
+import type { RunReport, Settings, SourceReport } from '../../lambda/core/model.js';
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { RETRY_BASE_DELAY_MS } from '../../lambda/fetch/retryPolicy.js';
 import { type LoopbackServer, type RouteHandler, startLoopbackServer } from '../../scripts/loopbackServer.js';

@@ -41,6 +41,12 @@ describe('readSources from S3', () => {
     });
   });
 
+  it('passes on a reader that names the wrong setting itself, as the CLI does for s3://', async () => {
+    const wrongSetting = new InvalidInputError('config', '--sources', 'an s3:// URI needs the Lambda environment');
+
+    await expect(readSources(URI, async () => Promise.reject(wrongSetting))).rejects.toBe(wrongSetting);
+  });
+
   it('fails any other S3 error as a store error, which a retry may get past', async () => {
     const read = readSources(URI, s3Answering(new Error('socket hang up')));
 

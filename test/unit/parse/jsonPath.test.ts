@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { JsonPath, JsonPathError } from '../../../lambda/parse/jsonPath.js';
+import { JsonPathError } from '../../../lambda/core/errors.js';
+import { JsonPath } from '../../../lambda/parse/jsonPath.js';
 
 const release = {
   data: {

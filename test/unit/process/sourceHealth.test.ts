@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureCode } from '../../../lambda/core/model.js';
+import type { FailureCode } from '../../../lambda/core/errors.js';
 import { afterFailure, afterSuccess, BROKEN_AFTER_FAILURES } from '../../../lambda/process/sourceHealth.js';
 import type { SourceState } from '../../../lambda/process/sourceState.js';
 
