@@ -138,6 +138,12 @@ export interface RunReport extends Summary {
   sources: SourceReport[];
 }
 
+/**
+ * How many new items a run notification lists, newest first. Each source keeps at most this many
+ * as headlines, so a run holds a bounded few whatever its sources publish.
+ */
+export const MAX_NEW_ITEMS_LISTED = 20;
+
 /** One run notification: a short human subject, the machine-readable message, filterable attributes. */
 export interface Notification {
   subject: string;

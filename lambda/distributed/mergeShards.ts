@@ -5,7 +5,7 @@ import { shortened } from '../core/shortened.js';
 import { unfetched } from '../fetch/fetchSource.js';
 import { selectedSources } from '../input/event.js';
 import { restingSource, type SettledSource, settleSource } from '../process/settleSource.js';
-import { restingState } from '../run/gatherResults.js';
+import { gatherPlan, restingState } from '../run/gatherResults.js';
 import type { PublishDependencies } from '../run/pipelineDependencies.js';
 import { publishRun } from '../run/publishRun.js';
 import { readState } from '../run/state.js';
@@ -62,8 +62,9 @@ export async function mergeShards(
     unsettled.map(({ id }) => id),
     dependencies,
   );
+  const plan = gatherPlan(request, sourcesFile.settings, startedAt, run.fetchDeadline);
   for (const source of unsettled) {
-    const resting = restingState(source, { state, startedAt, force: request.force, named: request.only !== undefined });
+    const resting = restingState(source, state, plan);
     if (resting) {
       settled.set(source.id, restingSource(source, resting));
       continue;

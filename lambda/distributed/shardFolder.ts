@@ -1,6 +1,8 @@
-import type { Settings, SourcesFile } from '../core/model.js';
+import { compactTimestamp } from '../core/compactTimestamp.js';
+import type { SourcesFile } from '../core/model.js';
 import { SHARDS_FOLDER } from '../core/storageLayout.js';
 import type { RunRequest } from '../input/event.js';
+import type { GatherPlan } from '../run/gatherResults.js';
 
 /** The run as the start step saw it, saved for the merge step in `run.json`. */
 export interface ShardedRun {
@@ -15,18 +17,12 @@ export interface ShardedRun {
 }
 
 /** What every worker is told besides its batch of sources: the Map's BatchInput, kept small. */
-export interface ShardJob {
+export interface ShardJob extends GatherPlan {
   runId: string;
   /** The run's shard folder (see shardFolder). */
   folder: string;
-  startedAt: number;
-  fetchDeadline: number;
-  force: boolean;
-  /** The run names its sources: broken ones are tried anyway. */
-  named: boolean;
   /** Workers store no items. */
   dryRun: boolean;
-  settings: Settings;
 }
 
 /** Where one sharded run keeps its working files; keys relative to the output prefix. */
@@ -47,11 +43,7 @@ export interface ShardFolder {
  * its first execution died starts a new folder, so no leftover batch of the dead one is merged.
  */
 export function shardFolder(runId: string, startedAt: number): ShardFolder {
-  const attempt = new Date(startedAt)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.(\d+)Z$/, '$1Z');
-  return shardFolderAt(`${SHARDS_FOLDER}${runId}/${attempt}/`);
+  return shardFolderAt(`${SHARDS_FOLDER}${runId}/${compactTimestamp(startedAt)}/`);
 }
 
 /** shardFolder() back from its root, as the later steps receive it. */

@@ -2,6 +2,7 @@ import { RunInProgressError } from '../core/errors.js';
 import type { Source, SourcesFile } from '../core/model.js';
 import { type RunRequest, selectedSources } from '../input/event.js';
 import { claimOrResume } from '../run/claimOrResume.js';
+import { gatherPlan } from '../run/gatherResults.js';
 import type { PublishDependencies } from '../run/pipelineDependencies.js';
 import { runIdOf } from '../run/runId.js';
 import { INTERNAL_JSON } from '../run/store.js';
@@ -53,14 +54,10 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
   await dependencies.store.put(folder.run, JSON.stringify(run), INTERNAL_JSON);
   await dependencies.store.put(folder.sources, JSON.stringify(byOrigin(selected)), INTERNAL_JSON);
   const job: ShardJob = {
+    ...gatherPlan(request, sourcesFile.settings, startedAt, fetchDeadline),
     runId,
     folder: folder.root,
-    startedAt,
-    fetchDeadline,
-    force: request.force,
-    named: request.only !== undefined,
     dryRun: request.dryRun,
-    settings: sourcesFile.settings,
   };
   return { status: 'started', runId, folder, job, sources: selected.length };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import type { Source } from '../core/model.js';
+import { SHARDS_FOLDER } from '../core/storageLayout.js';
 import { firstIssue } from '../input/fieldPath.js';
 import { validateSourcesFile } from '../input/sourcesFile.js';
 import type { MapFailure } from './mergeShards.js';
@@ -8,6 +9,11 @@ import type { ShardJob } from './shardFolder.js';
 
 // What the state machine sends each step. The steps trust nothing they did not check: a hand-made
 // execution input or an edited definition fails here, naming the field, before any request.
+
+/** The root of a folder shardFolder() made, as the later steps receive it. */
+const shardFolderRoot = z
+  .string()
+  .regex(new RegExp(`^${SHARDS_FOLDER}.+/$`), { error: `must be a shard folder under ${SHARDS_FOLDER}` });
 
 const startEventSchema = z.looseObject({
   /** The execution's own input: a Scheduled Event or an ad hoc event of the public contract. */
@@ -22,7 +28,7 @@ const startEventSchema = z.looseObject({
 
 const jobSchema = z.strictObject({
   runId: z.string().min(1),
-  folder: z.string().regex(/^state\/shards\/.+\/$/, { error: 'must be a shard folder under state/shards/' }),
+  folder: shardFolderRoot,
   startedAt: z.number().int(),
   fetchDeadline: z.number().int(),
   force: z.boolean(),
@@ -38,7 +44,7 @@ const batchEventSchema = z.looseObject({
 
 const mergeEventSchema = z.looseObject({
   folder: z.object({
-    root: z.string().regex(/^state\/shards\/.+\/$/, { error: 'must be a shard folder under state/shards/' }),
+    root: shardFolderRoot,
   }),
   mapError: z.looseObject({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });

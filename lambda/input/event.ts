@@ -59,6 +59,11 @@ export function assertKnownSources(request: RunRequest, knownIds: readonly strin
   });
 }
 
+/** Whether the run names its sources (an ad hoc run's `sources`) rather than running them all. */
+export function namesSources(request: Pick<RunRequest, 'only'>): boolean {
+  return request.only !== undefined;
+}
+
 /** The sources a run is about, in sources-file order: those it names, or all. */
 export function selectedSources(sourcesFile: SourcesFile, request: Pick<RunRequest, 'only'>): Source[] {
   const { only } = request;

@@ -1,5 +1,12 @@
 import { type FailureCode, SourceError } from '../core/errors.js';
-import type { FetchOutcome, Item, Settings, Source, SourceReport } from '../core/model.js';
+import {
+  type FetchOutcome,
+  type Item,
+  MAX_NEW_ITEMS_LISTED,
+  type Settings,
+  type Source,
+  type SourceReport,
+} from '../core/model.js';
 import { ownedString } from '../core/ownedString.js';
 import { mergeItems } from '../merge/merge.js';
 import { decodeHtml } from '../parse/decodeHtml.js';
@@ -7,7 +14,6 @@ import { discoverFeedUrl } from '../parse/discoverFeedUrl.js';
 import { parseHtmlSource } from '../parse/parseHtmlSource.js';
 import { type JsonMapping, parseJsonSource } from '../parse/parseJsonSource.js';
 import { parseSource } from '../parse/parseSource.js';
-import { MAX_NEW_ITEMS_LISTED } from '../render/runNotification.js';
 import { ItemFilter } from './itemFilter.js';
 import { type FreshItems, keepItems } from './keptItems.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';

@@ -5,7 +5,7 @@ import { HISTORY_CHART_STYLE, historyChart } from './historyChart.js';
 import type { PublishedItem } from './publishedItem.js';
 import { readableBytes, readableDuration, readableTime } from './readable.js';
 import type { RenderContext } from './renderContext.js';
-import { appendRunHistory, type RunHistoryEntry } from './runHistory.js';
+import type { RunHistoryEntry } from './runHistory.js';
 
 /** Newest items listed on the page; the feeds carry the rest. */
 const MAX_ITEMS_ON_PAGE = 100;
@@ -81,8 +81,8 @@ ${HISTORY_CHART_STYLE}`;
  * never item content). Self-contained: inline CSS and SVG, no script, no assets.
  *
  * @param items Newest first, as published.
- * @param history Earlier runs, oldest first, as state keeps them. This run is added (replacing an
- *   earlier attempt of it) and only the last RUN_HISTORY_LENGTH are shown.
+ * @param history The runs to chart, oldest first, this one included (appendRunHistory); none:
+ *   the page has no history section.
  */
 export function renderHtml(
   report: RunReport,
@@ -108,7 +108,7 @@ export function renderHtml(
 <main>
 ${runSection(report)}
 ${sourcesSection(report.sources)}
-${historySection(appendRunHistory(history, report))}
+${historySection(history)}
 ${itemsSection(items.slice(0, MAX_ITEMS_ON_PAGE), items.length)}
 </main>
 <footer>
@@ -225,6 +225,7 @@ function sourceDetails(source: SourceReport): string {
 function historySection(history: readonly RunHistoryEntry[]): string {
   const first = history[0];
   const last = history.at(-1);
+  if (!first) return '';
   const span =
     first && last && history.length > 1
       ? `, from ${time(first.startedAt)} on the left to ${time(last.startedAt)} on the right`

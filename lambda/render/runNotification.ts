@@ -1,8 +1,7 @@
-import type { Item, Notification, Summary } from '../core/model.js';
+import { type Item, MAX_NEW_ITEMS_LISTED, type Notification, type Summary } from '../core/model.js';
 
 /** SNS refuses messages over 256 KiB (body plus attributes); stay well below it. */
 const MAX_MESSAGE_BYTES = 240 * 1024;
-export const MAX_NEW_ITEMS_LISTED = 20;
 const MAX_SUBJECT_LENGTH = 100;
 /** A hostile feed's megabyte title or URL must not crowd out the rest of the message. */
 const MAX_TITLE_LENGTH = 300;

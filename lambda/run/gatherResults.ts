@@ -1,4 +1,5 @@
 import type { Settings, Source } from '../core/model.js';
+import { namesSources, type RunRequest } from '../input/event.js';
 import { restingSource, type SettledSource } from '../process/settleSource.js';
 import { isResting } from '../process/sourceHealth.js';
 import type { SourceState } from '../process/sourceState.js';
@@ -7,17 +8,34 @@ import type { PipelineDependencies } from './pipelineDependencies.js';
 import { settleSources } from './settleSources.js';
 import type { PipelineState } from './state.js';
 
-export interface GatherOptions {
+/**
+ * How a run's sources are gathered, decided once from its request: the same for a single-function
+ * run and for every worker of a sharded one.
+ */
+export interface GatherPlan {
   settings: Settings;
-  /** The state the run started from. */
-  state: PipelineState;
   /** Epoch ms the run started: decides which broken sources are still resting. */
   startedAt: number;
   /** Epoch ms by which fetching must be over. */
   fetchDeadline: number;
+  /** Ignore remembered validators: refetch everything, resting sources included. */
   force: boolean;
   /** The run names its sources: broken ones are tried anyway. */
   named: boolean;
+}
+
+export function gatherPlan(
+  request: RunRequest,
+  settings: Settings,
+  startedAt: number,
+  fetchDeadline: number,
+): GatherPlan {
+  return { settings, startedAt, fetchDeadline, force: request.force, named: namesSources(request) };
+}
+
+export interface GatherOptions extends GatherPlan {
+  /** The state the run started from. */
+  state: PipelineState;
   /** Where fetched items are stored as they arrive (for a dry run: one that writes nothing). */
   keptItems: KeptItemsStore;
 }
@@ -33,7 +51,7 @@ export async function gatherResults(
   dependencies: Pick<PipelineDependencies, 'networkPolicy' | 'secrets' | 'now' | 'onProgress'>,
 ): Promise<Map<string, SettledSource>> {
   const { keptItems } = options;
-  const resting = (source: Source) => restingState(source, options);
+  const resting = (source: Source) => restingState(source, options.state, options);
   const settled = await settleSources(
     sources.filter((source) => !resting(source)),
     {
@@ -74,8 +92,9 @@ function progressCounter(
 /** Broken sources rest until their next attempt, unless the run names them or forces: the state of one that does. */
 export function restingState(
   source: Source,
-  options: Pick<GatherOptions, 'state' | 'startedAt' | 'force' | 'named'>,
+  state: PipelineState,
+  plan: Pick<GatherPlan, 'startedAt' | 'force' | 'named'>,
 ): SourceState | undefined {
-  const previous = options.state.sources[source.id];
-  return !options.named && !options.force && isResting(previous, options.startedAt) ? previous : undefined;
+  const previous = state.sources[source.id];
+  return !plan.named && !plan.force && isResting(previous, plan.startedAt) ? previous : undefined;
 }

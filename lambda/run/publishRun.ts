@@ -1,5 +1,5 @@
 import { InternalError } from '../core/errors.js';
-import type { RunReport, SourcesFile } from '../core/model.js';
+import { MAX_NEW_ITEMS_LISTED, type RunReport, type SourcesFile } from '../core/model.js';
 import {
   CACHE_CONTROL,
   OUTPUT_CONTENT_TYPES,
@@ -7,7 +7,7 @@ import {
   REPORT_CONTENT_TYPE,
   reportKey,
 } from '../core/storageLayout.js';
-import { type RunRequest, selectedSources } from '../input/event.js';
+import { namesSources, type RunRequest, selectedSources } from '../input/event.js';
 import { mergeItems } from '../merge/merge.js';
 import type { SettledSource } from '../process/settleSource.js';
 import { type PublishedItem, publishedItem } from '../render/publishedItem.js';
@@ -15,7 +15,7 @@ import { renderAtom } from '../render/renderAtom.js';
 import type { RenderContext } from '../render/renderContext.js';
 import { renderHtml } from '../render/renderHtml.js';
 import { renderJsonFeed } from '../render/renderJsonFeed.js';
-import { MAX_NEW_ITEMS_LISTED } from '../render/runNotification.js';
+import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { announceRun } from './announceRun.js';
 import { KeptItemsStore } from './keptItemsStore.js';
 import type { PublishDependencies } from './pipelineDependencies.js';
@@ -65,14 +65,15 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
   const keptItems = run.keptItems ?? new KeptItemsStore(store, { write: true, onWarning: dependencies.onWarning });
   const { items, unreadable } = await keptItems.read(picks);
   const report = summarizeRun(run, results, items.length, dependencies);
-  await writeOutputs(run, report, items.map(publishedItem), store);
+  const history = appendRunHistory(run.state.history, report);
+  await writeOutputs(run, report, items.map(publishedItem), history, store);
   // State last, merged over whatever another run committed meanwhile (see commitState).
   const superseded = await commitState(store, {
     known: new Set(run.sourcesFile.sources.map(({ id }) => id)),
     settled: settledStates,
     unreadable,
     summary: report,
-    everyShard: run.request.only === undefined,
+    everyShard: !namesSources(run.request),
   });
   const newItems = mergeItems(
     results.map(([, result]) => result.newItems),
@@ -123,8 +124,14 @@ function summarizeRun(
  * when nothing succeeded the previous good outputs stay as they were. The latest are rendered
  * first and then written at once, so the run waits for one write, not three.
  */
-async function writeOutputs(run: SettledRun, report: RunReport, items: PublishedItem[], store: Store): Promise<void> {
-  const latest = report.status === 'failed' ? [] : renderLatest(run, report, items);
+async function writeOutputs(
+  run: SettledRun,
+  report: RunReport,
+  items: PublishedItem[],
+  history: readonly RunHistoryEntry[],
+  store: Store,
+): Promise<void> {
+  const latest = report.status === 'failed' ? [] : renderLatest(run.sourcesFile, report, items, history);
   await store.put(reportKey(run.runId), JSON.stringify(report, null, 2), {
     contentType: REPORT_CONTENT_TYPE,
     cacheControl: CACHE_CONTROL.immutable,
@@ -141,15 +148,16 @@ async function writeOutputs(run: SettledRun, report: RunReport, items: Published
 
 /** The three latest outputs of the same items, each under its key with its content type. */
 function renderLatest(
-  { sourcesFile, state }: SettledRun,
+  sourcesFile: SourcesFile,
   report: RunReport,
   items: PublishedItem[],
+  history: readonly RunHistoryEntry[],
 ): { key: string; body: string; contentType: string }[] {
   const context: RenderContext = { title: FEED_TITLE, generatedAt: report.finishedAt, sources: sourcesFile.sources };
   const bodies = {
     feedJson: renderJsonFeed(items, context),
     feedXml: renderAtom(items, context),
-    html: renderHtml(report, items, context, state.history),
+    html: renderHtml(report, items, context, history),
   };
   return (Object.keys(bodies) as (keyof typeof bodies)[]).map((output) => ({
     key: OUTPUT_KEYS[output],

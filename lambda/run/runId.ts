@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { compactTimestamp } from '../core/compactTimestamp.js';
 import type { RunRequest } from '../input/event.js';
 import { runIdForInvocation } from './runClaim.js';
 import type { Store } from './store.js';
@@ -23,7 +24,6 @@ export async function runIdOf(
  * runs get a fresh name. Names sort by time, so `runs/` lists in order.
  */
 export function runIdFor(request: RunRequest, now: number): string {
-  const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  if (request.scheduledTime) return `${compact(request.scheduledTime)}-scheduled`;
-  return `${compact(new Date(now).toISOString())}-adhoc-${randomBytes(3).toString('hex')}`;
+  if (request.scheduledTime) return `${compactTimestamp(request.scheduledTime)}-scheduled`;
+  return `${compactTimestamp(now)}-adhoc-${randomBytes(3).toString('hex')}`;
 }

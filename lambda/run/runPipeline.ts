@@ -1,7 +1,7 @@
 import type { RunReport, SourcesFile } from '../core/model.js';
 import { type RunRequest, selectedSources } from '../input/event.js';
 import { claimOrResume } from './claimOrResume.js';
-import { gatherResults } from './gatherResults.js';
+import { gatherPlan, gatherResults } from './gatherResults.js';
 import { KeptItemsStore } from './keptItemsStore.js';
 import type { PipelineDependencies } from './pipelineDependencies.js';
 import { publishRun } from './publishRun.js';
@@ -50,15 +50,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     });
     const settled = await gatherResults(
       selected,
-      {
-        settings: sourcesFile.settings,
-        state,
-        startedAt,
-        fetchDeadline: input.fetchDeadline,
-        force: request.force,
-        named: request.only !== undefined,
-        keptItems,
-      },
+      { ...gatherPlan(request, sourcesFile.settings, startedAt, input.fetchDeadline), state, keptItems },
       dependencies,
     );
     return await publishRun({ runId, request, sourcesFile, state, startedAt, settled, keptItems }, dependencies);

@@ -89,7 +89,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
       sources: 3,
     });
     expect(started.sourcesKey).toMatch(
-      /^site\/state\/shards\/20261126T050000Z-scheduled\/\d{8}T\d{9}Z\/sources\.json$/,
+      /^site\/state\/shards\/20261126T050000Z-scheduled\/\d{8}T\d{6}Z\/sources\.json$/,
     );
     expect(started.resultsPrefix).toBe(`${started.sourcesKey.replace(/sources\.json$/, '')}results`);
 

@@ -1,12 +1,17 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FetchOutcome, Item, Settings, Source } from '../../../lambda/core/model.js';
+import {
+  type FetchOutcome,
+  type Item,
+  MAX_NEW_ITEMS_LISTED,
+  type Settings,
+  type Source,
+} from '../../../lambda/core/model.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { fetchSource } from '../../../lambda/fetch/fetchSource.js';
 import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { type FreshSource, settleSource } from '../../../lambda/process/settleSource.js';
-import { MAX_NEW_ITEMS_LISTED } from '../../../lambda/render/runNotification.js';
 import { type LoopbackServer, startLoopbackServer } from '../../../scripts/loopbackServer.js';
 import { readSourceFixture } from '../../support/sourceFixtures.js';
 import { readFeed } from '../parse/feedFixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../lambda/render/renderHtml.js';
-import { RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
+import { appendRunHistory, RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
 import {
   aContext,
   anItem,
@@ -292,8 +292,11 @@ describe('renderHtml', () => {
   });
 
   it('gives every table a caption and scoped header cells', () => {
+    // Prepare: a published page charts at least its own run
+    const report = aRunReport();
+
     // Act
-    const html = renderHtml(aRunReport(), published(manyItems(1)), aContext());
+    const html = renderHtml(report, published(manyItems(1)), aContext(), appendRunHistory([], report));
 
     // Assess
     expect(html.match(/<table[^>]*>\n<caption/g)).toHaveLength(3);
@@ -302,8 +305,11 @@ describe('renderHtml', () => {
   });
 
   it('puts the tables in regions that scroll sideways, so the page fits a phone', () => {
+    // Prepare: a published page charts at least its own run
+    const report = aRunReport();
+
     // Act
-    const html = renderHtml(aRunReport(), published(manyItems(1)), aContext());
+    const html = renderHtml(report, published(manyItems(1)), aContext(), appendRunHistory([], report));
 
     // Assess
     expect(html).toContain('.scroll{overflow-x:auto');
@@ -348,10 +354,12 @@ describe('renderHtml', () => {
     const report = aRunReport([aSourceReport(), failedSource('HTTP 503 Service Unavailable')]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext(), [
-      anEntry(0),
-      anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } }),
-    ]);
+    const html = renderHtml(
+      report,
+      published([]),
+      aContext(),
+      appendRunHistory([anEntry(0), anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } })], report),
+    );
 
     // Assess
     expect(html).toMatch(/<figure>\n<svg class="history-chart"[^>]* role="img"/);
@@ -368,30 +376,36 @@ describe('renderHtml', () => {
     ]);
   });
 
-  it('shows the current run once when the history already has it, and at most the last 30 runs', () => {
+  it('charts exactly the runs it is given, at most the last 30 with the current one', () => {
     // Prepare
     const report = aRunReport();
-    const current: RunHistoryEntry = { ...anEntry(99), runId: report.runId };
-    const long = Array.from({ length: 40 }, (_, index) => anEntry(index));
+    const long = appendRunHistory(
+      Array.from({ length: 40 }, (_, index) => anEntry(index)),
+      report,
+    );
 
     // Act
-    const withCurrent = renderHtml(report, published([]), aContext(), [anEntry(0), current]);
-    const fromLong = renderHtml(report, published([]), aContext(), long);
+    const html = renderHtml(report, published([]), aContext(), long);
 
     // Assess
-    expect(historyRows(withCurrent)).toHaveLength(2);
-    expect(historyRows(fromLong)).toHaveLength(RUN_HISTORY_LENGTH);
-    expect(historyRows(fromLong).at(-1)?.[0]).toBe('2025-02-28 11:00 UTC');
-    expect(fromLong.match(/<rect class="duration"/g)).toHaveLength(RUN_HISTORY_LENGTH);
+    expect(historyRows(html)).toHaveLength(RUN_HISTORY_LENGTH);
+    expect(historyRows(html)[0]?.[0]).toBe('2025-03-01 10:05 UTC');
+    expect(historyRows(html).at(-1)?.[0]).toBe('2025-02-28 11:00 UTC');
+    expect(html.match(/<rect class="duration"/g)).toHaveLength(RUN_HISTORY_LENGTH);
   });
 
-  it('charts the current run alone when there is no history yet', () => {
+  it('charts a first run alone, and has no history section without runs to chart', () => {
+    // Prepare
+    const report = aRunReport();
+
     // Act
-    const html = renderHtml(aRunReport(), published([]), aContext());
+    const first = renderHtml(report, published([]), aContext(), appendRunHistory([], report));
+    const none = renderHtml(report, published([]), aContext());
 
     // Assess
-    expect(html.match(/<rect class="duration"/g)).toHaveLength(1);
-    expect(html).toContain('<figcaption>1 run. Top: how long each run took.');
+    expect(first.match(/<rect class="duration"/g)).toHaveLength(1);
+    expect(first).toContain('<figcaption>1 run. Top: how long each run took.');
+    expect(none).not.toContain('Run history');
   });
 
   it('links the feeds in the footer only when their URLs are absolute http(s)', () => {
