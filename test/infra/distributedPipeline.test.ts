@@ -3,28 +3,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BundleFunction } from '../../infra/bundleFunction.js';
-import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
-
-/** The distributed mode with every one of its settings changed, beside a prefix and secrets in headers. */
-const CUSTOM_CONTEXT = {
-  mode: 'distributed',
-  batchSize: '250',
-  maxConcurrency: 50,
-  toleratedFailurePercentage: 5,
-  runTimeoutMinutes: 120,
-  timeoutSeconds: 600,
-  outputPrefix: 'site',
-  sourcesFile: fixture('sources-with-secrets.json'),
-};
+import { type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
 
 let single: SynthesizedTributary;
 let distributed: SynthesizedTributary;
 let custom: SynthesizedTributary;
 
 beforeAll(() => {
-  single = synthTributary();
-  distributed = synthTributary({ mode: 'distributed' });
-  custom = synthTributary(CUSTOM_CONTEXT);
+  single = synthMode('default');
+  distributed = synthMode('distributed');
+  custom = synthMode('everyDistributedOption');
 });
 
 // Template JSON is untyped; the assertions below are what check its shape.

@@ -8,7 +8,7 @@ import { PipelineDashboard } from '../../infra/pipelineDashboard.js';
 import { PipelineMetrics } from '../../infra/pipelineMetrics.js';
 import { STACK_SETTING_DEFAULTS } from '../../infra/stackSettings.js';
 import { WholeRunFunction } from '../../infra/wholeRunFunction.js';
-import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
+import { fixture, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
 
 // Dashboard JSON is untyped; the assertions below are what check its shape.
 type Json = Record<string, any>;
@@ -70,9 +70,9 @@ let distributed: SynthesizedTributary;
 let distributedWidgets: Widget[];
 
 beforeAll(() => {
-  byDefault = synthTributary();
+  byDefault = synthMode('default');
   widgets = dashboardWidgets(byDefault.template);
-  distributed = synthTributary({ mode: 'distributed' });
+  distributed = synthMode('distributed');
   distributedWidgets = dashboardWidgets(distributed.template);
 });
 

@@ -30,3 +30,54 @@ export function synthTributary(context: Record<string, unknown> = {}): Synthesiz
   });
   return { app, stack, template: Template.fromStack(stack) };
 }
+
+/**
+ * Every documented way to deploy, as the `-c key=value` context a deployer passes: what the infra
+ * tests assert on and what cfn-lint checks. A new mode added here is linted without more code.
+ */
+export const DOCUMENTED_MODES = {
+  default: {},
+  distributed: { mode: 'distributed' },
+  /** Every setting changed from its default, as a deployer would pass them. */
+  everyOption: {
+    schedule: 'cron(0 6 * * ? *)',
+    schedulePeriodMinutes: 1440,
+    timeZone: 'Europe/Berlin',
+    memoryMb: '1024',
+    timeoutSeconds: 600,
+    emails: 'a@example.com,b@example.com',
+    emailStatuses: ['partial', 'failed'],
+    alarmEmails: ['ops@example.com'],
+    runsRetentionDays: 30,
+    logRetentionDays: 90,
+    logLevel: 'warn',
+    sourcesFile: fixture('sources.json'),
+    outputPrefix: 'site',
+    failedRatioThreshold: '0.25',
+    missedRunsAlarm: 2,
+  },
+  /** The distributed mode with every one of its settings changed, beside a prefix and secrets in headers. */
+  everyDistributedOption: {
+    mode: 'distributed',
+    batchSize: '250',
+    maxConcurrency: 50,
+    toleratedFailurePercentage: 5,
+    runTimeoutMinutes: 120,
+    timeoutSeconds: 600,
+    outputPrefix: 'site',
+    sourcesFile: fixture('sources-with-secrets.json'),
+  },
+} as const satisfies Record<string, Record<string, unknown>>;
+export type DocumentedMode = keyof typeof DOCUMENTED_MODES;
+
+const synthesized = new Map<DocumentedMode, SynthesizedTributary>();
+
+/** One documented mode, synthesized once per test file however many suites in it ask for it. */
+export function synthMode(mode: DocumentedMode): SynthesizedTributary {
+  let s = synthesized.get(mode);
+  if (!s) {
+    s = synthTributary(DOCUMENTED_MODES[mode]);
+    synthesized.set(mode, s);
+  }
+  return s;
+}

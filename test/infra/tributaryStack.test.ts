@@ -5,26 +5,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { TEST_EVENT_REGISTRY } from '../../infra/consoleTestEvents.js';
 import { InvalidInputError } from '../../lambda/core/errors.js';
-import { fixture, type SynthesizedTributary, synthTributary } from './synthTributary.js';
-
-/** Every setting changed from its default, as a deployer would pass them. */
-const CUSTOM_CONTEXT = {
-  schedule: 'cron(0 6 * * ? *)',
-  schedulePeriodMinutes: 1440,
-  timeZone: 'Europe/Berlin',
-  memoryMb: '1024',
-  timeoutSeconds: 600,
-  emails: 'a@example.com,b@example.com',
-  emailStatuses: ['partial', 'failed'],
-  alarmEmails: ['ops@example.com'],
-  runsRetentionDays: 30,
-  logRetentionDays: 90,
-  logLevel: 'warn',
-  sourcesFile: fixture('sources.json'),
-  outputPrefix: 'site',
-  failedRatioThreshold: '0.25',
-  missedRunsAlarm: 2,
-};
+import { fixture, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
 
 let byDefault: SynthesizedTributary;
 let custom: SynthesizedTributary;
@@ -32,8 +13,8 @@ let custom: SynthesizedTributary;
 let withSecrets: SynthesizedTributary;
 
 beforeAll(() => {
-  byDefault = synthTributary();
-  custom = synthTributary(CUSTOM_CONTEXT);
+  byDefault = synthMode('default');
+  custom = synthMode('everyOption');
   withSecrets = synthTributary({ sourcesFile: fixture('sources-with-secrets.json') });
 });
 
@@ -292,6 +273,36 @@ describe('the run topic', () => {
           ]),
         },
       });
+    }
+  });
+
+  test("the alarm topic lets CloudWatch publish for this stack's alarms only, its policy having replaced SNS's default", () => {
+    for (const s of [byDefault, synthMode('distributed')]) {
+      const { alarmTopic } = ids(s);
+      const [, policy] = resourcesOf(s, 'AWS::SNS::TopicPolicy').find(
+        ([, p]) => p.Properties.Topics[0].Ref === alarmTopic,
+      )!;
+      const allow = policy.Properties.PolicyDocument.Statement.filter((st: Json) => st.Effect === 'Allow');
+      const alarms = s.stack.alarms.all.map((alarm) => getAtt(logicalId(s, alarm)));
+      expect(allow).toEqual([
+        {
+          Sid: 'AllowTheseAlarmsToPublish',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: { Ref: alarmTopic },
+          Condition: {
+            ArnLike: { 'aws:SourceArn': alarms },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+      ]);
+      // Every alarm that notifies the topic is one the statement names.
+      const notifying = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+        JSON.stringify(a.Properties.AlarmActions).includes(alarmTopic),
+      );
+      expect(notifying.map(([id]) => getAtt(id))).toEqual(expect.arrayContaining(alarms));
+      expect(notifying).toHaveLength(alarms.length);
     }
   });
 
