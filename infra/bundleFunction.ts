@@ -111,6 +111,11 @@ export class BundleFunction extends Construct {
    * Listing is granted without an `s3:prefix` condition on purpose: S3 answers a read of a missing
    * key with 404 only to callers allowed to list the bucket, and 403 otherwise, which would make a
    * first run's missing state look like a permission error. The bucket is this stack's own.
+   * The GetObject API reference (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
+   * says so: "If the object that you request doesn't exist, the error that Amazon S3 returns depends
+   * on whether you also have the s3:ListBucket permission. If you have the s3:ListBucket permission
+   * on the bucket, Amazon S3 returns an HTTP status code 404 Not Found error. If you don't have the
+   * s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Access Denied error."
    * @param prefix '' or a prefix ending in '/'
    * @param access key patterns under the prefix, as IAM writes them. @default everything: ['*'] both ways, no delete
    */
@@ -158,7 +163,23 @@ export class BundleFunction extends Construct {
     }
   }
 
-  /** Sets `TOPIC_ARN`; grants publishing to that topic only. */
+  /**
+   * Sets `TOPIC_ARN`; grants publishing to that topic only.
+   *
+   * No KMS statement for a topic encrypted with the AWS managed key `alias/aws/sns`: that key's own
+   * policy lets every principal of the account use it through SNS, and an identity needs no IAM
+   * grant for what a key policy already allows it. The KMS guide
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account)
+   * quotes such a statement, "in the key policy for the AWS managed key for Amazon EBS", which "combines a
+   * `Principal` element that specifies all AWS identities with the `kms:CallerAccount` condition key to
+   * effectively allow access to all identities in AWS account 111122223333" and "`kms:ViaService` [...]
+   * only allowing requests that come through Amazon EBS"; and of AWS managed keys
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk): "you cannot
+   * use AWS managed keys in cryptographic operations directly; the service that creates them uses them
+   * on your behalf." The SNS guide's "The publisher must have the kms:GenerateDataKey and kms:Decrypt
+   * permissions for the AWS KMS key" (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html)
+   * is met by that key policy. A topic under a customer managed key would need the grant.
+   */
   useTopic(topic: sns.ITopic): void {
     this.function.addEnvironment('TOPIC_ARN', topic.topicArn);
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));

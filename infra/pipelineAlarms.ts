@@ -1,6 +1,7 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -56,6 +57,10 @@ export class PipelineAlarms extends Construct {
     const { pipeline } = props;
 
     this.topic = new NotificationTopic(this, 'Topic', { displayName: 'Tributary alarms', emails: props.emails });
+    // The SNS guide (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+    // "Several AWS services publish events to Amazon SNS topics. To allow these event sources to work with
+    // encrypted topics, you must [...] Use a customer managed KMS" key whose policy grants the service
+    // kms:GenerateDataKey* and kms:Decrypt; the AWS managed key's policy cannot be changed to do so.
     Validations.of(this.topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
@@ -144,6 +149,31 @@ export class PipelineAlarms extends Construct {
           'Raise timeoutSeconds: the merge step reads every batch and writes the outputs and state.',
         )
       : undefined;
+    this.allowAlarmsToPublish();
+  }
+
+  /**
+   * The topic's policy (written for `enforceSSL`) replaces the default one SNS gives a topic, which let
+   * the account's alarms publish; without this statement every alarm action fails with "is not
+   * authorized to perform: SNS:Publish". The fix AWS gives
+   * (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger): "add the following
+   * permissions [...] The policy update grants permissions to the CloudWatch alarms service to publish
+   * messages to the SNS topic", a statement for the `cloudwatch.amazonaws.com` principal, narrowed with
+   * `aws:SourceArn` to "specific alarms". Here: this construct's alarms, in this account.
+   */
+  private allowAlarmsToPublish(): void {
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowTheseAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': this.all.map((alarm) => alarm.alarmArn) },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
+      }),
+    );
   }
 
   private nearTimeout(id: string, step: BundleFunction, what: string, remedy: string): cloudwatch.Alarm {

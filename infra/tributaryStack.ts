@@ -122,6 +122,7 @@ export class TributaryStack extends Stack {
       displayName: 'Tributary runs',
       emails: settings.emails,
       emailStatuses: settings.emailStatuses,
+      // Publishers of this account need no KMS grant for the AWS managed key (see TributaryFunction.useTopic).
       masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
     });
     for (const pipeline of pipelines) pipeline.useTopic(this.topic);
@@ -136,6 +137,11 @@ export class TributaryStack extends Stack {
     // deploy before the function may read it.
     for (const pipeline of pipelines) pipeline.grantSecretReads(secretNames(sources));
 
+    // Scheduler delivers dead letters with the schedule's execution role, which the target grants
+    // sqs:SendMessage on this queue: the Scheduler guide
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html) asks for exactly that
+    // under "Set up execution role permissions": "When a schedule fails to invoke its target, EventBridge
+    // Scheduler delivers a JSON payload [...] to an Amazon SQS standard queue that you specify."
     const scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue');
     const scheduleTarget = {
       input: scheduler.ScheduleTargetInput.fromObject(SCHEDULED_EVENT),

@@ -37,6 +37,12 @@ export class WholeRunFunction extends BundleFunction {
       reservedConcurrency: 1,
     });
     this.failureQueue = new DeadLetterQueue(this, 'FailureQueue');
+    // Lambda sends the record as the function: the SqsDestination grants its role sqs:SendMessage on the
+    // queue, which is what the Lambda guide asks
+    // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html): "To send
+    // events to a destination, your function needs additional permissions. Add a policy with the required
+    // permissions to your function's execution role. [...] Amazon SQS – sqs:SendMessage". The queue's own
+    // policy only denies requests without TLS, and SSE-SQS needs no key grant (a customer managed key would).
     this.function.configureAsyncInvoke({
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
       maxEventAge: ASYNC_MAX_EVENT_AGE,
