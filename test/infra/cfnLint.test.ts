@@ -52,7 +52,7 @@ beforeAll(() => {
   // Exit codes are a bit mask of the levels found (2 error, 4 warning, 8 informational); 1 is cfn-lint itself failing.
   if (run.status === null || run.status & 1) throw new Error(`cfn-lint failed to run: ${run.stderr || run.error}`);
   findings = JSON.parse(run.stdout || '[]');
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
