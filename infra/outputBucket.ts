@@ -11,6 +11,8 @@ export interface OutputBucketProps {
   readonly runsRetentionDays: number;
   /** Distributed mode: expire the runs' working folders under `<prefix>state/shards/`. @default false */
   readonly shardFolders?: boolean;
+  /** Delete both buckets and every object in them with the stack, for throwaway test stacks. @default false: kept */
+  readonly disposable?: boolean;
 }
 
 const ACCESS_LOG_RETENTION = Duration.days(365);
@@ -33,7 +35,7 @@ export class OutputBucket extends Construct {
     super(scope, id);
 
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      ...privateBucketDefaults(),
+      ...privateBucketDefaults(props.disposable),
       // S3 server access logging only delivers to buckets encrypted with S3-managed keys.
       lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: ACCESS_LOG_RETENTION }],
     });
@@ -44,7 +46,7 @@ export class OutputBucket extends Construct {
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      ...privateBucketDefaults(),
+      ...privateBucketDefaults(props.disposable),
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'output-bucket/',
       lifecycleRules: [
@@ -69,12 +71,13 @@ export class OutputBucket extends Construct {
   }
 }
 
-function privateBucketDefaults(): s3.BucketProps {
+function privateBucketDefaults(disposable = false): s3.BucketProps {
   return {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     encryption: s3.BucketEncryption.S3_MANAGED,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    autoDeleteObjects: disposable,
   };
 }

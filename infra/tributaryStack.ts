@@ -8,7 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import type { SourcesFile } from '../lambda/core/model.js';
-import { RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
+import { OUTPUT_KEYS, RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
 import { secretNames } from '../lambda/input/secretNames.js';
 import { parseSourcesFile } from '../lambda/input/sourcesFile.js';
 import { RUN_OUTPUT_ACCESS } from './bundleFunction.js';
@@ -29,6 +29,8 @@ export interface TributaryStackProps extends StackProps {
   readonly settings: StackSettings;
   /** The `npm run build` output: `index.mjs` and the default `sources.json`. @default BUILD_DIR (dist/lambda) */
   readonly buildDir?: string;
+  /** Delete the output buckets and their objects with the stack, as the integration test's stacks must. @default false: kept */
+  readonly disposable?: boolean;
 }
 
 /** Scheduler's own retries when invoking the function fails, and how long it keeps trying. */
@@ -79,6 +81,8 @@ export class TributaryStack extends Stack {
   readonly topic: NotificationTopic;
   readonly alarms: PipelineAlarms;
   readonly dashboard: PipelineDashboard;
+  /** Where the schedule puts the events it could not deliver. */
+  readonly scheduleDeadLetterQueue: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: TributaryStackProps) {
     super(scope, id, { description: 'Tributary: a scheduled feed pipeline publishing to S3 and SNS', ...props });
@@ -101,6 +105,7 @@ export class TributaryStack extends Stack {
       prefix: settings.outputPrefix,
       runsRetentionDays: settings.runsRetentionDays,
       shardFolders: distributedMode,
+      disposable: props.disposable,
     });
     this.pipeline.useOutputBucket(this.output.bucket, settings.outputPrefix, RUN_OUTPUT_ACCESS);
     this.distributed = distributedMode
@@ -143,13 +148,14 @@ export class TributaryStack extends Stack {
     // under "Set up execution role permissions": "When a schedule fails to invoke its target, EventBridge
     // Scheduler delivers a JSON payload [...] to an Amazon SQS standard queue that you specify."
     const scheduleDeadLetterQueue = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue');
+    this.scheduleDeadLetterQueue = scheduleDeadLetterQueue;
     const scheduleTarget = {
       input: scheduler.ScheduleTargetInput.fromObject(SCHEDULED_EVENT),
       retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
       maxEventAge: SCHEDULE_MAX_EVENT_AGE,
       deadLetterQueue: scheduleDeadLetterQueue,
     };
-    new scheduler.Schedule(this, 'Schedule', {
+    const schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Runs the Tributary pipeline',
       schedule: scheduler.ScheduleExpression.expression(settings.schedule, TimeZone.of(settings.timeZone)),
       target: this.distributed
@@ -234,6 +240,23 @@ export class TributaryStack extends Stack {
         ` --region ${Aws.REGION} --cli-binary-format raw-in-base64-out --cli-read-timeout 0`,
         ` --payload '{"dryRun":true}' summary.json && cat summary.json`,
       ]),
+    });
+    // What `npm run smoke` reads to check a deployment, beside the outputs above.
+    new CfnOutput(this, 'FeedJsonKey', {
+      description: 'The latest JSON Feed in BucketName; the other latest outputs sit beside it',
+      value: `${settings.outputPrefix}${OUTPUT_KEYS.feedJson}`,
+    });
+    new CfnOutput(this, 'ScheduleName', {
+      description: 'The EventBridge Scheduler schedule',
+      value: schedule.scheduleName,
+    });
+    new CfnOutput(this, 'FailureQueueUrl', {
+      description: 'Invocations of FunctionName that failed after all retries (Lambda on-failure destination)',
+      value: this.pipeline.failureQueue.queueUrl,
+    });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', {
+      description: 'Scheduled runs the schedule could not start',
+      value: scheduleDeadLetterQueue.queueUrl,
     });
     if (this.distributed) {
       const { stateMachine } = this.distributed;

@@ -629,6 +629,20 @@ describe('stack outputs', () => {
     expect(invoke).toContain('--cli-read-timeout 0');
   });
 
+  test('give what `npm run smoke` reads: the feed key under the prefix, the schedule and both queues', () => {
+    for (const [s, prefix] of [
+      [byDefault, ''],
+      [custom, 'site/'],
+    ] as const) {
+      const outputs = s.template.toJSON().Outputs as Json;
+      const [scheduleId] = resourcesOf(s, 'AWS::Scheduler::Schedule')[0]!;
+      expect(outputs.FeedJsonKey.Value).toBe(`${prefix}feed.json`);
+      expect(outputs.ScheduleName.Value).toEqual({ Ref: scheduleId });
+      expect(outputs.FailureQueueUrl.Value).toEqual({ Ref: ids(s).failureQueue });
+      expect(outputs.ScheduleDeadLetterQueueUrl.Value).toEqual({ Ref: logicalId(s, s.stack.scheduleDeadLetterQueue) });
+    }
+  });
+
   test('give a link to the dashboard', () => {
     const outputs = byDefault.template.toJSON().Outputs as Json;
     const [dashboardId] = resourcesOf(byDefault, 'AWS::CloudWatch::Dashboard')[0]!;
