@@ -127,7 +127,7 @@ export class TributaryStack extends Stack {
       displayName: 'Tributary runs',
       emails: settings.emails,
       emailStatuses: settings.emailStatuses,
-      // Publishers of this account need no KMS grant for the AWS managed key (see TributaryFunction.useTopic).
+      // Publishers of this account need no KMS grant for the AWS managed key (see BundleFunction.useTopic).
       masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
     });
     for (const pipeline of pipelines) pipeline.useTopic(this.topic);
