@@ -56,7 +56,7 @@ function pipelineItems(body: Buffer): number {
     contentType: undefined,
     finalUrl: 'https://bench.example/feed',
     sourceId: 'bench',
-  }).length;
+  }).items.length;
 }
 
 function mbPerSecond(bytes: number, outcome: Outcome): string {

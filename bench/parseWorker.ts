@@ -11,7 +11,7 @@ const port = parentPort!;
 port.on('message', ({ id, body, context, maxItems }: ParseRequest) => {
   let reply: ParseReply;
   try {
-    const items = mergeItems([parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context)], {
+    const items = mergeItems([parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context).items], {
       maxItems,
     });
     reply = { id, items };

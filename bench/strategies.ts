@@ -135,7 +135,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
               const durationMs = performance.now() - started;
               const contentType = response.headers.get('content-type') ?? undefined;
               // Capped as settleSource caps, so both baselines keep the same items.
-              const items = mergeItems([parseSource(body, parseContext(source, contentType))], {
+              const items = mergeItems([parseSource(body, parseContext(source, contentType)).items], {
                 maxItems: settings.maxItemsPerSource,
               });
               tally.add({ status: 'ok', items: items.length, durationMs });

@@ -43,6 +43,7 @@ export function runMetrics(report: RunReport, functionName: string): EmfDocument
       SourcesFailed: counts.failed,
       SourcesNotModified: counts.notModified,
       SourcesSkipped: counts.skipped,
+      SourcesRecovered: report.sources.filter((source) => source.recovered !== undefined).length,
       ItemsTotal: counts.items,
       ItemsNew: counts.newItems,
       BytesFetched: counts.bytes,

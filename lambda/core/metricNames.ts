@@ -9,6 +9,8 @@ export const RUN_METRIC_UNITS = {
   SourcesFailed: 'Count',
   SourcesNotModified: 'Count',
   SourcesSkipped: 'Count',
+  /** Sources read ok only by the recovery path: their feeds are not well-formed XML. */
+  SourcesRecovered: 'Count',
   /** Items in the published feed. */
   ItemsTotal: 'Count',
   ItemsNew: 'Count',

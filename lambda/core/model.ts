@@ -101,6 +101,11 @@ export interface SourceReport {
   discoveredFeed?: string;
   /** The validators remembered for the next conditional GET. */
   validators?: Validators;
+  /**
+   * Status ok, but the feed is not well-formed XML and was read leniently: what was wrong first,
+   * with its line and column, for the owner to pass on to the feed's publisher.
+   */
+  recovered?: string;
 }
 
 export type RunStatus = 'ok' | 'partial' | 'failed';

@@ -1,9 +1,14 @@
+import { XMLValidator } from 'fast-xml-parser';
 import { type AnyFeed, DetectError, MalformedError, parseFeed as parseAnyFeed, parseJsonFeed } from 'feedsmith';
 import { messageOf, SourceError } from '../core/errors.js';
 import { parseJsonText } from './parseJsonText.js';
+import { recoverXml } from './recoverXml.js';
 
-/** A feed as feedsmith reads it: the detected format and that format's own fields. */
-export type ParsedFeed = AnyFeed;
+/**
+ * A feed as feedsmith reads it: the detected format and that format's own fields; `recovered`
+ * says what was wrong with the XML when it could only be read by the recovery path.
+ */
+export type ParsedFeed = AnyFeed & { recovered?: string };
 
 /**
  * Reads RSS 0.9x/2.0, RDF (RSS 1.0), Atom 1.0 or JSON Feed 1.0/1.1 from text.
@@ -12,8 +17,14 @@ export type ParsedFeed = AnyFeed;
  * `&lol9;`) and refuses external entities (XXE) outright, so no guard is needed before it;
  * the tests pin both behaviours.
  *
+ * XML the strict reader refuses goes through the recovery path (see recoverXml) and is read
+ * again; the result says what was wrong and where. The recovery path runs only after a failure,
+ * so well-formed feeds cost what they always did. A document declaring an external entity is
+ * not recovered: it is an attack, not a mistake.
+ *
  * @throws SourceError `unsupported_format` when the text is not a feed (an HTML page, some other
- * XML or JSON), `malformed` when it is a feed that cannot be read (broken XML or JSON).
+ * XML or JSON), `malformed` when it is a feed that cannot be read even leniently (broken JSON, or
+ * XML with nothing a reader could recognise), naming the first problem's line and column.
  */
 export function parseFeed(text: string): ParsedFeed {
   const trimmed = text.trimStart();
@@ -24,8 +35,31 @@ export function parseFeed(text: string): ParsedFeed {
   try {
     return parseAnyFeed(trimmed);
   } catch (error) {
-    throw explain(error, trimmed);
+    const failure = explain(error, trimmed);
+    if (failure.code !== 'malformed' || EXTERNAL_ENTITY.test(trimmed)) throw failure;
+    return recover(trimmed, failure);
   }
+}
+
+/** An ENTITY declaration with SYSTEM or PUBLIC: one that names something outside the document. */
+const EXTERNAL_ENTITY = /<!ENTITY\s[^>]*\b(?:SYSTEM|PUBLIC)\b/;
+
+function recover(text: string, failure: SourceError): ParsedFeed {
+  const problem = firstProblem(text);
+  try {
+    return { ...parseAnyFeed(recoverXml(text)), recovered: problem ?? failure.message };
+  } catch (error) {
+    if (problem === undefined) throw failure;
+    throw new SourceError('malformed', `not valid XML: ${problem}`, { cause: error });
+  }
+}
+
+/** The first well-formedness error a validator finds, with its line and column. */
+function firstProblem(text: string): string | undefined {
+  const result = XMLValidator.validate(text);
+  if (result === true) return undefined;
+  const message = lowerFirst(result.err.msg.replace(/\.$/, ''));
+  return `${message} at line ${result.err.line}, column ${result.err.col}`;
 }
 
 function parseJson(text: string): ParsedFeed {

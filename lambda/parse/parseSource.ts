@@ -17,6 +17,12 @@ export interface ParseSourceContext {
   maxItemsPerSource?: number;
 }
 
+/** A source's items, and what was wrong with its XML when only the recovery path could read it. */
+export interface ParsedSource {
+  items: Item[];
+  recovered?: string;
+}
+
 /**
  * One fetched body as the source's items, in feed order: decode → cap → parse → normalize.
  * Repeated entries, order and the per-source cap are the caller's, after its filter (see
@@ -26,9 +32,11 @@ export interface ParseSourceContext {
  * @throws SourceError `unsupported_format` or `malformed` when the body is not a readable feed,
  *   `too_complex` when its HTML is over the source's budget (see MarkupBudget).
  */
-export function parseSource(body: Buffer, context: ParseSourceContext): Item[] {
+export function parseSource(body: Buffer, context: ParseSourceContext): ParsedSource {
   const decoded = decodeText(body, context.contentType);
   const { maxItemsPerSource } = context;
   const text = maxItemsPerSource === undefined ? decoded : capItems(decoded, maxItemsPerSource * PARSED_ITEMS_PER_KEPT);
-  return normalizeFeed(parseFeed(text), { sourceId: context.sourceId, baseUrl: context.finalUrl });
+  const parsed = parseFeed(text);
+  const items = normalizeFeed(parsed, { sourceId: context.sourceId, baseUrl: context.finalUrl });
+  return parsed.recovered === undefined ? { items } : { items, recovered: parsed.recovered };
 }

@@ -13,7 +13,7 @@ import { decodeHtml } from '../parse/decodeHtml.js';
 import { discoverFeedUrl } from '../parse/discoverFeedUrl.js';
 import { parseHtmlSource } from '../parse/parseHtmlSource.js';
 import { type JsonMapping, parseJsonSource } from '../parse/parseJsonSource.js';
-import { parseSource } from '../parse/parseSource.js';
+import { type ParsedSource, parseSource } from '../parse/parseSource.js';
 import { ItemFilter } from './itemFilter.js';
 import { type FreshItems, keepItems } from './keptItems.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
@@ -115,9 +115,11 @@ export function settleSource(
   }
 
   let items: Item[];
+  let recovered: string | undefined;
   try {
     const parsed = parseByType(source, outcome, settings);
-    const filtered = source.filter ? ItemFilter.from(source.filter).apply(parsed, now) : parsed;
+    recovered = parsed.recovered;
+    const filtered = source.filter ? ItemFilter.from(source.filter).apply(parsed.items, now) : parsed.items;
     items = mergeItems([filtered], { maxItems: settings.maxItemsPerSource });
   } catch (error) {
     if (!(error instanceof SourceError)) return fail('internal', `parser crashed: ${String(error)}`);
@@ -146,7 +148,7 @@ export function settleSource(
     lastFetchMs,
   };
   return {
-    report: reportLine(line, 'ok', items.length, unseen.length, state),
+    report: { ...reportLine(line, 'ok', items.length, unseen.length, state), ...(recovered && { recovered }) },
     newItems,
     state,
     fresh,
@@ -162,16 +164,16 @@ function headline({ id, url, title, date_published, date_modified, sourceId }: I
 type OkOutcome = Extract<FetchOutcome, { status: 'ok' }>;
 
 /** Every item of the body, by the reader for the source's type; dedup, filter and cap come after. */
-function parseByType(source: Source, outcome: OkOutcome, settings: Settings): Item[] {
+function parseByType(source: Source, outcome: OkOutcome, settings: Settings): ParsedSource {
   const { contentType, finalUrl } = outcome;
   const context = { contentType, finalUrl, sourceId: source.id, maxItemsPerSource: settings.maxItemsPerSource };
   switch (source.type) {
     case 'feed':
       return parseSource(outcome.body, context);
     case 'json':
-      return parseJsonSource(outcome.body, context, mappingOf(source));
+      return { items: parseJsonSource(outcome.body, context, mappingOf(source)) };
     case 'html':
-      return parseHtmlSource(outcome.body, context, mappingOf(source));
+      return { items: parseHtmlSource(outcome.body, context, mappingOf(source)) };
   }
 }
 

@@ -199,6 +199,7 @@ function sourceStatus(source: SourceReport): string {
         : '',
     // A source that just became broken rests from the next run on; say when it is tried again.
     source.status === 'failed' && until ? `next attempt ${until}` : '',
+    source.recovered ? 'broken XML, read leniently' : '',
   ].filter((note) => note);
   return `${label}${source.status === 'skipped' && until ? ` until ${until}` : ''}${notes.map((note) => `<span class="note">${note}</span>`).join('')}`;
 }
@@ -217,6 +218,9 @@ function latency(source: SourceReport, slowest: number): string {
 
 function sourceDetails(source: SourceReport): string {
   const lines = source.error ? [escapeHtml(redactUrls(source.error))] : [];
+  if (source.recovered) {
+    lines.push(`Not well-formed XML (${escapeHtml(source.recovered)}): worth telling the feed's publisher.`);
+  }
   const movedTo = source.movedTo && redactUrl(source.movedTo);
   if (movedTo) lines.push(`Moved to ${linkOrText(movedTo, movedTo)}: update the sources file.`);
   return lines.join('<br>');

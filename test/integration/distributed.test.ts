@@ -33,7 +33,7 @@ const FIXTURES = [
   'feeds/rss-channel-link.rss',
   'feeds/unsafe-content.rss',
   'feeds/utf-8-bom.rss',
-  'feeds/malformed.rss',
+  'feeds/unreadable.rss',
 ];
 const BATCH_SIZE = 4;
 
@@ -202,7 +202,7 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     const lastReport = JSON.parse((await outputs(sharded, '20261126T060000Z-scheduled')).report) as RunReport;
     // The second run is incremental in both modes: the workers read the state the first run left.
     expect(lastReport.counts).toMatchObject({ notModified: 11, failed: 2, newItems: 0 });
-    expect(lastReport.failures.map((failure) => failure.id).sort()).toEqual(['down', 'feeds-malformed-rss']);
+    expect(lastReport.failures.map((failure) => failure.id).sort()).toEqual(['down', 'feeds-unreadable-rss']);
     expect(sharded.notifier.sent.map((sent) => normalise(sent.message, sharded))).toEqual(
       single.notifier.sent.map((sent) => normalise(sent.message, single)),
     );

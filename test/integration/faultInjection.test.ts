@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailureCode } from '../../lambda/core/errors.js';
 import type { RunReport, Settings, SourceReport } from '../../lambda/core/model.js';
@@ -153,10 +154,11 @@ const FAILING: FailingCase[] = [
     httpStatus: 200,
   },
   {
-    id: 'malformed-xml',
-    route: serveBody(fixture('feeds/malformed.rss'), RSS),
+    // Broken beyond what the recovery path reads: no element names a channel.
+    id: 'unreadable-xml',
+    route: serveBody(fixture('feeds/unreadable.rss'), RSS),
     code: 'malformed',
-    error: 'not valid XML: unexpected end of title',
+    error: /^not valid XML: .+ at line 3, column \d+$/,
     attempts: 1,
     httpStatus: 200,
   },
@@ -373,5 +375,61 @@ describe('the default network policy', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('hostile feeds that are also broken XML, read through the recovery path', () => {
+  /** The same document with its last tag cut short, which the strict reader refuses. */
+  const broken = (body: Buffer) => Buffer.from(body.toString('utf8').replace(/<\/rss>\s*$/, '</rss'));
+  const CASES = [
+    { id: 'mismatched-tags', body: fixture('feeds/malformed.rss'), titles: ['Mismatched tags'] },
+    {
+      id: 'hundred-thousand-items',
+      body: broken(manyItemsFeed(100_000)),
+      titles: Array.from({ length: 100 }, (_, index) => `item-${index}`),
+    },
+    { id: 'four-megabyte-title', body: broken(hugeTitleFeed(4 * MiB)), titles: [`${'a'.repeat(999)}…`] },
+    { id: 'billion-laughs', body: broken(fixture('feeds/billion-laughs.rss')), titles: ['&lol9;'] },
+  ];
+  let report: RunReport;
+  let feed: FeedJson;
+  let server: LoopbackServer;
+
+  beforeAll(async () => {
+    server = await startLoopbackServer({
+      ...Object.fromEntries(CASES.map(({ id, body }) => [`/${id}`, serveBody(body, RSS)])),
+      '/external-entity': serveBody(broken(fixture('feeds/xxe.rss')), RSS),
+      // A bomb of broken XML is cut off by the byte cap, before any parser sees it.
+      '/gzip-bomb': serveBody(gzipSync(Buffer.alloc(64 * MiB, '<item><title>&')), {
+        ...RSS,
+        'content-encoding': 'gzip',
+      }),
+    });
+    const ids = [...CASES.map(({ id }) => id), 'external-entity', 'gzip-bomb'];
+    const harness = await createPipelineHarness({
+      sources: () => ids.map((id) => source(id, server.url(`/${id}`))),
+      settings: SETTINGS,
+    });
+    report = await harness.run({}, { budgetMs: 60_000 });
+    feed = await harness.feedJson();
+  });
+
+  afterAll(() => server?.close());
+
+  const line = (id: string): SourceReport => report.sources.find((each) => each.id === id)!;
+
+  it.each(CASES)('reads $id as ok, saying it was recovered and where the XML broke', ({ id, titles }) => {
+    expect(line(id)).toMatchObject({ status: 'ok', items: titles.length });
+    expect(line(id).recovered).toMatch(/ at line \d+, column \d+$/);
+    expect(feed.items.filter((item) => item._source.id === id).map((item) => item.title)).toEqual(titles);
+  });
+
+  it('still refuses an external entity, and still cuts off a bomb before parsing', () => {
+    expect(line('external-entity')).toMatchObject({
+      status: 'failed',
+      errorCode: 'malformed',
+      error: 'not valid XML: external entities are not supported',
+    });
+    expect(line('gzip-bomb')).toMatchObject({ status: 'failed', errorCode: 'too_large' });
   });
 });

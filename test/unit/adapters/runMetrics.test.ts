@@ -77,6 +77,14 @@ describe('the metrics of a run', () => {
     });
   });
 
+  test('count the sources read only by the recovery path, so broken feeds show on a graph', () => {
+    const [ok] = fetchedSources(1);
+    const recovered = { ...ok!, id: 'broken', recovered: 'unexpected end of title at line 3, column 9' };
+    const [document] = runMetrics(aRunReport({ sources: [ok!, recovered] }), FUNCTION);
+    expect(document!.SourcesRecovered).toBe(1);
+    expect(runMetrics(aRunReport({ sources: [ok!] }), FUNCTION)[0]!.SourcesRecovered).toBe(0);
+  });
+
   test('give each fetched source latency as one value of a distribution; resting sources were not fetched', () => {
     const [document] = runMetrics(aRunReport(), FUNCTION);
     expect(document!.SourceLatencyMs).toEqual([812, 95, 3120]);

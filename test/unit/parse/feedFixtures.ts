@@ -25,11 +25,11 @@ export function responseUrl(name: string): string {
 }
 
 export function parseFixture(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
-  return parseSource(readFeed(name), aContext(name, context));
+  return parseSource(readFeed(name), aContext(name, context)).items;
 }
 
 export function parseCorpusFeed(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
-  return parseSource(readCorpusFeed(name), aContext(name, context));
+  return parseSource(readCorpusFeed(name), aContext(name, context)).items;
 }
 
 function aContext(name: string, overrides: Partial<ParseSourceContext>): ParseSourceContext {

@@ -87,13 +87,33 @@ describe('parseFeed', () => {
     expect(failure.message).toBe('not a feed: the response is empty');
   });
 
-  it('rejects broken XML as malformed, naming the problem', () => {
+  it('reads broken XML through the recovery path, saying what was wrong and where', () => {
     // Act
-    const failure = failureOf(textOf(readFeed('malformed.rss')));
+    const parsed = parseFeed(textOf(readFeed('malformed.rss')));
+
+    // Assess
+    expect(parsed.recovered).toBe(
+      "expected closing tag 'title' (opened in line 7, col 7) instead of closing tag 'titel' at line 7, column 29",
+    );
+    const items = parsed.format === 'rss' ? parsed.feed.items : undefined;
+    expect(items?.map((item) => item.title)).toEqual(['Mismatched tags']);
+  });
+
+  it('says nothing of recovery for a well-formed feed', () => {
+    // Act
+    const parsed = parseFeed(textOf(readCorpusFeed('guardian.rss')));
+
+    // Assess
+    expect(parsed.recovered).toBeUndefined();
+  });
+
+  it('fails XML that even the recovery path cannot read as malformed, with the first line and column', () => {
+    // Act
+    const failure = failureOf('<?xml version="1.0"?>\n<rss version="2.0">\n  <channel</rss>');
 
     // Assess
     expect(failure.code).toBe('malformed');
-    expect(failure.message).toMatch(/^not valid XML: unexpected end of title/);
+    expect(failure.message).toMatch(/^not valid XML: .* at line 3, column \d+$/);
   });
 
   it('rejects truncated JSON as malformed, naming the problem', () => {
@@ -138,5 +158,50 @@ describe('parseFeed', () => {
     expect(failure.code).toBe('malformed');
     expect(failure.message).toBe('not valid XML: external entities are not supported');
     expect(JSON.stringify({ message: failure.message, cause: String(failure.cause) })).not.toMatch(/root:/);
+  });
+
+  describe('through the recovery path (the same documents, with their last tag cut short)', () => {
+    const broken = (text: string) => text.replace(/<\/rss>\s*$/, '</rss');
+
+    it('still leaves billion-laughs entities unexpanded, quickly', () => {
+      // Prepare
+      const text = broken(textOf(readFeed('billion-laughs.rss')));
+      const started = performance.now();
+
+      // Act
+      const parsed = parseFeed(text);
+
+      // Assess
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(parsed.recovered).toMatch(/at line \d+, column \d+$/);
+      const item = parsed.format === 'rss' ? parsed.feed.items?.[0] : undefined;
+      expect(item?.title).toBe('&lol9;');
+      expect(JSON.stringify(parsed).length).toBeLessThan(text.length);
+    });
+
+    it('still refuses a document declaring an external entity', () => {
+      // Act
+      const failure = failureOf(broken(textOf(readFeed('xxe.rss'))));
+
+      // Assess
+      expect(failure.code).toBe('malformed');
+      expect(failure.message).toBe('not valid XML: external entities are not supported');
+    });
+
+    it('reads a 4 MB title quickly, whole (normalizing cuts it to a line)', () => {
+      // Prepare
+      const title = 'a'.repeat(4 * 1024 * 1024);
+      const text = `<rss version="2.0"><channel><title>t</title><item><title>${title}</title></item></channel></rss`;
+      const started = performance.now();
+
+      // Act
+      const parsed = parseFeed(text);
+
+      // Assess
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(parsed.recovered).toBeDefined();
+      const item = parsed.format === 'rss' ? parsed.feed.items?.[0] : undefined;
+      expect(item?.title).toHaveLength(title.length);
+    });
   });
 });

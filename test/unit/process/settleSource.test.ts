@@ -194,6 +194,24 @@ describe('settleSource on a feed full of new items', () => {
   });
 });
 
+describe('settleSource on a feed only the recovery path can read', () => {
+  it('reports it ok with its items, saying what was wrong with the XML and where', () => {
+    const { source, outcome } = fetchedFeed('sloppy', rss('<item><title>Fish & chips</titel></item>'));
+
+    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
+
+    expect(settled.report).toMatchObject({ status: 'ok', items: 1 });
+    expect(settled.report.recovered).toMatch(/^char '&' is not expected at line 1, column \d+$/);
+    expect(itemsOf(settled).map((item) => item.title)).toEqual(['Fish & chips']);
+  });
+
+  it('says nothing of recovery for a well-formed feed', () => {
+    const { source, outcome } = fetchedFeed('tidy', rss('<item><title>Fish &amp; chips</title></item>'));
+
+    expect(settleSource(source, outcome, undefined, SETTINGS, NOW).report).not.toHaveProperty('recovered');
+  });
+});
+
 describe("settleSource keeping a feed's items", () => {
   it('keeps the newest first, capped at maxItemsPerSource', () => {
     const { source, outcome } = fetchedFeed('odd', readFeed('odd-dates.rss'));

@@ -291,6 +291,24 @@ describe('renderHtml', () => {
     );
   });
 
+  it('marks a source read only by the recovery path, and says what to tell its publisher', () => {
+    // Prepare
+    const report = aRunReport([
+      aSourceReport({ id: 'broken', recovered: "char '&' is not expected at line 3, column <9>" }),
+      aSourceReport({ id: 'fine' }),
+    ]);
+
+    // Act
+    const html = renderHtml(report, published([]), aContext());
+
+    // Assess
+    expect(sourceRow(html, 'broken')).toContain('<span class="note">broken XML, read leniently</span>');
+    expect(sourceRow(html, 'broken')).toContain(
+      '<td class="details">Not well-formed XML (char &apos;&amp;&apos; is not expected at line 3, column &lt;9&gt;): worth telling the feed\'s publisher.</td>',
+    );
+    expect(sourceRow(html, 'fine')).not.toContain('read leniently');
+  });
+
   it('gives every table a caption and scoped header cells', () => {
     // Prepare: a published page charts at least its own run
     const report = aRunReport();
