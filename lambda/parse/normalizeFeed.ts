@@ -73,19 +73,22 @@ function entriesOf(parsed: ParsedFeed, baseUrl: string): Entry[] {
 }
 
 // RSS 0.9x/2.0. Relative item links are relative to the site, which the channel link names;
-// the response URL (often a feed proxy or CDN) is only the fallback.
+// the response URL (often a feed proxy or CDN) is only the fallback. An xml:base on the root or
+// on the item says otherwise, and wins. Without <link>, an Atom link (the atom: or a10: prefix
+// .NET and WordPress write) or a permalink guid (isPermaLink absent or true) is the link.
 function rssEntries(feed: RssFeed.Feed<string>, baseUrl: string): Entry[] {
-  const base = resolveHttpUrl(feed.link, baseUrl) ?? baseUrl;
+  const rootBase = resolveUrl(feed.xml?.base, baseUrl);
+  const channelBase = rootBase ?? resolveHttpUrl(feed.link, baseUrl) ?? baseUrl;
   return (feed.items ?? []).map((item) => {
     const encoded = item.content?.encoded;
     const permalink = item.guid?.isPermaLink === false ? undefined : resolveHttpUrl(item.guid?.value, undefined);
     return {
       id: item.guid?.value,
-      link: item.link ?? permalink,
-      base,
+      link: item.link ?? alternateLink(item.atom?.links) ?? permalink,
+      base: resolveUrl(item.xml?.base, rootBase ?? baseUrl) ?? channelBase,
       title: html(item.title ?? item.dc?.titles?.[0]),
       // With content:encoded present, description is the teaser; without it, the content.
-      content: html(encoded ?? item.description),
+      content: html(encoded ?? item.description ?? item.dc?.descriptions?.[0] ?? item.itunes?.summary),
       summary: encoded === undefined ? undefined : html(item.description),
       published: item.pubDate ?? item.dc?.dates?.[0],
       authors: [...(item.authors ?? []), ...(item.dc?.creators ?? []).map((name) => ({ name }))],
@@ -125,7 +128,8 @@ function atomEntries(feed: AtomFeed.Feed<string>, baseUrl: string): Entry[] {
     const summary = atomText(entry.summary);
     return {
       id: entry.id,
-      link: alternateLink(entry.links),
+      // An entry without a link whose id is a web address (many generators use the permalink) links there.
+      link: alternateLink(entry.links) ?? resolveHttpUrl(entry.id, undefined),
       base,
       contentBase: resolveUrl(entry.content?.xml?.base, entryXmlBase ?? baseUrl),
       title: atomText(entry.title),
@@ -146,12 +150,15 @@ function alternateLink(links: AtomFeed.Link<string>[] | undefined): string | und
   return (alternates.find((link) => link.type === undefined || /html/i.test(link.type)) ?? alternates[0])?.href;
 }
 
+/** Atom text constructs; Atom 0.3 wrote media types (`text/html`) where 1.0 writes `html`. */
 function atomText(text: AtomFeed.Text | undefined): Text | undefined {
-  if (!text?.value) return undefined;
-  return { value: text.value, html: text.type === 'html' || text.type === 'xhtml' };
+  return atomContent(text);
 }
 
-/** Atom content may also be another media type or out of line (`src`); only text and HTML are shown. */
+/**
+ * Atom content may be any media type or out of line (`src`); only text and HTML are shown. Any
+ * other type that is not XML is Base64 (RFC 4287 §4.1.3.3): shown as text when it decodes to it.
+ */
 function atomContent(content: AtomFeed.Content | undefined): Text | undefined {
   const type = content?.type ?? 'text';
   if (!content?.value || content.src !== undefined) return undefined;
@@ -159,7 +166,21 @@ function atomContent(content: AtomFeed.Content | undefined): Text | undefined {
     return { value: content.value, html: true };
   }
   if (type === 'text' || /^text\//i.test(type)) return { value: content.value, html: false };
-  return undefined;
+  if (/[+/]xml\b/i.test(type)) return undefined;
+  const decoded = base64Text(content.value);
+  return decoded === undefined ? undefined : { value: decoded, html: false };
+}
+
+/** Base64 that decodes to valid UTF-8 text, as text; anything else (an image, a PDF) is not shown. */
+function base64Text(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(compact, 'base64'));
+    return /[\u0000-\u0008\u000e-\u001f]/.test(text) ? undefined : text;
+  } catch {
+    return undefined;
+  }
 }
 
 // JSON Feed 1.0/1.1 (feedsmith already folds 1.0's single `author` into `authors`).
@@ -262,4 +283,4 @@ function cleanTags(tags: (string | undefined)[]): string[] {
  * A title is a line, not a document: a hostile feed's megabyte "title" would otherwise be copied
  * whole into every output and into state.
  */
-const MAX_TITLE_LENGTH = 1000;
+export const MAX_TITLE_LENGTH = 1000;

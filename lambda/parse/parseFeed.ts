@@ -33,12 +33,27 @@ export function parseFeed(text: string): ParsedFeed {
   // tries the XML formats first and would take a JSON Feed whose content mentions "<rss " for RSS.
   if (/^[{[]/.test(trimmed)) return parseJson(trimmed);
   try {
-    return parseAnyFeed(trimmed);
+    return withUnknownBodies(parseAnyFeed(trimmed), trimmed);
   } catch (error) {
     const failure = explain(error, trimmed);
     if (failure.code !== 'malformed' || EXTERNAL_ENTITY.test(trimmed)) throw failure;
     return recover(trimmed, failure);
   }
+}
+
+/** A start tag of an element that holds an RSS item's body but that feedsmith does not know (see recoverXml). */
+const UNKNOWN_BODY_TAG = /<(?:[\w.-]+:)?(?:fullitem|body)[\s>]/i;
+
+/**
+ * feedsmith leaves out an RSS item whose only content is an element it does not know, silently.
+ * When such an element is there, the recovery path's writer, which reads it as the description,
+ * reads the feed again, and its reading wins if it has more items. Other feeds pay one search.
+ */
+function withUnknownBodies(parsed: ParsedFeed, text: string): ParsedFeed {
+  if (parsed.format !== 'rss' || !UNKNOWN_BODY_TAG.test(text)) return parsed;
+  const again = parseAnyFeed(recoverXml(text));
+  const count = (feed: ParsedFeed) => (feed.format === 'rss' ? (feed.feed.items?.length ?? 0) : 0);
+  return count(again) > count(parsed) ? again : parsed;
 }
 
 /** An ENTITY declaration with SYSTEM or PUBLIC: one that names something outside the document. */
@@ -47,7 +62,8 @@ const EXTERNAL_ENTITY = /<!ENTITY\s[^>]*\b(?:SYSTEM|PUBLIC)\b/;
 function recover(text: string, failure: SourceError): ParsedFeed {
   const problem = firstProblem(text);
   try {
-    return { ...parseAnyFeed(recoverXml(text)), recovered: problem ?? failure.message };
+    const recovered = problem ?? 'well-formed, but with no channel or items in a form the strict reader knows';
+    return { ...parseAnyFeed(recoverXml(text)), recovered };
   } catch (error) {
     if (problem === undefined) throw failure;
     throw new SourceError('malformed', `not valid XML: ${problem}`, { cause: error });
@@ -58,7 +74,11 @@ function recover(text: string, failure: SourceError): ParsedFeed {
 function firstProblem(text: string): string | undefined {
   const result = XMLValidator.validate(text);
   if (result === true) return undefined;
-  const message = lowerFirst(result.err.msg.replace(/\.$/, ''));
+  // The validator names elements left open as a JSON list: "Invalid '[\n "rss",\n "channel"]' found."
+  const unclosed = /^Invalid '\[([\s\S]*)\]' found/.exec(result.err.msg)?.[1];
+  const message = unclosed
+    ? `unclosed elements ${unclosed.replace(/[\s"]/g, '').replace(/,/g, ', ')}`
+    : lowerFirst(collapse(result.err.msg).replace(/\.$/, ''));
   return `${message} at line ${result.err.line}, column ${result.err.col}`;
 }
 
@@ -89,6 +109,10 @@ function explain(error: unknown, text: string): SourceError {
   }
   // feedsmith's ParseError: the root element was recognised but holds no channel or feed.
   return new SourceError('malformed', 'broken feed: found no channel or feed element to read', { cause: error });
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function lowerFirst(text: string): string {

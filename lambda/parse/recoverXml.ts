@@ -26,25 +26,51 @@ export const MAX_RECOVERED_DEPTH = 1_000; // elements
  */
 export function recoverXml(text: string): string {
   const out: string[] = [];
-  // For each open element, whether it was written: a name no XML parser accepts is left out, its content kept.
-  const open: boolean[] = [];
+  // For each open element, the tags written for it, to close in reverse: none when it was left
+  // out (a name no XML parser accepts: its content is kept) or written as markup inside a body.
+  const open: string[][] = [];
   let inCdata = false;
+  /** Depth of the body element whose markup is being written as text (see BODY), or 0. */
+  let markupFrom = 0;
   const parser = new Parser(
     {
       onopentag(name, attributes) {
         if (open.length >= MAX_RECOVERED_DEPTH) {
           throw new SourceError('malformed', `elements nested deeper than ${MAX_RECOVERED_DEPTH}`);
         }
-        const written = VALID_NAME.test(name);
-        if (written) out.push(`<${name}${attributesOf(attributes)}>`);
-        open.push(written);
+        if (markupFrom > 0) {
+          out.push(escapeText(`<${localName(name)}${attributesOf(attributes)}>`));
+          open.push([]);
+          return;
+        }
+        // An RSS document with its items straight under <rss>: they get the channel they lack.
+        const parent = open.at(-1);
+        if (parent?.length === 1 && parent[0] === 'rss' && name !== 'channel') {
+          out.push('<channel>');
+          parent.push('channel');
+        }
+        let written = VALID_NAME.test(name) ? name : undefined;
+        if (written !== undefined && BODY.test(name)) {
+          written = 'description';
+          if (localName(name).toLowerCase() === 'body') markupFrom = open.length + 1;
+        }
+        if (written !== undefined) out.push(`<${written}${attributesOf(attributes)}>`);
+        open.push(written === undefined ? [] : [written]);
       },
       onclosetag(name) {
-        if (open.pop()) out.push(`</${name}>`);
+        if (markupFrom > 0 && open.length > markupFrom) {
+          open.pop();
+          out.push(escapeText(`</${localName(name)}>`));
+          return;
+        }
+        if (open.length === markupFrom) markupFrom = 0;
+        for (const written of (open.pop() ?? []).reverse()) out.push(`</${written}>`);
       },
       ontext(data) {
         // Text outside the root (stray characters, a DTD's internal subset) is no content.
-        if (open.length > 0) out.push(escapeText(inCdata ? data : decodeHTML(data)));
+        if (open.length === 0) return;
+        const text = escapeText(inCdata ? data : decodeHTML(data));
+        out.push(markupFrom > 0 ? escapeText(text) : text);
       },
       oncdatastart() {
         inCdata = true;
@@ -57,6 +83,17 @@ export function recoverXml(text: string): string {
   );
   parser.end(text);
   return out.join('');
+}
+
+/**
+ * Elements that hold an RSS item's body but that feedsmith does not know, read as its
+ * description: Netscape's `<fullitem>` and an inline XHTML `<body>` (any prefix), whose markup
+ * becomes the description's HTML.
+ */
+const BODY = /^(?:fullitem|(?:[\w.-]+:)?body)$/i;
+
+function localName(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
 }
 
 function attributesOf(attributes: Record<string, string>): string {

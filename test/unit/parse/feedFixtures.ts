@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { Item } from '../../../lambda/core/model.js';
-import { type ParseSourceContext, parseSource } from '../../../lambda/parse/parseSource.js';
+import { type ParsedSource, type ParseSourceContext, parseSource } from '../../../lambda/parse/parseSource.js';
 
 const FEEDS_DIR = fileURLToPath(new URL('../../fixtures/feeds/', import.meta.url));
 
@@ -26,6 +26,11 @@ export function responseUrl(name: string): string {
 
 export function parseFixture(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
   return parseSource(readFeed(name), aContext(name, context)).items;
+}
+
+/** One of the conformance fixtures (test/fixtures/conformance/<class>/<file>), with what its parse says. */
+export function parseConformanceFixture(path: string): ParsedSource {
+  return parseSource(readFileSync(`${FEEDS_DIR}../conformance/${path}`), aContext(path, {}));
 }
 
 export function parseCorpusFeed(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
