@@ -1,8 +1,14 @@
+import { decodeHTML } from 'entities';
+
 import type { Author, Item } from '../core/model.js';
+import { shortened } from '../core/shortened.js';
 import { safeHttpUrl, stripInvalidXmlChars as xmlSafe } from './escape.js';
 
-/** Shown where a title is required and the item has neither a title nor a link. */
+/** Shown where a title is required and the item has no title, no text and no link. */
 const UNTITLED = '(untitled)';
+
+/** Length of the title made from a title-less item's text (a microblog post, a status). */
+const TITLE_FROM_TEXT_LENGTH = 80; // characters
 
 /**
  * An item as every output publishes it, decided once so feed.json, feed.xml and index.html agree.
@@ -40,7 +46,8 @@ export function publishedItem(item: Item): PublishedItem {
     sourceId: xmlSafe(item.sourceId),
     url,
     title,
-    displayTitle: title ?? url ?? UNTITLED,
+    // Atom requires a title and the page shows one: a title-less item's own words say more than its link.
+    displayTitle: title ?? textStart(item) ?? url ?? UNTITLED,
     content: item.content_html
       ? { type: 'html', value: xmlSafe(item.content_html) }
       : { type: 'text', value: xmlSafe(item.content_text || item.summary || '') },
@@ -50,6 +57,13 @@ export function publishedItem(item: Item): PublishedItem {
     authors: (item.authors ?? []).flatMap(publishedAuthor),
     tags: (item.tags ?? []).filter((tag) => tag.trim()).map(xmlSafe),
   };
+}
+
+/** The start of an item's text, as one line; its HTML is sanitized already, so tags are only tags. */
+function textStart(item: Item): string | undefined {
+  const text = item.content_text || item.summary || decodeHTML((item.content_html ?? '').replace(/<[^>]*>/g, ' '));
+  const line = xmlSafe(text.replace(/\s+/g, ' ').trim());
+  return line ? shortened(line, TITLE_FROM_TEXT_LENGTH) : undefined;
 }
 
 function publishedAuthor(author: Author): Author[] {

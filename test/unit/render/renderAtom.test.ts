@@ -209,8 +209,26 @@ describe('renderAtom', () => {
   });
 
   it.each([
-    ['the link when there is no title', { title: '  ' }, 'https://example.com/posts/1'],
-    ['"(untitled)" when there is neither', { title: undefined, url: undefined }, '(untitled)'],
+    [
+      'the start of its text when there is no title',
+      { title: '  ', content_html: '<p>Hello &amp; <b>bye</b></p>' },
+      'Hello & bye',
+    ],
+    [
+      'its text cut to a line',
+      { title: undefined, content_html: undefined, content_text: 'word '.repeat(40) },
+      `${'word '.repeat(16).slice(0, 79)}…`,
+    ],
+    [
+      'the link when there is no title and no text',
+      { title: '  ', content_html: undefined },
+      'https://example.com/posts/1',
+    ],
+    [
+      '"(untitled)" when there is none of them',
+      { title: undefined, url: undefined, content_html: undefined },
+      '(untitled)',
+    ],
   ])('titles an entry with %s', (_, overrides, expected) => {
     // Act
     const [entry] = entriesOf(renderAtom(published([anItem(overrides)]), aContext()));

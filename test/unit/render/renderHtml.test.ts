@@ -484,15 +484,20 @@ describe('renderHtml', () => {
     expect(html).toContain(`<h1>${escaped}</h1>`);
   });
 
-  it('shows an untitled item by its link, or as "(untitled)" without one', () => {
+  it('shows an untitled item by the start of its text, else its link, else as "(untitled)"', () => {
     // Act
     const html = renderHtml(
       aRunReport(),
-      published([anItem({ title: undefined }), anItem({ title: '', url: undefined })]),
+      published([
+        anItem({ title: undefined }),
+        anItem({ id: 'b', title: undefined, content_html: undefined }),
+        anItem({ id: 'c', title: '', url: undefined, content_html: undefined }),
+      ]),
       aContext(),
     );
 
     // Assess
+    expect(html).toContain('<a href="https://example.com/posts/1">Hello</a>');
     expect(html).toContain('<a href="https://example.com/posts/1">https://example.com/posts/1</a>');
     expect(html).toContain('<td class="title">(untitled)</td>');
   });
