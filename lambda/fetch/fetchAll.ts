@@ -54,15 +54,93 @@ export async function* fetchAll(
   sources: readonly Source[],
   options: FetchAllOptions,
 ): AsyncGenerator<FetchResult, void, undefined> {
-  const { settings, deadline } = options;
-  const run = new AbortController();
-  const timer = setTimeout(() => run.abort(), Math.min(Math.max(0, deadline - Date.now()), MAX_TIMER_DELAY_MS));
-  timer.unref();
+  const run = abortAt(options.deadline);
+  const limits: Limits = {
+    client,
+    options,
+    signal: run.signal,
+    requests: new Semaphore(options.settings.concurrency),
+    bodies: new Semaphore(BODIES_IN_MEMORY),
+    originOf: perOrigin(options.settings),
+  };
+  const arrivals = new Arrivals<FetchResult>();
+  startOnePerTurn(sources, (source) =>
+    fetchOne(source, limits)
+      .catch((error: unknown) => internalFailure(error))
+      .then((outcome) => arrivals.push({ source, outcome })),
+  );
+  try {
+    for (let yielded = 0; yielded < sources.length; yielded += 1) {
+      const result = await arrivals.next();
+      yield result;
+      // The caller is back for the next result, so it is done with this one's body.
+      if (result.outcome.status === 'ok') limits.bodies.release();
+    }
+  } finally {
+    run.stop();
+  }
+}
 
-  const requests = new Semaphore(settings.concurrency);
-  const bodies = new Semaphore(BODIES_IN_MEMORY);
+/** What bounds every fetch of one fetchAll call. */
+interface Limits {
+  client: HttpClient;
+  options: FetchAllOptions;
+  /** Aborts at the deadline, or when the caller stops early. */
+  signal: AbortSignal;
+  requests: Semaphore;
+  bodies: Semaphore;
+  originOf: (url: string) => Origin;
+}
+
+/** A successful outcome still holds its body slot, which fetchAll releases once the caller is done with it. */
+async function fetchOne(
+  source: Source,
+  { client, options, signal, requests, bodies, originOf }: Limits,
+): Promise<FetchOutcome> {
+  const { settings, deadline } = options;
+  const origin = originOf(source.url);
+  // Origin slot first: a task holding a global slot while it queues for a busy origin would
+  // keep that slot from every other host.
+  await origin.slots.acquire();
+  try {
+    await origin.spacing.first(signal, () => requests.acquire());
+    try {
+      if (signal.aborted || Date.now() >= deadline) return notStarted();
+      return await fetchSource(client, source, {
+        settings,
+        validators: options.validators?.(source.id),
+        headers: options.headers?.(source.id),
+        signal,
+        deadline,
+        beforeRetry: () => origin.spacing.again(signal),
+        bodySlot: bodies,
+      });
+    } finally {
+      requests.release();
+    }
+  } finally {
+    origin.slots.release();
+  }
+}
+
+/** Aborts at `deadline`, or at stop(), whichever comes first. */
+function abortAt(deadline: number): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), Math.min(Math.max(0, deadline - Date.now()), MAX_TIMER_DELAY_MS));
+  timer.unref();
+  return {
+    signal: controller.signal,
+    stop: () => {
+      clearTimeout(timer);
+      controller.abort();
+    },
+  };
+}
+
+/** The slots and spacing of each origin, made when the origin is first asked for. */
+function perOrigin(settings: FetchAllOptions['settings']): (url: string) => Origin {
   const origins = new Map<string, Origin>();
-  const originOf = (url: string): Origin => {
+  return (url) => {
     const key = URL.canParse(url) ? new URL(url).origin : url;
     let origin = origins.get(key);
     if (!origin) {
@@ -74,64 +152,35 @@ export async function* fetchAll(
     }
     return origin;
   };
+}
 
-  /** A successful outcome still holds its body slot, which the generator releases once the caller is done with it. */
-  const fetchOne = async (source: Source): Promise<FetchOutcome> => {
-    const origin = originOf(source.url);
-    // Origin slot first: a task holding a global slot while it queues for a busy origin would
-    // keep that slot from every other host.
-    await origin.slots.acquire();
-    try {
-      await origin.spacing.first(run.signal, () => requests.acquire());
-      try {
-        if (run.signal.aborted || Date.now() >= deadline) return notStarted();
-        return await fetchSource(client, source, {
-          settings,
-          validators: options.validators?.(source.id),
-          headers: options.headers?.(source.id),
-          signal: run.signal,
-          deadline,
-          beforeRetry: () => origin.spacing.again(run.signal),
-          bodySlot: bodies,
-        });
-      } finally {
-        requests.release();
-      }
-    } finally {
-      origin.slots.release();
-    }
-  };
-
-  const finished: FetchResult[] = [];
-  let wake: (() => void) | undefined;
-  const start = (source: Source) =>
-    void fetchOne(source)
-      .catch((error: unknown) => internalFailure(error))
-      .then((outcome) => {
-        finished.push({ source, outcome });
-        wake?.();
-      });
-  // One start per event-loop turn. Started all at once, every request would wait for the last
-  // one to be set up before any socket could send (each connects and writes in a later turn),
-  // so the first sources, which are the slowest (see longestFirst), would gain nothing by it.
+/**
+ * One start per event-loop turn. Started all at once, every request would wait for the last one
+ * to be set up before any socket could send (each connects and writes in a later turn), so the
+ * first sources, which are the slowest (see longestFirst), would gain nothing by it.
+ */
+function startOnePerTurn(sources: readonly Source[], start: (source: Source) => Promise<void>): void {
   void (async () => {
     for (const source of sources) {
-      start(source);
+      void start(source);
       await yieldToEventLoop();
     }
   })();
+}
 
-  try {
-    for (let yielded = 0; yielded < sources.length; yielded += 1) {
-      while (finished.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      const result = finished.shift()!;
-      yield result;
-      // The caller is back for the next result, so it is done with this one's body.
-      if (result.outcome.status === 'ok') bodies.release();
-    }
-  } finally {
-    clearTimeout(timer);
-    run.abort();
+/** Results in the order they arrive; next() waits when none is there yet. */
+class Arrivals<T> {
+  private readonly arrived: T[] = [];
+  private wake: (() => void) | undefined;
+
+  push(result: T): void {
+    this.arrived.push(result);
+    this.wake?.();
+  }
+
+  async next(): Promise<T> {
+    while (this.arrived.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.arrived.shift()!;
   }
 }
 

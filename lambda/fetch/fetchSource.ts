@@ -112,108 +112,47 @@ export async function fetchSource(
   }
 }
 
-/** One attempt: the request and every redirect hop, bounded as a whole by `timeout`. */
+/** What one attempt carries from hop to hop. */
+interface AttemptContext {
+  client: HttpClient;
+  options: FetchSourceOptions;
+  /** The attempt's own time limit; paused while it waits for room to read a body. */
+  limit: AttemptTimeout;
+  /** Aborts on the attempt's limit or the run's deadline. */
+  signal: AbortSignal;
+  /** The start URL's origin: the only one the source's own headers are sent to. */
+  origin: string;
+  ownWaits: { ms: number };
+}
+
+type Response = Awaited<ReturnType<typeof request>>;
+type FailedAttempt = Extract<Attempt, { status: 'failed' }>;
+
+/** One attempt: the request and every redirect hop, bounded as a whole by `limit`. */
 async function attemptFetch(
   client: HttpClient,
   startUrl: string,
   options: FetchSourceOptions,
-  attemptLimit: AttemptTimeout,
+  limit: AttemptTimeout,
   ownWaits: { ms: number },
 ): Promise<Attempt> {
-  const { timeoutMs, maxBytes } = options.settings;
-  const timeout = attemptLimit.signal;
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const classify = (error: unknown, url: URL): SourceError => {
-    if (error instanceof SourceError) return error;
-    if (options.signal?.aborted) return deadlineError();
-    const code = (error as { code?: unknown } | undefined)?.code;
-    if (timeout.aborted || TIMEOUT_ERROR_CODES.has(String(code))) {
-      return new SourceError('timeout', `no complete response from ${url.host} within ${timeoutMs} ms`, {
-        cause: error,
-      });
-    }
-    if (DNS_ERROR_CODES.has(String(code))) {
-      return new SourceError('dns', `cannot resolve ${url.hostname} (${String(code)})`, { cause: error });
-    }
-    // Socket, TLS and HTTP parser errors all carry a code; what lacks one is our own bug.
-    if (typeof code === 'string') {
-      return new SourceError('network', `connection to ${url.host} failed: ${messageOf(error)}`, { cause: error });
-    }
-    return new SourceError('internal', `unexpected error while fetching ${url.href}: ${messageOf(error)}`, {
-      cause: error,
-    });
-  };
-
+  const signal = options.signal ? AbortSignal.any([options.signal, limit.signal]) : limit.signal;
+  const attempt: AttemptContext = { client, options, limit, signal, origin: new URL(startUrl).origin, ownWaits };
   let url = new URL(startUrl);
   // Where the source now lives, while every hop so far was permanent: one temporary hop on the
   // way means the start URL is still the one to ask.
   let permanentRedirect: string | undefined;
   for (let redirects = 0; ; redirects += 1) {
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (isIP(host) !== 0 && !isAddressAllowed(client.networkPolicy, host)) {
-      return { status: 'failed', error: blockedAddressError(host, host), bytes: 0 };
-    }
-
-    let response: Awaited<ReturnType<typeof request>>;
+    const blocked = blockedAddress(client, url);
+    if (blocked) return failedAttempt(blocked);
+    let response: Response;
     try {
-      response = await request(url, {
-        dispatcher: client.dispatcher,
-        method: 'GET',
-        headers: {
-          ...requestHeaders(options.validators),
-          // Like browsers with Authorization: a redirect to another origin must not carry credentials.
-          ...(url.origin === new URL(startUrl).origin ? lowerCased(options.headers) : {}),
-        },
-        // `signal` carries this attempt's limit. undici's headersTimeout and bodyTimeout are left
-        // at their 300 s defaults: set to timeoutMs, below 1 s they run on the plain clock and
-        // would fail a response held up only by a blocked event loop (see attemptTimeout).
-        signal,
-      });
+      response = await send(attempt, url);
     } catch (error) {
-      return { status: 'failed', error: classify(error, url), bytes: 0 };
+      return failedAttempt(classify(error, url, attempt));
     }
-    const { statusCode, headers } = response;
-    const location = headerValue(headers.location);
-
-    if (statusCode >= 200 && statusCode < 300) {
-      if (options.bodySlot) {
-        // Waiting for room is our doing, not the server's: the attempt's clock stops meanwhile.
-        attemptLimit.pause();
-        const waitStarted = performance.now();
-        try {
-          await options.bodySlot.acquire(signal);
-        } catch (error) {
-          response.body.destroy();
-          return { status: 'failed', error: classify(error, url), bytes: 0 };
-        } finally {
-          ownWaits.ms += performance.now() - waitStarted;
-          attemptLimit.resume();
-        }
-      }
-      let handedOver = false;
-      try {
-        const read = await readBody(response, maxBytes);
-        if ('error' in read) {
-          const error = classify(read.error, url);
-          return { status: 'failed', error: withStatus(error, statusCode), bytes: read.bytes };
-        }
-        const ok: Attempt = {
-          status: 'ok',
-          httpStatus: statusCode,
-          body: read.body,
-          contentType: headerValue(headers['content-type']),
-          finalUrl: url.href,
-          validators: responseValidators(headers),
-          ...(permanentRedirect && { permanentRedirect }),
-          bytes: read.bytes,
-        };
-        handedOver = true;
-        return ok;
-      } finally {
-        // An ok attempt hands its body slot to the caller; every other way out, a throw included, gives it back.
-        if (!handedOver) options.bodySlot?.release();
-      }
-    }
+    const { statusCode } = response;
+    if (statusCode >= 200 && statusCode < 300) return readSuccess(attempt, url, response, permanentRedirect);
 
     await response.body.dump().catch(() => undefined);
     if (statusCode === 304) {
@@ -225,31 +164,146 @@ async function attemptFetch(
         bytes: 0,
       };
     }
-    if (!REDIRECT_STATUSES.has(statusCode) || location === undefined) {
-      return {
-        status: 'failed',
-        error: httpStatusError(statusCode),
-        retryAfterMs: parseRetryAfter(headerValue(headers['retry-after']), Date.now()),
-        bytes: 0,
-      };
-    }
-    if (redirects === MAX_REDIRECTS) {
-      const error = new SourceError('too_many_redirects', `more than ${MAX_REDIRECTS} redirects, last to ${url.href}`);
-      return { status: 'failed', error, bytes: 0 };
-    }
-    const next = URL.canParse(location, url.href) ? new URL(location, url) : undefined;
-    if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
-      const error = new SourceError(
-        'bad_redirect',
-        `redirect from ${url.href} to "${location}", which is not an http(s) URL`,
-      );
-      return { status: 'failed', error, bytes: 0 };
-    }
+    const next = redirectTarget(url, response, redirects);
+    if (!(next instanceof URL)) return next;
     const permanent =
       PERMANENT_REDIRECT_STATUSES.has(statusCode) && (redirects === 0 || permanentRedirect !== undefined);
     permanentRedirect = permanent ? next.href : undefined;
     url = next;
   }
+}
+
+/** An address literal the network policy refuses; names are checked as they resolve, in the dispatcher. */
+function blockedAddress(client: HttpClient, url: URL): SourceError | undefined {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) !== 0 && !isAddressAllowed(client.networkPolicy, host)
+    ? blockedAddressError(host, host)
+    : undefined;
+}
+
+function send({ client, options, signal, origin }: AttemptContext, url: URL): Promise<Response> {
+  return request(url, {
+    dispatcher: client.dispatcher,
+    method: 'GET',
+    headers: {
+      ...requestHeaders(options.validators),
+      // Like browsers with Authorization: a redirect to another origin must not carry credentials.
+      ...(url.origin === origin ? lowerCased(options.headers) : {}),
+    },
+    // `signal` carries this attempt's limit. undici's headersTimeout and bodyTimeout are left
+    // at their 300 s defaults: set to timeoutMs, below 1 s they run on the plain clock and
+    // would fail a response held up only by a blocked event loop (see attemptTimeout).
+    signal,
+  });
+}
+
+/** A 2xx response's body, read within the size cap once there is room for it in memory. */
+async function readSuccess(
+  attempt: AttemptContext,
+  url: URL,
+  response: Response,
+  permanentRedirect: string | undefined,
+): Promise<Attempt> {
+  const { bodySlot, settings } = attempt.options;
+  if (bodySlot) {
+    const refused = await waitForBodySlot(attempt, bodySlot);
+    if (refused) {
+      response.body.destroy();
+      return failedAttempt(classify(refused.error, url, attempt));
+    }
+  }
+  let handedOver = false;
+  try {
+    const read = await readBody(response, settings.maxBytes);
+    if ('error' in read) {
+      const error = withStatus(classify(read.error, url, attempt), response.statusCode);
+      return failedAttempt(error, read.bytes);
+    }
+    const ok: Attempt = {
+      status: 'ok',
+      httpStatus: response.statusCode,
+      body: read.body,
+      contentType: headerValue(response.headers['content-type']),
+      finalUrl: url.href,
+      validators: responseValidators(response.headers),
+      ...(permanentRedirect && { permanentRedirect }),
+      bytes: read.bytes,
+    };
+    handedOver = true;
+    return ok;
+  } finally {
+    // An ok attempt hands its body slot to the caller; every other way out, a throw included, gives it back.
+    if (!handedOver) bodySlot?.release();
+  }
+}
+
+/**
+ * Waiting for room is our doing, not the server's: the attempt's clock stops meanwhile.
+ * @returns why the wait ended without a slot (the run's deadline), or undefined with one taken
+ */
+async function waitForBodySlot(
+  { limit, signal, ownWaits }: AttemptContext,
+  slot: BodySlot,
+): Promise<{ error: unknown } | undefined> {
+  limit.pause();
+  const waitStarted = performance.now();
+  try {
+    await slot.acquire(signal);
+    return undefined;
+  } catch (error) {
+    return { error };
+  } finally {
+    ownWaits.ms += performance.now() - waitStarted;
+    limit.resume();
+  }
+}
+
+/** Where a response that is neither 2xx nor 304 leads: the next hop's URL, or why the attempt ends. */
+function redirectTarget(url: URL, { statusCode, headers }: Response, redirects: number): URL | FailedAttempt {
+  const location = headerValue(headers.location);
+  if (!REDIRECT_STATUSES.has(statusCode) || location === undefined) {
+    const retryAfterMs = parseRetryAfter(headerValue(headers['retry-after']), Date.now());
+    return { ...failedAttempt(httpStatusError(statusCode)), retryAfterMs };
+  }
+  if (redirects === MAX_REDIRECTS) {
+    return failedAttempt(
+      new SourceError('too_many_redirects', `more than ${MAX_REDIRECTS} redirects, last to ${url.href}`),
+    );
+  }
+  const next = URL.canParse(location, url.href) ? new URL(location, url) : undefined;
+  if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+    return failedAttempt(
+      new SourceError('bad_redirect', `redirect from ${url.href} to "${location}", which is not an http(s) URL`),
+    );
+  }
+  return next;
+}
+
+/** What went wrong, in the source's terms: the run's deadline, the attempt's limit, DNS or the network. */
+function classify(error: unknown, url: URL, { options, limit }: AttemptContext): SourceError {
+  if (error instanceof SourceError) return error;
+  if (options.signal?.aborted) return deadlineError();
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (limit.signal.aborted || TIMEOUT_ERROR_CODES.has(String(code))) {
+    const { timeoutMs } = options.settings;
+    return new SourceError('timeout', `no complete response from ${url.host} within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  if (DNS_ERROR_CODES.has(String(code))) {
+    return new SourceError('dns', `cannot resolve ${url.hostname} (${String(code)})`, { cause: error });
+  }
+  // Socket, TLS and HTTP parser errors all carry a code; what lacks one is our own bug.
+  if (typeof code === 'string') {
+    return new SourceError('network', `connection to ${url.host} failed: ${messageOf(error)}`, { cause: error });
+  }
+  return new SourceError('internal', `unexpected error while fetching ${url.href}: ${messageOf(error)}`, {
+    cause: error,
+  });
+}
+
+function failedAttempt(error: SourceError, bytes = 0): FailedAttempt {
+  return { status: 'failed', error, bytes };
 }
 
 function requestHeaders(validators: Validators | undefined): Record<string, string> {
@@ -283,7 +337,7 @@ function httpStatusError(status: number): SourceError {
 }
 
 /** A 429 or 503 whose Retry-After asks for a wait the run cannot afford counts as rate limiting. */
-function refusedWait(result: Extract<Attempt, { status: 'failed' }>): SourceError {
+function refusedWait(result: FailedAttempt): SourceError {
   const status = result.error.httpStatus;
   if (result.retryAfterMs === undefined || (status !== 429 && status !== 503)) return result.error;
   const seconds = Math.ceil(result.retryAfterMs / 1000);
