@@ -30,8 +30,8 @@ interface Origin {
 /**
  * Bodies in memory at once, downloaded or being read, the one the caller works on included. The
  * caller parses one at a time, so a few ready are enough to keep it busy; the other responses wait
- * in their sockets, where TCP holds them back, rather than in memory (bench scenario 4: 40 bodies
- * of 5 MB at concurrency 16 peaked at 297 MiB with a body per request, 203 MiB at concurrency 4).
+ * in their sockets, where TCP holds them back, rather than in memory. A body per request in flight
+ * let peak memory grow with concurrency (BENCHMARKS.md, scenario 4 and its notes).
  */
 const BODIES_IN_MEMORY = 4;
 

@@ -9,8 +9,8 @@ export type BodyResult = { body: Buffer; bytes: number } | { error: unknown; byt
 
 /**
  * Content codings a body may stack. Real servers apply one; two covers a proxy compressing again.
- * Each one is a zlib stream with its own buffers, so `br, br, …` × 5,000 (the curl CVE-2022-32206
- * class) cost 25 s and 300 MB for one source before this limit.
+ * Each one is a zlib stream with its own buffers, so a long stack of codings (the curl
+ * CVE-2022-32206 class) costs seconds and hundreds of MB for one source (BENCHMARKS.md).
  */
 export const MAX_CONTENT_CODINGS = 2;
 

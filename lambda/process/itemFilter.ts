@@ -8,8 +8,8 @@ export const MAX_PATTERN_LENGTH = 200; // characters
 const MAX_TEXT_LENGTH = 20_000; // characters
 /**
  * HTML read to find that start: plain text is shorter than its markup, so this is enough unless
- * tags are more than three quarters of the content. Turning a whole 1 MB item into text took
- * 100-200 ms, to read 20,000 characters of it.
+ * tags are more than three quarters of the content. Turning a whole large item into text only to
+ * read its start is slow enough to matter per item (BENCHMARKS.md, "Figures behind limits").
  */
 const MAX_HTML_READ = 4 * MAX_TEXT_LENGTH;
 const DAY_MS = 24 * 60 * 60 * 1000;

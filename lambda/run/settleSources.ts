@@ -72,8 +72,8 @@ export async function settleSources(
     for await (const { source, outcome } of firstRound) {
       // Parsing is synchronous CPU work. Taking this result freed a slot; one macrotask turn lets
       // the next request go out and arrived bytes be read before we parse, or a burst of results
-      // would be parsed back to back while the network sits idle (bench: event-loop delay p99 at
-      // 10,000 sources 1,592 ms → 97 ms; 200 × 300 ms at concurrency 16, wall ÷ ideal 1.29 → 1.07).
+      // would be parsed back to back while the network sits idle (BENCHMARKS.md, "Does parsing
+      // block the event loop enough to delay fetching?").
       await yieldToEventLoop();
       const result = await settle(source, outcome);
       if (result.follow) follows.set(source.id, { source, discovery: result.follow });
