@@ -115,7 +115,10 @@ export class FolderStore implements Store {
     }
   }
 
-  /** Writes the body to a file beside `path`, then lets `commit` move it into place: a reader never sees half a file, as with S3. */
+  /**
+   * Writes the body to a file beside `path`, then lets `commit` move it into place: a reader never
+   * sees half a file, as with S3.
+   */
   private async writeBeside(path: string, body: string, commit: (partial: string) => Promise<void>): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;

@@ -142,7 +142,10 @@ export class S3Store implements Store {
   }
 }
 
-/** An object's text and ETag, or `undefined` when there is no such object; any other failure throws as the SDK threw it. */
+/**
+ * An object's text and ETag, or `undefined` when there is no such object; any other failure throws
+ * as the SDK threw it.
+ */
 async function getObject(client: S3Client, bucket: string, key: string): Promise<Versioned | undefined> {
   try {
     const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -86,7 +86,10 @@ export interface SourceReport {
   items: number;
   newItems: number;
   bytes: number;
-  /** Time spent fetching, retries and their waits included; time the response waited for room to be read (the run's own pace) left out. */
+  /**
+   * Time spent fetching, retries and their waits included; time the response waited for room to be
+   * read (the run's own pace) left out.
+   */
   durationMs: number;
   attempts: number;
   error?: string;

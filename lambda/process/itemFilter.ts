@@ -55,7 +55,10 @@ export class ItemFilter {
     if (pattern.length > MAX_PATTERN_LENGTH) return `regular expression longer than ${MAX_PATTERN_LENGTH} characters`;
     if (!ALLOWED_FLAGS.test(flags)) return `regular expression flags may only be i, m, s and u (got "${flags}")`;
     if (NESTED_REPETITION.test(pattern)) {
-      return 'regular expression repeats a group that itself repeats (like (a+)+), which can take exponential time; rewrite it without the nesting';
+      return (
+        'regular expression repeats a group that itself repeats (like (a+)+), which can take exponential time; ' +
+        'rewrite it without the nesting'
+      );
     }
     try {
       new RegExp(pattern, flags);

@@ -4,7 +4,10 @@ import { ownedString } from '../core/ownedString.js';
 import { KEPT_ITEMS_FOLDER } from '../core/storageLayout.js';
 import { type MergeKey, mergeKeyOf } from '../merge/merge.js';
 
-/** An item's merge key as state stores it, small and in order: [id, canonical URL, versionTime, sortTime]; null for none. */
+/**
+ * An item's merge key as state stores it, small and in order: [id, canonical URL, versionTime,
+ * sortTime]; null for none.
+ */
 export type ItemDigest = [id: string, url: string | null, versionTime: number | null, sortTime: number | null];
 
 /**

@@ -15,7 +15,10 @@ const MARKUP_ESCAPES: Readonly<Record<string, string>> = {
   "'": '&apos;',
 };
 
-/** Removes the characters no XML 1.0 document may contain, even escaped; one of them makes the whole document malformed. */
+/**
+ * Removes the characters no XML 1.0 document may contain, even escaped; one of them makes the whole
+ * document malformed.
+ */
 export function stripInvalidXmlChars(text: string): string {
   return text.replace(INVALID_XML_CHARS, '');
 }

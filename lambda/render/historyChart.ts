@@ -55,7 +55,8 @@ export function historyChart(history: readonly RunHistoryEntry[]): string {
     ].join('\n');
   });
 
-  return `<svg class="history-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${TITLE_ID}" aria-describedby="${DESC_ID}" xmlns="http://www.w3.org/2000/svg">
+  const labels = `aria-labelledby="${TITLE_ID}" aria-describedby="${DESC_ID}"`;
+  return `<svg class="history-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" ${labels} xmlns="http://www.w3.org/2000/svg">
 <title id="${TITLE_ID}">Run history: duration and failed sources</title>
 <desc id="${DESC_ID}">${escapeXml(
     description(
@@ -90,7 +91,8 @@ function bar(
   tooltip: string,
 ): string {
   const height = max > 0 ? round(((bottom - top) * value) / max) : 0;
-  return `<rect class="${kind}" x="${x}" y="${round(bottom - height)}" width="${width}" height="${height}">${tooltip}</rect>`;
+  const y = round(bottom - height);
+  return `<rect class="${kind}" x="${x}" y="${y}" width="${width}" height="${height}">${tooltip}</rect>`;
 }
 
 function description(history: readonly RunHistoryEntry[], longest: number): string {
@@ -108,10 +110,14 @@ function description(history: readonly RunHistoryEntry[], longest: number): stri
 function runLabel(entry: RunHistoryEntry): string {
   const failed = measure(entry.counts.failed);
   const sources = measure(entry.counts.sources);
-  return `${readableTime(entry.startedAt)}, ${entry.status}, ${readableDuration(measure(entry.durationMs))}, ${failed} of ${sources} sources failed`;
+  const duration = readableDuration(measure(entry.durationMs));
+  return `${readableTime(entry.startedAt)}, ${entry.status}, ${duration}, ${failed} of ${sources} sources failed`;
 }
 
-/** A negative duration (the wall clock stepped back mid-run) or a non-finite value is drawn as zero, never as NaN geometry. */
+/**
+ * A negative duration (the wall clock stepped back mid-run) or a non-finite value is drawn as zero,
+ * never as NaN geometry.
+ */
 function measure(value: number): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }

@@ -116,7 +116,8 @@ export class KeptItemsStore {
           if (!positions.every((position) => matches(picks[position]!.index))) {
             unreadable.set(sourceId, kept.key);
             this.#options.onWarning?.(
-              `${this.#store.locate(kept.key)} is missing or damaged: source ${sourceId}'s kept items are left out and it is fetched in full next run`,
+              `${this.#store.locate(kept.key)} is missing or damaged: source ${sourceId}'s kept items ` +
+                'are left out and it is fetched in full next run',
             );
             return;
           }

@@ -14,8 +14,9 @@ const DEFAULT_TTL_MS = 5 * 60 * 1000; // 5 min: a rotated secret is picked up wi
  * it saves one SSM round trip per run and keeps well under Parameter Store's request quota.
  * Only values that were read are kept; a missing name is asked for again on the next run, so a
  * fixed parameter works at once. An expired value is still used when reading it again fails for
- * a passing reason (throttling, network), so a blip in SSM does not fail every source with a secret. The values live in a private field, so the cache prints and
- * serializes as `{}` should it ever reach a log line.
+ * a passing reason (throttling, network), so a blip in SSM does not fail every source with a
+ * secret. The values live in a private field, so the cache prints and serializes as `{}` should it
+ * ever reach a log line.
  */
 export class SecretCache {
   readonly #read: ParameterReader;

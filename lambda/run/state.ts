@@ -124,7 +124,10 @@ export interface StateChange {
   unreadable: ReadonlyMap<string, string>;
   /** The run, for the history. */
   summary: Summary;
-  /** Rewrite every shard that changes, not only those of settled sources: a full run forgets removed sources everywhere. */
+  /**
+   * Rewrite every shard that changes, not only those of settled sources: a full run forgets removed
+   * sources everywhere.
+   */
   everyShard: boolean;
 }
 
