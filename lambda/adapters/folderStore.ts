@@ -87,20 +87,25 @@ export class FolderStore implements Store {
     }
   }
 
-  async list(keyPrefix: string): Promise<string[]> {
+  async list(keyPrefix: string, options: { modifiedBefore?: number } = {}): Promise<string[]> {
     const folder = dirname(this.locate(`${keyPrefix}x`));
-    let files: string[];
+    let keys: string[];
     try {
       const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-      files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+      keys = entries
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(this.root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+        .filter((key) => key.startsWith(keyPrefix) && !WORK_FILE.test(key));
+      const { modifiedBefore } = options;
+      if (modifiedBefore !== undefined) {
+        const old = await Promise.all(keys.map(async (key) => (await stat(this.locate(key))).mtimeMs < modifiedBefore));
+        keys = keys.filter((_, index) => old[index]);
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new StoreError(`cannot list ${folder}`, { cause: error });
     }
-    return files
-      .map((file) => relative(this.root, file).split(sep).join('/'))
-      .filter((key) => key.startsWith(keyPrefix) && !WORK_FILE.test(key))
-      .sort();
+    return keys.sort();
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -76,7 +76,8 @@ export class S3Store implements Store {
     }
   }
 
-  async list(keyPrefix: string): Promise<string[]> {
+  async list(keyPrefix: string, options: { modifiedBefore?: number } = {}): Promise<string[]> {
+    const before = options.modifiedBefore ?? Number.POSITIVE_INFINITY;
     const keys: string[] = [];
     let continuationToken: string | undefined;
     try {
@@ -89,7 +90,9 @@ export class S3Store implements Store {
           }),
         );
         for (const object of page.Contents ?? []) {
-          if (object.Key) keys.push(object.Key.slice(this.prefix.length));
+          // LIST reports LastModified with each key: filtering by age costs no extra request.
+          const modified = object.LastModified?.getTime() ?? Number.NEGATIVE_INFINITY;
+          if (object.Key && modified < before) keys.push(object.Key.slice(this.prefix.length));
         }
         continuationToken = page.NextContinuationToken;
       } while (continuationToken);

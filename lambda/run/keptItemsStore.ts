@@ -1,5 +1,6 @@
 import type { Item } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
+import { KEPT_ITEMS_FOLDER } from '../core/storageLayout.js';
 import type { KeptItems } from '../process/keptItems.js';
 import type { FreshSource, SettledSource } from '../process/settleSource.js';
 import { INTERNAL_JSON, type Store } from './store.js';
@@ -139,6 +140,31 @@ export class KeptItemsStore {
     } catch (error) {
       this.#options.onWarning?.(`superseded item objects were not deleted: ${(error as Error).message}`);
     }
+  }
+}
+
+/**
+ * Deletes the item objects under KEPT_ITEMS_FOLDER that `referenced` does not name and that were
+ * written before `before`: the leftovers of runs that stored items and then failed before their
+ * state was committed. Objects younger than that may belong to a run still in progress. One LIST
+ * request per 1,000 objects; a failure is a warning, as litter does no harm.
+ * @returns how many were deleted
+ */
+export async function sweepOrphans(
+  store: Store,
+  referenced: ReadonlySet<string>,
+  before: number,
+  onWarning?: (message: string) => void,
+): Promise<number> {
+  try {
+    const orphans = (await store.list(KEPT_ITEMS_FOLDER, { modifiedBefore: before })).filter(
+      (key) => !referenced.has(key),
+    );
+    await store.delete(orphans);
+    return orphans.length;
+  } catch (error) {
+    onWarning?.(`orphaned item objects were not swept: ${(error as Error).message}`);
+    return 0;
   }
 }
 

@@ -17,15 +17,17 @@ import { renderHtml } from '../render/renderHtml.js';
 import { renderJsonFeed } from '../render/renderJsonFeed.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { announceRun } from './announceRun.js';
-import { KeptItemsStore } from './keptItemsStore.js';
+import { KeptItemsStore, sweepOrphans } from './keptItemsStore.js';
 import type { PublishDependencies } from './pipelineDependencies.js';
 import { pickPublished } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
-import { commitState, type PipelineState } from './state.js';
+import { commitState, type PipelineState, referencedItemKeys } from './state.js';
 import type { Store } from './store.js';
 import { summarize } from './summary.js';
 
 const FEED_TITLE = 'Tributary';
+/** An unreferenced item object this old belongs to no run still in progress (runs last hours at most). */
+const ORPHAN_AGE_MS = 24 * 60 * 60 * 1000; // 1 day
 
 /** A run whose selected sources have all settled, however and wherever they were fetched. */
 export interface SettledRun {
@@ -81,9 +83,21 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
   );
   await markWritten(store, run.runId, now(), newItems);
   await keptItems.removeSuperseded(superseded);
+  if (isFirstFullRunOfDay(run)) {
+    await sweepOrphans(store, await referencedItemKeys(store), run.startedAt - ORPHAN_AGE_MS, dependencies.onWarning);
+  }
 
   dependencies.onReport?.(report);
   return announceRun(report, newItems, dependencies);
+}
+
+/**
+ * Orphaned item objects are swept once a day, by the first full run: the sweep lists every item
+ * object and reads every shard, which a run that only fetches need not do.
+ */
+function isFirstFullRunOfDay({ request, state, startedAt }: SettledRun): boolean {
+  const day = new Date(startedAt).toISOString().slice(0, 10);
+  return request.only === undefined && !state.history.some((entry) => entry.startedAt.slice(0, 10) === day);
 }
 
 /** Sources-file order everywhere, so the outputs do not depend on which fetch finished first. */

@@ -114,6 +114,15 @@ export async function scanState(
   await forEachShard(store, layout.shards, all, options, visit);
 }
 
+/** Every item object state names now: what a sweep for orphans must keep. */
+export async function referencedItemKeys(store: Store): Promise<Set<string>> {
+  const keys = new Set<string>();
+  await scanState(store, (sources) => {
+    for (const state of Object.values(sources)) if (state.items) keys.add(state.items.key);
+  });
+  return keys;
+}
+
 /** What one run changes in state. */
 export interface StateChange {
   /** The sources file's ids: any other source is forgotten in every shard this run rewrites. */

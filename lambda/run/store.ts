@@ -34,8 +34,11 @@ export interface Store {
    * each other's updates silently.
    */
   replaceIfVersion(key: string, body: string, metadata: ObjectMetadata, version: string): Promise<boolean>;
-  /** Keys under a key prefix, in lexical order. */
-  list(keyPrefix: string): Promise<string[]>;
+  /**
+   * Keys under a key prefix, in lexical order.
+   * @param options.modifiedBefore epoch ms: only objects last written before then
+   */
+  list(keyPrefix: string, options?: { modifiedBefore?: number }): Promise<string[]>;
   /** Removes the keys; keys that do not exist are not an error. */
   delete(keys: readonly string[]): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -287,6 +287,48 @@ describe('kept items: one immutable object per source and content', () => {
     expect(await itemObjects()).toEqual([await keyOf('news'), await keyOf('notes')].sort());
   });
 
+  it('sweeps, in the first full run of a day, the item objects of runs that failed before their state, once a day old', async () => {
+    // Prepare: a run stores news's new items and then cannot commit state, leaving them behind
+    const DAY = 24 * 60 * 60 * 1000;
+    // Half past midnight today, so an hour later is still the same day whenever the test runs.
+    let clock = Math.floor(Date.now() / DAY) * DAY + 30 * 60 * 1000;
+    const now = () => clock;
+    await pipeline.run({}, { dependencies: { now } });
+    const kept = await keyOf('news');
+    changeNews();
+    const failing: Store = {
+      ...forwardingTo(pipeline.store),
+      replaceIfVersion: async () => {
+        throw new StoreError('S3 said 503');
+      },
+    };
+    await expect(pipeline.run({}, { dependencies: { store: failing, now } })).rejects.toThrowError('S3 said 503');
+    const [orphan] = (await itemObjects('news/')).filter((key) => key !== kept);
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    await utimes(pipeline.store.locate(orphan!), ago(2 * DAY), ago(2 * DAY));
+    // Unreferenced but written just now: it may be a run in progress's, so it stays.
+    const recent = `${KEPT_ITEMS_FOLDER}news/in-progress.json`;
+    await writeFile(pipeline.store.locate(recent), '[]');
+    await utimes(pipeline.store.locate(recent), ago(-2 * DAY), ago(-2 * DAY));
+    conditional[PATHS.news] = [];
+
+    // Act: later the same day nothing is swept; the next day's first full run sweeps
+    clock += 60 * 60 * 1000;
+    await pipeline.run({ only: ['notes'] }, { dependencies: { now } });
+    await pipeline.run({}, { dependencies: { now } });
+    const sameDay = await itemObjects('news/');
+    clock += DAY;
+    await pipeline.run({ only: ['notes'] }, { dependencies: { now } });
+    const subsetNextDay = await itemObjects('news/');
+    await pipeline.run({}, { dependencies: { now } });
+
+    // Assess
+    expect(sameDay).toContain(orphan);
+    expect(subsetNextDay).toContain(orphan);
+    expect(await itemObjects('news/')).toEqual([await keyOf('news'), recent].sort());
+    expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
+  });
+
   it('converts version-2 state (one file) to shards without a warning, keeping validators, seen ids and kept items', async () => {
     // Prepare: what version 2 wrote, one file holding every source's state
     await pipeline.run();
@@ -370,7 +412,7 @@ function forwardingTo(store: Store): Store {
     getVersioned: (key) => store.getVersioned(key),
     putIfAbsent: (key, body, metadata) => store.putIfAbsent(key, body, metadata),
     replaceIfVersion: (key, body, metadata, version) => store.replaceIfVersion(key, body, metadata, version),
-    list: (keyPrefix) => store.list(keyPrefix),
+    list: (keyPrefix, options) => store.list(keyPrefix, options),
     delete: (keys) => store.delete(keys),
   };
 }

@@ -48,7 +48,7 @@ function pausedBeforeState(store: Store) {
     locate: (key) => store.locate(key),
     get: (key) => store.get(key),
     getVersioned: (key) => store.getVersioned(key),
-    list: (prefix) => store.list(prefix),
+    list: (prefix, options) => store.list(prefix, options),
     delete: (keys) => store.delete(keys),
     put: async (key, body, metadata) => {
       await held(key);

@@ -122,6 +122,21 @@ function conditionalWriteBehaviours(open: () => Promise<Store>): void {
     expect(await store.getVersioned('never/written.json')).toBeUndefined();
   });
 
+  it('lists only the objects written before a given time when asked', async () => {
+    // Prepare
+    const store = await open();
+    await putAll(store, ['state/items/news/a1.json', 'state/items/blog/b2.json']);
+    const minute = 60 * 1000;
+
+    // Act
+    const before = await store.list('state/items/', { modifiedBefore: Date.now() - minute });
+    const after = await store.list('state/items/', { modifiedBefore: Date.now() + minute });
+
+    // Assess
+    expect(before).toEqual([]);
+    expect(after).toEqual(['state/items/blog/b2.json', 'state/items/news/a1.json']);
+  });
+
   it('lets exactly one of many racing compare-and-swaps from the same version win', async () => {
     // Prepare
     const store = await open();
