@@ -81,7 +81,11 @@ export class DistributedPipeline extends Construct {
       // Two starts of one run at once must not both take over an expired claim.
       reservedConcurrency: 1,
     });
-    this.start.useOutputBucket(bucket, prefix, { read: [RUN_REPORTS, RUN_CLAIMS], write: [RUN_CLAIMS, SHARDS] });
+    // state.json gives the shard count the batches are ordered by.
+    this.start.useOutputBucket(bucket, prefix, {
+      read: [RUN_REPORTS, RUN_CLAIMS, STATE_KEY],
+      write: [RUN_CLAIMS, SHARDS],
+    });
 
     this.worker = new BundleFunction(this, 'Worker', {
       ...props.functions,

@@ -5,6 +5,7 @@ import { claimOrResume } from '../run/claimOrResume.js';
 import { gatherPlan } from '../run/gatherResults.js';
 import type { PublishDependencies } from '../run/pipelineDependencies.js';
 import { runIdOf } from '../run/runId.js';
+import { shardOf, stateShardCount } from '../run/state.js';
 import { INTERNAL_JSON } from '../run/store.js';
 import { type ShardedRun, type ShardFolder, type ShardJob, shardFolder } from './shardFolder.js';
 
@@ -52,7 +53,8 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
   const run: ShardedRun = { runId, request, sourcesFile, startedAt, fetchDeadline };
   const selected = selectedSources(sourcesFile, request);
   await dependencies.store.put(folder.run, JSON.stringify(run), INTERNAL_JSON);
-  await dependencies.store.put(folder.sources, JSON.stringify(byOrigin(selected)), INTERNAL_JSON);
+  const shards = await stateShardCount(dependencies.store, sourcesFile.sources.length);
+  await dependencies.store.put(folder.sources, JSON.stringify(inBatchOrder(selected, shards)), INTERNAL_JSON);
   const job: ShardJob = {
     ...gatherPlan(request, sourcesFile.settings, startedAt, fetchDeadline),
     runId,
@@ -63,9 +65,22 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
 }
 
 /**
- * Per-origin limits hold within one worker only; keeping one origin's sources next to each other
- * puts them in as few batches as possible, so a host is not hit by every worker at once.
+ * The order the Map batches the sources in: by state shard, so a worker's batch spans one or two
+ * shards and it reads only those (a run's state reads grow with shards, not sources); within a
+ * shard by origin, since per-origin limits hold within one worker only. The price: an origin with
+ * sources in many shards is fetched by several workers at once.
  */
+export function inBatchOrder(sources: readonly Source[], shards: number): Source[] {
+  const byShard = new Map<number, Source[]>();
+  for (const source of sources) {
+    const shard = shardOf(source.id, shards);
+    const group = byShard.get(shard);
+    if (group) group.push(source);
+    else byShard.set(shard, [source]);
+  }
+  return [...byShard.entries()].sort(([a], [b]) => a - b).flatMap(([, group]) => byOrigin(group));
+}
+
 function byOrigin(sources: readonly Source[]): Source[] {
   const groups = new Map<string, Source[]>();
   for (const source of sources) {

@@ -114,6 +114,12 @@ export async function scanState(
   await forEachShard(store, layout.shards, all, options, visit);
 }
 
+/** How many shards state has, or will have once a run over `sources` sources writes it. */
+export async function stateShardCount(store: Store, sources: number): Promise<number> {
+  const { layout } = await readLayout(store, {});
+  return layout.kind === 'sharded' ? layout.shards : shardCountFor(sources);
+}
+
 /** Every item object state names now: what a sweep for orphans must keep. */
 export async function referencedItemKeys(store: Store): Promise<Set<string>> {
   const keys = new Set<string>();
@@ -180,43 +186,55 @@ async function writeShards(
   shards: number,
   single: Record<string, SourceState> | undefined,
 ): Promise<string[]> {
-  const touched = new Set([...change.settled.keys(), ...change.unreadable.keys()].map((id) => shardOf(id, shards)));
+  // Each source's shard is hashed once, not once per shard written.
+  const perShard = new Map<number, ShardChange>();
+  const shardChange = (id: string) => {
+    const shard = shardOf(id, shards);
+    const found = perShard.get(shard) ?? { settled: new Map(), unreadable: new Map(), single: {} };
+    perShard.set(shard, found);
+    return found;
+  };
+  for (const [id, state] of change.settled) shardChange(id).settled.set(id, state);
+  for (const [id, key] of change.unreadable) shardChange(id).unreadable.set(id, key);
+  for (const [id, state] of Object.entries(single ?? {})) shardChange(id).single[id] = state;
   // Converting a single file writes every shard; so does a full run, which may forget removed sources anywhere.
   const targets =
     single || change.everyShard
       ? Array.from({ length: shards }, (_, shard) => shard)
-      : [...touched].sort((a, b) => a - b);
+      : [...perShard.keys()].sort((a, b) => a - b);
   const superseded: string[] = [];
   const slots = new Semaphore(SHARDS_AT_ONCE);
+  const none: ShardChange = { settled: new Map(), unreadable: new Map(), single: {} };
   await Promise.all(
     targets.map((shard) =>
       slots.run(async () => {
-        const fromSingle =
-          single &&
-          pick(
-            single,
-            Object.keys(single).filter((id) => shardOf(id, shards) === shard),
-          );
-        superseded.push(...(await writeShard(store, change, shard, shards, fromSingle)));
+        const own = perShard.get(shard) ?? none;
+        superseded.push(...(await writeShard(store, shardKey(shard, shards), change.known, own, single !== undefined)));
       }),
     ),
   );
   return superseded;
 }
 
+/** One shard's part of a StateChange, and what an earlier single file held for it. */
+interface ShardChange {
+  settled: Map<string, SourceState>;
+  unreadable: Map<string, string>;
+  single: Record<string, SourceState>;
+}
+
 async function writeShard(
   store: Store,
-  change: StateChange,
-  shard: number,
-  shards: number,
-  fromSingle: Record<string, SourceState> | undefined,
+  key: string,
+  known: ReadonlySet<string>,
+  change: ShardChange,
+  fromSingle: boolean,
 ): Promise<string[]> {
-  const key = shardKey(shard, shards);
   for (let attempt = 1; ; attempt++) {
     const stored = await store.getVersioned(key);
     // A damaged shard is overwritten: its sources start clean, as with a damaged state.json.
-    const current = (stored ? parseShard(stored.text) : fromSingle) ?? {};
-    const next = applyChange(current, change, shard, shards);
+    const current = (stored ? parseShard(stored.text) : fromSingle ? change.single : undefined) ?? {};
+    const next = applyChange(current, known, change);
     const body = JSON.stringify({ sources: next } satisfies ShardFile);
     if (stored?.text === body) return [];
     const wrote = stored
@@ -233,20 +251,18 @@ async function writeShard(
  */
 function applyChange(
   current: Record<string, SourceState>,
-  change: StateChange,
-  shard: number,
-  shards: number,
+  known: ReadonlySet<string>,
+  change: ShardChange,
 ): Record<string, SourceState> {
   const next: Record<string, SourceState> = {};
-  for (const [id, state] of Object.entries(current)) if (change.known.has(id)) next[id] = state;
+  for (const [id, state] of Object.entries(current)) if (known.has(id)) next[id] = state;
   for (const [id, state] of change.settled) {
-    if (shardOf(id, shards) !== shard) continue;
     const stored = next[id];
     next[id] = stored ? { ...state, seenIds: mergeSeen(stored.seenIds ?? [], state.seenIds) } : state;
   }
   for (const [id, key] of change.unreadable) {
     const state = next[id];
-    if (shardOf(id, shards) !== shard || state?.items?.key !== key) continue;
+    if (state?.items?.key !== key) continue;
     // Validators go with the items, or a 304 would leave the source empty.
     const { items: _items, validators: _validators, ...rest } = state;
     next[id] = rest;

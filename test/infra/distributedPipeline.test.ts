@@ -187,11 +187,16 @@ describe('the step functions', () => {
       );
     const [reads, writes, ...more] = s3Of(start);
     expect(more).toEqual([]);
-    // Besides run claims and reports, the start step reads the deployed sources file (CDK folds the statements into one).
+    // Besides run claims, reports and state.json (its shard count orders the batches), the start step
+    // reads the deployed sources file (CDK folds the statements into one).
     expect(reads).toMatchObject({ Effect: 'Allow', Action: 's3:GetObject' });
-    expect(reads!.Resource).toHaveLength(3);
+    expect(reads!.Resource).toHaveLength(4);
     expect(reads!.Resource).toEqual(
-      expect.arrayContaining([objects(custom, 'site/runs/*'), objects(custom, 'site/state/runs/*')]),
+      expect.arrayContaining([
+        objects(custom, 'site/runs/*'),
+        objects(custom, 'site/state/runs/*'),
+        objects(custom, 'site/state/state.json'),
+      ]),
     );
     expect(JSON.stringify(reads!.Resource)).toContain('cdk-hnb659fds-assets');
     expect(writes).toEqual({

@@ -1,0 +1,220 @@
+// What state costs a run as the number of sources grows: S3 requests and bytes of a full run and of
+// one distributed worker, heap held, and a monthly bill that counts Lambda, S3 requests, SNS and
+// Step Functions together. Synthetic state (no fetching): each source keeps ITEMS digests and
+// SEEN_IDS seen ids, a third of the sources change per run. The store is in memory and counts
+// every request, so the figures are the pipeline's own state code, not a guess.
+//
+//   npx tsx bench/stateCost.ts [--sources 10000,100000] [--batch 100]
+import { parseArgs } from 'node:util';
+import type { RunReport, SourcesFile } from '../lambda/core/model.js';
+import { DEFAULT_SETTINGS } from '../lambda/core/sourcesFileSchema.js';
+import { inBatchOrder } from '../lambda/distributed/startShardedRun.js';
+import type { SourceState } from '../lambda/process/sourceState.js';
+import { pickPublished } from '../lambda/run/publishedPicks.js';
+import { commitState, readState, shardCountFor, shardOf } from '../lambda/run/state.js';
+import type { ObjectMetadata, Store, Versioned } from '../lambda/run/store.js';
+import { USD_PER_GB_SECOND } from './scenarios/lambdaCost.js';
+
+const ITEMS = 5;
+const SEEN_IDS = 20;
+const CHANGED_SHARE = 1 / 3;
+const RUNS_PER_MONTH = 24 * 30;
+
+// Prices (us-east-1, S3 Standard, assumed current on 2026-12-03).
+const USD_PER_PUT = 0.005 / 1000; // PUT, COPY, POST, LIST
+const USD_PER_GET = 0.0004 / 1000;
+const USD_PER_SNS_PUBLISH = 0.5 / 1_000_000;
+const USD_PER_TRANSITION = 0.025 / 1000; // Step Functions standard
+/** Scenario 7 (BENCHMARKS.md): 10,000 small feeds in one function billed 55.2 GB-s; scaled per source. */
+const LAMBDA_GB_SECONDS_PER_SOURCE = 55.2 / 10_000;
+/** Parent execution's transitions, and each Map child's (see bench/distributed.ts). */
+const PARENT_TRANSITIONS = 6;
+const CHILD_TRANSITIONS = 2;
+
+/** A bucket in memory that counts requests and bytes by kind, as S3 would bill them. */
+class CountingStore implements Store {
+  readonly objects = new Map<string, string>();
+  counts = { get: 0, put: 0, list: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
+  #version = 0;
+  readonly #versions = new Map<string, string>();
+
+  reset(): void {
+    this.counts = { get: 0, put: 0, list: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
+  }
+  locate(key: string): string {
+    return `mem://${key}`;
+  }
+  async get(key: string): Promise<string | undefined> {
+    return (await this.getVersioned(key))?.text;
+  }
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    this.counts.get++;
+    const text = this.objects.get(key);
+    if (text === undefined) return undefined;
+    this.counts.bytesRead += text.length;
+    return { text, version: this.#versions.get(key)! };
+  }
+  async put(key: string, body: string, _metadata: ObjectMetadata): Promise<void> {
+    this.counts.put++;
+    this.counts.bytesWritten += body.length;
+    this.objects.set(key, body);
+    this.#versions.set(key, String(++this.#version));
+  }
+  async putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean> {
+    if (this.objects.has(key)) return (this.counts.put++, false);
+    await this.put(key, body, metadata);
+    return true;
+  }
+  async replaceIfVersion(key: string, body: string, metadata: ObjectMetadata, version: string): Promise<boolean> {
+    if (this.#versions.get(key) !== version) return (this.counts.put++, false);
+    await this.put(key, body, metadata);
+    return true;
+  }
+  async list(keyPrefix: string): Promise<string[]> {
+    const keys = [...this.objects.keys()].filter((key) => key.startsWith(keyPrefix)).sort();
+    this.counts.list += Math.max(1, Math.ceil(keys.length / 1000));
+    return keys;
+  }
+  async delete(keys: readonly string[]): Promise<void> {
+    this.counts.delete += Math.ceil(keys.length / 1000);
+    for (const key of keys) this.objects.delete(key);
+  }
+}
+
+function sourceState(id: string, version: number): SourceState {
+  const digests = Array.from({ length: ITEMS }, (_, n) => {
+    const itemId = `https://${id}.example/posts/${version}-${n}`;
+    return [itemId, itemId, null, Date.UTC(2026, 10, 1) + version * 3_600_000 + n] as [string, string, null, number];
+  });
+  return {
+    items: { key: `state/items/${id}/${version}.json`, digests },
+    seenIds: Array.from({ length: SEEN_IDS }, (_, n) => `https://${id}.example/posts/${version}-${n}`),
+    validators: { etag: `"${id}-${version}"` },
+    lastFetchMs: 120,
+  };
+}
+
+function summary(runId: string): RunReport {
+  return {
+    runId,
+    status: 'ok',
+    startedAt: new Date().toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: 1,
+    counts: { sources: 0, ok: 0, notModified: 0, failed: 0, items: 0, newItems: 0 },
+  } as unknown as RunReport;
+}
+
+const heapMb = () => process.memoryUsage().heapUsed / 2 ** 20;
+const usd = (value: number) => `$${value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
+
+async function measure(sources: number, batch: number) {
+  const store = new CountingStore();
+  const ids = Array.from({ length: sources }, (_, n) => `source-${n}`);
+  const sourcesFile: SourcesFile = {
+    settings: { ...DEFAULT_SETTINGS },
+    sources: ids.map(
+      (id) => ({ id, url: `https://${id}.example/feed`, type: 'feed' }) as SourcesFile['sources'][number],
+    ),
+  };
+  const known = new Set(ids);
+  const all = (version: number) => new Map(ids.map((id) => [id, sourceState(id, version)]));
+  await commitState(store, {
+    known,
+    settled: all(1),
+    unreadable: new Map(),
+    summary: summary('seed'),
+    everyShard: true,
+  });
+  // What version 2 kept: every source in one file.
+  const singleFileBytes = JSON.stringify({ version: 2, sources: Object.fromEntries(all(1)), history: [] }).length;
+
+  // One worker of a distributed run: its batch's state only, batches in the start step's order.
+  const shards = shardCountFor(sources);
+  const ordered = inBatchOrder(sourcesFile.sources, shards).map(({ id }) => id);
+  store.reset();
+  const workerHeapBefore = heapMb();
+  const batchIds = ordered.slice(0, batch);
+  const workerState = await readState(store, batchIds);
+  const worker = {
+    ...store.counts,
+    heapMb: heapMb() - workerHeapBefore,
+    sources: Object.keys(workerState.sources).length,
+  };
+
+  // A full run's state work: read, pick the published items, commit a third changed.
+  store.reset();
+  const started = performance.now();
+  await readState(store, ids);
+  const changed = new Map(ids.filter((_, n) => n < sources * CHANGED_SHARE).map((id) => [id, sourceState(id, 2)]));
+  await pickPublished(store, sourcesFile, changed);
+  const superseded = await commitState(store, {
+    known,
+    settled: changed,
+    unreadable: new Map(),
+    summary: summary('run'),
+    everyShard: true,
+  });
+  const run = { ...store.counts, ms: performance.now() - started, superseded: superseded.length };
+
+  const workers = Math.ceil(sources / batch);
+  let workerGets = 0;
+  for (let start = 0; start < sources; start += batch) {
+    // state.json, then each shard the batch's sources are in.
+    workerGets += 1 + new Set(ordered.slice(start, start + batch).map((id) => shardOf(id, shards))).size;
+  }
+  // Item objects are still one per changed source: one PUT each, and a DELETE batch for those superseded.
+  const itemPuts = changed.size;
+  const perRun = {
+    statePuts: run.put,
+    stateGets: run.get,
+    itemPuts,
+    workerGets,
+    lambdaGbSeconds: sources * LAMBDA_GB_SECONDS_PER_SOURCE,
+    transitions: PARENT_TRANSITIONS + workers * CHILD_TRANSITIONS,
+  };
+  const month = {
+    lambda: perRun.lambdaGbSeconds * USD_PER_GB_SECOND * RUNS_PER_MONTH,
+    s3State: (perRun.statePuts * USD_PER_PUT + perRun.stateGets * USD_PER_GET) * RUNS_PER_MONTH,
+    s3Items: perRun.itemPuts * USD_PER_PUT * RUNS_PER_MONTH,
+    s3Workers: perRun.workerGets * USD_PER_GET * RUNS_PER_MONTH,
+    s3SingleFile: 2 * USD_PER_PUT * RUNS_PER_MONTH, // version 2: one GET and one PUT of the whole file
+    sns: USD_PER_SNS_PUBLISH * RUNS_PER_MONTH,
+    stepFunctions: perRun.transitions * USD_PER_TRANSITION * RUNS_PER_MONTH,
+  };
+  return { sources, shards, singleFileBytes, worker, run, perRun, month, batch, workers };
+}
+
+const { values } = parseArgs({
+  options: { sources: { type: 'string', default: '10000,100000' }, batch: { type: 'string', default: '100' } },
+});
+const batch = Number(values.batch);
+for (const sources of values.sources.split(',').map(Number)) {
+  const m = await measure(sources, batch);
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  console.log(`\n## ${sources.toLocaleString('en')} sources: ${m.shards} shards`);
+  console.log(
+    `version-2 state.json: ${mb(m.singleFileBytes)}, read whole by every worker and written whole by every run`,
+  );
+  console.log(
+    `one worker (${m.batch} sources): ${m.worker.get} GETs, ${mb(m.worker.bytesRead)} read, heap +${m.worker.heapMb.toFixed(1)} MB`,
+  );
+  console.log(
+    `full run, a third changed: ${m.run.get} GETs (${mb(m.run.bytesRead)}), ${m.run.put} state PUTs (${mb(m.run.bytesWritten)}), ` +
+      `${m.run.ms.toFixed(0)} ms of state work here`,
+  );
+  console.log(`per month, hourly (${RUNS_PER_MONTH} runs):`);
+  const { month } = m;
+  const total = month.lambda + month.s3State + month.s3Items + month.s3Workers + month.sns + month.stepFunctions;
+  console.log(`| Lambda (${m.perRun.lambdaGbSeconds.toFixed(0)} GB-s a run) | ${usd(month.lambda)} |`);
+  console.log(
+    `| S3 state, sharded (${m.perRun.statePuts} PUTs + ${m.perRun.stateGets} GETs a run) | ${usd(month.s3State)} |`,
+  );
+  console.log(`| S3 item objects (${m.perRun.itemPuts} PUTs a run, one per changed source) | ${usd(month.s3Items)} |`);
+  console.log(
+    `| S3 worker state reads (${m.perRun.workerGets} GETs a run, ${m.workers} workers) | ${usd(month.s3Workers)} |`,
+  );
+  console.log(`| SNS (1 publish a run) | ${usd(month.sns)} |`);
+  console.log(`| Step Functions (${m.perRun.transitions} transitions a run) | ${usd(month.stepFunctions)} |`);
+  console.log(`| total | ${usd(total)} |`);
+}
