@@ -190,7 +190,7 @@ async function writeShards(
   const perShard = new Map<number, ShardChange>();
   const shardChange = (id: string) => {
     const shard = shardOf(id, shards);
-    const found = perShard.get(shard) ?? { settled: new Map(), unreadable: new Map(), single: {} };
+    const found: ShardChange = perShard.get(shard) ?? { settled: new Map(), unreadable: new Map(), single: {} };
     perShard.set(shard, found);
     return found;
   };
