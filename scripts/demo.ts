@@ -46,8 +46,9 @@ try {
     { sources: sourcesPath, out: OUT, dryRun: false, force: false },
     { ...process.env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' },
   );
-  console.log(formatSourcesTable(report.sources, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
-  console.log(`\nOpen ${join(OUT, 'index.html')} in a browser; the feeds are beside it.`);
+  // As the CLI prints it: for people, on stderr.
+  console.error(formatSourcesTable(report.sources, { color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR }));
+  console.error(`\nOpen ${join(OUT, 'index.html')} in a browser; the feeds are beside it.`);
 } finally {
   await server.close();
 }

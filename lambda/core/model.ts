@@ -131,11 +131,15 @@ export interface Summary {
     /** Bytes received on the wire by all fetches of the run. */
     bytes: number;
   };
+  /**
+   * Where the run wrote its outputs: only those it wrote. None in a dry run; only the report when
+   * every source failed (the latest outputs are left as they were).
+   */
   outputs: {
-    feedJson: string;
-    feedXml: string;
-    html: string;
-    report: string;
+    feedJson?: string;
+    feedXml?: string;
+    html?: string;
+    report?: string;
   };
   failures: { id: string; url: string; error: string; code: FailureCode }[];
   /** Sources that have permanently redirected for several runs in a row. */

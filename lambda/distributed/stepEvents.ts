@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../core/errors.js';
 import type { Source } from '../core/model.js';
 import { SHARDS_FOLDER } from '../core/storageLayout.js';
-import { firstIssue } from '../input/fieldPath.js';
+import { parseOrThrow } from '../input/inputProblems.js';
 import { validateSourcesFile } from '../input/sourcesFile.js';
 import type { MapFailure } from './mergeShards.js';
 import type { ShardJob } from './shardFolder.js';
@@ -60,7 +59,7 @@ export interface StartEvent {
 }
 
 export function parseStartEvent(input: unknown): StartEvent {
-  const { event, execution } = parse(startEventSchema, input);
+  const { event, execution } = parseOrThrow(startEventSchema, input, 'event', 'event');
   const startedAt = Date.parse(execution.startTime);
   return {
     event,
@@ -73,7 +72,7 @@ export function parseStartEvent(input: unknown): StartEvent {
 
 /** A batch is a slice of the sources file, so it is checked as one, settings included. */
 export function parseBatchEvent(input: unknown): { sources: Source[]; job: ShardJob } {
-  const { Items, BatchInput } = parse(batchEventSchema, input);
+  const { Items, BatchInput } = parseOrThrow(batchEventSchema, input, 'event', 'event');
   const { settings, sources } = validateSourcesFile(
     { settings: BatchInput.job.settings, sources: Items },
     'the batch input',
@@ -82,13 +81,6 @@ export function parseBatchEvent(input: unknown): { sources: Source[]; job: Shard
 }
 
 export function parseMergeEvent(input: unknown): { root: string; mapFailure?: MapFailure } {
-  const { folder, mapError } = parse(mergeEventSchema, input);
+  const { folder, mapError } = parseOrThrow(mergeEventSchema, input, 'event', 'event');
   return { root: folder.root, mapFailure: mapError && { error: mapError.Error, cause: mapError.Cause } };
-}
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const { field, problem } = firstIssue(parsed.error, 'event');
-  throw new InvalidInputError('event', field, problem);
 }

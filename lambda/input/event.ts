@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { didYouMean } from '../core/closestMatch.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Source, SourcesFile } from '../core/model.js';
-import { firstIssue } from './fieldPath.js';
+import { parseOrThrow } from './inputProblems.js';
 
 /** What one invocation was asked to do, whatever shape the event came in. */
 export interface RunRequest {
@@ -39,24 +40,33 @@ export function parseEvent(event: unknown): RunRequest {
     );
   }
   if ('detail-type' in event) {
-    const scheduled = scheduledEventSchema.safeParse(event);
-    if (!scheduled.success) throw invalid(scheduled.error);
-    return { scheduledTime: new Date(scheduled.data.time).toISOString(), dryRun: false, force: false };
+    const { time } = parseOrThrow(scheduledEventSchema, event, 'event', 'event');
+    return { scheduledTime: new Date(time).toISOString(), dryRun: false, force: false };
   }
-  const adHoc = adHocEventSchema.safeParse(event);
-  if (!adHoc.success) throw invalid(adHoc.error);
-  const { sources, dryRun, force } = adHoc.data;
+  const { sources, dryRun, force } = parseOrThrow(adHocEventSchema, event, 'event', 'event');
   return { only: sources, dryRun, force };
 }
 
-/** Checked once the sources file is known, still before any request is made. */
-export function assertKnownSources(request: RunRequest, knownIds: readonly string[]): void {
+/** Valid ids listed in an unknown-id error: enough to spot the intended one, short enough to read. */
+const VALID_IDS_LISTED = 20;
+
+/**
+ * Checked once the sources file is known, still before any request is made. Every unknown id is
+ * named, with the id it was probably meant to be, and the valid ids; `field` is what the user
+ * typed them into (`event.sources`, or the CLI's `--only`).
+ */
+export function assertKnownSources(request: RunRequest, knownIds: readonly string[], field = 'event.sources'): void {
   const known = new Set(knownIds);
-  request.only?.forEach((id, index) => {
-    if (!known.has(id)) {
-      throw new InvalidInputError('event', `event.sources[${index}]`, `unknown source id "${id}"`);
-    }
-  });
+  const unknown = [...new Set(request.only?.filter((id) => !known.has(id)))];
+  if (unknown.length === 0) return;
+  const named = unknown.map((id) => `"${id}"${didYouMean(id, knownIds)}`).join(', ');
+  const listed = knownIds.slice(0, VALID_IDS_LISTED).join(', ');
+  const more = knownIds.length > VALID_IDS_LISTED ? `, … (${knownIds.length} in all)` : '';
+  throw new InvalidInputError(
+    'event',
+    field,
+    `unknown source id${unknown.length === 1 ? '' : 's'} ${named}; valid ids: ${listed}${more}`,
+  );
 }
 
 /** Whether the run names its sources (an ad hoc run's `sources`) rather than running them all. */
@@ -68,9 +78,4 @@ export function namesSources(request: Pick<RunRequest, 'only'>): boolean {
 export function selectedSources(sourcesFile: SourcesFile, request: Pick<RunRequest, 'only'>): Source[] {
   const { only } = request;
   return only ? sourcesFile.sources.filter((source) => only.includes(source.id)) : sourcesFile.sources;
-}
-
-function invalid(error: z.ZodError): InvalidInputError {
-  const { field, problem } = firstIssue(error, 'event');
-  return new InvalidInputError('event', field, problem);
 }

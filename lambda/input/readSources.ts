@@ -13,7 +13,11 @@ export type S3ObjectReader = (bucket: string, key: string) => Promise<string | u
  * Reads the sources file named by `uri` (`s3://bucket/key` or a path), or the one bundled at build
  * time. Read on every run, not at cold start, so editing the file needs no redeploy.
  */
-export async function readSources(uri: string | undefined, readS3: S3ObjectReader): Promise<SourcesFile> {
+export async function readSources(
+  uri: string | undefined,
+  readS3: S3ObjectReader,
+  field = 'SOURCES_URI',
+): Promise<SourcesFile> {
   if (!uri) return validateSourcesFile(bundledSources, 'the bundled sources.json');
   const object = parseS3Uri(uri);
   if (object) {
@@ -26,21 +30,29 @@ export async function readSources(uri: string | undefined, readS3: S3ObjectReade
       // Throttling or the network may pass; a missing object (below) is a wrong setting.
       throw new StoreError(`cannot read ${uri}: ${(cause as Error).message}`, { cause });
     }
-    if (text === undefined) throw cannotRead(uri, new Error('no such object'));
+    if (text === undefined) throw cannotRead(field, uri, new Error('no such object'));
     return parseSourcesFile(text, uri);
   }
   let text: string;
   try {
     text = await readFile(uri, 'utf8');
   } catch (cause) {
-    throw cannotRead(uri, cause);
+    throw cannotRead(field, uri, cause);
   }
   return parseSourcesFile(text, uri);
 }
 
-function cannotRead(uri: string, cause: unknown): InvalidInputError {
-  return new InvalidInputError('sources', 'SOURCES_URI', `cannot read ${uri}: ${(cause as Error).message}`, { cause });
+function cannotRead(field: string, uri: string, cause: unknown): InvalidInputError {
+  return new InvalidInputError('sources', field, `cannot read ${uri}: ${(cause as Error).message}`, { cause });
 }
+
+/** What the user calls the two inputs a run request takes, for errors: the Lambda's, or the CLI's flags. */
+export interface RunRequestFields {
+  sourceIds: string;
+  sourcesUri: string;
+}
+
+const LAMBDA_FIELDS: RunRequestFields = { sourceIds: 'event.sources', sourcesUri: 'SOURCES_URI' };
 
 /**
  * Everything a run must know before its first request: the event, the sources file, and that
@@ -50,12 +62,14 @@ export async function readRunRequest(
   event: unknown,
   sourcesUri: string | undefined,
   readS3: S3ObjectReader,
+  fields: RunRequestFields = LAMBDA_FIELDS,
 ): Promise<{ request: RunRequest; sourcesFile: SourcesFile }> {
   const request = parseEvent(event);
-  const sourcesFile = await readSources(sourcesUri, readS3);
+  const sourcesFile = await readSources(sourcesUri, readS3, fields.sourcesUri);
   assertKnownSources(
     request,
     sourcesFile.sources.map((source) => source.id),
+    fields.sourceIds,
   );
   return { request, sourcesFile };
 }

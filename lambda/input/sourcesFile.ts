@@ -9,7 +9,8 @@ import {
 import { HtmlSelector } from '../parse/htmlSelector.js';
 import { JsonPath } from '../parse/jsonPath.js';
 import { ItemFilter } from '../process/itemFilter.js';
-import { firstIssue } from './fieldPath.js';
+import { parseOrThrow } from './inputProblems.js';
+import { jsonSyntaxProblem } from './jsonSyntaxProblem.js';
 
 type Problem = (path: (string | number)[], message: string) => void;
 
@@ -62,20 +63,15 @@ export function parseSourcesFile(text: string, origin: string): SourcesFile {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new InvalidInputError('sources', origin, `not valid JSON (${(cause as Error).message})`, { cause });
+    throw new InvalidInputError('sources', origin, jsonSyntaxProblem(text, cause), { cause });
   }
   return validateSourcesFile(json, origin);
 }
 
 /**
  * Validates a sources file as a whole: one bad field rejects the file, so a typo can never
- * silently drop a source or run with an unintended limit.
+ * silently drop a source or run with an unintended limit. The error names every problem found.
  */
 export function validateSourcesFile(json: unknown, origin: string): SourcesFile {
-  const result = checkedSourcesFileSchema.safeParse(json);
-  if (!result.success) {
-    const { field, problem } = firstIssue(result.error);
-    throw new InvalidInputError('sources', field, `${problem} (in ${origin})`);
-  }
-  return result.data;
+  return parseOrThrow(checkedSourcesFileSchema, json, 'sources', '', origin);
 }

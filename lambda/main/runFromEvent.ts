@@ -1,6 +1,6 @@
 import type { RunReport } from '../core/model.js';
 import { deadlineForFetching } from '../core/timeBudget.js';
-import { readRunRequest, type S3ObjectReader } from '../input/readSources.js';
+import { type RunRequestFields, readRunRequest, type S3ObjectReader } from '../input/readSources.js';
 import type { PipelineDependencies } from '../run/pipelineDependencies.js';
 import { runPipeline } from '../run/runPipeline.js';
 
@@ -9,6 +9,8 @@ export interface RunWiring {
   /** `s3://bucket/key` or a path; undefined: the sources file bundled at build time. */
   sourcesUri: string | undefined;
   readS3: S3ObjectReader;
+  /** What the user calls the event's source ids and the sources URI, for errors. @default the Lambda's names */
+  fields?: RunRequestFields;
   /** From now until this invocation is gone, in ms: the Lambda's remaining time, or the CLI's budget. */
   budgetMs: number;
   /** Names this delivery across its retries (see PipelineInput). @default none */
@@ -20,7 +22,7 @@ export interface RunWiring {
 export async function runFromEvent(event: unknown, wiring: RunWiring): Promise<RunReport> {
   const startedAt = Date.now();
   const hardDeadline = startedAt + wiring.budgetMs;
-  const { request, sourcesFile } = await readRunRequest(event, wiring.sourcesUri, wiring.readS3);
+  const { request, sourcesFile } = await readRunRequest(event, wiring.sourcesUri, wiring.readS3, wiring.fields);
   return runPipeline(
     {
       sourcesFile,

@@ -65,7 +65,8 @@ export interface MergeOutput {
   status: RunStatus;
   dryRun: boolean;
   counts: Summary['counts'];
-  report: string;
+  /** Where the run report was written; absent for a dry run, which writes nothing. */
+  report?: string;
 }
 
 export async function mergeHandler(input: unknown, context: InvocationContext): Promise<MergeOutput> {

@@ -23,7 +23,7 @@ import { pickPublished } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
 import { commitState, type PipelineState, referencedItemKeys } from './state.js';
 import type { Store } from './store.js';
-import { summarize } from './summary.js';
+import { publishesLatest, runStatus, summarize } from './summary.js';
 
 const FEED_TITLE = 'Tributary';
 /** An unreferenced item object this old belongs to no run still in progress (runs last hours at most). */
@@ -117,19 +117,23 @@ function summarizeRun(
   publishedItems: number,
   { store, now = Date.now }: Pick<PublishDependencies, 'store' | 'now'>,
 ): RunReport {
+  const reports = results.map(([, result]) => result.report);
+  // The summary lists what the run writes, nothing it skips: a user opening a listed file finds this run in it.
+  const latest = publishesLatest(runStatus(reports))
+    ? {
+        feedJson: store.locate(OUTPUT_KEYS.feedJson),
+        feedXml: store.locate(OUTPUT_KEYS.feedXml),
+        html: store.locate(OUTPUT_KEYS.html),
+      }
+    : {};
   return summarize({
     runId,
     dryRun: request.dryRun,
     startedAt,
     finishedAt: now(),
-    reports: results.map(([, result]) => result.report),
+    reports,
     publishedItems,
-    outputs: {
-      feedJson: store.locate(OUTPUT_KEYS.feedJson),
-      feedXml: store.locate(OUTPUT_KEYS.feedXml),
-      html: store.locate(OUTPUT_KEYS.html),
-      report: store.locate(reportKey(runId)),
-    },
+    outputs: request.dryRun ? {} : { ...latest, report: store.locate(reportKey(runId)) },
   });
 }
 
@@ -145,7 +149,7 @@ async function writeOutputs(
   history: readonly RunHistoryEntry[],
   store: Store,
 ): Promise<void> {
-  const latest = report.status === 'failed' ? [] : renderLatest(run.sourcesFile, report, items, history);
+  const latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, history) : [];
   await store.put(reportKey(run.runId), JSON.stringify(report, null, 2), {
     contentType: REPORT_CONTENT_TYPE,
     cacheControl: CACHE_CONTROL.immutable,

@@ -12,6 +12,11 @@ export function runStatus(reports: readonly SourceReport[]): RunStatus {
   return failed === tried ? 'failed' : 'partial';
 }
 
+/** When every source it tried failed, a run leaves the latest outputs as they were: the last good ones. */
+export function publishesLatest(status: RunStatus): boolean {
+  return status !== 'failed';
+}
+
 /**
  * The run report: the summary, then one line per source. The summary is also the SNS message and
  * the handler's result, so its URLs and errors are redacted; the per-source lines keep each

@@ -255,7 +255,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
 
   it.each([
     ['an unknown key', { dryrun: true }, 'event.dryrun: unknown key'],
-    ['an unknown source id', { sources: ['news', 'nope'] }, 'event.sources[1]: unknown source id "nope"'],
+    ['an unknown source id', { sources: ['news', 'nope'] }, 'event.sources: unknown source id "nope"; valid ids: '],
   ])('rejects an event with %s before any request or write', async (_case, event, message) => {
     const before = await keys();
     const requestsBefore = feeds.requests();

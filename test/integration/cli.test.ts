@@ -18,9 +18,10 @@ interface Exit {
 
 /** `npm start -- …args` as a user runs it, with stdout and stderr not a terminal. */
 async function tributary(args: string[]): Promise<Exit> {
+  const { SOURCES_URI: _notTheCaller, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _notSet, ...env } = process.env;
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, [CLI, ...args], {
-      env: { ...process.env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' },
+      env: { ...env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -53,23 +54,60 @@ describe('the local CLI', () => {
     await server.close();
   });
 
-  it('runs the pipeline into --out, prints the summary JSON and exits 0 when nothing failed', async () => {
+  it('runs the pipeline into --out, prints the summary JSON with --json and exits 0 when nothing failed', async () => {
     const sources = await sourcesFile('ok.json', { news: '/news.rss' });
     const out = join(folder, 'ok-out');
 
-    const { code, stdout } = await tributary(['--sources', sources, '--out', out]);
+    const { code, stdout, stderr } = await tributary(['--sources', sources, '--out', out, '--json']);
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ status: 'ok', counts: { sources: 1, ok: 1, items: 2 } });
     expect(JSON.parse(await readFile(join(out, 'feed.json'), 'utf8')).items).toHaveLength(2);
+    expect(stderr).toMatch(/^source +status +http/m);
+    expect(stderr).toContain(`Wrote ${join(out, 'feed.json')}, ${join(out, 'feed.xml')}, ${join(out, 'index.html')}`);
+  });
+
+  it('prints the table on stderr and nothing on stdout without --json, even off a terminal', async () => {
+    const sources = await sourcesFile('table.json', { news: '/news.rss' });
+
+    const { code, stdout, stderr } = await tributary(['--sources', sources, '--out', join(folder, 'table-out')]);
+
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^news +ok +200 +2 +2 /m);
+    // The AWS SDK's notice that its releases from 2027 need Node 22 stays out of it too.
+    expect(stderr).not.toMatch(/NodeVersionSupportWarning|upgrade to node/);
+  });
+
+  it('says the machine looks offline when no source could connect, and lists only the report as written', async () => {
+    const closed = await startLoopbackServer({});
+    const refused = closed.url('/feed');
+    await closed.close();
+    const path = join(folder, 'offline.json');
+    await writeFile(path, JSON.stringify({ settings: { retries: 0 }, sources: [{ id: 'a', url: refused }] }));
+    const out = join(folder, 'offline-out');
+
+    const { code, stdout, stderr } = await tributary(['--sources', path, '--out', out, '--json']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('this machine looks offline. Try `npm run demo`');
+    expect(Object.keys(JSON.parse(stdout).outputs)).toEqual(['report']);
+    expect(stderr).toMatch(new RegExp(`^Wrote ${join(out, 'runs')}/[^,]+\\.json$`, 'm'));
   });
 
   it('exits 1 when the run failed, after writing its report', async () => {
     const sources = await sourcesFile('gone.json', { gone: '/gone' });
 
-    const { code, stdout } = await tributary(['--sources', sources, '--out', join(folder, 'gone-out')]);
+    const { code, stdout, stderr } = await tributary([
+      '--sources',
+      sources,
+      '--out',
+      join(folder, 'gone-out'),
+      '--json',
+    ]);
 
     expect(code).toBe(1);
+    expect(stderr).not.toContain('offline'); // the source answered, with an error
     expect(JSON.parse(stdout)).toMatchObject({ status: 'failed', failures: [{ id: 'gone', code: 'http_status' }] });
   });
 
@@ -77,30 +115,62 @@ describe('the local CLI', () => {
     const sources = await sourcesFile('two.json', { news: '/news.rss', gone: '/gone' });
     const out = join(folder, 'dry-out');
 
-    const { code, stdout } = await tributary(['--sources', sources, '--out', out, '--only', 'news', '--dry-run']);
+    const { code, stdout, stderr } = await tributary([
+      ...['--sources', sources, '--out', out, '--only', 'news', '--dry-run', '--json'],
+    ]);
 
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ dryRun: true, counts: { sources: 1, ok: 1 } });
+    expect(JSON.parse(stdout)).toMatchObject({ dryRun: true, counts: { sources: 1, ok: 1 }, outputs: {} });
     await expect(readFile(join(out, 'feed.json'))).rejects.toThrowError(/ENOENT/);
+    expect(stderr).toContain('Nothing written (dry run).');
+    expect(stderr).not.toContain('Wrote');
   });
 
   it.each([
-    ['an unknown option', ['--sorces', 'x.json'], /Unknown option '--sorces'[\s\S]*Usage: tributary/],
-    ['an unknown source id', ['--only', 'nope'], /event\.sources\[0\]: unknown source id "nope"/],
+    ['an unknown option', ['--dryrun'], /^tributary: unknown option --dryrun \(did you mean "--dry-run"\?\)$/m],
+    [
+      'unknown source ids',
+      ['--only', 'news,newz,lobster'],
+      /--only: unknown source ids "newz" \(did you mean "news"\?\), "lobster"; valid ids: news, gone$/m,
+    ],
     [
       'a sources file that does not exist',
       ['--sources', '/nonexistent/sources.json'],
-      /SOURCES_URI: cannot read \/nonexistent\/sources\.json/,
+      /^tributary: --sources: cannot read \/nonexistent\/sources\.json/m,
     ],
     [
       'an s3:// sources file, which needs the Lambda environment',
       ['--sources', 's3://bucket/sources.json'],
       /^tributary: --sources: an s3:\/\/ URI needs the Lambda environment; pass a file$/m,
     ],
-  ])('exits 2 on %s, saying what is wrong', async (_case, args, message) => {
-    const { code, stderr } = await tributary(args);
+  ])('exits 2 on %s, naming the flag', async (_case, args, message) => {
+    const sources = await sourcesFile('flags.json', { news: '/news.rss', gone: '/gone' });
+
+    const { code, stderr } = await tributary(['--sources', sources, ...args]);
 
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+  });
+
+  it('checks a sources file without any request: exit 0 when it is good', async () => {
+    const sources = await sourcesFile('check-ok.json', { checked: '/only-checked' });
+
+    const { code, stderr } = await tributary(['check', sources]);
+
+    expect(code).toBe(0);
+    expect(stderr).toContain(`${sources}: 1 sources, no problems`);
+    expect(server.requests('/only-checked')).toBe(0);
+  });
+
+  it('checks a sources file with --check and exits 2 naming every problem', async () => {
+    const path = join(folder, 'check-bad.json');
+    const bad = { settings: { concurency: 4 }, sources: [{ id: 'a', ur: server.url('/news.rss') }] };
+    await writeFile(path, JSON.stringify(bad));
+
+    const { code, stderr } = await tributary(['--check', '--sources', path]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('settings.concurency: unknown key (did you mean "concurrency"?)');
+    expect(stderr).toContain('sources[0].ur: unknown key (did you mean "url"?)');
   });
 });

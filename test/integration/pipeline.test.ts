@@ -57,6 +57,8 @@ describe('the pipeline over a folder store', () => {
     expect(summary.status).toBe('failed');
     expect(summary.failures.map((failure) => failure.id).sort()).toEqual(['news', 'notes']);
     expect(await readFile(join(pipeline.outDir, 'feed.json'), 'utf8')).toBe(goodFeed);
+    // The summary lists only what this run wrote: its report, not the latest outputs it left alone.
+    expect(Object.keys(summary.outputs)).toEqual(['report']);
     expect((await pipeline.report(summary.runId)).status).toBe('failed');
     expect(pipeline.notifier.sent.at(-1)?.attributes.status).toBe('failed');
   });
@@ -246,6 +248,7 @@ describe('the pipeline over a folder store', () => {
 
     expect(summary).toMatchObject({ dryRun: true, status: 'ok', counts: { items: 3 } });
     expect(await pipeline.store.list('')).toEqual([]);
+    expect(summary.outputs).toEqual({});
     expect(pipeline.notifier.sent).toHaveLength(0);
   });
 });

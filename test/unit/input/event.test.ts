@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../lambda/core/errors.js';
 import { assertKnownSources, parseEvent } from '../../../lambda/input/event.js';
+import { thrownBy } from '../../support/thrownBy.js';
 
 describe('invocation events', () => {
   it('treats {} as a full run', () => {
@@ -58,9 +59,29 @@ describe('invocation events', () => {
     expect(() => parseEvent(event)).toThrowError(message);
   });
 
-  it('rejects a source id the sources file does not know, naming its place in the event', () => {
-    const request = parseEvent({ sources: ['hn', 'hn', 'nope'] });
+  it('rejects source ids the sources file does not know, naming each, a likely match and the valid ids', () => {
+    const request = parseEvent({ sources: ['hn', 'hackernews', 'lobster', 'lobster'] });
 
-    expect(() => assertKnownSources(request, ['hn', 'lwn'])).toThrowError('event.sources[2]: unknown source id "nope"');
+    expect(() => assertKnownSources(request, ['hn', 'lobsters', 'lwn'])).toThrowError(
+      'event.sources: unknown source ids "hackernews", "lobster" (did you mean "lobsters"?); valid ids: hn, lobsters, lwn',
+    );
+  });
+
+  it('names the field the ids came from, and lists the first 20 valid ids of a long file', () => {
+    const known = Array.from({ length: 30 }, (_, i) => `feed-${i}`);
+    const request = parseEvent({ sources: ['nope'] });
+
+    const error = thrownBy(InvalidInputError, () => assertKnownSources(request, known, '--only'));
+
+    expect(error.field).toBe('--only');
+    expect(error.message).toBe(
+      `--only: unknown source id "nope"; valid ids: ${known.slice(0, 20).join(', ')}, … (30 in all)`,
+    );
+  });
+
+  it('names every problem of an event at once, with the key an unknown key was probably meant to be', () => {
+    expect(() => parseEvent({ dryrun: true, force: 'yes' })).toThrowError(
+      'event: 2 problems\n  event.dryrun: unknown key (did you mean "dryRun"?)\n  event.force: must be true or false',
+    );
   });
 });

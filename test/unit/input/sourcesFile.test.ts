@@ -92,4 +92,51 @@ describe('sources file', () => {
     expect(error.field).toBe('sources.json');
     expect(error.message).toMatch(/^sources\.json: not valid JSON/);
   });
+
+  it('names the line and column of a JSON syntax error and shows the line with a caret under the spot', () => {
+    const error = rejection('{\n  "sources": [\n    { "id": "a" "url": "https://a.example/" }\n  ]\n}\n');
+
+    expect(error.message).toMatch(/^sources\.json: not valid JSON at line 3, column 17: /);
+    expect(error.message).toContain('\n        { "id": "a" "url": "https://a.example/" }\n                    ^');
+  });
+
+  it('places a file that ends too early at its last character', () => {
+    expect(rejection('{"sources": [').message).toMatch(/not valid JSON at line 1, column 14: Unexpected end/);
+  });
+
+  it('names every mistake in one message, with the key an unknown key was probably meant to be', () => {
+    const error = rejection({
+      settings: { concurency: 4, timeoutMs: 5 },
+      sources: [
+        { id: 'hn', ur: 'https://news.ycombinator.com/rss' },
+        { id: 'lobsters', url: 'ftp://lobste.rs/rss', tpye: 'feed' },
+      ],
+    });
+
+    expect(error.message).toBe(
+      [
+        'sources.json: 5 problems',
+        '  settings.concurency: unknown key (did you mean "concurrency"?)',
+        '  settings.timeoutMs: must be a whole number from 100 to 900000',
+        '  sources[0].ur: unknown key (did you mean "url"?)',
+        '  sources[1].tpye: unknown key (did you mean "type"?)',
+        '  sources[1].url: must be http or https',
+      ].join('\n'),
+    );
+  });
+
+  it('reports a missing field as required, not as the wrong type', () => {
+    expect(rejection({ sources: [{ url: 'https://a.example/' }] }).message).toBe(
+      'sources[0].id: required (in sources.json)',
+    );
+  });
+
+  it('lists at most 20 problems and counts the rest', () => {
+    const sources = Array.from({ length: 25 }, (_, i) => ({ id: `s${i}`, url: 'ftp://a.example/' }));
+    const lines = rejection({ sources }).message.split('\n');
+
+    expect(lines[0]).toBe('sources.json: 25 problems');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines.at(-1)).toBe('  … and 5 more');
+  });
 });
