@@ -24,6 +24,29 @@ const MAX_ID_LENGTH = 64; // characters, as the sources file allows
  * @throws InvalidInputError when the text is not OPML or lists no usable feed.
  */
 export function opmlToSourcesFile(xml: string, origin = 'the OPML file'): OpmlImport {
+  const { sources, warnings } = opmlFeeds(xml, origin);
+  if (sources.length === 0) {
+    throw new InvalidInputError('sources', origin, 'no outline has an http(s) xmlUrl, so there is no feed to import');
+  }
+  return { sourcesFile: validateSourcesFile({ sources }, origin), warnings };
+}
+
+/** A feed source as the OPML import writes it. */
+export interface FeedSource {
+  id: string;
+  url: string;
+  type: 'feed';
+}
+
+/**
+ * The feeds of an OPML list as sources, avoiding the ids and URLs of `existing` sources (for adding
+ * to a sources file): a feed whose URL is listed already is skipped with a warning.
+ */
+export function opmlFeeds(
+  xml: string,
+  origin: string,
+  existing: readonly { id: string; url: string }[] = [],
+): { sources: FeedSource[]; warnings: string[] } {
   let document: Opml.Document<string>;
   try {
     document = parseOpml(xml);
@@ -33,9 +56,10 @@ export function opmlToSourcesFile(xml: string, origin = 'the OPML file'): OpmlIm
     });
   }
   const warnings: string[] = [];
-  const ids = new Set<string>();
-  const idOfUrl = new Map<string, string>();
-  const sources: { id: string; url: string; type: 'feed' }[] = [];
+  const ids = new Set(existing.map((source) => source.id));
+  // Where a URL is listed already, as a warning names it.
+  const listedAs = new Map(existing.map(({ id, url }) => [url, `"${id}" in the sources file`]));
+  const sources: FeedSource[] = [];
   for (const outline of flatten(document.body?.outlines ?? [])) {
     const name = (outline.title ?? outline.text ?? '').trim();
     const label = name ? `"${name}"` : 'an outline without a title';
@@ -48,20 +72,17 @@ export function opmlToSourcesFile(xml: string, origin = 'the OPML file'): OpmlIm
       warnings.push(`skipped ${label}: xmlUrl ${JSON.stringify(outline.xmlUrl)} is not an http(s) URL`);
       continue;
     }
-    const listed = idOfUrl.get(url);
+    const listed = listedAs.get(url);
     if (listed !== undefined) {
-      warnings.push(`skipped ${label}: same xmlUrl as "${listed}"`);
+      warnings.push(`skipped ${label}: same xmlUrl as ${listed}`);
       continue;
     }
     const id = uniqueId(slug(name) || slug(new URL(url).hostname.replace(/^www\./, '')) || 'feed', ids);
     ids.add(id);
-    idOfUrl.set(url, id);
+    listedAs.set(url, `"${id}"`);
     sources.push({ id, url, type: 'feed' });
   }
-  if (sources.length === 0) {
-    throw new InvalidInputError('sources', origin, 'no outline has an http(s) xmlUrl, so there is no feed to import');
-  }
-  return { sourcesFile: validateSourcesFile({ sources }, origin), warnings };
+  return { sources, warnings };
 }
 
 /** Every outline in document order, folders before their contents. */

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -110,5 +113,72 @@ describe('tributary import-opml', () => {
 
     expect(JSON.parse(done.stdout).sources).toHaveLength(5);
     expect(failed).toMatchObject({ code: 2, stderr: expect.stringContaining('not an OPML document') });
+  });
+
+  describe('with --out', () => {
+    const opml = `${SOURCES_FIXTURES_DIR}subscriptions.opml`;
+    const folder = () => mkdtemp(join(tmpdir(), 'tributary-opml-'));
+
+    it("writes the sources file there and nothing on stdout, so npm's banner cannot end up in it", async () => {
+      const out = join(await folder(), 'sources.json');
+
+      const { code, stdout, stderr } = await runImport([opml, '--out', out]);
+
+      expect(code).toBe(0);
+      expect(stdout).toBe('');
+      expect(parseSourcesFile(await readFile(out, 'utf8'), out).sources).toHaveLength(5);
+      expect(stderr).toContain(`Wrote ${out}`);
+    });
+
+    it('refuses to replace an existing file without --force, and replaces it with --force', async () => {
+      const out = join(await folder(), 'sources.json');
+      await writeFile(out, 'mine');
+
+      const refused = await runImport([opml, '--out', out]);
+
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`${out} exists: give --force to replace it, or --merge to add the feeds to it`);
+      expect(await readFile(out, 'utf8')).toBe('mine');
+
+      expect((await runImport([opml, '--out', out, '--force'])).code).toBe(0);
+      expect(parseSourcesFile(await readFile(out, 'utf8'), out).sources).toHaveLength(5);
+    });
+
+    it('adds the feeds to an existing file with --merge, keeping its settings and sources as written', async () => {
+      const out = join(await folder(), 'sources.json');
+      const mine = {
+        settings: { retries: 1 },
+        sources: [
+          { id: 'hacker-news', url: 'https://example.com/mine.rss' },
+          { id: 'hn', url: 'https://news.ycombinator.com/rss' },
+        ],
+      };
+      await writeFile(out, JSON.stringify(mine));
+
+      const { code, stderr } = await runImport([opml, '--out', out, '--merge']);
+
+      const merged = JSON.parse(await readFile(out, 'utf8'));
+      expect(code).toBe(0);
+      expect(merged.settings).toEqual({ retries: 1 });
+      expect(merged.sources.slice(0, 2)).toEqual(mine.sources);
+      expect(merged.sources.slice(2).map((source: { id: string }) => source.id)).toEqual([
+        'aws-news-blog',
+        'cafe-creme-kubernetes',
+        'hacker-news-2',
+        'nhk-example',
+      ]);
+      expect(stderr).toContain('skipped "Hacker News": same xmlUrl as "hn" in the sources file');
+      expect(stderr).toContain(`Added 4 sources to ${out}`);
+    });
+
+    it('merges only into a valid sources file, naming its problems', async () => {
+      const out = join(await folder(), 'sources.json');
+      await writeFile(out, '{"sources": [{"id": "a", "ur": "https://a.example/"}]}');
+
+      const { code, stderr } = await runImport([opml, '--out', out, '--merge']);
+
+      expect(code).toBe(2);
+      expect(stderr).toContain('sources[0].ur: unknown key (did you mean "url"?)');
+    });
   });
 });
