@@ -11,9 +11,13 @@ export { InvalidInputError };
  * `context.<key>`; the code is `invalid_config`, as for the function's own configuration.
  */
 export class InvalidContextError extends InvalidInputError {
+  /** What is wrong, without the key: for a list of several problems. */
+  readonly problem: string;
+
   constructor(key: string, problem: string) {
     super('config', `context.${key}`, problem);
     this.name = 'InvalidContextError';
+    this.problem = problem;
   }
 }
 

@@ -3,9 +3,12 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { didYouMean } from '../lambda/core/closestMatch.js';
 import { DEFAULT_LOG_LEVEL, type LogLevel, parseLogLevel } from '../lambda/core/logLevel.js';
 import type { RunStatus } from '../lambda/core/model.js';
 import { normalizePrefix } from '../lambda/core/outputPrefix.js';
+import { invalidInput } from '../lambda/input/inputProblems.js';
+import { parseS3Uri } from '../lambda/input/s3Uri.js';
 import { InvalidContextError } from './errors.js';
 
 /**
@@ -35,6 +38,8 @@ export interface StackSettings {
   logLevel: LogLevel;
   /** Absolute path of a sources file deployed beside the stack; undefined = the one bundled in the build. */
   sourcesFile: string | undefined;
+  /** An `s3://bucket/key` sources object the deployer manages: set as SOURCES_URI, read granted; exclusive with sourcesFile. */
+  sourcesUri: string | undefined;
   /** Key prefix for every object the function writes, normalised to '' or 'something/'. */
   outputPrefix: string;
   /**
@@ -85,6 +90,7 @@ export const STACK_SETTING_DEFAULTS = Object.freeze<Omit<StackSettings, 'schedul
   logRetentionDays: RetentionDays.ONE_MONTH,
   logLevel: DEFAULT_LOG_LEVEL,
   sourcesFile: undefined,
+  sourcesUri: undefined,
   outputPrefix: '',
   failedRatioThreshold: 0.5,
   missedRunsAlarm: 3,
@@ -108,45 +114,115 @@ const MINUTES_PER = { minute: 1, hour: 60, day: 24 * 60 } as const;
 const ALARM_LOOKBACK_SHORT_PERIODS = 24 * 60; // minutes
 const ALARM_LOOKBACK = 7 * 24 * 60; // minutes
 
+/** Keys that mean something only in distributed mode: given without it, they would be silently ignored. */
+const DISTRIBUTED_ONLY = [
+  'batchSize',
+  'maxConcurrency',
+  'toleratedFailurePercentage',
+  'runTimeoutMinutes',
+] as const satisfies readonly (keyof StackSettings)[];
+
+/** Every context key the stack reads: the settings table's, plus the one derived from the schedule. */
+export const CONTEXT_KEYS: readonly string[] = [...Object.keys(STACK_SETTING_DEFAULTS), 'schedulePeriodMinutes'];
+
+/**
+ * The app's own context keys are plain identifiers; CDK's feature flags and lookups (`@aws-cdk/…`,
+ * `aws:cdk:…`, `availability-zones:…`) never are, so they are not checked.
+ */
+const APP_KEY = /^[a-z][A-Za-z0-9]*$/;
+
 /**
  * Reads and validates the stack settings from CDK context, filling in defaults.
  * Relative `sourcesFile` paths resolve against `cwd` (the project root when run by the CDK CLI).
- * @throws InvalidContextError naming the context key at fault.
+ * Strict, as the sources file is: an unknown key (a typo would silently deploy the default) or a
+ * distributed-mode key without `mode=distributed` is an error, and every problem is named at once.
+ * @throws InvalidInputError (InvalidContextError for one problem) naming each context key at fault.
  */
 export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()): StackSettings {
   const get = (key: keyof StackSettings): unknown => node.tryGetContext(key);
   const d = STACK_SETTING_DEFAULTS;
-  const schedule = scheduleExpression(get('schedule') ?? d.schedule);
-  const periodMinutes = schedulePeriodMinutes(get('schedulePeriodMinutes'), schedule);
-  const timeoutSeconds = integer('timeoutSeconds', get('timeoutSeconds') ?? d.timeoutSeconds, 1, 900, 'seconds');
-  return {
-    schedule,
-    timeZone: timeZone(get('timeZone') ?? d.timeZone),
-    memoryMb: integer('memoryMb', get('memoryMb') ?? d.memoryMb, 128, 10_240, 'MB'),
-    timeoutSeconds,
-    emails: emailList('emails', get('emails') ?? d.emails),
-    emailStatuses: statusList(get('emailStatuses') ?? d.emailStatuses),
-    alarmEmails: emailList('alarmEmails', get('alarmEmails') ?? d.alarmEmails),
-    runsRetentionDays: integer('runsRetentionDays', get('runsRetentionDays') ?? d.runsRetentionDays, 1, 36_500, 'days'),
-    logRetentionDays: logRetention(get('logRetentionDays') ?? d.logRetentionDays),
-    logLevel: logLevel(get('logLevel') ?? d.logLevel),
-    sourcesFile: sourcesFile(get('sourcesFile'), cwd),
-    outputPrefix: outputPrefix(get('outputPrefix') ?? d.outputPrefix),
-    schedulePeriodMinutes: periodMinutes,
-    failedRatioThreshold: ratio('failedRatioThreshold', get('failedRatioThreshold') ?? d.failedRatioThreshold),
-    missedRunsAlarm: missedRuns(get('missedRunsAlarm') ?? d.missedRunsAlarm, periodMinutes),
-    mode: mode(get('mode') ?? d.mode),
-    batchSize: integer('batchSize', get('batchSize') ?? d.batchSize, 1, 10_000, 'sources'),
-    maxConcurrency: integer('maxConcurrency', get('maxConcurrency') ?? d.maxConcurrency, 1, 10_000, 'workers'),
-    toleratedFailurePercentage: integer(
-      'toleratedFailurePercentage',
-      get('toleratedFailurePercentage') ?? d.toleratedFailurePercentage,
-      0,
-      100,
-      'percent',
-    ),
-    runTimeoutMinutes: runTimeout(get('runTimeoutMinutes') ?? d.runTimeoutMinutes, timeoutSeconds),
+  const problems: InvalidContextError[] = [];
+  /** The value `read` gives, or the default when it throws, so the other keys are still checked. */
+  const checked = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof InvalidContextError)) throw error;
+      problems.push(error);
+      return fallback;
+    }
   };
+  const schedule = checked(() => scheduleExpression(get('schedule') ?? d.schedule), d.schedule);
+  const periodMinutes = checked(() => schedulePeriodMinutes(get('schedulePeriodMinutes'), schedule), 60);
+  const timeoutSeconds = checked(
+    () => integer('timeoutSeconds', get('timeoutSeconds') ?? d.timeoutSeconds, 1, 900, 'seconds'),
+    d.timeoutSeconds,
+  );
+  const settings: StackSettings = {
+    schedule,
+    timeZone: checked(() => timeZone(get('timeZone') ?? d.timeZone), d.timeZone),
+    memoryMb: checked(() => integer('memoryMb', get('memoryMb') ?? d.memoryMb, 128, 10_240, 'MB'), d.memoryMb),
+    timeoutSeconds,
+    emails: checked(() => emailList('emails', get('emails') ?? d.emails), d.emails),
+    emailStatuses: checked(() => statusList(get('emailStatuses') ?? d.emailStatuses), d.emailStatuses),
+    alarmEmails: checked(() => emailList('alarmEmails', get('alarmEmails') ?? d.alarmEmails), d.alarmEmails),
+    runsRetentionDays: checked(
+      () => integer('runsRetentionDays', get('runsRetentionDays') ?? d.runsRetentionDays, 1, 36_500, 'days'),
+      d.runsRetentionDays,
+    ),
+    logRetentionDays: checked(() => logRetention(get('logRetentionDays') ?? d.logRetentionDays), d.logRetentionDays),
+    logLevel: checked(() => logLevel(get('logLevel') ?? d.logLevel), d.logLevel),
+    sourcesFile: checked(() => sourcesFile(get('sourcesFile'), cwd), d.sourcesFile),
+    sourcesUri: checked(() => sourcesUri(get('sourcesUri'), get('sourcesFile')), d.sourcesUri),
+    outputPrefix: checked(() => outputPrefix(get('outputPrefix') ?? d.outputPrefix), d.outputPrefix),
+    schedulePeriodMinutes: periodMinutes,
+    failedRatioThreshold: checked(
+      () => ratio('failedRatioThreshold', get('failedRatioThreshold') ?? d.failedRatioThreshold),
+      d.failedRatioThreshold,
+    ),
+    missedRunsAlarm: checked(() => missedRuns(get('missedRunsAlarm') ?? d.missedRunsAlarm, periodMinutes), 3),
+    mode: checked(() => mode(get('mode') ?? d.mode), d.mode),
+    batchSize: checked(() => integer('batchSize', get('batchSize') ?? d.batchSize, 1, 10_000, 'sources'), d.batchSize),
+    maxConcurrency: checked(
+      () => integer('maxConcurrency', get('maxConcurrency') ?? d.maxConcurrency, 1, 10_000, 'workers'),
+      d.maxConcurrency,
+    ),
+    toleratedFailurePercentage: checked(
+      () =>
+        integer(
+          'toleratedFailurePercentage',
+          get('toleratedFailurePercentage') ?? d.toleratedFailurePercentage,
+          0,
+          100,
+          'percent',
+        ),
+      d.toleratedFailurePercentage,
+    ),
+    runTimeoutMinutes: checked(
+      () => runTimeout(get('runTimeoutMinutes') ?? d.runTimeoutMinutes, timeoutSeconds),
+      d.runTimeoutMinutes,
+    ),
+  };
+  problems.push(...unknownKeys(node), ...keysOutOfMode(node, settings.mode));
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    const listed = problems.map((error) => ({ field: error.field, problem: error.problem }));
+    throw invalidInput('config', listed, 'the CDK context');
+  }
+  return settings;
+}
+
+function unknownKeys(node: Node): InvalidContextError[] {
+  return Object.keys(node.getAllContext())
+    .filter((key) => APP_KEY.test(key) && !CONTEXT_KEYS.includes(key))
+    .map((key) => invalid(key, `unknown key${didYouMean(key, CONTEXT_KEYS)}`));
+}
+
+function keysOutOfMode(node: Node, chosen: PipelineMode): InvalidContextError[] {
+  if (chosen === 'distributed') return [];
+  return DISTRIBUTED_ONLY.filter((key) => node.tryGetContext(key) !== undefined).map((key) =>
+    invalid(key, 'applies only with mode=distributed; give -c mode=distributed or leave it out'),
+  );
 }
 
 function invalid(key: string, problem: string): InvalidContextError {
@@ -241,6 +317,17 @@ function sourcesFile(value: unknown, cwd: string): string | undefined {
   if (!existsSync(path) || !statSync(path).isFile()) throw invalid('sourcesFile', `no such file: ${path}`);
   // Its content is the stack's to read and validate, as the function will (see deployedSources).
   return path;
+}
+
+/** An object the deployer manages, read on every run: only the form, not the object, is checked at synth. */
+function sourcesUri(value: unknown, file: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const uri = text('sourcesUri', value);
+  if (parseS3Uri(uri) === undefined) {
+    throw invalid('sourcesUri', `must be an s3://bucket/key URI, got ${JSON.stringify(uri)}`);
+  }
+  if (file !== undefined && file !== '') throw invalid('sourcesUri', 'give sourcesFile or sourcesUri, not both');
+  return uri;
 }
 
 /** Read as the function reads OUTPUT_PREFIX, so the grants cover the keys it writes. */

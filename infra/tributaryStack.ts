@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aws, CfnOutput, Duration, Fn, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import type { SourcesFile } from '../lambda/core/model.js';
 import { OUTPUT_KEYS, RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
+import { parseS3Uri } from '../lambda/input/s3Uri.js';
 import { secretNames } from '../lambda/input/secretNames.js';
 import { parseSourcesFile } from '../lambda/input/sourcesFile.js';
 import { RUN_OUTPUT_ACCESS } from './bundleFunction.js';
@@ -138,9 +140,16 @@ export class TributaryStack extends Stack {
       const asset = new s3assets.Asset(this, 'SourcesFile', { path: settings.sourcesFile });
       for (const pipeline of pipelines) pipeline.useSourcesObject(asset.bucket, asset.s3ObjectKey);
     }
-    // Granted at deploy time from the file as deployed: a secret added to the file later needs a
-    // deploy before the function may read it.
-    for (const pipeline of pipelines) pipeline.grantSecretReads(secretNames(sources));
+    const sourcesObject = settings.sourcesUri === undefined ? undefined : parseS3Uri(settings.sourcesUri);
+    if (sourcesObject) {
+      // An object the deployer manages: read on every run, so updating it needs no deploy.
+      const bucket = s3.Bucket.fromBucketName(this, 'SourcesBucket', sourcesObject.bucket);
+      for (const pipeline of pipelines) pipeline.useSourcesObject(bucket, sourcesObject.key);
+    } else {
+      // Granted at deploy time from the file as deployed: a secret added to the file later needs a
+      // deploy before the function may read it. An object given as sourcesUri is not known here.
+      for (const pipeline of pipelines) pipeline.grantSecretReads(secretNames(sources));
+    }
 
     // Scheduler delivers dead letters with the schedule's execution role, which the target grants
     // sqs:SendMessage on this queue: the Scheduler guide

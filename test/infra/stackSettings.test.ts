@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, test } from 'vitest';
-import { InvalidContextError } from '../../infra/errors.js';
+import { InvalidContextError, InvalidInputError } from '../../infra/errors.js';
 import { STACK_SETTING_DEFAULTS, type StackSettings, stackSettingsFromContext } from '../../infra/stackSettings.js';
 import { readLogLevel } from '../../lambda/core/logLevel.js';
 import { readLambdaConfig } from '../../lambda/main/config.js';
@@ -13,6 +13,49 @@ const settingsFor = (context: Record<string, unknown>, cwd?: string): StackSetti
 
 const errorFor = (context: Record<string, unknown>): InvalidContextError =>
   thrownBy(InvalidContextError, () => settingsFor(context));
+
+describe('strict CDK context', () => {
+  const problemsFor = (context: Record<string, unknown>) =>
+    thrownBy(InvalidInputError, () => settingsFor(context)).message;
+
+  test('an unknown key fails with the key it was probably meant to be', () => {
+    expect(errorFor({ memroyMb: '1024' }).message).toBe('context.memroyMb: unknown key (did you mean "memoryMb"?)');
+  });
+
+  test('every problem is named at once: typos, bad values and keys of another mode', () => {
+    expect(problemsFor({ memroyMb: '1024', timout: '60', batchSize: '50', logLevel: 'LOUD' })).toBe(
+      [
+        'the CDK context: 4 problems',
+        '  context.logLevel: must be one of DEBUG, INFO, WARN, ERROR, not "LOUD"',
+        '  context.memroyMb: unknown key (did you mean "memoryMb"?)',
+        '  context.timout: unknown key (did you mean "timeoutSeconds"?)',
+        '  context.batchSize: applies only with mode=distributed; give -c mode=distributed or leave it out',
+      ].join('\n'),
+    );
+  });
+
+  test('distributed-mode keys are taken with mode=distributed', () => {
+    expect(settingsFor({ mode: 'distributed', batchSize: '50' }).batchSize).toBe(50);
+  });
+
+  test("CDK's own context (feature flags, lookups) is not the app's to check", () => {
+    expect(() =>
+      settingsFor({ '@aws-cdk/core:newStyleStackSynthesis': true, 'aws:cdk:enable-path-metadata': true }),
+    ).not.toThrow();
+  });
+
+  test('sourcesUri takes an s3:// object, not together with sourcesFile', () => {
+    expect(settingsFor({ sourcesUri: 's3://my-bucket/feeds/sources.json' }).sourcesUri).toBe(
+      's3://my-bucket/feeds/sources.json',
+    );
+    expect(errorFor({ sourcesUri: 'my-bucket/sources.json' }).message).toBe(
+      'context.sourcesUri: must be an s3://bucket/key URI, got "my-bucket/sources.json"',
+    );
+    expect(errorFor({ sourcesUri: 's3://b/k.json', sourcesFile: 'package.json' }).message).toBe(
+      'context.sourcesUri: give sourcesFile or sourcesUri, not both',
+    );
+  });
+});
 
 describe('stack settings from CDK context', () => {
   test('an empty context gives the documented defaults', () => {
@@ -28,6 +71,7 @@ describe('stack settings from CDK context', () => {
       logRetentionDays: 30,
       logLevel: 'INFO',
       sourcesFile: undefined,
+      sourcesUri: undefined,
       outputPrefix: '',
       schedulePeriodMinutes: 60,
       failedRatioThreshold: 0.5,
@@ -160,16 +204,22 @@ describe('stack settings from CDK context', () => {
     ],
     [{ emailStatuses: [] }, 'context.emailStatuses: must name at least one of ok, partial, failed'],
     [{ mode: 'sharded' }, 'context.mode: must be one of single, distributed, got "sharded"'],
-    [{ batchSize: 0 }, 'context.batchSize: must be a whole number of sources from 1 to 10000, got 0'],
     [
-      { maxConcurrency: 'many' },
+      { mode: 'distributed', batchSize: 0 },
+      'context.batchSize: must be a whole number of sources from 1 to 10000, got 0',
+    ],
+    [
+      { mode: 'distributed', maxConcurrency: 'many' },
       'context.maxConcurrency: must be a whole number of workers from 1 to 10000, got "many"',
     ],
     [
-      { toleratedFailurePercentage: 101 },
+      { mode: 'distributed', toleratedFailurePercentage: 101 },
       'context.toleratedFailurePercentage: must be a whole number of percent from 0 to 100, got 101',
     ],
-    [{ runTimeoutMinutes: 9, timeoutSeconds: 300 }, 'context.runTimeoutMinutes: 9 minutes leaves the workers no time'],
+    [
+      { mode: 'distributed', runTimeoutMinutes: 9, timeoutSeconds: 300 },
+      'context.runTimeoutMinutes: 9 minutes leaves the workers no time',
+    ],
     [{ outputPrefix: '/site' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: 'site/*' }, 'context.outputPrefix: must be a plain key prefix'],
     [{ outputPrefix: '../elsewhere' }, 'context.outputPrefix: must be a plain key prefix'],

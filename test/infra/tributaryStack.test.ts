@@ -374,6 +374,22 @@ describe('least privilege: the function role', () => {
     expect(roleStatements(byDefault, pipelineRoleId(byDefault)).filter(isSourcesRead)).toEqual([]);
   });
 
+  test('with sourcesUri, reads that one object, given as SOURCES_URI', () => {
+    const managed = synthTributary({ sourcesUri: 's3://team-config/tributary/sources.json' });
+
+    const reads = roleStatements(managed, pipelineRoleId(managed)).filter((statement) =>
+      JSON.stringify(statement.Resource).includes('team-config'),
+    );
+    expect(reads).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::team-config/tributary/sources.json']] },
+      },
+    ]);
+    expect(fnProps(managed).Environment.Variables.SOURCES_URI).toBe('s3://team-config/tributary/sources.json');
+  });
+
   test('may read exactly the SSM parameters and Secrets Manager secrets the deployed sources file names, once each', () => {
     const reads = roleStatements(withSecrets, pipelineRoleId(withSecrets)).filter(isSecretRead);
     expect(reads).toEqual([
