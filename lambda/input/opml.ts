@@ -56,12 +56,13 @@ export function opmlFeeds(
     });
   }
   const warnings: string[] = [];
-  const ids = new Set(existing.map((source) => source.id));
+  const ids = new UniqueIds(existing.map((source) => source.id));
   // Where a URL is listed already, as a warning names it.
   const listedAs = new Map(existing.map(({ id, url }) => [url, `"${id}" in the sources file`]));
   const sources: FeedSource[] = [];
   for (const outline of flatten(document.body?.outlines ?? [])) {
-    const name = (outline.title ?? outline.text ?? '').trim();
+    // Titles and URLs are someone else's text, echoed to a terminal: no escape sequences.
+    const name = printable(outline.title ?? outline.text ?? '').trim();
     const label = name ? `"${name}"` : 'an outline without a title';
     if (outline.xmlUrl === undefined) {
       if (!outline.outlines?.length) warnings.push(`skipped ${label}: no xmlUrl`);
@@ -69,7 +70,7 @@ export function opmlFeeds(
     }
     const url = resolveHttpUrl(outline.xmlUrl, undefined);
     if (url === undefined) {
-      warnings.push(`skipped ${label}: xmlUrl ${JSON.stringify(outline.xmlUrl)} is not an http(s) URL`);
+      warnings.push(`skipped ${label}: xmlUrl ${printable(JSON.stringify(outline.xmlUrl))} is not an http(s) URL`);
       continue;
     }
     const listed = listedAs.get(url);
@@ -77,8 +78,7 @@ export function opmlFeeds(
       warnings.push(`skipped ${label}: same xmlUrl as ${listed}`);
       continue;
     }
-    const id = uniqueId(slug(name) || slug(new URL(url).hostname.replace(/^www\./, '')) || 'feed', ids);
-    ids.add(id);
+    const id = ids.claim(slug(name) || slug(new URL(url).hostname.replace(/^www\./, '')) || 'feed');
     listedAs.set(url, `"${id}"`);
     sources.push({ id, url, type: 'feed' });
   }
@@ -105,11 +105,41 @@ function slug(text: string): string {
     .replace(/-+$/, '');
 }
 
-function uniqueId(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n += 1) {
-    const suffix = `-${n}`;
-    const id = `${base.slice(0, MAX_ID_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
-    if (!taken.has(id)) return id;
+/**
+ * C0 and C1 control characters (ESC and CSI start terminal escape sequences: colours, window
+ * titles, cursor moves) and bidirectional overrides (which make text read differently from what
+ * it is), each shown as U+FFFD.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` safe to print to a terminal. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, '\ufffd');
+}
+
+/**
+ * Ids handed out once each: a taken base gets `-2`, `-3` …. Each base remembers the next number
+ * to try, so 30,000 outlines with one title take linear time, not one scan of the taken numbers
+ * per outline.
+ */
+class UniqueIds {
+  private readonly taken: Set<string>;
+  private readonly next = new Map<string, number>();
+
+  constructor(taken: Iterable<string> = []) {
+    this.taken = new Set(taken);
+  }
+
+  claim(base: string): string {
+    let id = base;
+    let n = this.next.get(base) ?? 2;
+    while (this.taken.has(id)) {
+      const suffix = `-${n}`;
+      id = `${base.slice(0, MAX_ID_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
+      n += 1;
+    }
+    this.next.set(base, n);
+    this.taken.add(id);
+    return id;
   }
 }

@@ -51,6 +51,30 @@ describe('opmlToSourcesFile', () => {
     ]);
   });
 
+  it('echoes no control character from a title or URL, so the terminal runs no escape sequence', async () => {
+    // A window-title escape (OSC), a colour (CSI, also as its one-byte C1 form) and a bidi override.
+    const hostile = 'Evil\u001b]0;owned\u0007 \u001b[31mred\u009b2J\u202etxt.exe';
+    const xml = `<opml version="2.0"><body><outline text="${hostile}"/><outline text="x" xmlUrl="gopher://\u001b[2J"/></body></opml>`;
+
+    const { warnings } = opmlToSourcesFile(
+      `${xml.replace('</body>', '<outline text="ok" xmlUrl="https://ok.example/"/></body>')}`,
+    );
+
+    for (const warning of warnings) expect(warning).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(warnings[0]).toBe('skipped "Evil\ufffd]0;owned\ufffd \ufffd[31mred\ufffd2J\ufffdtxt.exe": no xmlUrl');
+  });
+
+  it('makes 30,000 outlines with one title into 30,000 ids, numbered in order', () => {
+    const outlines = Array.from({ length: 30_000 }, (_, i) => `<outline text="Same" xmlUrl="https://a.example/${i}"/>`);
+
+    const ids = opmlToSourcesFile(
+      `<opml version="2.0"><body>${outlines.join('')}</body></opml>`,
+    ).sourcesFile.sources.map((source) => source.id);
+
+    expect(new Set(ids).size).toBe(30_000);
+    expect([ids[0], ids[1], ids[29_999]]).toEqual(['same', 'same-2', 'same-30000']);
+  });
+
   it('keeps ids within the 64 characters a sources file allows, even with a suffix', () => {
     const title = 'A very long feed title that goes on and on well past sixty-four characters';
     const outline = (url: string) => `<outline text="${title}" xmlUrl="${url}"/>`;
