@@ -34,128 +34,132 @@ const FAILING_SOURCES_QUERY = [
 ];
 
 /**
- * The pipeline at a glance: alarm states first, then how runs went (sources by outcome, the
- * failed share against its alarm threshold), how long they took against the timeout, how fast
- * the sources answered, what they delivered, and which sources keep failing and why.
+ * The pipeline at a glance, one row each: alarm states first, then how runs went (sources by
+ * outcome, the failed share against its alarm threshold), how the functions ran against their
+ * timeout, what the sources delivered, and which sources keep failing and why.
  */
 export class PipelineDashboard extends cloudwatch.Dashboard {
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id, { defaultInterval: DEFAULT_INTERVAL });
-    const { runFunctions, alarms, metrics } = props;
-    const period = metrics.period;
-    // One function needs no name on its lines; several do, or their lines could not be told apart.
-    const named = (label: string, line: string) => (runFunctions.length > 1 ? `${label} ${line}` : line);
-
     this.addWidgets(
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        width: FULL,
-        height: 3,
-        alarms: alarms.all,
-      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: FULL, height: 3, alarms: props.alarms.all }),
     );
-    this.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Sources per run, by outcome',
-        width: HALF,
-        stacked: true,
-        left: [
-          metrics.metric('SourcesOk', { label: 'ok' }),
-          metrics.metric('SourcesNotModified', { label: 'not modified' }),
-          metrics.metric('SourcesFailed', { label: 'failed', color: cloudwatch.Color.RED }),
-          metrics.metric('SourcesSkipped', { label: 'resting (skipped)', color: cloudwatch.Color.GREY }),
-        ],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Failed share of checked sources, and successful runs',
-        width: HALF,
-        left: [alarms.failedSources.metric],
-        leftAnnotations: [alarms.failedSources.toAnnotation()],
-        leftYAxis: { min: 0, max: 1, showUnits: false },
-        right: [metrics.metric('RunSucceeded', { label: 'successful runs' })],
-        rightYAxis: { min: 0, showUnits: false },
-      }),
-    );
-    this.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Function duration (ms) against the timeout',
-        width: THIRD,
-        left: runFunctions.flatMap(({ label, fn }) => [
-          fn.function.metricDuration({ period, statistic: cloudwatch.Stats.p(50), label: named(label, 'p50') }),
-          fn.function.metricDuration({ period, statistic: cloudwatch.Stats.p(99), label: named(label, 'p99') }),
-          fn.function.metricDuration({ period, statistic: cloudwatch.Stats.MAXIMUM, label: named(label, 'max') }),
-        ]),
-        leftAnnotations: [...timeoutAnnotations(runFunctions), alarms.durationNearTimeout.toAnnotation()],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Function invocations and errors',
-        width: THIRD,
-        left: runFunctions.flatMap(({ label, fn }) => [
-          fn.function.metricInvocations({
-            period,
-            statistic: cloudwatch.Stats.SUM,
-            label: named(label, 'invocations'),
-          }),
-          fn.function.metricErrors({
-            period,
-            statistic: cloudwatch.Stats.SUM,
-            label: named(label, 'errors'),
-            color: cloudwatch.Color.RED,
-          }),
-          fn.function.metricThrottles({
-            period,
-            statistic: cloudwatch.Stats.SUM,
-            label: named(label, 'throttles'),
-            color: cloudwatch.Color.ORANGE,
-          }),
-        ]),
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Source latency (ms)',
-        width: THIRD,
-        left: [
-          metrics.metric('SourceLatencyMs', { statistic: cloudwatch.Stats.p(50), label: 'p50' }),
-          metrics.metric('SourceLatencyMs', { statistic: cloudwatch.Stats.p(99), label: 'p99' }),
-        ],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-    );
-    this.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Items',
-        width: THIRD,
-        left: [
-          metrics.metric('ItemsTotal', { statistic: cloudwatch.Stats.MAXIMUM, label: 'in the published feed' }),
-          metrics.metric('ItemsNew', { label: 'new' }),
-        ],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Bytes fetched',
-        width: THIRD,
-        left: [metrics.metric('BytesFetched', { label: 'bytes' })],
-        leftYAxis: { min: 0 },
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Run duration (ms), as the pipeline measures it',
-        width: THIRD,
-        left: [metrics.metric('RunDurationMs', { statistic: cloudwatch.Stats.MAXIMUM, label: 'longest run' })],
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-    );
-    this.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Failing sources and their last error',
-        width: FULL,
-        height: 8,
-        logGroupNames: runFunctions.map(({ fn }) => fn.logGroup.logGroupName),
-        queryLines: FAILING_SOURCES_QUERY,
-        view: cloudwatch.LogQueryVisualizationType.TABLE,
-      }),
-    );
+    this.addWidgets(...runOutcomes(props));
+    this.addWidgets(...functionHealth(props));
+    this.addWidgets(...delivery(props));
+    this.addWidgets(failingSources(props));
   }
+}
+
+function runOutcomes({ alarms, metrics }: PipelineDashboardProps): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Sources per run, by outcome',
+      width: HALF,
+      stacked: true,
+      left: [
+        metrics.metric('SourcesOk', { label: 'ok' }),
+        metrics.metric('SourcesNotModified', { label: 'not modified' }),
+        metrics.metric('SourcesFailed', { label: 'failed', color: cloudwatch.Color.RED }),
+        metrics.metric('SourcesSkipped', { label: 'resting (skipped)', color: cloudwatch.Color.GREY }),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Failed share of checked sources, and successful runs',
+      width: HALF,
+      left: [alarms.failedSources.metric],
+      leftAnnotations: [alarms.failedSources.toAnnotation()],
+      leftYAxis: { min: 0, max: 1, showUnits: false },
+      right: [metrics.metric('RunSucceeded', { label: 'successful runs' })],
+      rightYAxis: { min: 0, showUnits: false },
+    }),
+  ];
+}
+
+function functionHealth({ runFunctions, alarms, metrics }: PipelineDashboardProps): cloudwatch.IWidget[] {
+  const { period } = metrics;
+  // One function needs no name on its lines; several do, or their lines could not be told apart.
+  const named = (label: string, line: string) => (runFunctions.length > 1 ? `${label} ${line}` : line);
+  const { SUM, MAXIMUM, p } = cloudwatch.Stats;
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Function duration (ms) against the timeout',
+      width: THIRD,
+      left: runFunctions.flatMap(({ label, fn }) => [
+        fn.function.metricDuration({ period, statistic: p(50), label: named(label, 'p50') }),
+        fn.function.metricDuration({ period, statistic: p(99), label: named(label, 'p99') }),
+        fn.function.metricDuration({ period, statistic: MAXIMUM, label: named(label, 'max') }),
+      ]),
+      leftAnnotations: [...timeoutAnnotations(runFunctions), alarms.durationNearTimeout.toAnnotation()],
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Function invocations and errors',
+      width: THIRD,
+      left: runFunctions.flatMap(({ label, fn }) => [
+        fn.function.metricInvocations({ period, statistic: SUM, label: named(label, 'invocations') }),
+        fn.function.metricErrors({
+          period,
+          statistic: SUM,
+          label: named(label, 'errors'),
+          color: cloudwatch.Color.RED,
+        }),
+        fn.function.metricThrottles({
+          period,
+          statistic: SUM,
+          label: named(label, 'throttles'),
+          color: cloudwatch.Color.ORANGE,
+        }),
+      ]),
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Source latency (ms)',
+      width: THIRD,
+      left: [
+        metrics.metric('SourceLatencyMs', { statistic: p(50), label: 'p50' }),
+        metrics.metric('SourceLatencyMs', { statistic: p(99), label: 'p99' }),
+      ],
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+  ];
+}
+
+function delivery({ metrics }: PipelineDashboardProps): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Items',
+      width: THIRD,
+      left: [
+        metrics.metric('ItemsTotal', { statistic: cloudwatch.Stats.MAXIMUM, label: 'in the published feed' }),
+        metrics.metric('ItemsNew', { label: 'new' }),
+      ],
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Bytes fetched',
+      width: THIRD,
+      left: [metrics.metric('BytesFetched', { label: 'bytes' })],
+      leftYAxis: { min: 0 },
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Run duration (ms), as the pipeline measures it',
+      width: THIRD,
+      left: [metrics.metric('RunDurationMs', { statistic: cloudwatch.Stats.MAXIMUM, label: 'longest run' })],
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+  ];
+}
+
+function failingSources({ runFunctions }: PipelineDashboardProps): cloudwatch.IWidget {
+  return new cloudwatch.LogQueryWidget({
+    title: 'Failing sources and their last error',
+    width: FULL,
+    height: 8,
+    logGroupNames: runFunctions.map(({ fn }) => fn.logGroup.logGroupName),
+    queryLines: FAILING_SOURCES_QUERY,
+    view: cloudwatch.LogQueryVisualizationType.TABLE,
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { BROKEN_AFTER_FAILURES } from '../../lambda/process/sourceHealth.js';
 import { runPipeline } from '../../lambda/run/runPipeline.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { serveFixture } from '../support/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -57,16 +58,6 @@ if (!hasChromium) {
   );
 }
 
-const fixture = (name: string) => readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
-
-function serveFixture(name: string, contentType: string, headers: Record<string, string> = {}) {
-  return async (request: IncomingMessage, response: ServerResponse) => {
-    if (headers.etag && request.headers['if-none-match'] === headers.etag)
-      return void response.writeHead(304, headers).end();
-    response.writeHead(200, { 'content-type': contentType, ...headers }).end(await fixture(name));
-  };
-}
-
 describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: apt-get install chromium)`, () => {
   let server: LoopbackServer;
   let outDir: string;
@@ -81,12 +72,12 @@ describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: a
     // Prepare: a few real runs, so the page has a history, a failing source that ends up resting,
     // a source that answers 304, and one slower than the rest.
     server = await startLoopbackServer({
-      '/news.rss': serveFixture('news.rss', 'application/rss+xml', { etag: '"news-v1"' }),
+      '/news.rss': serveFixture('e2e/news.rss', 'application/rss+xml', { etag: '"news-v1"' }),
       '/blog.atom': async (request: IncomingMessage, response: ServerResponse) => {
         await new Promise((resolve) => setTimeout(resolve, SLOW_SOURCE_DELAY_MS));
-        await serveFixture('blog.atom', 'application/atom+xml')(request, response);
+        await serveFixture('e2e/blog.atom', 'application/atom+xml')(request, response);
       },
-      '/notes.json': serveFixture('notes.json', 'application/feed+json'),
+      '/notes.json': serveFixture('e2e/notes.json', 'application/feed+json'),
       '/broken.xml': (_request: IncomingMessage, response: ServerResponse) => void response.writeHead(503).end(),
     });
     const sourcesFile: SourcesFile = {

@@ -1,9 +1,7 @@
-import type { CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BundleFunction } from '../../infra/bundleFunction.js';
-import { type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
+import { logicalId, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
 
 let single: SynthesizedTributary;
 let distributed: SynthesizedTributary;
@@ -18,8 +16,6 @@ beforeAll(() => {
 // Template JSON is untyped; the assertions below are what check its shape.
 type Json = Record<string, any>;
 
-const logicalId = (s: SynthesizedTributary, construct: IConstruct): string =>
-  s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const resources = (s: SynthesizedTributary): Record<string, Json> => s.template.toJSON().Resources;
 const ofType = (s: SynthesizedTributary, type: string): [string, Json][] =>
   Object.entries(resources(s)).filter(([, r]) => r.Type === type);

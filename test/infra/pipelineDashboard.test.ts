@@ -1,4 +1,4 @@
-import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BundleFunction } from '../../infra/bundleFunction.js';
@@ -8,7 +8,7 @@ import { PipelineDashboard } from '../../infra/pipelineDashboard.js';
 import { PipelineMetrics } from '../../infra/pipelineMetrics.js';
 import { STACK_SETTING_DEFAULTS } from '../../infra/stackSettings.js';
 import { WholeRunFunction } from '../../infra/wholeRunFunction.js';
-import { fixture, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
+import { fixture, logicalId, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
 
 // Dashboard JSON is untyped; the assertions below are what check its shape.
 type Json = Record<string, any>;
@@ -37,9 +37,6 @@ function dashboardBody(template: Template): Json {
   return JSON.parse(body);
 }
 const dashboardWidgets = (template: Template): Widget[] => dashboardBody(template).widgets;
-
-const logicalId = (s: SynthesizedTributary, construct: { node: { defaultChild?: unknown } }): string =>
-  s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
 
 function titled(widgets: Widget[], title: string): Widget {
   const found = widgets.filter((w) => w.properties.title === title);

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { stackSettingsFromContext } from '../../infra/stackSettings.js';
 import { TributaryStack } from '../../infra/tributaryStack.js';
+import { fixturePath } from '../support/fixtures.js';
 
-export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/infra/${name}`, import.meta.url));
+/** The path of a fixture of the infra tests. */
+export const fixture = (name: string): string => fixturePath(`infra/${name}`);
 
 /** The feature flags `cdk.json` gives the real app, so tests synthesize what `cdk deploy` would. */
 const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -80,4 +82,9 @@ export function synthMode(mode: DocumentedMode): SynthesizedTributary {
     synthesized.set(mode, s);
   }
   return s;
+}
+
+/** The logical id of a construct's CloudFormation resource in the synthesized stack. */
+export function logicalId(s: SynthesizedTributary, construct: IConstruct): string {
+  return s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
 }

@@ -1,11 +1,9 @@
-import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { TEST_EVENT_REGISTRY } from '../../infra/consoleTestEvents.js';
 import { InvalidInputError } from '../../lambda/core/errors.js';
-import { fixture, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
+import { fixture, logicalId, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
 
 let byDefault: SynthesizedTributary;
 let custom: SynthesizedTributary;
@@ -21,8 +19,6 @@ beforeAll(() => {
 // Template JSON is untyped; the assertions below are what check its shape.
 type Json = Record<string, any>;
 
-const logicalId = (s: SynthesizedTributary, construct: IConstruct): string =>
-  s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const ids = (s: SynthesizedTributary) => ({
   fn: logicalId(s, s.stack.pipeline.function),
   logGroup: logicalId(s, s.stack.pipeline.logGroup),

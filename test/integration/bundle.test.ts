@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -11,6 +10,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { serveFixture } from '../support/fixtures.js';
 import { invokeBundle, prepareBundle } from './support/bundleInvoker.js';
 import {
   lambdaEnvironment,
@@ -25,13 +25,6 @@ const region = MOTO_REGION;
 const BUCKET = 'tributary-e2e';
 const PREFIX = 'site';
 
-function serveFixture(name: string, contentType: string) {
-  return async (_request: unknown, response: import('node:http').ServerResponse) => {
-    const body = await readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
-    response.writeHead(200, { 'content-type': contentType }).end(body);
-  };
-}
-
 describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on loopback', () => {
   let moto: MotoServer;
   let feeds: LoopbackServer;
@@ -45,9 +38,9 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     [moto, feeds, bundle] = await Promise.all([
       startMotoServer(),
       startLoopbackServer({
-        '/news.rss': serveFixture('news.rss', 'application/rss+xml'),
-        '/blog.atom': serveFixture('blog.atom', 'application/atom+xml; charset=utf-8'),
-        '/notes.json': serveFixture('notes.json', 'application/feed+json'),
+        '/news.rss': serveFixture('e2e/news.rss', 'application/rss+xml'),
+        '/blog.atom': serveFixture('e2e/blog.atom', 'application/atom+xml; charset=utf-8'),
+        '/notes.json': serveFixture('e2e/notes.json', 'application/feed+json'),
         '/broken': (_request, response) => void response.writeHead(500).end('boom'),
       }),
       prepareBundle(),

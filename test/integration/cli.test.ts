@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const CLI = fileURLToPath(new URL('../../lambda/main/cli.ts', import.meta.url));
@@ -41,7 +42,7 @@ describe('the local CLI', () => {
   };
 
   beforeAll(async () => {
-    const news = await readFile(new URL('../fixtures/e2e/news.rss', import.meta.url));
+    const news = readFixture('e2e/news.rss');
     server = await startLoopbackServer({
       '/news.rss': (_request, response) =>
         void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(news),

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../lambda/core/model.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 import { redirectTo, serveBody } from './support/faultRoutes.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
@@ -11,7 +11,7 @@ import { createPipelineHarness, type PipelineHarness, source } from './support/p
 // the page and whoever gets the notification must never see them, wherever the URL turns up —
 // as the source's link, inside an error message, even after a `'` that once ended redaction.
 
-const NEWS = readFileSync(new URL('../fixtures/e2e/news.rss', import.meta.url));
+const NEWS = readFixture('e2e/news.rss');
 const SECRETS = ['KEY-IN-QUERY', 'PASSWORD-IN-USERINFO', 'TOKEN-AFTER-QUOTE', 'PW-WITH-QUOTE'];
 
 describe('credentials in source URLs', () => {

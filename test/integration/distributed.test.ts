@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { RunRequest } from '../../lambda/input/event.js';
 import { runPipeline } from '../../lambda/run/runPipeline.js';
 import { readState } from '../../lambda/run/state.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 import { RecordingNotifier, source } from './support/pipelineHarness.js';
 
 const networkPolicy = parseNetworkPolicy('127.0.0.0/8');
@@ -57,7 +58,7 @@ describe('the distributed mode, its start, worker and merge steps run in-process
       '/down': (_request, response) => void response.writeHead(503).end(),
     };
     for (const fixture of FIXTURES) {
-      const body = await readFile(new URL(`../fixtures/${fixture}`, import.meta.url));
+      const body = readFixture(fixture);
       const etag = `"${fixture}-v1"`;
       routes[`/${fixture}`] = (request, response) => {
         if (request.headers['if-none-match'] === etag) return void response.writeHead(304, { etag }).end();

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -8,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { serveFixture } from '../support/fixtures.js';
 import {
   lambdaEnvironment,
   MOTO_CREDENTIALS,
@@ -34,8 +34,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
   let steps: { startHandler: Handler; workerHandler: Handler; mergeHandler: Handler };
 
   beforeAll(async () => {
-    const serve = (name: string) => async (_request: unknown, response: import('node:http').ServerResponse) =>
-      void response.writeHead(200).end(await readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url)));
+    const serve = (name: string) => serveFixture(`e2e/${name}`);
     [moto, feeds] = await Promise.all([
       startMotoServer(),
       startLoopbackServer({

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import type { RunReport, Settings, SourceReport } from '../../lambda/core/model.
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { RETRY_BASE_DELAY_MS } from '../../lambda/fetch/retryPolicy.js';
 import { type LoopbackServer, type RouteHandler, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 import {
   dripBody,
   gzipBomb,
@@ -29,8 +29,6 @@ import {
 // way a feed server can misbehave. Each hostile source must end with its own failure and a reason
 // a person can read, or, where the feed is odd but readable, with its items; the healthy sources
 // must not notice; and the run must end in a time the settings bound, not at its deadline.
-
-const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url));
 
 const MiB = 1024 * 1024;
 const SETTINGS: Partial<Settings> = {
@@ -138,7 +136,7 @@ const FAILING: FailingCase[] = [
   },
   {
     id: 'stacked-encodings',
-    route: stackedEncodings(fixture('e2e/news.rss'), 5_000),
+    route: stackedEncodings(readFixture('e2e/news.rss'), 5_000),
     code: 'bad_encoding',
     error: '5000 content codings stacked; at most 2 are accepted',
     attempts: 1,
@@ -156,7 +154,7 @@ const FAILING: FailingCase[] = [
   {
     // Broken beyond what the recovery path reads: no element names a channel.
     id: 'unreadable-xml',
-    route: serveBody(fixture('feeds/unreadable.rss'), RSS),
+    route: serveBody(readFixture('feeds/unreadable.rss'), RSS),
     code: 'malformed',
     error: /^not valid XML: .+ at line 3, column \d+$/,
     attempts: 1,
@@ -164,7 +162,7 @@ const FAILING: FailingCase[] = [
   },
   {
     id: 'external-entity',
-    route: serveBody(fixture('feeds/xxe.rss'), RSS),
+    route: serveBody(readFixture('feeds/xxe.rss'), RSS),
     code: 'malformed',
     error: 'not valid XML: external entities are not supported',
     attempts: 1,
@@ -172,7 +170,7 @@ const FAILING: FailingCase[] = [
   },
   {
     id: 'html-page',
-    route: serveBody(fixture('hostile/plain-page.html'), { 'content-type': 'text/html; charset=utf-8' }),
+    route: serveBody(readFixture('hostile/plain-page.html'), { 'content-type': 'text/html; charset=utf-8' }),
     code: 'unsupported_format',
     error: /^not a feed: .*HTML page/,
     attempts: 1,
@@ -189,20 +187,24 @@ interface SucceedingCase {
 
 const servedAs = (variant: string, headers: OutgoingHttpHeaders): SucceedingCase => ({
   id: `served-as-${variant}`,
-  route: serveBody(fixture('hostile/served-as.rss').toString('utf8').replaceAll('{{variant}}', variant), headers),
+  route: serveBody(readFixture('hostile/served-as.rss').toString('utf8').replaceAll('{{variant}}', variant), headers),
   titles: [`Served as ${variant}: second`, `Served as ${variant}: first`],
 });
 
 const SUCCEEDING: SucceedingCase[] = [
-  { id: 'news', route: serveBody(fixture('e2e/news.rss'), RSS), titles: ['Rivers join in the delta', 'Older story'] },
+  {
+    id: 'news',
+    route: serveBody(readFixture('e2e/news.rss'), RSS),
+    titles: ['Rivers join in the delta', 'Older story'],
+  },
   {
     id: 'blog',
-    route: serveBody(fixture('e2e/blog.atom'), { 'content-type': 'application/atom+xml' }),
+    route: serveBody(readFixture('e2e/blog.atom'), { 'content-type': 'application/atom+xml' }),
     titles: ['Tributaries explained'],
   },
   {
     id: 'notes',
-    route: serveBody(fixture('e2e/notes.json'), { 'content-type': 'application/feed+json' }),
+    route: serveBody(readFixture('e2e/notes.json'), { 'content-type': 'application/feed+json' }),
     titles: ['A note in JSON'],
   },
   // Feeds are recognised by what they contain, not by what the server calls them.
@@ -211,7 +213,7 @@ const SUCCEEDING: SucceedingCase[] = [
   servedAs('nothing', {}),
   {
     id: 'latin1',
-    route: serveBody(fixture('hostile/latin1-in-content-type.rss'), {
+    route: serveBody(readFixture('hostile/latin1-in-content-type.rss'), {
       'content-type': 'application/rss+xml; charset=ISO-8859-1',
     }),
     titles: ['Coração, ação e pão'],
@@ -219,14 +221,14 @@ const SUCCEEDING: SucceedingCase[] = [
   {
     // Latin-1 would also be the guess for undeclared bytes; KOI8-R proves the header is read.
     id: 'koi8-r',
-    route: serveBody(fixture('feeds/koi8-r-content-type.rss'), {
+    route: serveBody(readFixture('feeds/koi8-r-content-type.rss'), {
       'content-type': 'application/rss+xml; charset=KOI8-R',
     }),
     titles: ['Привет, мир'],
   },
   {
     id: 'invalid-dates',
-    route: serveBody(fixture('hostile/invalid-dates.rss'), RSS),
+    route: serveBody(readFixture('hostile/invalid-dates.rss'), RSS),
     // The dated item first, then the undated ones in feed order.
     titles: [
       'a real date',
@@ -261,7 +263,7 @@ const SUCCEEDING: SucceedingCase[] = [
   {
     // The parser leaves DTD entities unexpanded, so ten levels of "lol" stay one short string.
     id: 'billion-laughs',
-    route: serveBody(fixture('feeds/billion-laughs.rss'), RSS),
+    route: serveBody(readFixture('feeds/billion-laughs.rss'), RSS),
     titles: ['&lol9;'],
   },
 ];
@@ -359,7 +361,7 @@ describe('the pipeline among hostile sources', () => {
 
 describe('the default network policy', () => {
   it('refuses a source on 127.0.0.1 without ALLOW_PRIVATE_NETWORKS, and nothing connects', async () => {
-    const server = await startLoopbackServer({ '/feed': serveBody(fixture('e2e/news.rss'), RSS) });
+    const server = await startLoopbackServer({ '/feed': serveBody(readFixture('e2e/news.rss'), RSS) });
     try {
       const harness = await createPipelineHarness({ sources: () => [source('local', server.url('/feed'))] });
 
@@ -382,14 +384,14 @@ describe('hostile feeds that are also broken XML, read through the recovery path
   /** The same document with its last tag cut short, which the strict reader refuses. */
   const broken = (body: Buffer) => Buffer.from(body.toString('utf8').replace(/<\/rss>\s*$/, '</rss'));
   const CASES = [
-    { id: 'mismatched-tags', body: fixture('feeds/malformed.rss'), titles: ['Mismatched tags'] },
+    { id: 'mismatched-tags', body: readFixture('feeds/malformed.rss'), titles: ['Mismatched tags'] },
     {
       id: 'hundred-thousand-items',
       body: broken(manyItemsFeed(100_000)),
       titles: Array.from({ length: 100 }, (_, index) => `item-${index}`),
     },
     { id: 'four-megabyte-title', body: broken(hugeTitleFeed(4 * MiB)), titles: [`${'a'.repeat(999)}…`] },
-    { id: 'billion-laughs', body: broken(fixture('feeds/billion-laughs.rss')), titles: ['&lol9;'] },
+    { id: 'billion-laughs', body: broken(readFixture('feeds/billion-laughs.rss')), titles: ['&lol9;'] },
   ];
   let report: RunReport;
   let feed: FeedJson;
@@ -398,7 +400,7 @@ describe('hostile feeds that are also broken XML, read through the recovery path
   beforeAll(async () => {
     server = await startLoopbackServer({
       ...Object.fromEntries(CASES.map(({ id, body }) => [`/${id}`, serveBody(body, RSS)])),
-      '/external-entity': serveBody(broken(fixture('feeds/xxe.rss')), RSS),
+      '/external-entity': serveBody(broken(readFixture('feeds/xxe.rss')), RSS),
       // A bomb of broken XML is cut off by the byte cap, before any parser sees it.
       '/gzip-bomb': serveBody(gzipSync(Buffer.alloc(64 * MiB, '<item><title>&')), {
         ...RSS,

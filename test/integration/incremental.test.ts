@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BROKEN_AFTER_FAILURES, MOVED_AFTER_RUNS } from '../../lambda/process/sourceHealth.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -16,8 +16,8 @@ describe('incremental and polite fetching across runs', () => {
   let clock: number;
 
   beforeEach(async () => {
-    newsBody = await readFile(new URL('../fixtures/e2e/news.rss', import.meta.url));
-    const notesBody = await readFile(new URL('../fixtures/e2e/notes.json', import.meta.url));
+    newsBody = readFixture('e2e/news.rss');
+    const notesBody = readFixture('e2e/notes.json');
     flaky = 'ok';
     clock = Date.parse('2026-11-26T05:00:00Z');
     server = await startLoopbackServer({

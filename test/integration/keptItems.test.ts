@@ -1,4 +1,4 @@
-import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { rm, stat, utimes, writeFile } from 'node:fs/promises';
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -9,12 +9,11 @@ import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/
 import { readState } from '../../lambda/run/state.js';
 import type { Store } from '../../lambda/run/store.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 // Each source's items are kept in one immutable object under state/items/<source id>/, named by
 // their content; state names the object and holds only what merging needs of each item.
-
-const fixture = (name: string) => readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
 
 /** Where each source of these tests is served. */
 const PATHS = { news: '/news.rss', notes: '/notes.json', blog: '/blog.atom' } as const;
@@ -37,10 +36,10 @@ describe('kept items: one immutable object per source and content', () => {
   let conditional: Record<string, boolean[]>;
 
   beforeEach(async () => {
-    news = { body: await fixture('news.rss'), version: 1 };
+    news = { body: readFixture('e2e/news.rss'), version: 1 };
     conditional = {};
-    const notesBody = await fixture('notes.json');
-    const blogBody = await fixture('blog.atom');
+    const notesBody = readFixture('e2e/notes.json');
+    const blogBody = readFixture('e2e/blog.atom');
     const record = (request: IncomingMessage) => {
       const path = new URL(request.url ?? '/', server.origin).pathname;
       const validated =
@@ -269,7 +268,7 @@ describe('kept items: one immutable object per source and content', () => {
 
   it('converts version-1 state with a warning: fetches every source in full and announces no item as new', async () => {
     // Prepare: the earlier format kept items inline, and validators the news server would honour
-    await pipeline.store.put(STATE_KEY, (await fixture('state-version-1.json')).toString('utf8'), {
+    await pipeline.store.put(STATE_KEY, readFixture('e2e/state-version-1.json').toString('utf8'), {
       contentType: 'application/json',
     });
     const warnings: string[] = [];

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError } from '../../lambda/core/errors.js';
 import { readState } from '../../lambda/run/state.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
-const fixture = (name: string) => readFile(new URL(`../fixtures/e2e/${name}`, import.meta.url));
 const ETAG = '"news-v1"';
 
 describe('the pipeline over a folder store', () => {
@@ -27,11 +27,11 @@ describe('the pipeline over a folder store', () => {
           conditionalHits += 1;
           return void response.writeHead(304, { etag: ETAG }).end();
         }
-        response.writeHead(200, { 'content-type': 'application/rss+xml', etag: ETAG }).end(await fixture('news.rss'));
+        response.writeHead(200, { 'content-type': 'application/rss+xml', etag: ETAG }).end(readFixture('e2e/news.rss'));
       },
       '/notes.json': async (_request: IncomingMessage, response: ServerResponse) => {
         if (broken.has('notes')) return void response.destroy();
-        response.writeHead(200, { 'content-type': 'application/feed+json' }).end(await fixture('notes.json'));
+        response.writeHead(200, { 'content-type': 'application/feed+json' }).end(readFixture('e2e/notes.json'));
       },
       '/hangs': () => undefined,
     });
@@ -259,7 +259,7 @@ describe('the order the pipeline asks sources in', () => {
     const serve = (name: string, delayMs: number) => async (_request: IncomingMessage, response: ServerResponse) => {
       asked.push(name);
       await sleep(delayMs);
-      response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(await fixture('news.rss'));
+      response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFixture('e2e/news.rss'));
     };
     const server = await startLoopbackServer({
       '/fast': serve('fast', 0),

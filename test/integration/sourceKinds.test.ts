@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Source } from '../../lambda/core/model.js';
 import { SecretCache } from '../../lambda/run/secretCache.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { serveFixture } from '../support/fixtures.js';
 import { createPipelineHarness, type PipelineHarness } from './support/pipelineHarness.js';
 
 const TOKEN = 'Bearer tok-7f3c9d-never-written-anywhere';
-const fixture = (name: string) => readFile(new URL(`../fixtures/sources/${name}`, import.meta.url));
-const serve = (name: string, contentType: string) => async (_request: IncomingMessage, response: ServerResponse) =>
-  void response.writeHead(200, { 'content-type': contentType }).end(await fixture(name));
+const serve = (name: string, contentType: string) => serveFixture(`sources/${name}`, contentType);
 
 describe('a sources file mixing feeds, JSON APIs, web pages and secret headers, through the whole pipeline', () => {
   let server: LoopbackServer;

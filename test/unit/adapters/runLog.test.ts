@@ -4,7 +4,7 @@ import { createLogger } from '../../../lambda/adapters/logger.js';
 import { logRun } from '../../../lambda/adapters/runLog.js';
 import type { LogLevel } from '../../../lambda/core/logLevel.js';
 import type { RunReport } from '../../../lambda/core/model.js';
-import { aRunReport, sourceOf } from './reportFixture.js';
+import { sourceOf, theRecordedRunReport } from '../../support/builders/runReports.js';
 import { type Json, jsonLinesWrittenBy } from './writtenLines.js';
 
 beforeEach(() => {
@@ -28,7 +28,7 @@ const fieldsOf = ({
 
 describe('the log of a run', () => {
   test('is one line per source outcome, then one line for the run, all with the run id', () => {
-    const report = aRunReport();
+    const report = theRecordedRunReport();
     const lines = linesFor(report);
     expect(lines.map((line) => line.sourceId ?? '(run)')).toEqual(['news', 'blog', 'private', 'dead', '(run)']);
     for (const line of lines) {
@@ -39,7 +39,7 @@ describe('the log of a run', () => {
 
   test('says what happened to each source in words, as a warning only when it failed', () => {
     expect(
-      linesFor(aRunReport())
+      linesFor(theRecordedRunReport())
         .slice(0, 4)
         .map((line) => [line.level, line.sourceId, line.message]),
     ).toEqual([
@@ -51,7 +51,7 @@ describe('the log of a run', () => {
   });
 
   test('gives a source exactly its outcome fields: no validators, no body, no item content', () => {
-    const report = aRunReport();
+    const report = theRecordedRunReport();
     const news = linesFor(report).find((line) => line.sourceId === 'news')!;
     expect(fieldsOf(news)).toEqual({
       message: 'source fetched',
@@ -70,7 +70,7 @@ describe('the log of a run', () => {
   });
 
   test('gives a failed source its error code and message, and a resting one its next attempt', () => {
-    const lines = linesFor(aRunReport());
+    const lines = linesFor(theRecordedRunReport());
     expect(lines.find((line) => line.sourceId === 'private')).toMatchObject({
       errorCode: 'http_status',
       error: 'HTTP 503 Service Unavailable after a redirect from https://feeds.example.com/private.xml',
@@ -85,7 +85,7 @@ describe('the log of a run', () => {
   });
 
   test('never shows credentials or query strings from a source URL, its error or where it moved', () => {
-    const report = aRunReport();
+    const report = theRecordedRunReport();
     const privateSource = sourceOf(report, 'failed');
     privateSource.movedTo = 'https://reader:hunter2@new.example.com/feed?token=s3cr3t';
     const written = JSON.stringify(linesFor(report));
@@ -98,7 +98,7 @@ describe('the log of a run', () => {
   });
 
   test('ends with the run: status, timing and counts, as a warning when partial', () => {
-    const report = aRunReport();
+    const report = theRecordedRunReport();
     const run = linesFor(report).at(-1)!;
     expect(run.level).toBe('WARN');
     expect(fieldsOf(run)).toEqual({
@@ -114,11 +114,14 @@ describe('the log of a run', () => {
   });
 
   test('logs an ok run as info and a failed run as an error', () => {
-    expect(linesFor(aRunReport({ status: 'ok' })).at(-1)!.level).toBe('INFO');
-    expect(linesFor(aRunReport({ status: 'failed' })).at(-1)!.level).toBe('ERROR');
+    expect(linesFor(theRecordedRunReport({ status: 'ok' })).at(-1)!.level).toBe('INFO');
+    expect(linesFor(theRecordedRunReport({ status: 'failed' })).at(-1)!.level).toBe('ERROR');
   });
 
   test('at level WARN keeps only the failed source and the partial run', () => {
-    expect(linesFor(aRunReport(), 'WARN').map((line) => line.sourceId ?? '(run)')).toEqual(['private', '(run)']);
+    expect(linesFor(theRecordedRunReport(), 'WARN').map((line) => line.sourceId ?? '(run)')).toEqual([
+      'private',
+      '(run)',
+    ]);
   });
 });

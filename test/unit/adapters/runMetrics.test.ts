@@ -7,7 +7,7 @@ import {
 } from '../../../lambda/adapters/runMetrics.js';
 import { RUN_METRIC_UNITS } from '../../../lambda/core/metricNames.js';
 import type { SourceReport } from '../../../lambda/core/model.js';
-import { aRunReport, sourceOf } from './reportFixture.js';
+import { sourceOf, theRecordedRunReport } from '../../support/builders/runReports.js';
 
 const FUNCTION = 'Tributary-PipelineFunction-abc123';
 
@@ -41,13 +41,13 @@ function expectValidEmf(document: EmfDocument): void {
 
 /** `count` fetched sources whose latencies are 1, 2, 3, … ms. */
 function fetchedSources(count: number): SourceReport[] {
-  const template = sourceOf(aRunReport(), 'ok');
+  const template = sourceOf(theRecordedRunReport(), 'ok');
   return Array.from({ length: count }, (_, i) => ({ ...template, id: `source-${i}`, durationMs: i + 1 }));
 }
 
 describe('the metrics of a run', () => {
   test('are one valid EMF document in namespace Tributary with the FunctionName dimension, stamped with the finish time', () => {
-    const documents = runMetrics(aRunReport(), FUNCTION);
+    const documents = runMetrics(theRecordedRunReport(), FUNCTION);
     expect(documents).toHaveLength(1);
     const [document] = documents;
     expectValidEmf(document!);
@@ -57,7 +57,7 @@ describe('the metrics of a run', () => {
   });
 
   test('count sources by outcome, items, bytes and the run duration, with their units', () => {
-    const [document] = runMetrics(aRunReport(), FUNCTION);
+    const [document] = runMetrics(theRecordedRunReport(), FUNCTION);
     expect(document).toMatchObject({
       SourcesOk: 1,
       SourcesFailed: 1,
@@ -80,13 +80,13 @@ describe('the metrics of a run', () => {
   test('count the sources read only by the recovery path, so broken feeds show on a graph', () => {
     const [ok] = fetchedSources(1);
     const recovered = { ...ok!, id: 'broken', recovered: 'unexpected end of title at line 3, column 9' };
-    const [document] = runMetrics(aRunReport({ sources: [ok!, recovered] }), FUNCTION);
+    const [document] = runMetrics(theRecordedRunReport({ sources: [ok!, recovered] }), FUNCTION);
     expect(document!.SourcesRecovered).toBe(1);
-    expect(runMetrics(aRunReport({ sources: [ok!] }), FUNCTION)[0]!.SourcesRecovered).toBe(0);
+    expect(runMetrics(theRecordedRunReport({ sources: [ok!] }), FUNCTION)[0]!.SourcesRecovered).toBe(0);
   });
 
   test('give each fetched source latency as one value of a distribution; resting sources were not fetched', () => {
-    const [document] = runMetrics(aRunReport(), FUNCTION);
+    const [document] = runMetrics(theRecordedRunReport(), FUNCTION);
     expect(document!.SourceLatencyMs).toEqual([812, 95, 3120]);
   });
 
@@ -95,12 +95,12 @@ describe('the metrics of a run', () => {
     ['partial', 1],
     ['failed', 0],
   ] as const)('mark a run with status %s as RunSucceeded %d', (status, succeeded) => {
-    expect(runMetrics(aRunReport({ status }), FUNCTION)[0]!.RunSucceeded).toBe(succeeded);
+    expect(runMetrics(theRecordedRunReport({ status }), FUNCTION)[0]!.RunSucceeded).toBe(succeeded);
   });
 
   test('spread more than 100 latencies over further documents of at most 100, the run counts only in the first', () => {
     const sources = fetchedSources(250);
-    const documents = runMetrics(aRunReport({ sources }), FUNCTION);
+    const documents = runMetrics(theRecordedRunReport({ sources }), FUNCTION);
     expect(documents).toHaveLength(3);
     documents.forEach(expectValidEmf);
     expect(documents.map((d) => (d.SourceLatencyMs as number[]).length)).toEqual([100, 100, 50]);
@@ -113,20 +113,20 @@ describe('the metrics of a run', () => {
   });
 
   test('declare no latency when no source was fetched', () => {
-    const report = aRunReport({ sources: [sourceOf(aRunReport(), 'skipped')] });
+    const report = theRecordedRunReport({ sources: [sourceOf(theRecordedRunReport(), 'skipped')] });
     const [document] = runMetrics(report, FUNCTION);
     expectValidEmf(document!);
     expect(document).not.toHaveProperty('SourceLatencyMs');
   });
 
   test('are not emitted for a dry run, which publishes nothing and must not count as a successful run', () => {
-    expect(runMetrics(aRunReport({ dryRun: true }), FUNCTION)).toEqual([]);
+    expect(runMetrics(theRecordedRunReport({ dryRun: true }), FUNCTION)).toEqual([]);
   });
 });
 
 describe('writing metrics', () => {
   test('puts each document on its own line as JSON', () => {
-    const documents = runMetrics(aRunReport({ sources: fetchedSources(150) }), FUNCTION);
+    const documents = runMetrics(theRecordedRunReport({ sources: fetchedSources(150) }), FUNCTION);
     let written = '';
     writeMetrics(documents, { write: (chunk: string) => (written += chunk) });
     expect(written.endsWith('\n')).toBe(true);

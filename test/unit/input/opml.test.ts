@@ -11,12 +11,14 @@ import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { opmlToSourcesFile } from '../../../lambda/input/opml.js';
 import { parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
 import { importOpml } from '../../../lambda/main/importOpml.js';
-import { readSourceFixture, SOURCES_FIXTURES_DIR } from '../../support/sourceFixtures.js';
+import { fixturePath, readFixture } from '../../support/fixtures.js';
+
+const SOURCES = fixturePath('sources/');
 
 /** The command as users run it: `npm run import-opml -- FILE` is `tsx lambda/main/cli.ts import-opml FILE`. */
 const CLI = fileURLToPath(new URL('../../../lambda/main/cli.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-const SUBSCRIPTIONS = readSourceFixture('subscriptions.opml').toString('utf8');
+const SUBSCRIPTIONS = readFixture('sources/subscriptions.opml').toString('utf8');
 
 /** Runs the command and collects what it prints. */
 async function runImport(args: string[]) {
@@ -103,7 +105,7 @@ describe('opmlToSourcesFile', () => {
 
 describe('tributary import-opml', () => {
   it('prints a sources file that loads as it is, and the warnings on stderr', async () => {
-    const { code, stdout, stderr } = await runImport([`${SOURCES_FIXTURES_DIR}subscriptions.opml`]);
+    const { code, stdout, stderr } = await runImport([`${SOURCES}subscriptions.opml`]);
 
     expect(code).toBe(0);
     expect(parseSourcesFile(stdout, 'stdout').sources).toHaveLength(5);
@@ -115,8 +117,8 @@ describe('tributary import-opml', () => {
   it.each([
     ['no file', [], 'expected exactly one FILE'],
     ['two files', ['a.opml', 'b.opml'], 'expected exactly one FILE'],
-    ['a file that does not exist', [`${SOURCES_FIXTURES_DIR}missing.opml`], 'cannot read'],
-    ['a file that is not OPML', [`${SOURCES_FIXTURES_DIR}blog.html`], 'blog.html: not an OPML document'],
+    ['a file that does not exist', [`${SOURCES}missing.opml`], 'cannot read'],
+    ['a file that is not OPML', [`${SOURCES}blog.html`], 'blog.html: not an OPML document'],
   ])('exits 2 with %s, saying why on stderr and printing nothing', async (_case, args, message) => {
     const { code, stdout, stderr } = await runImport(args);
 
@@ -129,10 +131,8 @@ describe('tributary import-opml', () => {
     const run = promisify(execFile);
 
     const [done, failed] = await Promise.all([
-      run(TSX, [CLI, 'import-opml', `${SOURCES_FIXTURES_DIR}subscriptions.opml`]),
-      run(TSX, [CLI, 'import-opml', `${SOURCES_FIXTURES_DIR}blog.html`]).catch(
-        (error: { code: number; stderr: string }) => error,
-      ),
+      run(TSX, [CLI, 'import-opml', `${SOURCES}subscriptions.opml`]),
+      run(TSX, [CLI, 'import-opml', `${SOURCES}blog.html`]).catch((error: { code: number; stderr: string }) => error),
     ]);
 
     expect(JSON.parse(done.stdout).sources).toHaveLength(5);
@@ -140,7 +140,7 @@ describe('tributary import-opml', () => {
   });
 
   describe('with --out', () => {
-    const opml = `${SOURCES_FIXTURES_DIR}subscriptions.opml`;
+    const opml = `${SOURCES}subscriptions.opml`;
     const folder = () => mkdtemp(join(tmpdir(), 'tributary-opml-'));
 
     it("writes the sources file there and nothing on stdout, so npm's banner cannot end up in it", async () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { discoverFeedUrl } from '../../../lambda/parse/discoverFeedUrl.js';
-import { readSourceFixture } from '../../support/sourceFixtures.js';
+import { readFixture } from '../../support/fixtures.js';
 
 const page = (head: string) => `<!doctype html><html><head>${head}</head><body><p>Hello</p></body></html>`;
 
 describe('discoverFeedUrl', () => {
   it('finds the main feed of a WordPress page, not its REST API link or its comments feed', () => {
-    const html = readSourceFixture('wordpress-page.html').toString('utf8');
+    const html = readFixture('sources/wordpress-page.html').toString('utf8');
 
     expect(discoverFeedUrl(html, 'https://acme.example/')).toBe('https://acme.example/feed/');
   });

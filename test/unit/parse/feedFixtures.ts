@@ -1,12 +1,12 @@
 // Reading feed fixtures for the parse tests: one place knows where they live and how a
 // fetched body is handed to the parser.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 import type { Item } from '../../../lambda/core/model.js';
 import { type ParsedSource, type ParseSourceContext, parseSource } from '../../../lambda/parse/parseSource.js';
+import { fixturePath } from '../../support/fixtures.js';
 
-const FEEDS_DIR = fileURLToPath(new URL('../../fixtures/feeds/', import.meta.url));
+const FEEDS_DIR = fixturePath('feeds/');
 
 /** Real-world feeds from the rss-parser project's test suite (MIT, see rss-parser-LICENSE). */
 export const CORPUS_FILES = readdirSync(`${FEEDS_DIR}rss-parser`).sort();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { SourceError } from '../../../lambda/core/errors.js';
 import { type HtmlMapping, parseHtmlSource } from '../../../lambda/parse/parseHtmlSource.js';
-import { readSourceFixture } from '../../support/sourceFixtures.js';
+import { readFixture } from '../../support/fixtures.js';
 import { thrownBy } from '../../support/thrownBy.js';
 
 const BLOG: HtmlMapping = {
@@ -18,7 +18,7 @@ const context = (finalUrl: string, contentType = 'text/html; charset=utf-8') => 
 describe('parseHtmlSource', () => {
   it('reads one item per element the items selector matches, with text and attributes from the field selectors', () => {
     const items = parseHtmlSource(
-      readSourceFixture('blog.html'),
+      readFixture('sources/blog.html'),
       context('https://blog.acme.example/engineering/'),
       BLOG,
     );
@@ -44,7 +44,7 @@ describe('parseHtmlSource', () => {
 
   it('takes the content as sanitized inner HTML with its links made absolute against the page', () => {
     const [first, second] = parseHtmlSource(
-      readSourceFixture('blog.html'),
+      readFixture('sources/blog.html'),
       context('https://blog.acme.example/engineering/'),
       BLOG,
     );
@@ -59,7 +59,7 @@ describe('parseHtmlSource', () => {
   });
 
   it("resolves relative links against the page's <base href> when it has one", () => {
-    const items = parseHtmlSource(readSourceFixture('based.html'), context('https://www.example/news'), {
+    const items = parseHtmlSource(readFixture('sources/based.html'), context('https://www.example/news'), {
       items: 'ul.news li a',
       fields: { url: '@href', title: ':scope' },
     });
@@ -72,7 +72,7 @@ describe('parseHtmlSource', () => {
 
   it('decodes a page by its <meta> charset when the Content-Type names none', () => {
     const items = parseHtmlSource(
-      readSourceFixture('legacy-windows-1252.html'),
+      readFixture('sources/legacy-windows-1252.html'),
       context('https://cafe.example/', 'text/html'),
       {
         items: '.entry',
@@ -87,7 +87,7 @@ describe('parseHtmlSource', () => {
 
   it('fails the source when the items selector matches nothing, so a redesign of the page is noticed', () => {
     const failure = thrownBy(SourceError, () =>
-      parseHtmlSource(readSourceFixture('blog.html'), context('https://blog.acme.example/'), {
+      parseHtmlSource(readFixture('sources/blog.html'), context('https://blog.acme.example/'), {
         ...BLOG,
         items: 'article.entry',
       }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { SourceError } from '../../../lambda/core/errors.js';
 import { type JsonMapping, parseJsonSource } from '../../../lambda/parse/parseJsonSource.js';
-import { readSourceFixture } from '../../support/sourceFixtures.js';
+import { readFixture } from '../../support/fixtures.js';
 import { thrownBy } from '../../support/thrownBy.js';
 
 const GITHUB: JsonMapping = {
@@ -31,7 +31,7 @@ const failure = (run: () => unknown): SourceError => thrownBy(SourceError, run);
 describe('parseJsonSource', () => {
   it('maps a release-notes API (GitHub releases) into items, content as plain text by default', () => {
     const items = parseJsonSource(
-      readSourceFixture('github-releases.json'),
+      readFixture('sources/github-releases.json'),
       context('widget', 'https://api.github.com/repos/acme/widget/releases'),
       GITHUB,
     );
@@ -49,7 +49,7 @@ describe('parseJsonSource', () => {
 
   it('keeps an item whose title is null when it has a url', () => {
     const items = parseJsonSource(
-      readSourceFixture('github-releases.json'),
+      readFixture('sources/github-releases.json'),
       context('widget', 'https://api.github.com/'),
       GITHUB,
     );
@@ -64,7 +64,7 @@ describe('parseJsonSource', () => {
 
   it('maps a news API: a path to the list, relative links against the response URL, Unix times, HTML content sanitized', () => {
     const items = parseJsonSource(
-      readSourceFixture('news-api.json'),
+      readFixture('sources/news-api.json'),
       context('news', 'https://news.example/api/v1/articles?page=1'),
       NEWS,
     );
@@ -87,7 +87,7 @@ describe('parseJsonSource', () => {
 
   it('falls back to the url for the id when the mapping gives none', () => {
     const items = parseJsonSource(
-      readSourceFixture('github-releases.json'),
+      readFixture('sources/github-releases.json'),
       context('widget', 'https://api.github.com/'),
       {
         items: '$',
@@ -104,10 +104,10 @@ describe('parseJsonSource', () => {
 
   it('reads an empty list as no items', () => {
     expect(
-      parseJsonSource(readSourceFixture('empty-list.json'), context('news', 'https://news.example/'), NEWS),
+      parseJsonSource(readFixture('sources/empty-list.json'), context('news', 'https://news.example/'), NEWS),
     ).toEqual([]);
     expect(
-      parseJsonSource(readSourceFixture('empty-list.json'), context('news', 'https://news.example/'), {
+      parseJsonSource(readFixture('sources/empty-list.json'), context('news', 'https://news.example/'), {
         ...NEWS,
         items: 'data.articles[*]',
       }),
@@ -117,7 +117,7 @@ describe('parseJsonSource', () => {
   it('fails the source when nothing is at the items path, so an API that changed shape is noticed', () => {
     for (const items of ['data.articles', '$.data.articles[*]']) {
       const error = failure(() =>
-        parseJsonSource(readSourceFixture('renamed-list.json'), context('news', 'https://news.example/'), {
+        parseJsonSource(readFixture('sources/renamed-list.json'), context('news', 'https://news.example/'), {
           ...NEWS,
           items,
         }),

@@ -4,9 +4,9 @@ import { SourceError } from '../../../lambda/core/errors.js';
 import type { Item } from '../../../lambda/core/model.js';
 import { mergeItems } from '../../../lambda/merge/merge.js';
 import { parseSource } from '../../../lambda/parse/parseSource.js';
+import { NO_ITEM_LIMIT } from '../../support/builders/items.js';
 import { CORPUS_FILES, itemTitled, parseCorpusFeed, parseFixture, readCorpusFeed } from './feedFixtures.js';
 
-const UNLIMITED = { maxItems: Number.MAX_SAFE_INTEGER };
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
 /** Items parse into something a reader can use; returns what is wrong, or nothing. */
@@ -150,7 +150,7 @@ describe('parseSource', () => {
 
     it('reddit-atom.rss: RSS with HTML descriptions and atom:link, newest first once kept', () => {
       // Act: kept as a source keeps them (settleSource), which orders them
-      const items = mergeItems([parseCorpusFeed('reddit-atom.rss')], UNLIMITED);
+      const items = mergeItems([parseCorpusFeed('reddit-atom.rss')], NO_ITEM_LIMIT);
 
       // Assess
       expect(items).toHaveLength(24);
@@ -189,7 +189,7 @@ describe('parseSource', () => {
 
     it('itunes-missing-image.rss: episodes sharing one link stay apart by guid; a repeated guid collapses', () => {
       // Act: kept as a source keeps them (settleSource), which collapses repeats
-      const items = mergeItems([parseCorpusFeed('itunes-missing-image.rss')], UNLIMITED);
+      const items = mergeItems([parseCorpusFeed('itunes-missing-image.rss')], NO_ITEM_LIMIT);
 
       // Assess: 131 entries, one of them a second copy of the geekistry-2 guid
       expect(items).toHaveLength(130);

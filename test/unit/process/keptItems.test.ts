@@ -3,12 +3,7 @@ import type { Item } from '../../../lambda/core/model.js';
 import { KEPT_ITEMS_FOLDER } from '../../../lambda/core/storageLayout.js';
 import { type MergeOptions, mergeItems, mergeKeyOf, mergeKeys } from '../../../lambda/merge/merge.js';
 import { keepItems, mergeKeysOf } from '../../../lambda/process/keptItems.js';
-
-function anItem(overrides: Partial<Item> & Pick<Item, 'id' | 'sourceId'>): Item {
-  return { title: overrides.id, ...overrides };
-}
-
-const UNLIMITED = { maxItems: Number.MAX_SAFE_INTEGER };
+import { aBareItem, NO_ITEM_LIMIT } from '../../support/builders/items.js';
 
 /** What a run publishes when it merges on kept digests and reads back the picked items. */
 function mergeKept(sources: Record<string, Item[]>, options: MergeOptions): Item[] {
@@ -19,14 +14,14 @@ function mergeKept(sources: Record<string, Item[]>, options: MergeOptions): Item
 
 describe('keepItems', () => {
   const items = [
-    anItem({
+    aBareItem({
       id: 'news:1',
       sourceId: 'news',
       url: 'https://news.example/1',
       content_html: '<p>One</p>',
       date_published: '2024-01-02T00:00:00Z',
     }),
-    anItem({ id: 'news:2', sourceId: 'news', content_text: 'Two' }),
+    aBareItem({ id: 'news:2', sourceId: 'news', content_text: 'Two' }),
   ];
 
   it('gives equal items, fetched again, the same key under the source folder, and says they need no write', () => {
@@ -67,16 +62,16 @@ describe('keepItems', () => {
   it('keeps digests that turn back into the merge keys of the items, undated ones at -Infinity', () => {
     // Prepare
     const kept = [
-      anItem({
+      aBareItem({
         id: 'urn:dated',
         sourceId: 'blog',
         url: 'HTTPS://Blog.Example/post/?utm_source=rss#top',
         date_published: '2024-01-01T00:00:00Z',
         date_modified: '2024-01-05T00:00:00Z',
       }),
-      anItem({ id: 'urn:modified-only', sourceId: 'blog', date_modified: '2024-01-03T00:00:00Z' }),
-      anItem({ id: 'urn:undated', sourceId: 'blog', url: 'https://blog.example/undated' }),
-      anItem({ id: 'urn:unparseable', sourceId: 'blog', url: 'not a url', date_published: 'yesterday' }),
+      aBareItem({ id: 'urn:modified-only', sourceId: 'blog', date_modified: '2024-01-03T00:00:00Z' }),
+      aBareItem({ id: 'urn:undated', sourceId: 'blog', url: 'https://blog.example/undated' }),
+      aBareItem({ id: 'urn:unparseable', sourceId: 'blog', url: 'not a url', date_published: 'yesterday' }),
     ];
 
     // Act
@@ -97,11 +92,11 @@ describe('merging on kept digests', () => {
       'one id in two sources, the later one modified more recently',
       {
         a: [
-          anItem({ id: 'urn:x:1', sourceId: 'a', title: 'old', date_published: '2024-01-01T00:00:00Z' }),
-          anItem({ id: 'urn:x:2', sourceId: 'a' }),
+          aBareItem({ id: 'urn:x:1', sourceId: 'a', title: 'old', date_published: '2024-01-01T00:00:00Z' }),
+          aBareItem({ id: 'urn:x:2', sourceId: 'a' }),
         ],
         b: [
-          anItem({
+          aBareItem({
             id: 'urn:x:1',
             sourceId: 'b',
             title: 'updated',
@@ -110,25 +105,35 @@ describe('merging on kept digests', () => {
           }),
         ],
       },
-      UNLIMITED,
+      NO_ITEM_LIMIT,
     ],
     [
       'one id in two sources, equally recent',
       {
         a: [
-          anItem({ id: 'https://x.example/1', sourceId: 'a', title: 'first', date_published: '2024-01-01T00:00:00Z' }),
+          aBareItem({
+            id: 'https://x.example/1',
+            sourceId: 'a',
+            title: 'first',
+            date_published: '2024-01-01T00:00:00Z',
+          }),
         ],
         b: [
-          anItem({ id: 'https://x.example/1', sourceId: 'b', title: 'second', date_published: '2024-01-01T00:00:00Z' }),
+          aBareItem({
+            id: 'https://x.example/1',
+            sourceId: 'b',
+            title: 'second',
+            date_published: '2024-01-01T00:00:00Z',
+          }),
         ],
       },
-      UNLIMITED,
+      NO_ITEM_LIMIT,
     ],
     [
       'one canonical URL in two sources under different ids',
       {
         a: [
-          anItem({
+          aBareItem({
             id: 'a:1',
             sourceId: 'a',
             url: 'HTTPS://Blog.Example:443/post/?utm_source=rss#comments',
@@ -136,14 +141,14 @@ describe('merging on kept digests', () => {
           }),
         ],
         b: [
-          anItem({
+          aBareItem({
             id: 'b:9',
             sourceId: 'b',
             url: 'https://blog.example/post',
             date_published: '2024-01-01T00:00:00Z',
             date_modified: '2024-01-02T00:00:00Z',
           }),
-          anItem({
+          aBareItem({
             id: 'b:10',
             sourceId: 'b',
             url: 'https://blog.example/post?id=7',
@@ -151,35 +156,35 @@ describe('merging on kept digests', () => {
           }),
         ],
       },
-      UNLIMITED,
+      NO_ITEM_LIMIT,
     ],
     [
       'one URL shared by items of a single source',
-      { show: [1, 2, 3].map((n) => anItem({ id: `show:${n}`, sourceId: 'show', url: 'https://show.example/' })) },
-      UNLIMITED,
+      { show: [1, 2, 3].map((n) => aBareItem({ id: `show:${n}`, sourceId: 'show', url: 'https://show.example/' })) },
+      NO_ITEM_LIMIT,
     ],
     [
       'undated items among dated ones across sources',
       {
         a: [
-          anItem({ id: 'urn:u1', sourceId: 'a' }),
-          anItem({ id: 'urn:d1', sourceId: 'a', date_published: '2024-01-01T00:00:00Z' }),
-          anItem({ id: 'urn:u2', sourceId: 'a' }),
+          aBareItem({ id: 'urn:u1', sourceId: 'a' }),
+          aBareItem({ id: 'urn:d1', sourceId: 'a', date_published: '2024-01-01T00:00:00Z' }),
+          aBareItem({ id: 'urn:u2', sourceId: 'a' }),
         ],
         b: [
-          anItem({ id: 'urn:u3', sourceId: 'b' }),
-          anItem({ id: 'urn:d2', sourceId: 'b', date_modified: '2023-01-01T00:00:00Z' }),
+          aBareItem({ id: 'urn:u3', sourceId: 'b' }),
+          aBareItem({ id: 'urn:d2', sourceId: 'b', date_modified: '2023-01-01T00:00:00Z' }),
         ],
       },
-      UNLIMITED,
+      NO_ITEM_LIMIT,
     ],
     [
       'a cap that cuts between equally dated items of two sources',
       {
-        a: ['urn:c', 'urn:a'].map((id) => anItem({ id, sourceId: 'a', date_published: '2024-01-01T00:00:00Z' })),
+        a: ['urn:c', 'urn:a'].map((id) => aBareItem({ id, sourceId: 'a', date_published: '2024-01-01T00:00:00Z' })),
         b: [
-          anItem({ id: 'urn:b', sourceId: 'b', date_published: '2024-01-01T00:00:00Z' }),
-          anItem({ id: 'urn:newest', sourceId: 'b', date_published: '2024-02-01T00:00:00Z' }),
+          aBareItem({ id: 'urn:b', sourceId: 'b', date_published: '2024-01-01T00:00:00Z' }),
+          aBareItem({ id: 'urn:newest', sourceId: 'b', date_published: '2024-02-01T00:00:00Z' }),
         ],
       },
       { maxItems: 3 },

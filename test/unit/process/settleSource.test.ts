@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type FetchOutcome,
@@ -13,7 +12,7 @@ import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpCli
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { type FreshSource, settleSource } from '../../../lambda/process/settleSource.js';
 import { type LoopbackServer, startLoopbackServer } from '../../../scripts/loopbackServer.js';
-import { readSourceFixture } from '../../support/sourceFixtures.js';
+import { serveFixture } from '../../support/fixtures.js';
 import { readFeed } from '../parse/feedFixtures.js';
 
 const NOW = Date.parse('2024-05-10T00:00:00Z');
@@ -22,22 +21,17 @@ const SETTINGS: Settings = { ...DEFAULT_SETTINGS, timeoutMs: 2_000, retries: 0 }
 /** The items a settled source fetched, as they are stored. */
 const itemsOf = (settled: FreshSource): Item[] => JSON.parse(settled.fresh!.text) as Item[];
 
-const serveFixture =
-  (name: string, contentType: string, headers: Record<string, string> = {}) =>
-  (_request: unknown, response: ServerResponse) =>
-    void response.writeHead(200, { 'content-type': contentType, ...headers }).end(readSourceFixture(name));
-
 describe('settleSource over fetched bodies', () => {
   let server: LoopbackServer;
   let client: HttpClient;
 
   beforeEach(async () => {
     server = await startLoopbackServer({
-      '/api/releases': serveFixture('github-releases.json', 'application/json'),
+      '/api/releases': serveFixture('sources/github-releases.json', 'application/json'),
       '/blog': (_request, response) => void response.writeHead(301, { location: '/blog/' }).end(),
-      '/blog/': serveFixture('blog.html', 'text/html; charset=utf-8'),
-      '/home': serveFixture('wordpress-page.html', 'text/html; charset=UTF-8'),
-      '/feed/': serveFixture('discovered.rss', 'application/rss+xml', { etag: '"feed-v1"' }),
+      '/blog/': serveFixture('sources/blog.html', 'text/html; charset=utf-8'),
+      '/home': serveFixture('sources/wordpress-page.html', 'text/html; charset=UTF-8'),
+      '/feed/': serveFixture('sources/discovered.rss', 'application/rss+xml', { etag: '"feed-v1"' }),
       '/plain-page': (_request, response) =>
         void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>No feed here</body></html>'),
     });

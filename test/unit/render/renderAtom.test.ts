@@ -2,16 +2,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../lambda/render/renderAtom.js';
-import {
-  aContext,
-  anItem,
-  aSource,
-  HOSTILE_TEXT,
-  HOSTILE_TEXT_VISIBLE,
-  JAVASCRIPT_URL,
-  manyItems,
-  published,
-} from './builders.js';
+import { anItem, manyItems } from '../../support/builders/items.js';
+import { aContext, aSource, HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, published } from './builders.js';
 
 // XML 1.0 §2.2: what may not appear in a document at all, escaped or not.
 const ILLEGAL_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;

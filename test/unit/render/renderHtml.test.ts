@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../lambda/render/renderHtml.js';
 import { appendRunHistory, RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
-import {
-  aContext,
-  anItem,
-  aRunReport,
-  aSourceReport,
-  HOSTILE_TEXT,
-  JAVASCRIPT_URL,
-  manyItems,
-  published,
-} from './builders.js';
+import { anItem, manyItems } from '../../support/builders/items.js';
+import { aRunReport, aSourceReport } from '../../support/builders/runReports.js';
+import { aContext, HOSTILE_TEXT, JAVASCRIPT_URL, published } from './builders.js';
 
 const CSP_META =
   `<meta http-equiv="Content-Security-Policy" content="default-src &apos;none&apos;; style-src &apos;unsafe-inline&apos;; ` +

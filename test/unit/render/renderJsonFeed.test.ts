@@ -3,15 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Item } from '../../../lambda/core/model.js';
 import type { RenderContext } from '../../../lambda/render/renderContext.js';
 import { renderJsonFeed } from '../../../lambda/render/renderJsonFeed.js';
-import {
-  aContext,
-  anItem,
-  HOSTILE_TEXT,
-  HOSTILE_TEXT_VISIBLE,
-  JAVASCRIPT_URL,
-  manyItems,
-  published,
-} from './builders.js';
+import { anItem, manyItems } from '../../support/builders/items.js';
+import { aContext, HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, published } from './builders.js';
 
 interface JsonFeedOutput {
   version: string;

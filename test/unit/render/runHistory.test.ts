@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendRunHistory, RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
-import { aRunReport, aSourceReport } from './builders.js';
+import { aRunReport, aSourceReport } from '../../support/builders/runReports.js';
 
 function anEntry(runId: string): RunHistoryEntry {
   return {

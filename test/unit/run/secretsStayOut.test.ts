@@ -6,7 +6,7 @@ import { settleSource } from '../../../lambda/process/settleSource.js';
 import { resolveHeaders } from '../../../lambda/run/resolveHeaders.js';
 import { SecretCache } from '../../../lambda/run/secretCache.js';
 import { headOf, summarize } from '../../../lambda/run/summary.js';
-import { readSourceFixture } from '../../support/sourceFixtures.js';
+import { readFixture } from '../../support/fixtures.js';
 import { fakeParameterStore } from './secretFakes.js';
 
 const SECRETS = {
@@ -60,7 +60,7 @@ describe('secret header values', () => {
       const failure = resolved.failures.get(source.id);
       const outcome: FetchOutcome = failure
         ? { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 }
-        : fetched(readSourceFixture('github-releases.json'), source.url);
+        : fetched(readFixture('sources/github-releases.json'), source.url);
       return settleSource(source, outcome, undefined, DEFAULT_SETTINGS, NOW);
     });
 
