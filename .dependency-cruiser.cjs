@@ -31,7 +31,12 @@ module.exports = {
     onlyInward('fetch-is-core-only', 'fetch', ['fetch', 'core'], 'fetch/ knows HTTP, not what the bytes mean.'),
     onlyInward('parse-is-pure', 'parse', ['parse', 'core'], 'parse/ turns bytes into items and touches no I/O.'),
     onlyInward('merge-is-pure', 'merge', ['merge', 'core'], 'merge/ dedupes and orders items only.'),
-    onlyInward('render-is-pure', 'render', ['render', 'merge', 'core'], 'render/ turns items into documents.'),
+    onlyInward(
+      'render-is-pure',
+      'render',
+      ['render', 'merge', 'parse', 'core'],
+      'render/ turns items into documents (with parse/ text helpers, pure too).',
+    ),
     onlyInward(
       'process-below-run',
       'process',

@@ -20,6 +20,21 @@ const FEEDS: Record<string, { file: string; contentType: string }> = {
   'latin-1': { file: 'feeds/iso-8859-1-declared.rss', contentType: 'text/xml' },
 };
 const OUT = resolve('out/demo');
+const DEMO_BASE_URL = 'https://feeds.example.org/demo/';
+
+/** What a feed reader subscribed to feed.json would show: the feed's own title, self link and source names. */
+async function feedIdentity(): Promise<string> {
+  const feed = JSON.parse(await readFile(join(OUT, 'feed.json'), 'utf8')) as {
+    title: string;
+    feed_url?: string;
+    items: { _source: { id: string; title: string } }[];
+  };
+  const names = new Map(feed.items.map(({ _source }) => [_source.id, _source.title]));
+  return [
+    `Feed "${feed.title}", self link ${feed.feed_url ?? '(none: no baseUrl)'}`,
+    `Its items come from: ${[...names].map(([id, title]) => (id === title ? id : `${title} (${id})`)).join(', ')}`,
+  ].join('\n');
+}
 
 const serveFile = (file: string, contentType: string) => async (_request: unknown, response: ServerResponse) => {
   response.writeHead(200, { 'content-type': contentType }).end(await readFile(new URL(file, fixtures)));
@@ -37,6 +52,8 @@ const server = await startLoopbackServer({
 try {
   const sourcesFile = {
     settings: { concurrency: 8, perHostConcurrency: 8, timeoutMs: 1500, retries: 0 },
+    // Where the outputs would be served from: the feeds' self links hang off it (see docs/publishing.md).
+    feed: { title: 'Tributary demo', description: 'The test fixture feeds, merged', baseUrl: DEMO_BASE_URL },
     sources: [...Object.keys(FEEDS), 'gone', 'hangs', 'not-a-feed'].map((id) => ({ id, url: server.url(`/${id}`) })),
   };
   const sourcesPath = join(await mkdtemp(join(tmpdir(), 'tributary-demo-')), 'sources.json');
@@ -48,6 +65,7 @@ try {
   );
   // As the CLI prints it: for people, on stderr.
   console.error(formatSourcesTable(report.sources, { color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR }));
+  console.error(`\n${await feedIdentity()}`);
   console.error(`\nOpen ${join(OUT, 'index.html')} in a browser; the feeds are beside it.`);
 } finally {
   await server.close();

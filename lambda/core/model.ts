@@ -3,6 +3,7 @@
 
 import type { Failure, FailureCode } from './errors.js';
 
+export type { FeedIdentity } from './feedSchema.js';
 export type {
   HeaderValue,
   ItemFields,
@@ -138,7 +139,10 @@ export interface Summary {
   outputs: {
     feedJson?: string;
     feedXml?: string;
+    /** The reading page. */
     html?: string;
+    /** The run report as a page. */
+    status?: string;
     report?: string;
   };
   failures: { id: string; url: string; error: string; code: FailureCode }[];

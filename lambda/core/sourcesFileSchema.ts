@@ -3,7 +3,9 @@
 // need the parsers (JSON paths, CSS selectors, filter regexes) are added by input/sourcesFile.ts,
 // which keeps core/ free of imports from the stages above it.
 import { z } from 'zod';
+import { feedSchema, sourceTitleSchema } from './feedSchema.js';
 import { headerValueFlaw } from './headerValue.js';
+import { httpUrl } from './httpUrl.js';
 
 const MiB = 1024 * 1024;
 
@@ -30,18 +32,6 @@ export const settingsSchema = z.strictObject({
   /** Least time between the starts of two requests to one origin, in ms. */
   perHostDelayMs: integerSetting(0, 60 * 1000, 0), // 0: no spacing between requests to one origin
 });
-
-const httpUrl = z.string({ error: 'must be a URL string' }).refine(
-  (value) => {
-    try {
-      const { protocol } = new URL(value);
-      return protocol === 'http:' || protocol === 'https:';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be http or https' },
-);
 
 /**
  * `feed`: RSS, Atom or JSON Feed; `json`: a JSON API read through `items` and `fields`; `html`: a
@@ -207,6 +197,8 @@ const sourceSchema = z
     /** Sent with every request for this source. */
     headers: headersSchema.optional(),
     filter: filterSchema.optional(),
+    /** The source's name in the outputs; unset: the title its feed gives itself, else the id. */
+    title: sourceTitleSchema,
   })
   .superRefine((source, context) => {
     const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
@@ -230,6 +222,8 @@ const sourceSchema = z
 export const sourcesFileSchema = z
   .strictObject({
     settings: settingsSchema.prefault({}),
+    /** Who publishes the merged feed, and where; unset: a feed titled "Tributary" with no public address. */
+    feed: feedSchema.optional(),
     sources: z
       .array(sourceSchema, { error: 'must be a list of sources' })
       .min(1, { error: 'must list at least one source' }),

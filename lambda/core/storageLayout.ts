@@ -2,13 +2,21 @@
 // the pipeline that writes the keys and by the stack that grants, expires and serves them.
 
 /** The latest outputs: overwritten by every run that publishes. */
-export const OUTPUT_KEYS = { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html' } as const;
+export const OUTPUT_KEYS = {
+  feedJson: 'feed.json',
+  feedXml: 'feed.xml',
+  /** The reading page. */
+  html: 'index.html',
+  /** The run report as a page. */
+  status: 'status.html',
+} as const;
 
 /** How each latest output is served. */
 export const OUTPUT_CONTENT_TYPES = {
   feedJson: 'application/feed+json',
   feedXml: 'application/atom+xml',
   html: 'text/html; charset=utf-8',
+  status: 'text/html; charset=utf-8',
 } as const;
 
 /** The immutable run reports, one per run. */

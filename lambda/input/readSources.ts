@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, StoreError } from '../core/errors.js';
+import { DEFAULT_FEED_TITLE } from '../core/feedSchema.js';
 import type { SourcesFile } from '../core/model.js';
 import { assertKnownSources, parseEvent, type RunRequest } from './event.js';
 import { parseS3Uri } from './s3Uri.js';
@@ -42,6 +43,15 @@ export async function readSources(
   return parseSourcesFile(text, uri);
 }
 
+/**
+ * The feed served from `publicBaseUrl` (PUBLIC_BASE_URL, which the stack sets to the address it
+ * serves the outputs from): that address is a fact of the deployment, so it wins over the file's.
+ */
+export function withPublicBaseUrl(sourcesFile: SourcesFile, publicBaseUrl: string | undefined): SourcesFile {
+  if (publicBaseUrl === undefined) return sourcesFile;
+  return { ...sourcesFile, feed: { title: DEFAULT_FEED_TITLE, ...sourcesFile.feed, baseUrl: publicBaseUrl } };
+}
+
 function cannotRead(field: string, uri: string, cause: unknown): InvalidInputError {
   return new InvalidInputError('sources', field, `cannot read ${uri}: ${(cause as Error).message}`, { cause });
 }
@@ -63,9 +73,10 @@ export async function readRunRequest(
   sourcesUri: string | undefined,
   readS3: S3ObjectReader,
   fields: RunRequestFields = LAMBDA_FIELDS,
+  publicBaseUrl?: string,
 ): Promise<{ request: RunRequest; sourcesFile: SourcesFile }> {
   const request = parseEvent(event);
-  const sourcesFile = await readSources(sourcesUri, readS3, fields.sourcesUri);
+  const sourcesFile = withPublicBaseUrl(await readSources(sourcesUri, readS3, fields.sourcesUri), publicBaseUrl);
   assertKnownSources(
     request,
     sourcesFile.sources.map((source) => source.id),

@@ -16,6 +16,8 @@ export interface LambdaConfig {
   forcePathStyle: boolean;
   networkPolicy: NetworkPolicy;
   logLevel: LogLevel;
+  /** Where the outputs are served publicly, ending in `/`: the feeds' self links. */
+  publicBaseUrl: string | undefined;
   /** The metrics dimension: the Lambda's name, or `local`. */
   functionName: string;
 }
@@ -39,6 +41,10 @@ export function readLambdaConfig(env: Environment = process.env): LambdaConfig {
   if (sourcesUri?.startsWith('s3://') && !parseS3Uri(sourcesUri)) {
     throw new InvalidInputError('config', 'SOURCES_URI', `must look like s3://bucket/key: "${sourcesUri}"`);
   }
+  const publicBaseUrl = env.PUBLIC_BASE_URL?.trim() || undefined;
+  if (publicBaseUrl && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(publicBaseUrl)) {
+    throw new InvalidInputError('config', 'PUBLIC_BASE_URL', `must be an http(s) URL: "${publicBaseUrl}"`);
+  }
   return {
     outputBucket,
     outputPrefix: normalizePrefix(env.OUTPUT_PREFIX),
@@ -47,6 +53,7 @@ export function readLambdaConfig(env: Environment = process.env): LambdaConfig {
     forcePathStyle: readBoolean(env, 'S3_FORCE_PATH_STYLE'),
     networkPolicy: parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS),
     logLevel: readLogLevel(env),
+    publicBaseUrl: publicBaseUrl && (publicBaseUrl.endsWith('/') ? publicBaseUrl : `${publicBaseUrl}/`),
     functionName: metricsFunctionName(env),
   };
 }

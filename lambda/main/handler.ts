@@ -20,6 +20,7 @@ async function run(
   const report = await runFromEvent(event, {
     sourcesUri: config.sourcesUri,
     readS3: s3ObjectReader(() => s3),
+    publicBaseUrl: config.publicBaseUrl,
     budgetMs: context.getRemainingTimeInMillis(),
     invocationId: context.awsRequestId,
     dependencies: {

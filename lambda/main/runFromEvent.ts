@@ -11,6 +11,8 @@ export interface RunWiring {
   readS3: S3ObjectReader;
   /** What the user calls the event's source ids and the sources URI, for errors. @default the Lambda's names */
   fields?: RunRequestFields;
+  /** Where the outputs are served publicly (PUBLIC_BASE_URL). @default the sources file's feed.baseUrl */
+  publicBaseUrl?: string;
   /** From now until this invocation is gone, in ms: the Lambda's remaining time, or the CLI's budget. */
   budgetMs: number;
   /** Names this delivery across its retries (see PipelineInput). @default none */
@@ -22,7 +24,13 @@ export interface RunWiring {
 export async function runFromEvent(event: unknown, wiring: RunWiring): Promise<RunReport> {
   const startedAt = Date.now();
   const hardDeadline = startedAt + wiring.budgetMs;
-  const { request, sourcesFile } = await readRunRequest(event, wiring.sourcesUri, wiring.readS3, wiring.fields);
+  const { request, sourcesFile } = await readRunRequest(
+    event,
+    wiring.sourcesUri,
+    wiring.readS3,
+    wiring.fields,
+    wiring.publicBaseUrl,
+  );
   return runPipeline(
     {
       sourcesFile,

@@ -22,6 +22,8 @@ export async function startHandler(input: unknown, context: InvocationContext): 
       event,
       config.sourcesUri,
       s3ObjectReader(() => s3),
+      undefined,
+      config.publicBaseUrl,
     );
 
     const started = await startShardedRun(

@@ -36,6 +36,40 @@ export function normalizeFeed(parsed: ParsedFeed, context: NormalizeContext): It
   return items;
 }
 
+/** How a feed names itself: the source's name and site in the outputs, unless the sources file says otherwise. */
+export interface FeedChannel {
+  title?: string;
+  /** The site the feed belongs to, absolute http(s). */
+  siteUrl?: string;
+}
+
+/** The feed's own title (plain text, one line) and site link, when it gives them. */
+export function feedChannel(parsed: ParsedFeed, baseUrl: string): FeedChannel {
+  const channel = channelOf(parsed);
+  const fullTitle =
+    channel.title && (channel.title.html ? plainText(channel.title.value) : collapseWhitespace(channel.title.value));
+  const siteUrl = resolveHttpUrl(channel.link, baseUrl);
+  return {
+    ...(fullTitle && { title: shortened(fullTitle, MAX_CHANNEL_TITLE_LENGTH) }),
+    ...(siteUrl && { siteUrl }),
+  };
+}
+
+function channelOf(parsed: ParsedFeed): { title?: Text; link?: string } {
+  switch (parsed.format) {
+    case 'rss':
+    case 'rdf':
+      return { title: html(parsed.feed.title), link: parsed.feed.link };
+    case 'atom':
+      return { title: atomText(parsed.feed.title), link: alternateLink(parsed.feed.links) };
+    case 'json':
+      return { title: text(parsed.feed.title), link: parsed.feed.home_page_url };
+  }
+}
+
+/** A source's name is a label beside every item: longer than this is not a name. */
+const MAX_CHANNEL_TITLE_LENGTH = 200;
+
 /** A piece of text and whether the feed marked it as HTML. */
 interface Text {
   value: string;

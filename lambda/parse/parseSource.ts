@@ -1,7 +1,7 @@
 import type { Item } from '../core/model.js';
 import { capItems, PARSED_ITEMS_PER_KEPT } from './capItems.js';
 import { decodeText } from './decodeText.js';
-import { normalizeFeed } from './normalizeFeed.js';
+import { type FeedChannel, feedChannel, normalizeFeed } from './normalizeFeed.js';
 import { parseFeed } from './parseFeed.js';
 
 export interface ParseSourceContext {
@@ -21,6 +21,8 @@ export interface ParseSourceContext {
 export interface ParsedSource {
   items: Item[];
   recovered?: string;
+  /** How the feed names itself; only feeds do. */
+  channel?: FeedChannel;
 }
 
 /**
@@ -38,5 +40,6 @@ export function parseSource(body: Buffer, context: ParseSourceContext): ParsedSo
   const text = maxItemsPerSource === undefined ? decoded : capItems(decoded, maxItemsPerSource * PARSED_ITEMS_PER_KEPT);
   const parsed = parseFeed(text);
   const items = normalizeFeed(parsed, { sourceId: context.sourceId, baseUrl: context.finalUrl });
-  return parsed.recovered === undefined ? { items } : { items, recovered: parsed.recovered };
+  const channel = feedChannel(parsed, context.finalUrl);
+  return parsed.recovered === undefined ? { items, channel } : { items, channel, recovered: parsed.recovered };
 }

@@ -11,6 +11,7 @@ import { ownedString } from '../core/ownedString.js';
 import { mergeItems } from '../merge/merge.js';
 import { decodeHtml } from '../parse/decodeHtml.js';
 import { discoverFeedUrl } from '../parse/discoverFeedUrl.js';
+import type { FeedChannel } from '../parse/normalizeFeed.js';
 import { parseHtmlSource } from '../parse/parseHtmlSource.js';
 import { type JsonMapping, parseJsonSource } from '../parse/parseJsonSource.js';
 import { type ParsedSource, parseSource } from '../parse/parseSource.js';
@@ -116,9 +117,11 @@ export function settleSource(
 
   let items: Item[];
   let recovered: string | undefined;
+  let channel: FeedChannel;
   try {
     const parsed = parseByType(source, outcome, settings);
     recovered = parsed.recovered;
+    channel = parsed.channel ?? {};
     const filtered = source.filter ? ItemFilter.from(source.filter).apply(parsed.items, now) : parsed.items;
     items = mergeItems([filtered], { maxItems: settings.maxItemsPerSource });
   } catch (error) {
@@ -146,6 +149,9 @@ export function settleSource(
     ...afterSuccess(),
     redirect,
     lastFetchMs,
+    // Kept with the state, so a source that fails later keeps its name in the outputs.
+    title: channel.title ?? previous?.title,
+    siteUrl: channel.siteUrl ?? previous?.siteUrl,
   };
   return {
     report: { ...reportLine(line, 'ok', items.length, unseen.length, state), ...(recovered && { recovered }) },
@@ -163,7 +169,10 @@ function headline({ id, url, title, date_published, date_modified, sourceId }: I
 
 type OkOutcome = Extract<FetchOutcome, { status: 'ok' }>;
 
-/** Every item of the body, by the reader for the source's type; dedup, filter and cap come after. */
+/**
+ * Every item of the body, by the reader for the source's type; dedup, filter and cap come after.
+ * Only a feed names itself; an API or a page leaves the name to the sources file.
+ */
 function parseByType(source: Source, outcome: OkOutcome, settings: Settings): ParsedSource {
   const { contentType, finalUrl } = outcome;
   const context = { contentType, finalUrl, sourceId: source.id, maxItemsPerSource: settings.maxItemsPerSource };

@@ -17,6 +17,10 @@ export interface SourceState {
   redirect?: { to: string; runs: number };
   /** How long the source took to answer last time, in ms: the slowest are asked first (see longestFirst). */
   lastFetchMs?: number;
+  /** The title the source's feed last gave itself. */
+  title?: string;
+  /** The site the source's feed last named as its home, absolute http(s). */
+  siteUrl?: string;
 }
 
 /** Enough to recognise every item a source can still show, bounded so state stays small. */

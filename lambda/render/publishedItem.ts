@@ -66,7 +66,8 @@ function textStart(item: Item): string | undefined {
   return line ? shortened(line, TITLE_FROM_TEXT_LENGTH) : undefined;
 }
 
-function publishedAuthor(author: Author): Author[] {
+/** The author with a name or an http(s) url, else none: what every output may show of a person. */
+export function publishedAuthor(author: Author): Author[] {
   const name = author.name?.trim() ? xmlSafe(author.name) : undefined;
   const url = safeHttpUrl(author.url);
   if (name === undefined && url === undefined) return [];

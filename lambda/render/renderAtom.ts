@@ -1,8 +1,8 @@
-import type { Author, Source } from '../core/model.js';
+import type { Author } from '../core/model.js';
 import { hasHiddenParts, redactUrl } from '../core/redactUrl.js';
 import { escapeXml, safeHttpUrl, stripInvalidXmlChars } from './escape.js';
-import type { PublishedItem } from './publishedItem.js';
-import type { RenderContext } from './renderContext.js';
+import { type PublishedItem, publishedAuthor } from './publishedItem.js';
+import { perSource, type RenderContext, type SourceLabel, sourceName } from './renderContext.js';
 
 const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
 const GENERATOR = 'Tributary';
@@ -14,28 +14,27 @@ const FEED_AUTHOR = 'Tributary';
  * from. Every piece of text goes through escapeXml, so no feed we aggregate can make this one malformed.
  */
 export function renderAtom(entries: readonly PublishedItem[], context: RenderContext): string {
-  const sources = new Map(context.sources.map((source) => [source.id, source]));
-  // Every entry of a source carries the same <source>: written once per source, not per entry.
-  const sourceElements = new Map<string, string>();
-  const sourceElement = (sourceId: string) => {
-    let element = sourceElements.get(sourceId);
-    if (element === undefined) {
-      element = atomSource(sourceId, sources.get(sourceId));
-      sourceElements.set(sourceId, element);
-    }
-    return element;
-  };
+  const sourceElement = perSource(context, atomSource);
   const self = safeHttpUrl(context.feedXmlUrl);
   const home = safeHttpUrl(context.homePageUrl);
+  // WebSub (§4) wants the hub and the topic's self link side by side; a hub alone is no use.
+  const hub = self && safeHttpUrl(context.hub);
+  const icon = safeHttpUrl(context.icon);
+  const authors = (context.authors ?? []).flatMap(publishedAuthor);
+  const language = context.language ? ` xml:lang="${escapeXml(context.language)}"` : '';
   return lines(
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<feed xmlns="${ATOM_NAMESPACE}">`,
+    `<feed xmlns="${ATOM_NAMESPACE}"${language}>`,
+    // The public address, once known, is the id that stays when the title changes.
     element('id', self ?? home ?? atomId('feed', context.title)),
     element('title', context.title),
+    context.description && element('subtitle', context.description),
     element('updated', feedUpdated(entries, context.generatedAt)),
     self && link('self', self, 'application/atom+xml'),
     home && link('alternate', home, 'text/html'),
-    `<author>${element('name', FEED_AUTHOR)}</author>`,
+    hub && link('hub', hub),
+    ...(authors.length > 0 ? authors : [{ name: FEED_AUTHOR }]).map(atomAuthor),
+    icon && element('icon', icon),
     element('generator', GENERATOR),
     ...entries.map((entry) => atomEntry(entry, sourceElement(entry.sourceId), context.generatedAt)),
     '</feed>\n',
@@ -60,17 +59,20 @@ function atomEntry(item: PublishedItem, sourceElement: string, generatedAt: stri
 }
 
 /**
- * The source's feed URL is its Atom id and self link, unless the URL has parts that may be
- * credentials (user, password, query): then the link shows scheme, host and path, and the id is
- * made from the source's name, as it is for a source no longer configured.
+ * The source's feed URL is its Atom id and self link, its site the alternate link, unless the
+ * URL has parts that may be credentials (user, password, query): then the link shows scheme,
+ * host and path, and the id is made from the source's id, as it is for a source no longer
+ * configured (which keeps its id as its name).
  */
-function atomSource(sourceId: string, source: Source | undefined): string {
+function atomSource(sourceId: string, source: SourceLabel | undefined): string {
   const shown = source && safeHttpUrl(redactUrl(source.url));
   const url = source && !hasHiddenParts(source.url) ? shown : undefined;
+  const site = safeHttpUrl(source?.siteUrl);
   return lines(
     '<source>',
     element('id', url ?? atomId('source', sourceId)),
-    element('title', sourceId),
+    element('title', sourceName(source, sourceId)),
+    site && link('alternate', site, 'text/html'),
     shown && link('self', shown),
     '</source>',
   );

@@ -1,9 +1,30 @@
-import type { Source } from '../core/model.js';
+import type { Author, FeedIdentity } from '../core/model.js';
+import { OUTPUT_KEYS } from '../core/storageLayout.js';
+
+/** A source as the outputs name it. */
+export interface SourceLabel {
+  id: string;
+  /** The source's feed URL: its Atom `<source>` id and self link. */
+  url: string;
+  /** The name shown beside its items. @default the id */
+  title?: string;
+  /** The source's own site, absolute http(s). */
+  siteUrl?: string;
+}
 
 /** What the renderers need besides the items. The caller reads the clock, so rendering stays pure. */
 export interface RenderContext {
-  /** Title of the feeds and of the report page. */
+  /** Title of the feeds and of the pages. */
   title: string;
+  description?: string;
+  /** BCP 47 tag of the feed's language. */
+  language?: string;
+  /** An http(s) image URL. */
+  icon?: string;
+  /** Who publishes the merged feed; Atom falls back to "Tributary", as it requires an author. */
+  authors?: Author[];
+  /** A WebSub hub; announced only together with a self link. */
+  hub?: string;
   /** When this rendering was made, RFC 3339; stands in for dates the items lack. */
   generatedAt: string;
   /** Where people read the feed; linked only when absolute http(s). */
@@ -13,5 +34,51 @@ export interface RenderContext {
   /** Where feed.xml is published; Atom's rel="self" is written only when absolute http(s). */
   feedXmlUrl?: string;
   /** Every configured source, so an entry can name the feed it came from. */
-  sources: Source[];
+  sources: readonly SourceLabel[];
+}
+
+/**
+ * The context for a feed identity: the self links hang off `baseUrl`, and without a home page of
+ * its own the feed's home is the reading page there.
+ */
+export function renderContextFor(
+  feed: FeedIdentity,
+  sources: readonly SourceLabel[],
+  generatedAt: string,
+): RenderContext {
+  const { baseUrl, homePageUrl, title, description, language, icon, authors, hub } = feed;
+  return {
+    title,
+    description,
+    language,
+    icon,
+    authors,
+    hub,
+    generatedAt,
+    homePageUrl: homePageUrl ?? baseUrl,
+    feedJsonUrl: baseUrl && `${baseUrl}${OUTPUT_KEYS.feedJson}`,
+    feedXmlUrl: baseUrl && `${baseUrl}${OUTPUT_KEYS.feedXml}`,
+    sources,
+  };
+}
+
+/** The name shown for a source. */
+export function sourceName(source: SourceLabel | undefined, sourceId: string): string {
+  return source?.title ?? sourceId;
+}
+
+/**
+ * `build` for each source once, however many items it has: every item of a source carries the
+ * same source element. A source no longer configured gets `undefined` for its label.
+ */
+export function perSource<T>(
+  context: RenderContext,
+  build: (sourceId: string, source: SourceLabel | undefined) => T,
+): (sourceId: string) => T {
+  const sources = new Map(context.sources.map((source) => [source.id, source]));
+  const built = new Map<string, T>();
+  return (sourceId) => {
+    if (!built.has(sourceId)) built.set(sourceId, build(sourceId, sources.get(sourceId)));
+    return built.get(sourceId) as T;
+  };
 }

@@ -1,4 +1,5 @@
 import { InternalError } from '../core/errors.js';
+import { DEFAULT_FEED_TITLE } from '../core/feedSchema.js';
 import { MAX_NEW_ITEMS_LISTED, type RunReport, type SourcesFile } from '../core/model.js';
 import {
   CACHE_CONTROL,
@@ -12,9 +13,10 @@ import { mergeItems } from '../merge/merge.js';
 import type { SettledSource } from '../process/settleSource.js';
 import { type PublishedItem, publishedItem } from '../render/publishedItem.js';
 import { renderAtom } from '../render/renderAtom.js';
-import type { RenderContext } from '../render/renderContext.js';
-import { renderHtml } from '../render/renderHtml.js';
+import { renderContextFor, type SourceLabel } from '../render/renderContext.js';
 import { renderJsonFeed } from '../render/renderJsonFeed.js';
+import { renderReadingPage } from '../render/renderReadingPage.js';
+import { renderStatusPage } from '../render/renderStatusPage.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { announceRun } from './announceRun.js';
 import { KeptItemsStore, sweepOrphans } from './keptItemsStore.js';
@@ -25,7 +27,6 @@ import { commitState, type PipelineState, referencedItemKeys } from './state.js'
 import type { Store } from './store.js';
 import { publishesLatest, runStatus, summarize } from './summary.js';
 
-const FEED_TITLE = 'Tributary';
 /** An unreferenced item object this old belongs to no run still in progress (runs last hours at most). */
 const ORPHAN_AGE_MS = 24 * 60 * 60 * 1000; // 1 day
 
@@ -56,7 +57,11 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
   const now = dependencies.now ?? Date.now;
   const results = resultsInFileOrder(run);
   const settledStates = new Map(results.map(([id, result]) => [id, result.state]));
-  const picks = await pickPublished(store, run.sourcesFile, settledStates, dependencies);
+  const names = new Map<string, SourceName>();
+  const picks = await pickPublished(store, run.sourcesFile, settledStates, {
+    onWarning: dependencies.onWarning,
+    onSourceState: (id, { title, siteUrl }) => names.set(id, { title, siteUrl }),
+  });
   if (run.request.dryRun) {
     // A dry run renders nothing, so it reads no item back.
     const report = summarizeRun(run, results, picks.length, dependencies);
@@ -68,7 +73,7 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
   const { items, unreadable } = await keptItems.read(picks);
   const report = summarizeRun(run, results, items.length, dependencies);
   const history = appendRunHistory(run.state.history, report);
-  await writeOutputs(run, report, items.map(publishedItem), history, store);
+  await writeOutputs(run, report, items.map(publishedItem), { history, names }, store);
   // State last, merged over whatever another run committed meanwhile (see commitState).
   const superseded = await commitState(store, {
     known: new Set(run.sourcesFile.sources.map(({ id }) => id)),
@@ -124,6 +129,7 @@ function summarizeRun(
         feedJson: store.locate(OUTPUT_KEYS.feedJson),
         feedXml: store.locate(OUTPUT_KEYS.feedXml),
         html: store.locate(OUTPUT_KEYS.html),
+        status: store.locate(OUTPUT_KEYS.status),
       }
     : {};
   return summarize({
@@ -146,10 +152,10 @@ async function writeOutputs(
   run: SettledRun,
   report: RunReport,
   items: PublishedItem[],
-  history: readonly RunHistoryEntry[],
+  known: KnownSources,
   store: Store,
 ): Promise<void> {
-  const latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, history) : [];
+  const latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, known) : [];
   await store.put(reportKey(run.runId), JSON.stringify(report, null, 2), {
     contentType: REPORT_CONTENT_TYPE,
     cacheControl: CACHE_CONTROL.immutable,
@@ -164,22 +170,50 @@ async function writeOutputs(
   if (failed) throw failed.reason;
 }
 
-/** The three latest outputs of the same items, each under its key with its content type. */
+/** The latest outputs of the same items, each under its key with its content type. */
 function renderLatest(
   sourcesFile: SourcesFile,
   report: RunReport,
   items: PublishedItem[],
-  history: readonly RunHistoryEntry[],
+  { history, names }: KnownSources,
 ): { key: string; body: string; contentType: string }[] {
-  const context: RenderContext = { title: FEED_TITLE, generatedAt: report.finishedAt, sources: sourcesFile.sources };
+  const context = renderContextFor(
+    sourcesFile.feed ?? { title: DEFAULT_FEED_TITLE },
+    sourceLabels(sourcesFile, names),
+    report.finishedAt,
+  );
   const bodies = {
     feedJson: renderJsonFeed(items, context),
     feedXml: renderAtom(items, context),
-    html: renderHtml(report, items, context, history),
+    html: renderReadingPage(items, context),
+    status: renderStatusPage(report, context, history),
   };
   return (Object.keys(bodies) as (keyof typeof bodies)[]).map((output) => ({
     key: OUTPUT_KEYS[output],
     body: bodies[output],
     contentType: OUTPUT_CONTENT_TYPES[output],
+  }));
+}
+
+/** What the feed is titled by the sources themselves, and where they live. */
+interface SourceName {
+  title?: string;
+  siteUrl?: string;
+}
+
+/** What the outputs show besides the items: the runs so far, and what each source calls itself. */
+interface KnownSources {
+  /** This run included, oldest first. */
+  history: readonly RunHistoryEntry[];
+  names: ReadonlyMap<string, SourceName>;
+}
+
+/** Each source's name: the sources file's, else the one its feed last gave itself. */
+function sourceLabels({ sources }: SourcesFile, names: ReadonlyMap<string, SourceName>): SourceLabel[] {
+  return sources.map(({ id, url, title }) => ({
+    id,
+    url,
+    title: title ?? names.get(id)?.title,
+    siteUrl: names.get(id)?.siteUrl,
   }));
 }

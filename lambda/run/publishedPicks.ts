@@ -24,14 +24,21 @@ export async function pickPublished(
   store: Store,
   sourcesFile: SourcesFile,
   settled: ReadonlyMap<string, SourceState>,
-  options: { onWarning?: (message: string) => void } = {},
+  options: {
+    onWarning?: (message: string) => void;
+    /** Sees every source's state on the way, settled or read: for what the outputs say about it besides items. */
+    onSourceState?: (sourceId: string, state: SourceState) => void;
+  } = {},
 ): Promise<KeptItemPick[]> {
   const position = new Map(sourcesFile.sources.map(({ id }, index) => [id, index]));
   const { maxItems } = sourcesFile.settings;
   let best: Candidates[] = [];
   const consider = (states: Iterable<[string, SourceState]>) => {
     const added: Candidates[] = [];
-    for (const [sourceId, state] of states) if (state.items) added.push({ sourceId, kept: state.items });
+    for (const [sourceId, state] of states) {
+      options.onSourceState?.(sourceId, state);
+      if (state.items) added.push({ sourceId, kept: state.items });
+    }
     best = bestOf([...best, ...added], position, maxItems);
   };
   consider(settled);

@@ -1,5 +1,6 @@
-// The report page as a person sees it: index.html written by real pipeline runs against a loopback
-// "internet", opened in headless Chromium. Needs Debian's chromium package; nothing is downloaded.
+// The pages as a person sees them: index.html (the reading page) and status.html (the run report),
+// written by real pipeline runs against a loopback "internet", opened in headless Chromium. Needs
+// Debian's chromium package; nothing is downloaded.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -48,6 +49,7 @@ declare const document: {
   documentElement: ProbedElement;
   body: ProbedElement;
   querySelector(selector: string): ProbedElement | null;
+  querySelectorAll(selector: string): Iterable<ProbedElement & { href: string; type: string }>;
 };
 declare const window: { innerWidth: number };
 
@@ -58,7 +60,10 @@ if (!hasChromium) {
   );
 }
 
-describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: apt-get install chromium)`, () => {
+const FEED_TITLE = 'Loopback reading';
+const FEED_DESCRIPTION = 'Three loopback feeds and one that breaks, read in a browser';
+
+describe.skipIf(!hasChromium)(`the pages in Chromium (needs ${CHROMIUM}: apt-get install chromium)`, () => {
   let server: LoopbackServer;
   let outDir: string;
   let profileDir: string;
@@ -82,6 +87,7 @@ describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: a
     });
     const sourcesFile: SourcesFile = {
       settings: { ...DEFAULT_SETTINGS, retries: 0, timeoutMs: 5000 },
+      feed: { title: FEED_TITLE, description: FEED_DESCRIPTION },
       sources: [
         { id: 'news', url: server.url('/news.rss'), type: 'feed' },
         { id: 'blog', url: server.url('/blog.atom'), type: 'feed' },
@@ -117,7 +123,6 @@ describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: a
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('request', (request) => !request.url().startsWith('file:') && outsideRequests.push(request.url()));
-    await page.goto(pathToFileURL(join(outDir, 'index.html')).href);
     await mkdir(ARTIFACTS, { recursive: true });
   }, 90_000);
 
@@ -127,28 +132,87 @@ describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: a
     await Promise.all([outDir, profileDir].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('shows the run status, the sources table, the history chart and the newest items, with no console errors', async () => {
+  it('reading page: shows the feed, items with source names, dates and excerpts, and subscribe links', async () => {
+    // Act
+    await page.goto(pathToFileURL(join(outDir, 'index.html')).href);
+
     // Assess
-    await expect(page.title()).resolves.toBe('Tributary: run OK');
+    await expect(page.title()).resolves.toBe(FEED_TITLE);
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(FEED_TITLE);
+    await expect(page.getByText(FEED_DESCRIPTION).isVisible()).resolves.toBe(true);
+    const items = page.locator('ol.items > li');
+    await expect(items.count()).resolves.toBe(publishedItems);
+    const first = items.filter({ hasText: 'Rivers join in the delta' });
+    await expect(first.locator('.meta').innerText()).resolves.toMatch(
+      /^Loopback News · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
+    await expect(first.locator('.meta a').getAttribute('href')).resolves.toBe('http://news.example/');
+    await expect(first.locator('.excerpt').innerText()).resolves.toBe('Water flows.');
+    for (const name of ['Loopback News', 'Loopback Blog', 'Loopback Notes']) {
+      await expect(page.locator('.meta', { hasText: name }).first().isVisible()).resolves.toBe(true);
+    }
+    await expect(page.getByRole('link', { name: 'Atom feed' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'JSON Feed' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'Run status' }).getAttribute('href')).resolves.toBe('status.html');
+    expect(consoleErrors).toEqual([]);
+    expect(outsideRequests).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'reading-desktop.png'), fullPage: true });
+  });
+
+  it('reading page: its alternate links resolve to the two feeds, as a feed reader finds them', async () => {
+    // Act
+    const alternates = await page.evaluate(() =>
+      [...document.querySelectorAll('link[rel="alternate"]')].map((link) => ({ type: link.type, href: link.href })),
+    );
+
+    // Assess
+    expect(alternates.map((link) => link.type)).toEqual(['application/atom+xml', 'application/feed+json']);
+    const [atom, json] = await Promise.all(alternates.map((link) => readFile(fileURLToPath(link.href), 'utf8')));
+    expect(atom).toContain(`<title>${FEED_TITLE}</title>`);
+    expect(JSON.parse(json!)).toMatchObject({ title: FEED_TITLE, items: expect.any(Array) });
+  });
+
+  it('reading page: fits a phone without sideways scrolling', async () => {
+    // Act
+    await page.setViewportSize(PHONE);
+
+    // Assess
+    const overflow = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      outside: [...document.body.querySelectorAll('*')]
+        .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map((element) => element.outerHTML.slice(0, 80)),
+    }));
+    expect(overflow).toEqual({ page: 0, outside: [] });
+    expect(consoleErrors).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'reading-phone.png'), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it('status page: shows the run status, the sources table with names and the history chart, with no console errors', async () => {
+    // Act
+    await page.goto(pathToFileURL(join(outDir, 'status.html')).href);
+
+    // Assess
+    await expect(page.title()).resolves.toBe(`${FEED_TITLE}: run OK`);
     const sources = page.getByRole('table', { name: /^Every source of this run/ });
     await expect(sources.isVisible()).resolves.toBe(true);
     await expect(sources.getByRole('row').count()).resolves.toBe(1 + 4);
     await expect(sources.getByRole('row', { name: /^news/ }).innerText()).resolves.toContain('Not modified');
+    await expect(sources.getByRole('row', { name: /^news/ }).innerText()).resolves.toContain('Loopback News');
     await expect(sources.getByRole('row', { name: /^broken/ }).innerText()).resolves.toMatch(
       new RegExp(`Resting until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\s+${BROKEN_AFTER_FAILURES} failures in a row`),
     );
     const chart = page.getByRole('img', { name: 'Run history: duration and failed sources' });
     await expect(chart.isVisible()).resolves.toBe(true);
     await expect(chart.boundingBox().then((box) => box?.height ?? 0)).resolves.toBeGreaterThan(50);
-    const items = page.getByRole('table', { name: /^The newest items/ });
-    await expect(items.isVisible()).resolves.toBe(true);
-    await expect(items.getByRole('row').count()).resolves.toBe(1 + publishedItems);
+    await expect(page.getByRole('link', { name: 'Read the feed' }).getAttribute('href')).resolves.toBe('index.html');
     expect(consoleErrors).toEqual([]);
     expect(outsideRequests).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'report-desktop.png'), fullPage: true });
   });
 
-  it('charts every run so far, and lists them in the table behind the chart', async () => {
+  it('status page: charts every run so far, and lists them in the table behind the chart', async () => {
     // Act
     await page.getByText('The same runs as a table').click();
 
@@ -159,7 +223,7 @@ describe.skipIf(!hasChromium)(`the report page in Chromium (needs ${CHROMIUM}: a
     await expect(runs.getByRole('row').count()).resolves.toBe(1 + RUNS);
   });
 
-  it('fits a phone: only the tables scroll sideways, never the page', async () => {
+  it('status page: fits a phone: only the tables scroll sideways, never the page', async () => {
     // Act
     await page.setViewportSize(PHONE);
 

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import { NotifyError } from '../../../lambda/core/errors.js';
-import type { Notification, RunReport, Settings, Source, SourcesFile } from '../../../lambda/core/model.js';
+import type {
+  FeedIdentity,
+  Notification,
+  RunReport,
+  Settings,
+  Source,
+  SourcesFile,
+} from '../../../lambda/core/model.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import type { RunRequest } from '../../../lambda/input/event.js';
@@ -25,6 +32,8 @@ export class RecordingNotifier implements Notifier {
 export interface RunOptions {
   sources?: Source[];
   settings?: Partial<Settings>;
+  /** The sources file's `feed` object. */
+  feed?: FeedIdentity;
   /** Fetching time before the run's deadline. @default 60 s */
   budgetMs?: number;
   dependencies?: Partial<PipelineDependencies>;
@@ -43,6 +52,7 @@ export interface PipelineHarness {
 export async function createPipelineHarness(defaults: {
   sources: () => Source[];
   settings?: Partial<Settings>;
+  feed?: FeedIdentity;
 }): Promise<PipelineHarness> {
   const outDir = await mkdtemp(join(tmpdir(), 'tributary-pipeline-'));
   const store = new FolderStore(outDir);
@@ -56,6 +66,7 @@ export async function createPipelineHarness(defaults: {
     run(request = {}, options = {}) {
       const sourcesFile: SourcesFile = {
         settings: { ...DEFAULT_SETTINGS, retries: 0, timeoutMs: 5000, ...defaults.settings, ...options.settings },
+        feed: options.feed ?? defaults.feed,
         sources: options.sources ?? defaults.sources(),
       };
       const now = Date.now();

@@ -39,4 +39,17 @@ describe('Lambda environment', () => {
       /ALLOW_PRIVATE_NETWORKS/,
     );
   });
+
+  it('reads PUBLIC_BASE_URL as a folder URL, and names it when it is not http(s)', () => {
+    expect(readLambdaConfig({ ...valid, PUBLIC_BASE_URL: 'https://d1.cloudfront.net' }).publicBaseUrl).toBe(
+      'https://d1.cloudfront.net/',
+    );
+    expect(readLambdaConfig({ ...valid, PUBLIC_BASE_URL: 'https://feeds.example/site/' }).publicBaseUrl).toBe(
+      'https://feeds.example/site/',
+    );
+    expect(readLambdaConfig(valid).publicBaseUrl).toBeUndefined();
+    expect(() => readLambdaConfig({ ...valid, PUBLIC_BASE_URL: 'ftp://feeds.example/' })).toThrowError(
+      /^PUBLIC_BASE_URL: must be an http\(s\) URL/,
+    );
+  });
 });

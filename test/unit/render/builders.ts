@@ -3,7 +3,7 @@
 
 import type { Item, Source } from '../../../lambda/core/model.js';
 import { type PublishedItem, publishedItem } from '../../../lambda/render/publishedItem.js';
-import type { RenderContext } from '../../../lambda/render/renderContext.js';
+import type { RenderContext, SourceLabel } from '../../../lambda/render/renderContext.js';
 
 /** Every way a feed we aggregate might try to break our markup, in one string. */
 export const HOSTILE_TEXT = `<script>alert("x")</script> ]]> & 'single' "double" \u0000\u0008\uFFFE\uFFFF\uD800 end`;
@@ -13,6 +13,16 @@ export const JAVASCRIPT_URL = 'javascript:alert(1)';
 
 export function aSource(overrides: Partial<Source> = {}): Source {
   return { id: 'example', url: 'https://example.com/feed.xml', type: 'feed', ...overrides };
+}
+
+/** A source as the renderers see it once its feed has named itself. */
+export function aNamedSource(): SourceLabel {
+  return {
+    id: 'example',
+    url: 'https://example.com/feed.xml',
+    title: 'Example Weblog',
+    siteUrl: 'https://example.com/',
+  };
 }
 
 /** The items as the pipeline hands them to the renderers. */

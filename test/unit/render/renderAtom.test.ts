@@ -2,8 +2,17 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import { renderAtom } from '../../../lambda/render/renderAtom.js';
+import { atomViolations } from '../../support/atomRules.js';
 import { anItem, manyItems } from '../../support/builders/items.js';
-import { aContext, aSource, HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, published } from './builders.js';
+import {
+  aContext,
+  aNamedSource,
+  aSource,
+  HOSTILE_TEXT,
+  HOSTILE_TEXT_VISIBLE,
+  JAVASCRIPT_URL,
+  published,
+} from './builders.js';
 
 // XML 1.0 §2.2: what may not appear in a document at all, escaped or not.
 const ILLEGAL_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -289,5 +298,83 @@ describe('renderAtom', () => {
     });
     expect(entry).not.toHaveProperty('link');
     expect(parseFeed(xml).format).toBe('atom');
+  });
+
+  it('carries the feed identity: subtitle, authors, icon, language, and the hub beside the self link', () => {
+    // Prepare
+    const context = aContext({
+      description: 'What the team reads',
+      icon: 'https://feeds.example.org/icon.png',
+      authors: [{ name: 'The team', url: 'https://team.example/' }],
+      language: 'en-GB',
+      hub: 'https://hub.example/',
+    });
+
+    // Act
+    const xml = renderAtom(published(manyItems(2)), context);
+
+    // Assess
+    expect(atomViolations(xml)).toEqual([]);
+    const feed = xmlTree(xml).feed as Node;
+    expect(feed['@xml:lang']).toBe('en-GB');
+    expect(feed.subtitle).toBe('What the team reads');
+    expect(feed.icon).toBe('https://feeds.example.org/icon.png');
+    expect(feed.author).toEqual([{ name: 'The team', uri: 'https://team.example/' }]);
+    expect(feed.link).toContainEqual({ '@rel': 'hub', '@href': 'https://hub.example/' });
+    expect(feed.link).toContainEqual({
+      '@rel': 'self',
+      '@type': 'application/atom+xml',
+      '@href': 'https://feeds.example.org/feed.xml',
+    });
+  });
+
+  it('announces no hub without a self link, as WebSub needs both', () => {
+    // Act
+    const feed = xmlTree(
+      renderAtom(published([anItem()]), aContext({ feedXmlUrl: undefined, hub: 'https://hub.example/' })),
+    ).feed as Node;
+
+    // Assess
+    expect(feed.link).toEqual([{ '@rel': 'alternate', '@type': 'text/html', '@href': 'https://feeds.example.org/' }]);
+  });
+
+  it("gives each entry's source the source's own title, site link and feed link", () => {
+    // Prepare
+    const context = aContext({
+      sources: [aNamedSource()],
+    });
+
+    // Act
+    const xml = renderAtom(published([anItem()]), context);
+
+    // Assess
+    expect(atomViolations(xml)).toEqual([]);
+    expect(entriesOf(xml)[0]!.source).toEqual({
+      id: 'https://example.com/feed.xml',
+      title: 'Example Weblog',
+      link: [
+        { '@rel': 'alternate', '@type': 'text/html', '@href': 'https://example.com/' },
+        { '@rel': 'self', '@href': 'https://example.com/feed.xml' },
+      ],
+    });
+  });
+
+  it.each([
+    ['with a public address', aContext()],
+    ['without one', aContext({ feedXmlUrl: undefined, homePageUrl: undefined })],
+  ])('keeps the RFC 4287 rules %s, undated, untitled and hostile entries included', (_, context) => {
+    // Prepare
+    const items = [
+      anItem({ title: HOSTILE_TEXT, content_html: HOSTILE_TEXT, sourceId: HOSTILE_TEXT }),
+      anItem({ id: 'plain-id', title: undefined, url: undefined, date_published: undefined, content_html: undefined }),
+      ...manyItems(3),
+    ];
+
+    // Act
+    const xml = renderAtom(published(items), context);
+
+    // Assess: only the self link is missing when there is no public address
+    const expected = context.feedXmlUrl ? [] : ['feed: should have exactly one link rel="self" (§4.1.1), has 0'];
+    expect(atomViolations(xml)).toEqual(expected);
   });
 });

@@ -4,7 +4,8 @@ import type { Item } from '../../../lambda/core/model.js';
 import type { RenderContext } from '../../../lambda/render/renderContext.js';
 import { renderJsonFeed } from '../../../lambda/render/renderJsonFeed.js';
 import { anItem, manyItems } from '../../support/builders/items.js';
-import { aContext, HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, published } from './builders.js';
+import { jsonFeedViolations } from '../../support/jsonFeedSchema.js';
+import { aContext, aNamedSource, HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, published } from './builders.js';
 
 interface JsonFeedOutput {
   version: string;
@@ -67,7 +68,7 @@ describe('renderJsonFeed', () => {
       date_modified: '2025-03-02T08:00:00Z',
       authors: [{ name: 'Ada', url: 'https://ada.example/' }],
       tags: ['news', 'tech'],
-      _source: { id: 'blog' },
+      _source: { id: 'blog', title: 'blog' },
     });
   });
 
@@ -79,7 +80,11 @@ describe('renderJsonFeed', () => {
     const [output] = render([item], aContext()).items;
 
     // Assess
-    expect(output).toEqual({ id: 'only-id', content_text: 'body', _source: { id: 'example' } });
+    expect(output).toEqual({
+      id: 'only-id',
+      content_text: 'body',
+      _source: { id: 'example', title: 'example', feed_url: 'https://example.com/feed.xml' },
+    });
   });
 
   it.each([
@@ -139,7 +144,7 @@ describe('renderJsonFeed', () => {
       summary: HOSTILE_TEXT_VISIBLE,
       authors: [{ name: HOSTILE_TEXT_VISIBLE }],
       tags: [HOSTILE_TEXT_VISIBLE],
-      _source: { id: HOSTILE_TEXT_VISIBLE },
+      _source: { id: HOSTILE_TEXT_VISIBLE, title: HOSTILE_TEXT_VISIBLE },
     });
     expect(feed.items[1]).toMatchObject({ content_text: HOSTILE_TEXT_VISIBLE });
   });
@@ -170,5 +175,89 @@ describe('renderJsonFeed', () => {
       expect(item).toHaveProperty('_source.id');
       expect(item).not.toHaveProperty('sourceId');
     }
+  });
+
+  it('carries the feed identity: description, icon, authors, language, and a WebSub hub beside feed_url', () => {
+    // Prepare
+    const context = aContext({
+      description: 'What the team reads',
+      icon: 'https://feeds.example.org/icon.png',
+      authors: [{ name: 'The team', url: 'https://team.example/' }, { url: JAVASCRIPT_URL }],
+      language: 'en-GB',
+      hub: 'https://hub.example/',
+    });
+
+    // Act
+    const json = renderJsonFeed(published(manyItems(2)), context);
+
+    // Assess
+    expect(jsonFeedViolations(json)).toEqual([]);
+    expect(JSON.parse(json)).toMatchObject({
+      title: 'Tributary test feed',
+      home_page_url: 'https://feeds.example.org/',
+      feed_url: 'https://feeds.example.org/feed.json',
+      description: 'What the team reads',
+      icon: 'https://feeds.example.org/icon.png',
+      favicon: 'https://feeds.example.org/icon.png',
+      authors: [{ name: 'The team', url: 'https://team.example/' }],
+      language: 'en-GB',
+      hubs: [{ type: 'WebSub', url: 'https://hub.example/' }],
+    });
+  });
+
+  it('announces no hub without a feed_url, as a subscriber would have no topic to subscribe to', () => {
+    // Act
+    const feed = JSON.parse(
+      renderJsonFeed(published([anItem()]), aContext({ feedJsonUrl: undefined, hub: 'https://hub.example/' })),
+    );
+
+    // Assess
+    expect(feed).not.toHaveProperty('hubs');
+  });
+
+  it("names each item's source by its title, with its site and feed", () => {
+    // Prepare
+    const context = aContext({
+      sources: [aNamedSource()],
+    });
+
+    // Act
+    const json = renderJsonFeed(published([anItem()]), context);
+
+    // Assess
+    expect(jsonFeedViolations(json)).toEqual([]);
+    expect(JSON.parse(json).items[0]._source).toEqual({
+      id: 'example',
+      title: 'Example Weblog',
+      home_page_url: 'https://example.com/',
+      feed_url: 'https://example.com/feed.xml',
+    });
+  });
+
+  it('keeps to the JSON Feed 1.1 schema with hostile text and without any identity', () => {
+    // Prepare
+    const items = [
+      anItem({ title: HOSTILE_TEXT, content_html: HOSTILE_TEXT, sourceId: HOSTILE_TEXT }),
+      ...manyItems(3),
+    ];
+    const bare = aContext({ homePageUrl: undefined, feedJsonUrl: undefined, feedXmlUrl: undefined });
+
+    // Act
+    const json = renderJsonFeed(published(items), bare);
+
+    // Assess
+    expect(jsonFeedViolations(json)).toEqual([]);
+  });
+
+  it("never shows a source URL's credentials or query in _source.feed_url", () => {
+    // Prepare
+    const context = aContext({ sources: [{ id: 'example', url: 'https://user:secret@example.com/feed?token=t0k3n' }] });
+
+    // Act
+    const json = renderJsonFeed(published([anItem()]), context);
+
+    // Assess
+    expect(json).not.toMatch(/secret|t0k3n/);
+    expect(JSON.parse(json).items[0]._source.feed_url).toBe('https://example.com/feed');
   });
 });

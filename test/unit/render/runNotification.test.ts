@@ -15,6 +15,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
       feedJson: 's3://b/feed.json',
       feedXml: 's3://b/feed.xml',
       html: 's3://b/index.html',
+      status: 's3://b/status.html',
       report: 's3://b/runs/x.json',
     },
     failures: [

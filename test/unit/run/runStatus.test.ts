@@ -45,7 +45,13 @@ describe('the summary', () => {
       finishedAt: 1,
       reports: sources,
       publishedItems: 0,
-      outputs: { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html', report: 'runs/r.json' },
+      outputs: {
+        feedJson: 'feed.json',
+        feedXml: 'feed.xml',
+        html: 'index.html',
+        status: 'status.html',
+        report: 'runs/r.json',
+      },
     });
 
     expect(report.failures).toEqual([

@@ -72,7 +72,13 @@ describe('secret header values', () => {
       finishedAt: NOW + 10,
       reports: settled.map((result) => result.report),
       publishedItems: 3,
-      outputs: { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html', report: 'runs/run-1.json' },
+      outputs: {
+        feedJson: 'feed.json',
+        feedXml: 'feed.xml',
+        html: 'index.html',
+        status: 'status.html',
+        report: 'runs/run-1.json',
+      },
     });
     const written = [
       JSON.stringify(report),

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../../../lambda/render/renderHtml.js';
+import { renderStatusPage } from '../../../lambda/render/renderStatusPage.js';
 import { appendRunHistory, RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
-import { anItem, manyItems } from '../../support/builders/items.js';
 import { aRunReport, aSourceReport } from '../../support/builders/runReports.js';
-import { aContext, HOSTILE_TEXT, JAVASCRIPT_URL, published } from './builders.js';
+import { aContext, HOSTILE_TEXT, JAVASCRIPT_URL } from './builders.js';
 
 const CSP_META =
   `<meta http-equiv="Content-Security-Policy" content="default-src &apos;none&apos;; style-src &apos;unsafe-inline&apos;; ` +
@@ -23,7 +22,9 @@ function failedSource(error: string) {
 
 /** The <tr> of the sources table whose row header names `id`. */
 function sourceRow(html: string, id: string): string {
-  const row = html.split('<tr>').find((part) => part.includes(`>${id}</a></th>`) || part.includes(`>${id}</th>`));
+  const row = html
+    .split('<tr>')
+    .find((part) => [`>${id}</a></th>`, `>${id}</a><span`, `>${id}</th>`].some((end) => part.includes(end)));
   if (row === undefined) throw new Error(`no row for source ${id}`);
   return row.slice(0, row.indexOf('</tr>'));
 }
@@ -54,10 +55,10 @@ function hrefs(html: string): string[] {
   return [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1]!);
 }
 
-describe('renderHtml', () => {
+describe('renderStatusPage', () => {
   it('is a self-contained page: CSP, lang, viewport, title, inline style, no script or external asset', () => {
     // Act
-    const html = renderHtml(aRunReport(), published(manyItems(3)), aContext());
+    const html = renderStatusPage(aRunReport(), aContext());
 
     // Assess
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
@@ -82,7 +83,7 @@ describe('renderHtml', () => {
     'shows a %s run status in words and a mark, not only in colour, with its time',
     (status, sources, mark, label, sentence) => {
       // Act
-      const html = renderHtml(aRunReport([...sources]), published([]), aContext());
+      const html = renderStatusPage(aRunReport([...sources]), aContext());
 
       // Assess
       expect(html).toContain(
@@ -104,7 +105,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(html).toContain(
@@ -114,7 +115,7 @@ describe('renderHtml', () => {
 
   it('says when the run was a dry run', () => {
     // Act
-    const html = renderHtml(aRunReport(undefined, { dryRun: true }), published([]), aContext());
+    const html = renderStatusPage(aRunReport(undefined, { dryRun: true }), aContext());
 
     // Assess
     expect(html).toContain('(dry run: nothing was published)');
@@ -132,7 +133,7 @@ describe('renderHtml', () => {
     );
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(html).toContain('<dt>Run id</dt><dd>2025-03-01T10-05-00Z-abc123</dd>');
@@ -165,7 +166,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(sourceRow(html, 'good')).toBe(`
@@ -194,7 +195,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(html).toContain('Latency bars are scaled to the slowest source, 8.0 s.');
@@ -222,7 +223,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(sourceRow(html, 'tired')).toContain(
@@ -247,7 +248,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(sourceRow(html, 'broke')).toContain(
@@ -270,7 +271,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(sourceRow(html, 'moved')).toContain(
@@ -292,7 +293,7 @@ describe('renderHtml', () => {
     ]);
 
     // Act
-    const html = renderHtml(report, published([]), aContext());
+    const html = renderStatusPage(report, aContext());
 
     // Assess
     expect(sourceRow(html, 'broken')).toContain('<span class="note">broken XML, read leniently</span>');
@@ -307,10 +308,10 @@ describe('renderHtml', () => {
     const report = aRunReport();
 
     // Act
-    const html = renderHtml(report, published(manyItems(1)), aContext(), appendRunHistory([], report));
+    const html = renderStatusPage(report, aContext(), appendRunHistory([], report));
 
     // Assess
-    expect(html.match(/<table[^>]*>\n<caption/g)).toHaveLength(3);
+    expect(html.match(/<table[^>]*>\n<caption/g)).toHaveLength(2);
     expect(html.match(/<th(?=[ >])/g)?.length).toBeGreaterThan(0);
     expect(html.match(/<th(?=[ >])(?! scope="(col|row)")/g)).toBeNull();
   });
@@ -320,44 +321,13 @@ describe('renderHtml', () => {
     const report = aRunReport();
 
     // Act
-    const html = renderHtml(report, published(manyItems(1)), aContext(), appendRunHistory([], report));
+    const html = renderStatusPage(report, aContext(), appendRunHistory([], report));
 
     // Assess
     expect(html).toContain('.scroll{overflow-x:auto');
     expect(
       html.match(/<div class="scroll" role="region" aria-labelledby="[a-z-]+" tabindex="0">\n<table[ >]/g),
-    ).toHaveLength(3);
-  });
-
-  it('lists the newest items, at most 100, in the order given, and says how many were left out', () => {
-    // Prepare
-    const items = manyItems(150);
-
-    // Act
-    const html = renderHtml(aRunReport(), published(items), aContext());
-
-    // Assess
-    const listed = [...html.matchAll(/<td class="title"><a href="[^"]+">(Post number \d+)<\/a><\/td>/g)].map(
-      (match) => match[1],
-    );
-    expect(listed).toEqual(items.slice(0, 100).map((item) => item.title));
-    expect(html).toContain('The newest 100 of 150 items');
-  });
-
-  it('shows an item with its link, source and date, but never its content', () => {
-    // Prepare
-    const item = anItem({ content_html: '<p>SECRET BODY</p>', content_text: 'SECRET TEXT', summary: 'SECRET SUMMARY' });
-
-    // Act
-    const html = renderHtml(aRunReport(), published([item]), aContext());
-
-    // Assess
-    expect(html).toContain(`<tr>
-<td class="title"><a href="https://example.com/posts/1">First post</a></td>
-<td>example</td>
-<td class="date"><time datetime="2025-03-01T10:00:00Z">2025-03-01 10:00 UTC</time></td>
-</tr>`);
-    expect(html).not.toContain('SECRET');
+    ).toHaveLength(2);
   });
 
   it('charts the run history with the current run last, and gives the same runs as a table, newest first', () => {
@@ -365,9 +335,8 @@ describe('renderHtml', () => {
     const report = aRunReport([aSourceReport(), failedSource('HTTP 503 Service Unavailable')]);
 
     // Act
-    const html = renderHtml(
+    const html = renderStatusPage(
       report,
-      published([]),
       aContext(),
       appendRunHistory([anEntry(0), anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } })], report),
     );
@@ -396,7 +365,7 @@ describe('renderHtml', () => {
     );
 
     // Act
-    const html = renderHtml(report, published([]), aContext(), long);
+    const html = renderStatusPage(report, aContext(), long);
 
     // Assess
     expect(historyRows(html)).toHaveLength(RUN_HISTORY_LENGTH);
@@ -410,8 +379,8 @@ describe('renderHtml', () => {
     const report = aRunReport();
 
     // Act
-    const first = renderHtml(report, published([]), aContext(), appendRunHistory([], report));
-    const none = renderHtml(report, published([]), aContext());
+    const first = renderStatusPage(report, aContext(), appendRunHistory([], report));
+    const none = renderStatusPage(report, aContext());
 
     // Assess
     expect(first.match(/<rect class="duration"/g)).toHaveLength(1);
@@ -419,20 +388,30 @@ describe('renderHtml', () => {
     expect(none).not.toContain('Run history');
   });
 
-  it('links the feeds in the footer only when their URLs are absolute http(s)', () => {
+  it('links the reading page and both feeds by relative links, which work wherever the outputs are', () => {
     // Act
-    const linked = renderHtml(aRunReport(), published([]), aContext());
-    const relative = renderHtml(
-      aRunReport(),
-      published([]),
-      aContext({ feedJsonUrl: 'feed.json', feedXmlUrl: undefined }),
-    );
+    const html = renderStatusPage(aRunReport(), aContext());
 
     // Assess
-    expect(linked).toContain(
-      'Subscribe: <a href="https://feeds.example.org/feed.json">JSON Feed</a> · <a href="https://feeds.example.org/feed.xml">Atom feed</a>.',
+    expect(html).toContain(
+      '<nav aria-label="Pages"><ul><li><a href="index.html">Read the feed</a></li><li><a href="feed.xml">Atom feed</a></li>' +
+        '<li><a href="feed.json">JSON Feed</a></li></ul></nav>',
     );
-    expect(relative).not.toContain('Subscribe');
+  });
+
+  it("shows a source's name beside its id when it has one", () => {
+    // Prepare
+    const context = aContext({
+      sources: [{ id: 'example', url: 'https://example.com/feed.xml', title: 'Example Weblog' }],
+    });
+
+    // Act
+    const html = renderStatusPage(aRunReport(), context);
+
+    // Assess
+    expect(sourceRow(html, 'example')).toContain(
+      '<th scope="row"><a href="https://example.com/feed.xml">example</a><span class="note">Example Weblog</span></th>',
+    );
   });
 
   it('escapes hostile text everywhere and never emits a javascript: link', () => {
@@ -450,21 +429,15 @@ describe('renderHtml', () => {
       { runId: HOSTILE_TEXT },
     );
     const history = [anEntry(0, { startedAt: HOSTILE_TEXT })];
-    const items = [anItem({ title: HOSTILE_TEXT, url: JAVASCRIPT_URL, sourceId: HOSTILE_TEXT })];
 
     // Act
-    const html = renderHtml(
-      report,
-      published(items),
-      aContext({ title: HOSTILE_TEXT, feedJsonUrl: JAVASCRIPT_URL }),
-      history,
-    );
+    const html = renderStatusPage(report, aContext({ title: HOSTILE_TEXT, feedJsonUrl: JAVASCRIPT_URL }), history);
 
     // Assess
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/[\u0000\u0008\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     expect(html).not.toContain('javascript:');
-    expect(hrefs(html).every((href) => href.startsWith('https://'))).toBe(true);
+    expect(hrefs(html).every((href) => /^(https:\/\/|(index\.html|feed\.xml|feed\.json)$)/.test(href))).toBe(true);
     const escaped =
       '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; ]]&gt; &amp; &apos;single&apos; &quot;double&quot;  end';
     // A "moved to" that is no URL is not shown: only a parsed URL can be shown without its credentials.
@@ -473,25 +446,6 @@ describe('renderHtml', () => {
     );
     expect(html).toContain(`<th scope="row"><time datetime="${escaped}">${escaped}</time></th>`);
     expect(html).toContain(`<th scope="row">${escaped}</th>`);
-    expect(html).toContain(`<td class="title">${escaped}</td>`);
-    expect(html).toContain(`<h1>${escaped}</h1>`);
-  });
-
-  it('shows an untitled item by the start of its text, else its link, else as "(untitled)"', () => {
-    // Act
-    const html = renderHtml(
-      aRunReport(),
-      published([
-        anItem({ title: undefined }),
-        anItem({ id: 'b', title: undefined, content_html: undefined }),
-        anItem({ id: 'c', title: '', url: undefined, content_html: undefined }),
-      ]),
-      aContext(),
-    );
-
-    // Assess
-    expect(html).toContain('<a href="https://example.com/posts/1">Hello</a>');
-    expect(html).toContain('<a href="https://example.com/posts/1">https://example.com/posts/1</a>');
-    expect(html).toContain('<td class="title">(untitled)</td>');
+    expect(html).toContain(`<h1>${escaped}: status</h1>`);
   });
 });

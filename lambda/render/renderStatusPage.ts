@@ -1,24 +1,12 @@
 import type { RunReport, RunStatus, SourceReport, SourceStatus } from '../core/model.js';
 import { redactUrl, redactUrls } from '../core/redactUrl.js';
-import { escapeHtml, safeHttpUrl } from './escape.js';
+import { OUTPUT_KEYS } from '../core/storageLayout.js';
+import { escapeHtml } from './escape.js';
 import { HISTORY_CHART_STYLE, historyChart } from './historyChart.js';
-import type { PublishedItem } from './publishedItem.js';
-import { readableBytes, readableDuration, readableTime } from './readable.js';
-import type { RenderContext } from './renderContext.js';
+import { htmlPage, linkOrText, plural, time } from './htmlPage.js';
+import { readableBytes, readableDuration } from './readable.js';
+import { type RenderContext, sourceName } from './renderContext.js';
 import type { RunHistoryEntry } from './runHistory.js';
-
-/** Newest items listed on the page; the feeds carry the rest. */
-const MAX_ITEMS_ON_PAGE = 100;
-
-/*
- * Every string on this page comes from someone else's feed or server. All of it is escaped; the
- * policy is the second wall in case escaping ever slips: no script runs (default-src 'none'),
- * nothing is fetched from elsewhere (no tracking pixel, no leak through an image or a font), only
- * the page's own inline <style> applies, an injected <base> cannot redirect links and an injected
- * <form> cannot submit anywhere. It is a <meta> because S3 cannot send a Content-Security-Policy header.
- */
-const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
 /** Failing sources named in the sentence at the top; the table has them all. */
 const MAX_NAMED_FAILURES = 5;
@@ -37,14 +25,9 @@ const SOURCE_STATUS_LABEL: Readonly<Record<SourceStatus, { mark: string; text: s
   skipped: { mark: '‖', text: 'Resting' },
 };
 
-// Colours meet WCAG AA contrast on the default light and dark backgrounds. The tables scroll
-// sideways inside their own box, with the row headers pinned, so a phone shows the page at its width.
+// The tables scroll sideways inside their own box, with the row headers pinned, so a phone shows
+// the page at its width.
 const STYLE = `
-:root{color-scheme:light dark;--ok:#1a7f37;--partial:#9a6700;--failed:#cf222e;--muted:#59636e;--line:#d1d9e0;--bar:#0969da;--track:#eff2f5}
-@media (prefers-color-scheme:dark){:root{--ok:#3fb950;--partial:#d29922;--failed:#f85149;--muted:#9198a1;--line:#3d444d;--bar:#4493f8;--track:#262c36}}
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:75rem;padding:1rem}
-h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.75rem 0 .5rem}
-a{overflow-wrap:anywhere}
 .run{font-size:1.1rem;margin:.25rem 0 1rem}
 .status{font-weight:600;white-space:nowrap}
 .status-ok{color:var(--ok)}.status-partial{color:var(--partial)}.status-failed{color:var(--failed)}.status-not_modified,.status-skipped{color:var(--muted)}
@@ -61,62 +44,49 @@ tbody th{font-weight:600}
 .sources tbody th a{overflow-wrap:normal}
 .runs tbody th{white-space:nowrap}
 td.number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.details{min-width:16rem}td.title{min-width:14rem}td.date{white-space:nowrap}
-@media (max-width:40rem){td.title{min-width:0}td.date{white-space:normal;min-width:6rem}}
+td.details{min-width:16rem}
 .latency{display:flex;align-items:center;gap:.5rem;white-space:nowrap;font-variant-numeric:tabular-nums}
 .track{flex:none;width:6rem;height:.6rem;background:var(--track);border-radius:3px;overflow:hidden}
 .bar{display:block;height:100%;background:var(--bar)}
-.note{color:var(--muted);font-size:.9rem}
-td .note{display:block}
+td .note,th .note{display:block}th .note{font-weight:400}
 figure{margin:0}
 figcaption{color:var(--muted);font-size:.9rem;margin-top:.25rem}
 details{margin-top:.75rem}summary{cursor:pointer}
-.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-footer{margin-top:2rem;color:var(--muted);font-size:.9rem}
 ${HISTORY_CHART_STYLE}`;
 
 /**
- * The page a person opens first: how the last run went, every source with its latency and its
- * trouble in plain words, the recent runs as a chart, and the newest items (titles and links only,
- * never item content). Self-contained: inline CSS and SVG, no script, no assets.
+ * The run report for whoever runs the feed (status.html): how the last run went, every source
+ * with its latency and its trouble in plain words, and the recent runs as a chart. The items are
+ * on the reading page (index.html), which links here.
  *
- * @param items Newest first, as published.
  * @param history The runs to chart, oldest first, this one included (appendRunHistory); none:
  *   the page has no history section.
  */
-export function renderHtml(
+export function renderStatusPage(
   report: RunReport,
-  items: readonly PublishedItem[],
   context: RenderContext,
   history: readonly RunHistoryEntry[] = [],
 ): string {
   const runStatus = RUN_STATUS_LABEL[report.status];
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">
-<title>${escapeHtml(`${context.title}: run ${runStatus.text}`)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
-<h1>${escapeHtml(context.title)}</h1>
+  const names = new Map(context.sources.map((source) => [source.id, sourceName(source, source.id)]));
+  return htmlPage({
+    title: `${context.title}: run ${runStatus.text}`,
+    language: context.language,
+    style: STYLE,
+    body: `<header>
+<h1>${escapeHtml(context.title)}: status</h1>
+<nav aria-label="Pages"><ul><li><a href="${OUTPUT_KEYS.html}">Read the feed</a></li><li><a href="${OUTPUT_KEYS.feedXml}">Atom feed</a></li><li><a href="${OUTPUT_KEYS.feedJson}">JSON Feed</a></li></ul></nav>
 <p class="run">Last run: ${statusLabel(report.status, runStatus)}${report.dryRun ? ' (dry run: nothing was published)' : ''}, started ${time(report.startedAt)}, took ${escapeHtml(readableDuration(report.durationMs))}. ${escapeHtml(runSentences(report).join(' '))}</p>
 </header>
 <main>
 ${runSection(report)}
-${sourcesSection(report.sources)}
+${sourcesSection(report.sources, names)}
 ${historySection(history)}
-${itemsSection(items.slice(0, MAX_ITEMS_ON_PAGE), items.length)}
 </main>
 <footer>
-<p>Generated ${time(context.generatedAt)} by Tributary.${feedLinks(context)}</p>
-</footer>
-</body>
-</html>
-`;
+<p>Generated ${time(context.generatedAt)} by Tributary.</p>
+</footer>`,
+  });
 }
 
 function runSentences(report: RunReport): string[] {
@@ -161,14 +131,14 @@ function fact(term: string, html: string): string {
   return `<div><dt>${term}</dt><dd>${html}</dd></div>`;
 }
 
-function sourcesSection(sources: SourceReport[]): string {
+function sourcesSection(sources: SourceReport[], names: ReadonlyMap<string, string>): string {
   if (sources.length === 0) {
     return `<section><h2>Sources</h2><p class="note">No sources were fetched in this run.</p></section>`;
   }
   const slowest = Math.max(...sources.map((source) => source.durationMs));
   const rows = sources.map(
     (source) => `<tr>
-<th scope="row">${linkOrText(redactUrl(source.url), source.id)}</th>
+<th scope="row">${sourceCell(source, names.get(source.id))}</th>
 <td>${sourceStatus(source)}</td>
 <td class="number">${source.httpStatus ?? '–'}</td>
 <td class="number">${source.items}</td>
@@ -186,6 +156,12 @@ function sourcesSection(sources: SourceReport[]): string {
     columns: ['Source', 'Status', 'HTTP', 'Items', 'New', 'Latency', 'Details'],
     rows,
   });
+}
+
+/** The id links to the source's URL; a name other than the id is shown under it. */
+function sourceCell(source: SourceReport, name: string | undefined): string {
+  const named = name && name !== source.id ? `<span class="note">${escapeHtml(name)}</span>` : '';
+  return `${linkOrText(redactUrl(source.url), source.id)}${named}`;
 }
 
 function sourceStatus(source: SourceReport): string {
@@ -263,31 +239,6 @@ ${rows.join('\n')}
 </section>`;
 }
 
-function itemsSection(shown: PublishedItem[], total: number): string {
-  if (shown.length === 0) {
-    return `<section><h2>Newest items</h2><p class="note">No items yet.</p></section>`;
-  }
-  const note =
-    shown.length < total
-      ? `<p class="note">The newest ${shown.length} of ${total} items; the feeds have them all.</p>\n`
-      : '';
-  const rows = shown.map(
-    (item) => `<tr>
-<td class="title">${linkOrText(item.url, item.displayTitle)}</td>
-<td>${escapeHtml(item.sourceId)}</td>
-<td class="date">${optionalTime(item.date_published ?? item.date_modified)}</td>
-</tr>`,
-  );
-  return tableSection({
-    id: 'items',
-    heading: 'Newest items',
-    note,
-    caption: 'The newest items with their source and date',
-    columns: ['Title', 'Source', 'Date'],
-    rows,
-  });
-}
-
 /** A titled section holding one table that scrolls sideways in its own box on narrow screens. */
 function tableSection(table: {
   id: string;
@@ -312,33 +263,4 @@ ${table.rows.join('\n')}
 </table>
 </div>
 </section>`;
-}
-
-function feedLinks(context: RenderContext): string {
-  const links = [linkOnly(context.feedJsonUrl, 'JSON Feed'), linkOnly(context.feedXmlUrl, 'Atom feed')].filter(
-    (link) => link,
-  );
-  return links.length > 0 ? ` Subscribe: ${links.join(' · ')}.` : '';
-}
-
-/** A link when the URL is absolute http(s), else the text alone: no other scheme becomes clickable. */
-function linkOrText(url: string | undefined, text: string): string {
-  return linkOnly(url, text) || escapeHtml(text);
-}
-
-function linkOnly(url: string | undefined, text: string): string {
-  const href = safeHttpUrl(url);
-  return href ? `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>` : '';
-}
-
-function optionalTime(value: string | undefined): string {
-  return value ? time(value) : '';
-}
-
-function time(value: string): string {
-  return `<time datetime="${escapeHtml(value)}">${escapeHtml(readableTime(value))}</time>`;
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
