@@ -158,7 +158,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
       'A note in JSON',
     ]);
     const rivers = feed.items[0];
-    expect(rivers._source).toEqual({ id: 'news' });
+    expect(rivers._source).toMatchObject({ id: 'news', title: 'Loopback News' });
     expect(rivers.url).toBe('http://news.example/2026/11/rivers');
     expect(rivers.content_html).toContain('<b>flows</b>');
     expect(rivers.content_html).not.toMatch(/script|onerror/);
@@ -169,7 +169,10 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     expect(atom.body).toContain('<source>');
     const html = await object('site/index.html');
     expect(html.contentType).toBe('text/html; charset=utf-8');
-    expect(html.body).toContain('broken');
+    expect(html.body).toContain('Rivers join in the delta');
+    const status = await object('site/status.html');
+    expect(status.contentType).toBe('text/html; charset=utf-8');
+    expect(status.body).toContain('broken');
     const report = JSON.parse((await object('site/runs/20261126T050000Z-scheduled.json')).body);
     expect(report.sources).toHaveLength(4);
     expect(report.sources.find((source: { id: string }) => source.id === 'broken')).toMatchObject({
@@ -275,7 +278,9 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
 
   it('puts nothing on S3 it was not asked to', async () => {
     expect(
-      (await keys()).filter((key) => !/^site\/(feed\.json|feed\.xml|index\.html|runs\/.+\.json|state\/.+)$/.test(key)),
+      (await keys()).filter(
+        (key) => !/^site\/(feed\.json|feed\.xml|index\.html|status\.html|runs\/.+\.json|state\/.+)$/.test(key),
+      ),
     ).toEqual([]);
     await expect(
       s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'site/state/state.json' })),

@@ -49,13 +49,13 @@ describe('credentials in source URLs', () => {
     );
   });
 
-  it.each(['index.html', 'feed.xml', 'feed.json'])(
+  it.each(['index.html', 'status.html', 'feed.xml', 'feed.json'])(
     'keeps them out of %s, showing scheme, host and path',
     async (key) => {
       const text = await output(key);
 
       for (const secret of SECRETS) expect(text).not.toContain(secret);
-      if (key !== 'feed.json') expect(text).toContain(`${server.origin}/feed`);
+      if (key === 'status.html' || key === 'feed.xml') expect(text).toContain(`${server.origin}/feed`);
     },
   );
 

@@ -174,6 +174,7 @@ describe('npm run smoke against a deployment', () => {
       `${PREFIX}feed.json`,
       `${PREFIX}feed.xml`,
       `${PREFIX}index.html`,
+      `${PREFIX}status.html`,
       'run topic',
       'alarms',
       'schedule',
@@ -252,6 +253,7 @@ describe('npm run smoke against a deployment', () => {
       `${PREFIX}feed.json`,
       `${PREFIX}feed.xml`,
       `${PREFIX}index.html`,
+      `${PREFIX}status.html`,
     ]);
     expect(formatCheck(stale[0]!)).toMatch(
       /^✗ site\/feed\.json: application\/feed\+json, \d+ bytes, written 3\.0 h ago, more than 2\.0 h → no run has published since: see the alarms/,
