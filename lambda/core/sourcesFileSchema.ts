@@ -2,7 +2,7 @@
 // uses are inferred from this schema, and docs/sources.md is tested against it. The checks that
 // need the parsers (JSON paths, CSS selectors, filter regexes) are added by input/sourcesFile.ts,
 // which keeps core/ free of imports from the stages above it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { feedSchema, sourceTitleSchema } from './feedSchema.js';
 import { headerValueFlaw } from './headerValue.js';
 import { httpUrl } from './httpUrl.js';

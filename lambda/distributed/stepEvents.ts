@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Source } from '../core/model.js';
 import { SHARDS_FOLDER } from '../core/storageLayout.js';
 import { parseOrThrow } from '../input/inputProblems.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean } from '../core/closestMatch.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Source, SourcesFile } from '../core/model.js';

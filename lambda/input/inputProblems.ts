@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { closestMatch } from '../core/closestMatch.js';
 import { InvalidInputError } from '../core/errors.js';
 import { fieldPath } from './fieldPath.js';
