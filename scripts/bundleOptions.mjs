@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 // How Tributary's code is bundled for Node: the Lambda build (scripts/build.mjs) and the bench
 // processes (bench/bundleForNode.ts) both start from these, so a bench measures what Lambda runs.
 
@@ -10,6 +12,18 @@ const oneHtmlparser2 = {
       args.kind === 'require-call'
         ? build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir })
         : undefined,
+    );
+  },
+};
+
+// Tributary's modules import undici's types and Agent from 'undici'; the bundle resolves that to the
+// small part of undici they use (see undiciCore.cjs).
+const undiciCore = {
+  name: 'undici-core',
+  setup(build) {
+    const core = fileURLToPath(new URL('./undiciCore.cjs', import.meta.url));
+    build.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.endsWith('undiciCore.cjs') ? undefined : { path: core },
     );
   },
 };
@@ -28,5 +42,5 @@ export const bundleOptions = Object.freeze({
     js: "import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
-  plugins: [oneHtmlparser2],
+  plugins: [oneHtmlparser2, undiciCore],
 });

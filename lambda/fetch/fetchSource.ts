@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { type Failure, messageOf, SourceError } from '../core/errors.js';
 import type { FetchOutcome, Settings, Source, Validators } from '../core/model.js';
 import { type AttemptTimeout, attemptTimeout } from './attemptTimeout.js';
@@ -125,7 +125,7 @@ interface AttemptContext {
   ownWaits: { ms: number };
 }
 
-type Response = Awaited<ReturnType<typeof request>>;
+type Response = Dispatcher.ResponseData;
 type FailedAttempt = Extract<Attempt, { status: 'failed' }>;
 
 /** One attempt: the request and every redirect hop, bounded as a whole by `limit`. */
@@ -182,8 +182,11 @@ function blockedAddress(client: HttpClient, url: URL): SourceError | undefined {
 }
 
 function send({ client, options, signal, origin }: AttemptContext, url: URL): Promise<Response> {
-  return request(url, {
-    dispatcher: client.dispatcher,
+  // The dispatcher's own request(), not undici's top-level one: the bundle carries only the
+  // Agent and its request API (scripts/undiciCore.cjs), and the two are the same call.
+  return client.dispatcher.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
     method: 'GET',
     headers: {
       ...requestHeaders(options.validators),
