@@ -28,6 +28,15 @@ const undiciCore = {
   },
 };
 
+// sanitize-html's style parsing, which Tributary turns off (see postcssAbsent.cjs).
+const postcssAbsent = {
+  name: 'postcss-absent',
+  setup(build) {
+    const standIn = fileURLToPath(new URL('./postcssAbsent.cjs', import.meta.url));
+    build.onResolve({ filter: /^postcss$/ }, () => ({ path: standIn }));
+  },
+};
+
 /** esbuild options for one minified ESM file run by plain `node`; the caller adds entry and output. */
 export const bundleOptions = Object.freeze({
   bundle: true,
@@ -42,5 +51,5 @@ export const bundleOptions = Object.freeze({
     js: "import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
-  plugins: [oneHtmlparser2, undiciCore],
+  plugins: [oneHtmlparser2, undiciCore, postcssAbsent],
 });

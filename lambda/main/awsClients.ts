@@ -1,5 +1,4 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { ssmParameterReader } from '../adapters/ssmParameterReader.js';
+import { ssmParameterReaderOnFirstUse } from '../adapters/ssmOnFirstUse.js';
 import { SecretCache } from '../run/secretCache.js';
 
 /**
@@ -12,5 +11,5 @@ export const AWS_CALL_LIMITS = {
 
 /** Header secrets from SSM Parameter Store, for the Lambda and the CLI alike. */
 export function ssmSecretCache(): SecretCache {
-  return new SecretCache(ssmParameterReader(new SSMClient({ ...AWS_CALL_LIMITS, maxAttempts: 3 })));
+  return new SecretCache(ssmParameterReaderOnFirstUse({ ...AWS_CALL_LIMITS, maxAttempts: 3 }));
 }

@@ -9,7 +9,7 @@ export function plainText(html: string): string {
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
   // Block boundaries become spaces, or "<p>One</p><p>Two</p>" would read "OneTwo".
   const spaced = html.replace(BLOCK_TAG, ' $&');
-  const escaped = sanitize(spaced, { allowedTags: [], allowedAttributes: {} });
+  const escaped = sanitize(spaced, { allowedTags: [], allowedAttributes: {}, parseStyleAttributes: false });
   return collapseWhitespace(unescapeText(escaped));
 }
 

@@ -10,6 +10,8 @@ import { resolveUrl } from '../core/resolveUrl.js';
  */
 export function sanitizeHtml(html: string, baseUrl: string): string {
   return sanitize(html, {
+    // No style attribute is allowed, so none needs parsing; the bundle leaves postcss out (scripts/postcssAbsent.cjs).
+    parseStyleAttributes: false,
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: ALLOWED_ATTRIBUTES,
     allowedSchemes: ['http', 'https', 'mailto'],

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { serveFixture } from '../support/fixtures.js';
@@ -33,6 +34,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
   let queueUrl: string;
   let bundle: string;
   let env: Record<string, string>;
+  const privateFeedAuthorizations: string[] = [];
 
   beforeAll(async () => {
     [moto, feeds, bundle] = await Promise.all([
@@ -42,6 +44,10 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
         '/blog.atom': serveFixture('e2e/blog.atom', 'application/atom+xml; charset=utf-8'),
         '/notes.json': serveFixture('e2e/notes.json', 'application/feed+json'),
         '/broken': (_request, response) => void response.writeHead(500).end('boom'),
+        '/private.rss': async (request, response) => {
+          privateFeedAuthorizations.push(String(request.headers.authorization));
+          await serveFixture('news.rss', 'application/rss+xml')(request, response);
+        },
       }),
       prepareBundle(),
     ]);
@@ -285,5 +291,32 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     await expect(
       s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'site/state/state.json' })),
     ).resolves.toBeDefined();
+  });
+
+  it('loads the SSM client on first use, from its own chunk, in the read-only folder', async () => {
+    const ssm = new SSMClient({ region, endpoint: moto.endpoint, credentials });
+    await ssm.send(
+      new PutParameterCommand({ Name: '/tributary/token', Value: 'Bearer from-ssm', Type: 'SecureString' }),
+    );
+    const sources = {
+      sources: [
+        { id: 'private', url: feeds.url('/private.rss'), headers: { Authorization: { fromSsm: '/tributary/token' } } },
+      ],
+    };
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/private.json', Body: JSON.stringify(sources) }));
+
+    const { result, error, stderr } = await invokeBundle(
+      bundle,
+      { dryRun: true },
+      {
+        ...env,
+        SOURCES_URI: `s3://${BUCKET}/config/private.json`,
+        AWS_ENDPOINT_URL_SSM: moto.endpoint,
+      },
+    );
+
+    expect(error, stderr).toBeUndefined();
+    expect(result?.status).toBe('ok');
+    expect(privateFeedAuthorizations).toEqual(['Bearer from-ssm']);
   });
 });

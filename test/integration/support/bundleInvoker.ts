@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const BUNDLE = new URL('../../../dist/lambda/index.mjs', import.meta.url);
+const BUILD_DIR = new URL('../../../dist/lambda/', import.meta.url);
 
 // Calls the handler the way the Lambda runtime does and records what the runtime would record.
 // The outcome goes to a file because stdout carries the function's own log and metric lines.
@@ -39,11 +39,10 @@ export interface Invocation {
  */
 export async function prepareBundle(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'tributary-bundle-'));
-  await copyFile(BUNDLE, join(folder, 'index.mjs'));
+  // The whole build folder, as CDK deploys it: index.mjs loads its chunks from beside it.
+  await cp(BUILD_DIR, folder, { recursive: true });
   await writeFile(join(folder, 'runner.mjs'), RUNNER);
-  await chmod(join(folder, 'index.mjs'), 0o444);
-  await chmod(join(folder, 'runner.mjs'), 0o444);
-  await chmod(folder, 0o555);
+  await run('chmod', ['-R', 'a+rX,a-w', folder]);
   return folder;
 }
 
