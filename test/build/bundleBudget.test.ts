@@ -8,9 +8,10 @@ const BUILD_DIR = fileURLToPath(new URL('../../dist/lambda/', import.meta.url));
 /**
  * What a cold start loads: index.mjs and every chunk it imports statically, transitively. Chunks
  * reached only through import() (the SSM client, the SDK's credential providers) load on use.
- * Measured at 1,221,157 bytes when this budget was set (bundle before splitting and trimming: 2,080,797).
+ * Measured at 1,384,615 bytes when this budget was set (the single-file bundle before splitting and
+ * trimming loaded 2,080,797 + re2js's 155 KB); see BENCHMARKS.md for what is in it.
  */
-const COLD_START_BUDGET_BYTES = 1_260_000;
+const COLD_START_BUDGET_BYTES = 1_420_000;
 
 /** Relative specifiers of the static `import … from "./x.mjs"` statements in minified ESM. */
 function staticImports(code: string): string[] {

@@ -44,9 +44,9 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
         '/blog.atom': serveFixture('e2e/blog.atom', 'application/atom+xml; charset=utf-8'),
         '/notes.json': serveFixture('e2e/notes.json', 'application/feed+json'),
         '/broken': (_request, response) => void response.writeHead(500).end('boom'),
-        '/private.rss': async (request, response) => {
+        '/private.rss': (request, response) => {
           privateFeedAuthorizations.push(String(request.headers.authorization));
-          await serveFixture('news.rss', 'application/rss+xml')(request, response);
+          serveFixture('e2e/news.rss', 'application/rss+xml')(request, response);
         },
       }),
       prepareBundle(),
@@ -316,7 +316,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     );
 
     expect(error, stderr).toBeUndefined();
-    expect(result?.status).toBe('ok');
+    expect(result?.status, JSON.stringify(result?.failures)).toBe('ok');
     expect(privateFeedAuthorizations).toEqual(['Bearer from-ssm']);
   });
 });
