@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpUrl } from './httpUrl.js';
 
 /** What the feed is called when the sources file does not say. */

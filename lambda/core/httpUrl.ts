@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A string that is an absolute http or https URL: the only links Tributary fetches or publishes. */
 export const httpUrl = z.string({ error: 'must be a URL string' }).refine(
