@@ -62,8 +62,9 @@ export function parseSourcesFile(text: string, origin: string): SourcesFile {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (cause) {
-    throw new InvalidInputError('sources', origin, jsonSyntaxProblem(text, cause), { cause });
+  } catch (syntaxError) {
+    // No cause: V8's message quotes the text around the spot, and the logger prints causes.
+    throw new InvalidInputError('sources', origin, jsonSyntaxProblem(text, syntaxError));
   }
   return validateSourcesFile(json, origin);
 }

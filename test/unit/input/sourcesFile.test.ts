@@ -97,7 +97,21 @@ describe('sources file', () => {
     const error = rejection('{\n  "sources": [\n    { "id": "a" "url": "https://a.example/" }\n  ]\n}\n');
 
     expect(error.message).toMatch(/^sources\.json: not valid JSON at line 3, column 17: /);
-    expect(error.message).toContain('\n        { "id": "a" "url": "https://a.example/" }\n                    ^');
+    expect(error.message).toContain('\n        { "id": "…" …\n                    ^');
+  });
+
+  it.each([
+    [
+      'a quoted header value before the spot',
+      '{"sources": [{"id": "a", "headers": {"X-Api-Key": "PLAIN-KEY-1"} "url": 1}]}',
+    ],
+    ['an unquoted header value at the spot', '{"sources": [{"id": "a", "headers": {"X-Api-Key": PLAIN-KEY-1}}]}'],
+  ])('never echoes %s in a syntax error, nor keeps V8’s quote of it as the cause', (_, text) => {
+    const error = rejection(text);
+
+    expect(error.message).toMatch(/not valid JSON at line 1, column \d+/);
+    expect(error.message).not.toContain('PLAIN-KEY');
+    expect(error.cause).toBeUndefined();
   });
 
   it('places a file that ends too early at its last character', () => {
