@@ -22,7 +22,7 @@ import { parseFeed as feedsmithParse } from 'feedsmith';
 import RssParser from 'rss-parser';
 
 import { decodeText } from '../lambda/parse/decodeText.js';
-import { parseSource } from '../lambda/parse/parseSource.js';
+import { parseFeedSource } from '../lambda/parse/parseFeedSource.js';
 import { fastestOf } from './fastestOf.js';
 import { feedBody } from './feedBody.js';
 
@@ -52,7 +52,7 @@ async function rssParserItems(text: string): Promise<number> {
 }
 
 function pipelineItems(body: Buffer): number {
-  return parseSource(body, {
+  return parseFeedSource(body, {
     contentType: undefined,
     finalUrl: 'https://bench.example/feed',
     sourceId: 'bench',
@@ -95,7 +95,7 @@ async function measureFeed(name: string, body: Buffer): Promise<Row> {
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['feed', 'KB', 'feedsmith MB/s', 'rss-parser MB/s', 'ratio', 'parseSource MB/s', 'items fs/rp'];
+  const header = ['feed', 'KB', 'feedsmith MB/s', 'rss-parser MB/s', 'ratio', 'parseFeedSource MB/s', 'items fs/rp'];
   const widths = [28, 7, 15, 16, 6, 17, 12];
   console.log(header.map((text, i) => cell(text, widths[i]!)).join(' '));
   for (const row of rows) {

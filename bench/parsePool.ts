@@ -6,14 +6,14 @@ import { Worker } from 'node:worker_threads';
 
 import { type Failure, SourceError } from '../lambda/core/errors.js';
 import type { Item } from '../lambda/core/model.js';
-import type { ParseSourceContext } from '../lambda/parse/parseSource.js';
+import type { ParseContext } from '../lambda/parse/parseContext.js';
 import { bundleForNode } from './bundleForNode.js';
 
 export interface ParseRequest {
   id: number;
   body: Uint8Array;
-  context: ParseSourceContext;
-  /** Items sent back at most, newest first: the cap settleSource applies, so no more cross threads. */
+  context: ParseContext;
+  /** Items sent back at most, newest first: the cap processSource applies, so no more cross threads. */
   maxItems: number;
 }
 
@@ -27,7 +27,7 @@ interface Pending {
 const WORKER_ENTRY = fileURLToPath(new URL('./parseWorker.ts', import.meta.url));
 
 /**
- * parseSource on worker threads, so a long parse never holds up the event loop that drives the
+ * parseFeedSource on worker threads, so a long parse never holds up the event loop that drives the
  * fetches. A body is copied to the worker rather than transferred: small Buffers share one pooled
  * ArrayBuffer, and transferring it would detach every other Buffer in that pool.
  */
@@ -88,8 +88,8 @@ export class ParsePool {
     while (this.pending.size >= limit) await new Promise<void>((wake) => this.waitingForRoom.push(wake));
   }
 
-  /** Same contract as parseSource, capped as settleSource caps: the newest `maxItems` items, or a rejection with its SourceError. */
-  parse(body: Buffer, context: ParseSourceContext, maxItems: number): Promise<Item[]> {
+  /** Same contract as parseFeedSource, capped as processSource caps: the newest `maxItems` items, or a rejection with its SourceError. */
+  parse(body: Buffer, context: ParseContext, maxItems: number): Promise<Item[]> {
     const id = this.nextId++;
     const index = this.outstanding.indexOf(Math.min(...this.outstanding));
     this.outstanding[index]! += 1;

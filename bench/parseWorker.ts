@@ -4,16 +4,19 @@ import { parentPort } from 'node:worker_threads';
 
 import { SourceError } from '../lambda/core/errors.js';
 import { mergeItems } from '../lambda/merge/merge.js';
-import { parseSource } from '../lambda/parse/parseSource.js';
+import { parseFeedSource } from '../lambda/parse/parseFeedSource.js';
 import type { ParseReply, ParseRequest } from './parsePool.js';
 
 const port = parentPort!;
 port.on('message', ({ id, body, context, maxItems }: ParseRequest) => {
   let reply: ParseReply;
   try {
-    const items = mergeItems([parseSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context).items], {
-      maxItems,
-    });
+    const items = mergeItems(
+      [parseFeedSource(Buffer.from(body.buffer, body.byteOffset, body.byteLength), context).items],
+      {
+        maxItems,
+      },
+    );
     reply = { id, items };
   } catch (error) {
     const failure =

@@ -12,18 +12,18 @@ import { fetchSource } from '../lambda/fetch/fetchSource.js';
 import { createHttpClient } from '../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
 import { mergeItems } from '../lambda/merge/merge.js';
-import { parseSource } from '../lambda/parse/parseSource.js';
-import { settleSource } from '../lambda/process/settleSource.js';
+import { parseFeedSource } from '../lambda/parse/parseFeedSource.js';
+import { processSource } from '../lambda/process/processSource.js';
 import { runPipeline } from '../lambda/run/runPipeline.js';
 import { ParsePool } from './parsePool.js';
 
 /**
  * How a client gets through the sources:
  * - `pipeline`: runPipeline itself, writing to a temporary folder; parses on the main thread.
- * - `sequential`: one source after another (fetchSource, then settleSource), same HTTP client.
- * - `promiseAll`: every source at once with the global fetch, no bounds, then parseSource.
+ * - `sequential`: one source after another (fetchSource, then processSource), same HTTP client.
+ * - `promiseAll`: every source at once with the global fetch, no bounds, then parseFeedSource.
  * - `fetchOnly`: fetchAll with the pipeline's bounds, bodies dropped unparsed.
- * - `inlineParse`: fetchAll + settleSource as runPipeline does it, results dropped rather than
+ * - `inlineParse`: fetchAll + processSource as runPipeline does it, results dropped rather than
  *   kept and written, so it compares with the two variants below on equal terms.
  * - `yieldingParse`: as `inlineParse`, giving the event loop a turn before each parse.
  * - `parsePool`: fetchAll, each body parsed on a worker_threads pool.
@@ -113,7 +113,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
         const tally = newTally();
         for (const source of sources) {
           const outcome = await fetchSource(client, source, { settings, deadline: Date.now() + RUN_BUDGET_MS });
-          tally.add(settleSource(source, outcome, undefined, settings, Date.now()).report);
+          tally.add(processSource(source, outcome, undefined, settings, Date.now()).report);
         }
         return tally.outcome();
       },
@@ -134,8 +134,8 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
               const body = Buffer.from(await response.arrayBuffer());
               const durationMs = performance.now() - started;
               const contentType = response.headers.get('content-type') ?? undefined;
-              // Capped as settleSource caps, so both baselines keep the same items.
-              const items = mergeItems([parseSource(body, parseContext(source, contentType)).items], {
+              // Capped as processSource caps, so both baselines keep the same items.
+              const items = mergeItems([parseFeedSource(body, parseContext(source, contentType)).items], {
                 maxItems: settings.maxItemsPerSource,
               });
               tally.add({ status: 'ok', items: items.length, durationMs });
@@ -217,7 +217,7 @@ async function settleEach({ sources, settings }: ClientJob, options: { yieldFirs
         // A macrotask boundary lets sockets that became readable during the last parse be read
         // and timers fire; awaiting the generator alone only runs microtasks.
         if (options.yieldFirst) await nextTurn();
-        tally.add(settleSource(source, outcome, undefined, settings, Date.now()).report);
+        tally.add(processSource(source, outcome, undefined, settings, Date.now()).report);
       }
       return tally.outcome();
     },

@@ -7,7 +7,7 @@ import { parseFeed as feedsmithParse } from 'feedsmith';
 import RssParser from 'rss-parser';
 
 import { decodeText } from '../../lambda/parse/decodeText.js';
-import { parseSource } from '../../lambda/parse/parseSource.js';
+import { parseFeedSource } from '../../lambda/parse/parseFeedSource.js';
 import { fastestOf } from '../fastestOf.js';
 import { feedBody } from '../feedBody.js';
 import type { ScenarioOptions, ScenarioReport } from './scenario.js';
@@ -30,7 +30,7 @@ interface FeedSet {
   feedsmith: Throughput;
   rssParser: Throughput;
   /** Tributary's whole parse stage (decode, parse, normalize, sanitize) on the same bytes. */
-  parseSource: Throughput;
+  parseFeedSource: Throughput;
 }
 
 export interface ParserComparisonData {
@@ -69,7 +69,7 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
         rssParser: async () => {
           for (const text of texts) await rssParser.parseString(text);
         },
-        parseSource: async () => bodies.forEach((body) => parseSource(body, context)),
+        parseFeedSource: async () => bodies.forEach((body) => parseFeedSource(body, context)),
       },
       { runs, warmupRuns: WARMUP_RUNS },
     );
@@ -80,7 +80,7 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
       feeds: bodies.length,
       feedsmith: throughput(best.feedsmith),
       rssParser: throughput(best.rssParser),
-      parseSource: throughput(best.parseSource),
+      parseFeedSource: throughput(best.parseFeedSource),
     };
   };
   const sets = [await measureSet('rss-parser corpus', corpus), await measureSet('generated news feed', [generated])];
@@ -92,7 +92,7 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
       measured: `feedsmith ${set.feedsmith.mbPerSecond.toFixed(1)} MiB/s`,
       ideal: `rss-parser ${set.rssParser.mbPerSecond.toFixed(1)} MiB/s`,
       ratio: set.feedsmith.mbPerSecond / set.rssParser.mbPerSecond,
-      note: `ratio = feedsmith ÷ rss-parser speed; Tributary's whole parse stage (parseSource) ${set.parseSource.mbPerSecond.toFixed(1)} MiB/s`,
+      note: `ratio = feedsmith ÷ rss-parser speed; Tributary's whole parse stage (parseFeedSource) ${set.parseFeedSource.mbPerSecond.toFixed(1)} MiB/s`,
     })),
     data: { runs, sets },
   };

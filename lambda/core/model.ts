@@ -75,6 +75,9 @@ export type FetchOutcome =
       attempts: number;
     };
 
+/** A fetch that brought a body. */
+export type FetchedBody = Extract<FetchOutcome, { status: 'ok' }>;
+
 /** `skipped`: a source broken for several runs in a row, left alone until its next attempt time. */
 export type SourceStatus = 'ok' | 'not_modified' | 'failed' | 'skipped';
 

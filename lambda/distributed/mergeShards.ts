@@ -4,7 +4,7 @@ import { Semaphore } from '../core/semaphore.js';
 import { shortened } from '../core/shortened.js';
 import { unfetched } from '../fetch/fetchSource.js';
 import { selectedSources } from '../input/event.js';
-import { restingSource, type SettledSource, settleSource } from '../process/settleSource.js';
+import { processSource, restingSource, type SourceResult } from '../process/processSource.js';
 import { gatherPlan, restingState } from '../run/gatherResults.js';
 import type { PublishDependencies } from '../run/pipelineDependencies.js';
 import { publishRun } from '../run/publishRun.js';
@@ -45,7 +45,7 @@ export async function mergeShards(
     );
   const run = JSON.parse(runText) as ShardedRun;
 
-  const settled = new Map<string, SettledSource>();
+  const settled = new Map<string, SourceResult>();
   const reads = new Semaphore(BATCH_FILES_READ_AT_ONCE);
   const files = await Promise.all(
     (await store.list(folder.batches)).map((key) => reads.run(async () => readBatchFile(await store.get(key)))),
@@ -75,7 +75,7 @@ export async function mergeShards(
     const failure = { code: 'internal' as const, message: `worker batch failed: ${reason}` };
     settled.set(
       source.id,
-      settleSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()),
+      processSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()),
     );
   }
   return publishRun({ runId: run.runId, request, sourcesFile, state, startedAt, settled }, dependencies);

@@ -1,5 +1,5 @@
 import type { Source } from '../core/model.js';
-import type { SettledSource } from '../process/settleSource.js';
+import type { SourceResult } from '../process/processSource.js';
 import { gatherResults } from '../run/gatherResults.js';
 import { KeptItemsStore } from '../run/keptItemsStore.js';
 import type { PipelineDependencies } from '../run/pipelineDependencies.js';
@@ -10,7 +10,7 @@ import { type ShardJob, shardFolderAt } from './shardFolder.js';
 /** What a worker writes for its batch: one result per source of the batch. */
 export interface BatchFile {
   runId: string;
-  results: { id: string; result: SettledSource }[];
+  results: { id: string; result: SourceResult }[];
 }
 
 /** What a worker returns to the Map: a pointer, since results can exceed the 256 KB state payload limit. */

@@ -9,7 +9,7 @@ import { resolveHttpUrl } from '../core/resolveUrl.js';
 import { decodeHtml } from './decodeHtml.js';
 import { HtmlSelector } from './htmlSelector.js';
 import { normalizeFeed } from './normalizeFeed.js';
-import type { ParseSourceContext } from './parseSource.js';
+import type { ParseContext } from './parseContext.js';
 
 /** Which elements of the page are items and where each item's fields are inside one of them. */
 export interface HtmlMapping {
@@ -28,7 +28,7 @@ export interface HtmlMapping {
  *
  * @throws SourceError `unsupported_format` when no element matches the items selector.
  */
-export function parseHtmlSource(body: Buffer, context: ParseSourceContext, mapping: HtmlMapping): Item[] {
+export function parseHtmlSource(body: Buffer, context: ParseContext, mapping: HtmlMapping): Item[] {
   const document = parseDocument(decodeHtml(body, context.contentType));
   const elements = HtmlSelector.parse(mapping.items).selectAll(document);
   if (elements.length === 0) {

@@ -4,8 +4,8 @@ import type { Item, ItemFields } from '../core/model.js';
 import { decodeText } from './decodeText.js';
 import { JsonPath } from './jsonPath.js';
 import { normalizeFeed } from './normalizeFeed.js';
+import type { ParseContext } from './parseContext.js';
 import { parseJsonText } from './parseJsonText.js';
-import type { ParseSourceContext } from './parseSource.js';
 
 /** Where the items are in the response and where each item's fields are inside one item. */
 export interface JsonMapping {
@@ -25,7 +25,7 @@ export interface JsonMapping {
  * @throws SourceError `malformed` when the body is not JSON, `unsupported_format` when nothing
  * is at the items path.
  */
-export function parseJsonSource(body: Buffer, context: ParseSourceContext, mapping: JsonMapping): Item[] {
+export function parseJsonSource(body: Buffer, context: ParseContext, mapping: JsonMapping): Item[] {
   const text = decodeText(body, context.contentType).trim();
   if (text === '') throw new SourceError('unsupported_format', 'not JSON: the response is empty');
   const json = parseJsonText(text);

@@ -1,45 +1,33 @@
-import type { Item } from '../core/model.js';
-import { capItems, PARSED_ITEMS_PER_KEPT } from './capItems.js';
-import { decodeText } from './decodeText.js';
-import { type FeedChannel, feedChannel, normalizeFeed } from './normalizeFeed.js';
-import { parseFeed } from './parseFeed.js';
-
-export interface ParseSourceContext {
-  /** The response's Content-Type header, for its charset. */
-  contentType: string | undefined;
-  /** The URL the body came from, after redirects: the base for relative links. */
-  finalUrl: string;
-  sourceId: string;
-  /**
-   * Items the source may show; the body is read up to {@link PARSED_ITEMS_PER_KEPT} times as many.
-   * Left out, every item is read (for measuring the parser alone).
-   */
-  maxItemsPerSource?: number;
-}
-
-/** A source's items, and what was wrong with its XML when only the recovery path could read it. */
-export interface ParsedSource {
-  items: Item[];
-  recovered?: string;
-  /** How the feed names itself; only feeds do. */
-  channel?: FeedChannel;
-}
+import { SourceError } from '../core/errors.js';
+import type { FetchedBody, Settings, Source } from '../core/model.js';
+import type { ParsedSource } from './parseContext.js';
+import { parseFeedSource } from './parseFeedSource.js';
+import { parseHtmlSource } from './parseHtmlSource.js';
+import { type JsonMapping, parseJsonSource } from './parseJsonSource.js';
 
 /**
- * One fetched body as the source's items, in feed order: decode → cap → parse → normalize.
- * Repeated entries, order and the per-source cap are the caller's, after its filter (see
- * settleSource); the cap here only keeps a feed of a million tiny items from becoming a million
- * objects.
+ * Every item of a fetched body, by the reader for the source's type; dedup, filter and cap come
+ * after. Only a feed names itself; an API or a page leaves the name to the sources file.
  *
- * @throws SourceError `unsupported_format` or `malformed` when the body is not a readable feed,
- *   `too_complex` when its HTML is over the source's budget (see MarkupBudget).
+ * @throws SourceError when the body is not what the source's type promises.
  */
-export function parseSource(body: Buffer, context: ParseSourceContext): ParsedSource {
-  const decoded = decodeText(body, context.contentType);
-  const { maxItemsPerSource } = context;
-  const text = maxItemsPerSource === undefined ? decoded : capItems(decoded, maxItemsPerSource * PARSED_ITEMS_PER_KEPT);
-  const parsed = parseFeed(text);
-  const items = normalizeFeed(parsed, { sourceId: context.sourceId, baseUrl: context.finalUrl });
-  const channel = feedChannel(parsed, context.finalUrl);
-  return parsed.recovered === undefined ? { items, channel } : { items, channel, recovered: parsed.recovered };
+export function parseSource(source: Source, fetched: FetchedBody, settings: Settings): ParsedSource {
+  const { contentType, finalUrl } = fetched;
+  const context = { contentType, finalUrl, sourceId: source.id, maxItemsPerSource: settings.maxItemsPerSource };
+  switch (source.type) {
+    case 'feed':
+      return parseFeedSource(fetched.body, context);
+    case 'json':
+      return { items: parseJsonSource(fetched.body, context, mappingOf(source)) };
+    case 'html':
+      return { items: parseHtmlSource(fetched.body, context, mappingOf(source)) };
+  }
+}
+
+/** The sources file guarantees a mapping for json and html sources; this only convinces the types. */
+function mappingOf(source: Source): JsonMapping {
+  if (source.items === undefined || source.fields === undefined) {
+    throw new SourceError('internal', `source of type ${source.type} without items and fields`);
+  }
+  return { items: source.items, fields: source.fields };
 }

@@ -1,11 +1,11 @@
 import type { Settings, Source } from '../core/model.js';
 import { namesSources, type RunRequest } from '../input/event.js';
-import { restingSource, type SettledSource } from '../process/settleSource.js';
+import { restingSource, type SourceResult } from '../process/processSource.js';
 import { isResting } from '../process/sourceHealth.js';
 import type { SourceState } from '../process/sourceState.js';
+import { fetchAndProcess } from './fetchAndProcess.js';
 import type { KeptItemsStore } from './keptItemsStore.js';
 import type { PipelineDependencies } from './pipelineDependencies.js';
-import { settleSources } from './settleSources.js';
 import type { PipelineState } from './state.js';
 
 /**
@@ -49,10 +49,10 @@ export async function gatherResults(
   sources: readonly Source[],
   options: GatherOptions,
   dependencies: Pick<PipelineDependencies, 'networkPolicy' | 'secrets' | 'now' | 'onProgress'>,
-): Promise<Map<string, SettledSource>> {
+): Promise<Map<string, SourceResult>> {
   const { keptItems } = options;
   const resting = (source: Source) => restingState(source, options.state, options);
-  const settled = await settleSources(
+  const settled = await fetchAndProcess(
     sources.filter((source) => !resting(source)),
     {
       settings: options.settings,
@@ -78,7 +78,7 @@ export async function gatherResults(
 function progressCounter(
   total: number,
   onProgress: PipelineDependencies['onProgress'],
-): (source: Source, result: SettledSource) => void {
+): (source: Source, result: SourceResult) => void {
   const outcomes = new Map<string, boolean>();
   let failed = 0;
   return (source, result) => {

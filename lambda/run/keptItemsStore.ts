@@ -2,7 +2,7 @@ import type { Item } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
 import { KEPT_ITEMS_FOLDER } from '../core/storageLayout.js';
 import type { KeptItems } from '../process/keptItems.js';
-import type { FreshSource, SettledSource } from '../process/settleSource.js';
+import type { FreshSourceResult, SourceResult } from '../process/processSource.js';
 import { INTERNAL_JSON, type Store } from './store.js';
 
 /**
@@ -57,7 +57,7 @@ export class KeptItemsStore {
    * source without them, so the caller can let them go.
    * @throws StoreError when an earlier write failed: the run cannot name items that were never stored
    */
-  async keep({ fresh, ...settled }: FreshSource): Promise<SettledSource> {
+  async keep({ fresh, ...settled }: FreshSourceResult): Promise<SourceResult> {
     if (fresh && !fresh.unchanged && this.#options.write) {
       const chars = fresh.text.length;
       while (this.#writes.size >= MAX_WRITES || (this.#writes.size > 0 && this.#writeChars + chars > MAX_WRITE_CHARS)) {

@@ -10,7 +10,7 @@ import {
 } from '../core/storageLayout.js';
 import { namesSources, type RunRequest, selectedSources } from '../input/event.js';
 import { mergeItems } from '../merge/merge.js';
-import type { SettledSource } from '../process/settleSource.js';
+import type { SourceResult } from '../process/processSource.js';
 import { type PublishedItem, publishedItem } from '../render/publishedItem.js';
 import { renderAtom } from '../render/renderAtom.js';
 import { renderContextFor, type SourceLabel } from '../render/renderContext.js';
@@ -40,12 +40,12 @@ export interface SettledRun {
   /** Epoch ms. */
   startedAt: number;
   /** One result per selected source, resting ones included. */
-  settled: ReadonlyMap<string, SettledSource>;
+  settled: ReadonlyMap<string, SourceResult>;
   /** Where the run's items were stored, if in this process: what it still holds is not read again. */
   keptItems?: KeptItemsStore;
 }
 
-type SourceResults = (readonly [id: string, result: SettledSource])[];
+type SourceResults = (readonly [id: string, result: SourceResult])[];
 
 /**
  * The end of every run, single or sharded: merge the settled sources' items with what earlier

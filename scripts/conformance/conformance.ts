@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { SourceError } from '../../lambda/core/errors.js';
 import { shortened } from '../../lambda/core/shortened.js';
 import { MAX_TITLE_LENGTH } from '../../lambda/parse/normalizeFeed.js';
-import { type ParsedSource, parseSource } from '../../lambda/parse/parseSource.js';
+import type { ParsedSource } from '../../lambda/parse/parseContext.js';
+import { parseFeedSource } from '../../lambda/parse/parseFeedSource.js';
 import { collapseWhitespace, plainText } from '../../lambda/parse/plainText.js';
 import { ALLOWED, type Allowance } from './allowList.js';
 
@@ -108,7 +109,7 @@ function webLink(link: string): string {
 function tributaryEntries(fixture: Fixture, body: Buffer): { entries: Entry[]; recovered: boolean } | SourceError {
   let parsed: ParsedSource;
   try {
-    parsed = parseSource(body, { contentType: undefined, finalUrl: fixture.url, sourceId: 'conformance' });
+    parsed = parseFeedSource(body, { contentType: undefined, finalUrl: fixture.url, sourceId: 'conformance' });
   } catch (error) {
     if (error instanceof SourceError) return error;
     throw error;

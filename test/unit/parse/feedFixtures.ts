@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 import type { Item } from '../../../lambda/core/model.js';
-import { type ParsedSource, type ParseSourceContext, parseSource } from '../../../lambda/parse/parseSource.js';
+import type { ParseContext, ParsedSource } from '../../../lambda/parse/parseContext.js';
+import { parseFeedSource } from '../../../lambda/parse/parseFeedSource.js';
 import { fixturePath } from '../../support/fixtures.js';
 
 const FEEDS_DIR = fixturePath('feeds/');
@@ -24,20 +25,20 @@ export function responseUrl(name: string): string {
   return `https://response.example/feeds/${name}`;
 }
 
-export function parseFixture(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
-  return parseSource(readFeed(name), aContext(name, context)).items;
+export function parseFixture(name: string, context: Partial<ParseContext> = {}): Item[] {
+  return parseFeedSource(readFeed(name), aContext(name, context)).items;
 }
 
 /** One of the conformance fixtures (test/fixtures/conformance/<class>/<file>), with what its parse says. */
 export function parseConformanceFixture(path: string): ParsedSource {
-  return parseSource(readFileSync(`${FEEDS_DIR}../conformance/${path}`), aContext(path, {}));
+  return parseFeedSource(readFileSync(`${FEEDS_DIR}../conformance/${path}`), aContext(path, {}));
 }
 
-export function parseCorpusFeed(name: string, context: Partial<ParseSourceContext> = {}): Item[] {
-  return parseSource(readCorpusFeed(name), aContext(name, context)).items;
+export function parseCorpusFeed(name: string, context: Partial<ParseContext> = {}): Item[] {
+  return parseFeedSource(readCorpusFeed(name), aContext(name, context)).items;
 }
 
-function aContext(name: string, overrides: Partial<ParseSourceContext>): ParseSourceContext {
+function aContext(name: string, overrides: Partial<ParseContext>): ParseContext {
   return { contentType: undefined, finalUrl: responseUrl(name), sourceId: 'src', ...overrides };
 }
 

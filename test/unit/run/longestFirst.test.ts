@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../../lambda/core/model.js';
 import type { SourceState } from '../../../lambda/process/sourceState.js';
-import { longestFirst } from '../../../lambda/run/settleSources.js';
+import { longestFirst } from '../../../lambda/run/fetchAndProcess.js';
 
 const sourcesNamed = (...ids: string[]): Source[] =>
   ids.map((id) => ({ id, url: `https://${id}.example/feed`, type: 'feed' }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { FetchOutcome, Source } from '../../../lambda/core/model.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
-import { settleSource } from '../../../lambda/process/settleSource.js';
+import { processSource } from '../../../lambda/process/processSource.js';
 import { resolveHeaders } from '../../../lambda/run/resolveHeaders.js';
 import { SecretCache } from '../../../lambda/run/secretCache.js';
 import { headOf, summarize } from '../../../lambda/run/summary.js';
@@ -61,7 +61,7 @@ describe('secret header values', () => {
       const outcome: FetchOutcome = failure
         ? { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 }
         : fetched(readFixture('sources/github-releases.json'), source.url);
-      return settleSource(source, outcome, undefined, DEFAULT_SETTINGS, NOW);
+      return processSource(source, outcome, undefined, DEFAULT_SETTINGS, NOW);
     });
 
     // Act

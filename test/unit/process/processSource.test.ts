@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { fetchSource } from '../../../lambda/fetch/fetchSource.js';
 import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
-import { type FreshSource, settleSource } from '../../../lambda/process/settleSource.js';
+import { type FreshSourceResult, processSource } from '../../../lambda/process/processSource.js';
 import { type LoopbackServer, startLoopbackServer } from '../../../scripts/loopbackServer.js';
 import { serveFixture } from '../../support/fixtures.js';
 import { readFeed } from '../parse/feedFixtures.js';
@@ -19,9 +19,9 @@ const NOW = Date.parse('2024-05-10T00:00:00Z');
 const SETTINGS: Settings = { ...DEFAULT_SETTINGS, timeoutMs: 2_000, retries: 0 };
 
 /** The items a settled source fetched, as they are stored. */
-const itemsOf = (settled: FreshSource): Item[] => JSON.parse(settled.fresh!.text) as Item[];
+const itemsOf = (settled: FreshSourceResult): Item[] => JSON.parse(settled.fresh!.text) as Item[];
 
-describe('settleSource over fetched bodies', () => {
+describe('processSource over fetched bodies', () => {
   let server: LoopbackServer;
   let client: HttpClient;
 
@@ -46,7 +46,7 @@ describe('settleSource over fetched bodies', () => {
 
   const fetchAndSettle = async (source: Source, settings = SETTINGS) => {
     const outcome = await fetchSource(client, source, { settings });
-    return { outcome, settled: settleSource(source, outcome, undefined, settings, NOW) };
+    return { outcome, settled: processSource(source, outcome, undefined, settings, NOW) };
   };
 
   it('reads a json source through its mapping and keeps the items its filter matches', async () => {
@@ -99,7 +99,7 @@ describe('settleSource over fetched bodies', () => {
     // Act: the two steps the orchestrator takes
     const { outcome: page, settled: first } = await fetchAndSettle(source);
     const feed = await fetchSource(client, { ...source, url: first.follow!.feedUrl }, { settings: SETTINGS });
-    const settled = settleSource(source, feed, undefined, SETTINGS, NOW, first.follow);
+    const settled = processSource(source, feed, undefined, SETTINGS, NOW, first.follow);
 
     // Assess
     expect(first.follow?.feedUrl).toBe(server.url('/feed/'));
@@ -127,7 +127,7 @@ describe('settleSource over fetched bodies', () => {
     const { settled: first } = await fetchAndSettle(source);
     const again = await fetchSource(client, source, { settings: SETTINGS });
 
-    const settled = settleSource(source, again, undefined, SETTINGS, NOW, first.follow);
+    const settled = processSource(source, again, undefined, SETTINGS, NOW, first.follow);
 
     expect(settled.follow).toBeUndefined();
     expect(settled.report.status).toBe('failed');
@@ -170,13 +170,13 @@ function fetchedFeed(id: string, body: Buffer): { source: Source; outcome: Fetch
 const rss = (items: string) =>
   Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${items}</channel></rss>`);
 
-describe('settleSource on a feed full of new items', () => {
+describe('processSource on a feed full of new items', () => {
   const dated = (index: number) =>
     `<item><title>story-${index}</title><pubDate>${new Date(Date.UTC(2024, 0, 1 + index)).toUTCString()}</pubDate></item>`;
   const { source, outcome } = fetchedFeed('busy', rss(Array.from({ length: 30 }, (_, index) => dated(index)).join('')));
 
   it('counts every new item but carries only the newest the notification can list, without content', () => {
-    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
+    const settled = processSource(source, outcome, undefined, SETTINGS, NOW);
 
     expect(settled.report).toMatchObject({ status: 'ok', items: 30, newItems: 30 });
     expect(settled.newItems.map((item) => item.title)).toEqual(
@@ -188,11 +188,11 @@ describe('settleSource on a feed full of new items', () => {
   });
 });
 
-describe('settleSource on a feed only the recovery path can read', () => {
+describe('processSource on a feed only the recovery path can read', () => {
   it('reports it ok with its items, saying what was wrong with the XML and where', () => {
     const { source, outcome } = fetchedFeed('sloppy', rss('<item><title>Fish & chips</titel></item>'));
 
-    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
+    const settled = processSource(source, outcome, undefined, SETTINGS, NOW);
 
     expect(settled.report).toMatchObject({ status: 'ok', items: 1 });
     expect(settled.report.recovered).toMatch(/^char '&' is not expected at line 1, column \d+$/);
@@ -202,15 +202,15 @@ describe('settleSource on a feed only the recovery path can read', () => {
   it('says nothing of recovery for a well-formed feed', () => {
     const { source, outcome } = fetchedFeed('tidy', rss('<item><title>Fish &amp; chips</title></item>'));
 
-    expect(settleSource(source, outcome, undefined, SETTINGS, NOW).report).not.toHaveProperty('recovered');
+    expect(processSource(source, outcome, undefined, SETTINGS, NOW).report).not.toHaveProperty('recovered');
   });
 });
 
-describe("settleSource keeping a feed's items", () => {
+describe("processSource keeping a feed's items", () => {
   it('keeps the newest first, capped at maxItemsPerSource', () => {
     const { source, outcome } = fetchedFeed('odd', readFeed('odd-dates.rss'));
 
-    const settled = settleSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 3 }, NOW);
+    const settled = processSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 3 }, NOW);
 
     expect(itemsOf(settled).map((item) => item.title)).toEqual(['named zone CEST', 'named zone EST', 'named zone GMT']);
   });
@@ -226,7 +226,7 @@ describe("settleSource keeping a feed's items", () => {
     const { source, outcome } = fetchedFeed('big', rss(entries.join('')));
 
     // Act
-    const items = itemsOf(settleSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 50 }, NOW));
+    const items = itemsOf(processSource(source, outcome, undefined, { ...SETTINGS, maxItemsPerSource: 50 }, NOW));
 
     // Assess
     expect(items).toHaveLength(50);
@@ -238,14 +238,14 @@ describe("settleSource keeping a feed's items", () => {
     const entry = '<item><title>again</title><guid>urn:x:1</guid></item>';
     const { source, outcome } = fetchedFeed('repeats', rss(entry + entry));
 
-    const settled = settleSource(source, outcome, undefined, SETTINGS, NOW);
+    const settled = processSource(source, outcome, undefined, SETTINGS, NOW);
 
     expect(settled.report).toMatchObject({ status: 'ok', items: 1 });
     expect(itemsOf(settled)).toHaveLength(1);
   });
 });
 
-describe('settleSource timing a source for the next run', () => {
+describe('processSource timing a source for the next run', () => {
   const { source, outcome } = fetchedFeed('timed', rss('<item><title>one</title><guid>urn:x:1</guid></item>'));
   const failed = (
     code: 'timeout' | 'deadline' | 'secret_unavailable',
@@ -269,22 +269,26 @@ describe('settleSource timing a source for the next run', () => {
       attempts: 1,
     };
 
-    expect(settleSource(source, { ...outcome, durationMs: 120 }, undefined, SETTINGS, NOW).state.lastFetchMs).toBe(120);
-    expect(settleSource(source, notModified, { seenIds: [], lastFetchMs: 900 }, SETTINGS, NOW).state.lastFetchMs).toBe(
+    expect(processSource(source, { ...outcome, durationMs: 120 }, undefined, SETTINGS, NOW).state.lastFetchMs).toBe(
+      120,
+    );
+    expect(processSource(source, notModified, { seenIds: [], lastFetchMs: 900 }, SETTINGS, NOW).state.lastFetchMs).toBe(
       40,
     );
     expect(
-      settleSource(source, failed('timeout', 2_000), { seenIds: [], lastFetchMs: 30 }, SETTINGS, NOW).state.lastFetchMs,
+      processSource(source, failed('timeout', 2_000), { seenIds: [], lastFetchMs: 30 }, SETTINGS, NOW).state
+        .lastFetchMs,
     ).toBe(2_000);
   });
 
   it('counts a fetch our deadline cut short as at least as slow as before', () => {
     expect(
-      settleSource(source, failed('deadline', 5_000), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state
+      processSource(source, failed('deadline', 5_000), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state
         .lastFetchMs,
     ).toBe(5_000);
     expect(
-      settleSource(source, failed('deadline', 300), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs,
+      processSource(source, failed('deadline', 300), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state
+        .lastFetchMs,
     ).toBe(700);
   });
 
@@ -292,12 +296,12 @@ describe('settleSource timing a source for the next run', () => {
     const neverAsked = (code: 'deadline' | 'secret_unavailable') => failed(code, 0, 0);
 
     expect(
-      settleSource(source, neverAsked('deadline'), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs,
+      processSource(source, neverAsked('deadline'), { seenIds: [], lastFetchMs: 700 }, SETTINGS, NOW).state.lastFetchMs,
     ).toBe(700);
     expect(
-      settleSource(source, neverAsked('secret_unavailable'), { seenIds: [], lastFetchMs: 1_500 }, SETTINGS, NOW).state
+      processSource(source, neverAsked('secret_unavailable'), { seenIds: [], lastFetchMs: 1_500 }, SETTINGS, NOW).state
         .lastFetchMs,
     ).toBe(1_500);
-    expect(settleSource(source, neverAsked('deadline'), undefined, SETTINGS, NOW).state.lastFetchMs).toBeUndefined();
+    expect(processSource(source, neverAsked('deadline'), undefined, SETTINGS, NOW).state.lastFetchMs).toBeUndefined();
   });
 });

@@ -4,12 +4,17 @@ import { fetchAll } from '../fetch/fetchAll.js';
 import { unfetched } from '../fetch/fetchSource.js';
 import { createHttpClient } from '../fetch/httpClient.js';
 import type { NetworkPolicy } from '../fetch/networkPolicy.js';
-import { type FeedDiscovery, type FreshSource, type SettledSource, settleSource } from '../process/settleSource.js';
+import {
+  type FeedDiscovery,
+  type FreshSourceResult,
+  processSource,
+  type SourceResult,
+} from '../process/processSource.js';
 import { lastFetchMsOf, type SourceState } from '../process/sourceState.js';
 import { resolveHeaders } from './resolveHeaders.js';
 import { NO_SECRET_STORE, type SecretCache } from './secretCache.js';
 
-export interface SettleSourcesOptions {
+export interface FetchAndProcessOptions {
   settings: Settings;
   /** What earlier runs remembered, by source id. */
   previous: Readonly<Record<string, SourceState>>;
@@ -24,8 +29,8 @@ export interface SettleSourcesOptions {
    * Takes each source's fresh items off its result, to storage or away; resolves when the caller
    * may go on. Only the result it returns is held, so a run holds no source's items for long.
    */
-  keep: (settled: FreshSource) => Promise<SettledSource>;
-  onSettled?: (source: Source, result: SettledSource) => void;
+  keep: (settled: FreshSourceResult) => Promise<SourceResult>;
+  onSettled?: (source: Source, result: SourceResult) => void;
 }
 
 /**
@@ -34,14 +39,14 @@ export interface SettleSourcesOptions {
  * A source whose page links to its feed is followed once, in a second round through the same
  * client and limits.
  */
-export async function settleSources(
+export async function fetchAndProcess(
   sources: readonly Source[],
-  options: SettleSourcesOptions,
-): Promise<Map<string, SettledSource>> {
+  options: FetchAndProcessOptions,
+): Promise<Map<string, SourceResult>> {
   const { settings, previous, now } = options;
-  const settled = new Map<string, SettledSource>();
+  const settled = new Map<string, SourceResult>();
   const settle = async (source: Source, outcome: FetchOutcome, discovery?: FeedDiscovery) => {
-    const result = await options.keep(settleSource(source, outcome, previous[source.id], settings, now(), discovery));
+    const result = await options.keep(processSource(source, outcome, previous[source.id], settings, now(), discovery));
     settled.set(source.id, result);
     options.onSettled?.(source, result);
     return result;
