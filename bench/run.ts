@@ -11,6 +11,7 @@ import { startLoopbackInternet } from './loopbackInternet.js';
 import { describeMachine, measureMemoryTouch } from './machine.js';
 import { boundedConcurrency } from './scenarios/boundedConcurrency.js';
 import { coldStart } from './scenarios/coldStart.js';
+import { hostileSources } from './scenarios/hostileSources.js';
 import { type LambdaCostInputs, lambdaCost } from './scenarios/lambdaCost.js';
 import { latencySpread } from './scenarios/latencySpread.js';
 import { memory } from './scenarios/memory.js';
@@ -61,6 +62,7 @@ try {
   await step(5, 'coldStart', () => coldStart(options));
   await step(6, 'parserComparison', () => parserComparison(options));
   await step(7, 'lambdaCost', () => lambdaCost(data));
+  await step(8, 'hostileSources', () => hostileSources(options));
 } finally {
   await internet.close();
 }

@@ -75,6 +75,8 @@ export interface StrategyOutcome {
    * arrived bytes unread.
    */
   fetchMs: Percentiles;
+  /** For `pipeline`: each source's outcome as its report line says it, `failed (too_complex)` or `ok`. */
+  sourceOutcomes?: Record<string, string>;
 }
 
 export interface Percentiles {
@@ -284,5 +286,18 @@ export async function runPipelineInFolder(
   const { ok, failed, items } = report.counts;
   const fetchMs = percentiles(report.sources.map((source) => source.durationMs));
   const stateBytes = (await stat(store.locate(STATE_KEY))).size;
-  return { ok, failed, items, fetchPhaseMs, fetchPhasePeakRssMb, pageFaultsAfterFetchPhase, fetchMs, stateBytes };
+  const sourceOutcomes = Object.fromEntries(
+    report.sources.map(({ id, status, errorCode }) => [id, errorCode ? `${status} (${errorCode})` : status]),
+  );
+  return {
+    ok,
+    failed,
+    items,
+    fetchPhaseMs,
+    fetchPhasePeakRssMb,
+    pageFaultsAfterFetchPhase,
+    fetchMs,
+    stateBytes,
+    sourceOutcomes,
+  };
 }

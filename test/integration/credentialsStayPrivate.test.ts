@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../lambda/core/model.js';
+import { redirectTo, serveBody } from '../../scripts/faultRoutes.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { readFixture } from '../support/fixtures.js';
-import { redirectTo, serveBody } from './support/faultRoutes.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 // Credentials in a source URL (`?api_key=…`, `user:pass@`) are the user's: subscribers, readers of

@@ -5,8 +5,6 @@ import type { FailureCode } from '../../lambda/core/errors.js';
 import type { RunReport, Settings, SourceReport } from '../../lambda/core/model.js';
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { RETRY_BASE_DELAY_MS } from '../../lambda/fetch/retryPolicy.js';
-import { type LoopbackServer, type RouteHandler, startLoopbackServer } from '../../scripts/loopbackServer.js';
-import { readFixture } from '../support/fixtures.js';
 import {
   dripBody,
   gzipBomb,
@@ -16,8 +14,10 @@ import {
   respondWith,
   serveBody,
   stackedEncodings,
-} from './support/faultRoutes.js';
-import { hugeTitleFeed, manyItemsFeed, nestedMarkupFeed, tinyItemsJsonFeed } from './support/generatedFeeds.js';
+} from '../../scripts/faultRoutes.js';
+import { hugeTitleFeed, manyItemsFeed, nestedMarkupFeed, tinyItemsJsonFeed } from '../../scripts/generatedFeeds.js';
+import { type LoopbackServer, type RouteHandler, startLoopbackServer } from '../../scripts/loopbackServer.js';
+import { readFixture } from '../support/fixtures.js';
 import {
   createPipelineHarness,
   type PipelineHarness,

@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveBody } from '../../scripts/faultRoutes.js';
+import { fullContentFeed, paddedFeed, tinyItemsJsonFeed } from '../../scripts/generatedFeeds.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
-import { serveBody } from './support/faultRoutes.js';
-import { fullContentFeed, paddedFeed, tinyItemsJsonFeed } from './support/generatedFeeds.js';
 import type { PeakMemoryInput, PeakMemoryResult } from './support/peakMemoryRun.js';
 
 // Memory is measured in a child process (support/peakMemoryRun.ts) so that the peak is the run's

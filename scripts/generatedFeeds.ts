@@ -1,4 +1,4 @@
-// Feeds too big to commit as fixtures, generated when a test starts. All are valid RSS 2.0.
+// Feeds too big to commit as fixtures, generated when a test or bench starts. All are valid RSS 2.0
 
 const rss = (channel: string) =>
   Buffer.from(

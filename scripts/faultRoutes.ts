@@ -1,8 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { RouteHandler } from '../../../scripts/loopbackServer.js';
+import type { RouteHandler } from './loopbackServer.js';
 
-// Route handlers for test/support/loopbackServer.ts that misbehave the way real feed servers do.
+// Route handlers for scripts/loopbackServer.ts that misbehave the way real feed servers do.
 
 /** Accepts the request and never answers: no status line, no headers. */
 export function hangBeforeHeaders(): RouteHandler {
