@@ -10,16 +10,16 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invokeBundle, prepareBundle } from '../../scripts/bundleInvoker.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
-import { serveFixture } from '../support/fixtures.js';
-import { invokeBundle, prepareBundle } from './support/bundleInvoker.js';
 import {
   lambdaEnvironment,
   MOTO_CREDENTIALS,
   MOTO_REGION,
   type MotoServer,
   startMotoServer,
-} from './support/motoServer.js';
+} from '../../scripts/motoServer.js';
+import { serveFixture } from '../support/fixtures.js';
 
 const credentials = MOTO_CREDENTIALS;
 const region = MOTO_REGION;
@@ -122,7 +122,9 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
       detail: {},
     };
 
-    const { result, error, stderr, lines } = await invokeBundle(bundle, scheduled, env, 60_000, 'test-request-id');
+    const { result, error, stderr, lines } = await invokeBundle(bundle, scheduled, env, {
+      requestId: 'test-request-id',
+    });
 
     expect(error, stderr).toBeUndefined();
     const sourceLines = lines.filter((line) => line.sourceId);
@@ -234,10 +236,10 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
 
     // The first delivery writes everything but cannot notify; Lambda retries it a minute later, and
     // its queue may deliver it once more after that.
-    const failed = await invokeBundle(bundle, event, noTopic, 60_000, requestId);
+    const failed = await invokeBundle(bundle, event, noTopic, { requestId });
     const fetchesAfterFirst = feeds.requests();
-    const retried = await invokeBundle(bundle, event, env, 60_000, requestId);
-    const duplicate = await invokeBundle(bundle, event, env, 60_000, requestId);
+    const retried = await invokeBundle(bundle, event, env, { requestId });
+    const duplicate = await invokeBundle(bundle, event, env, { requestId });
     const another = await invokeBundle(bundle, event, env);
 
     expect(failed.error).toMatchObject({ code: 'notify' });

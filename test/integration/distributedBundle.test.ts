@@ -7,14 +7,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
-import { serveFixture } from '../support/fixtures.js';
 import {
   lambdaEnvironment,
   MOTO_CREDENTIALS,
   MOTO_REGION,
   type MotoServer,
   startMotoServer,
-} from './support/motoServer.js';
+} from '../../scripts/motoServer.js';
+import { serveFixture } from '../support/fixtures.js';
 
 const credentials = MOTO_CREDENTIALS;
 const region = MOTO_REGION;

@@ -4,7 +4,7 @@ import { ssmParameterReader } from '../../lambda/adapters/ssmParameterReader.js'
 import type { Source } from '../../lambda/core/model.js';
 import { resolveHeaders } from '../../lambda/run/resolveHeaders.js';
 import { SecretCache } from '../../lambda/run/secretCache.js';
-import { type MotoServer, startMotoServer } from './support/motoServer.js';
+import { type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -6,6 +6,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { OUTPUT_CONTENT_TYPES, OUTPUT_KEYS } from '../../lambda/core/storageLayout.js';
+import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
 import {
   type CheckResult,
   formatCheck,
@@ -13,7 +14,6 @@ import {
   runSmokeChecks,
   type SmokeClients,
 } from '../../scripts/smokeChecks.js';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
 
 // moto runs the stack's S3, SNS, CloudWatch, SQS, Scheduler and CloudFormation outputs; it cannot run the
 // function, so the invoke is a stand-in answering as the function does.

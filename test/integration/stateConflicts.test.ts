@@ -6,7 +6,7 @@ import { STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/core/storageLayout.
 import { readState } from '../../lambda/run/state.js';
 import type { Store } from '../../lambda/run/store.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
+import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 const BUCKET = 'tributary-conflicts';

@@ -7,7 +7,7 @@ import { FolderStore } from '../../lambda/adapters/folderStore.js';
 import { S3Store } from '../../lambda/adapters/s3Store.js';
 import { StoreError } from '../../lambda/core/errors.js';
 import { INTERNAL_JSON, type Store } from '../../lambda/run/store.js';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from './support/motoServer.js';
+import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
 
 const BUCKET = 'tributary-store';
 /** More than one DeleteObjects request holds (1000 keys), by a few. */

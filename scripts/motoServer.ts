@@ -70,17 +70,17 @@ export const MOTO_REGION = 'us-east-1';
 
 /**
  * The environment the function gets in Lambda, pointed at moto: outputs under `prefix` of
- * `bucket`, sources from `s3://bucket/sourcesKey`, loopback sources allowed.
+ * `bucket`, sources from `s3://bucket/sourcesKey` (else the bundled ones), loopback sources allowed.
  */
 export function lambdaEnvironment(
   moto: MotoServer,
-  options: { bucket: string; prefix: string; sourcesKey: string; topicArn?: string },
+  options: { bucket: string; prefix: string; sourcesKey?: string; topicArn?: string },
 ): Record<string, string> {
   return {
     OUTPUT_BUCKET: options.bucket,
     OUTPUT_PREFIX: options.prefix,
     ...(options.topicArn ? { TOPIC_ARN: options.topicArn, AWS_ENDPOINT_URL_SNS: moto.endpoint } : {}),
-    SOURCES_URI: `s3://${options.bucket}/${options.sourcesKey}`,
+    ...(options.sourcesKey ? { SOURCES_URI: `s3://${options.bucket}/${options.sourcesKey}` } : {}),
     S3_FORCE_PATH_STYLE: 'true',
     ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
     AWS_REGION: MOTO_REGION,

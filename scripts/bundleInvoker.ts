@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const BUILD_DIR = new URL('../../../dist/lambda/', import.meta.url);
+const BUILD_DIR = new URL('../dist/lambda/', import.meta.url);
 
 // Calls the handler the way the Lambda runtime does and records what the runtime would record.
 // The outcome goes to a file because stdout carries the function's own log and metric lines.
@@ -14,7 +14,18 @@ const RUNNER = `
 import { writeFileSync } from 'node:fs';
 const [eventJson, remainingMs, outcomePath, awsRequestId] = process.argv.slice(2);
 const deadline = Date.now() + Number(remainingMs);
-const context = { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId };
+const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'tributary-local';
+const context = {
+  getRemainingTimeInMillis: () => deadline - Date.now(),
+  awsRequestId,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: \`arn:aws:lambda:\${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:function:\${functionName}\`,
+  memoryLimitInMB: '512',
+  logGroupName: \`/aws/lambda/\${functionName}\`,
+  logStreamName: 'local',
+  callbackWaitsForEmptyEventLoop: true,
+};
 try {
   const { handler } = await import('./index.mjs');
   const result = await handler(JSON.parse(eventJson), context);
@@ -46,18 +57,29 @@ export async function prepareBundle(): Promise<string> {
   return folder;
 }
 
-/**
- * @param requestId Lambda's request id for this delivery: a fresh one per invocation, as Lambda
- *   gives, unless the test plays a retried delivery (which keeps its request id)
- */
+export interface InvokeOptions {
+  /** What the context's `getRemainingTimeInMillis` starts from: the function's timeout. */
+  remainingMs?: number;
+  /**
+   * Lambda's request id for this delivery: a fresh one per invocation, as Lambda gives, unless
+   * the caller plays a retried delivery (which keeps its request id).
+   */
+  requestId?: string;
+  /**
+   * Run as the calling user with the caller's whole environment (a real account's profile and
+   * credentials), rather than as an unprivileged user with only `env`.
+   */
+  asCaller?: boolean;
+}
+
+/** Calls the bundle's handler in `folder` (from {@link prepareBundle}) with `event` and a fake Lambda context. */
 export async function invokeBundle(
   folder: string,
   event: unknown,
   env: Record<string, string>,
-  remainingMs = 60_000,
-  requestId: string = randomUUID(),
+  { remainingMs = 60_000, requestId = randomUUID(), asCaller = false }: InvokeOptions = {},
 ): Promise<Invocation> {
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const asNobody = !asCaller && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   // Like Lambda's /tmp: the one place the function could write, not the code folder.
   const scratch = await mkdtemp(join(tmpdir(), 'tributary-invocation-'));
   await chmod(scratch, 0o777);
@@ -68,7 +90,9 @@ export async function invokeBundle(
     {
       cwd: folder,
       // Only what Lambda would set: no inherited AWS profile, no developer's node options.
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', TZ: 'UTC', ...env },
+      env: asCaller
+        ? { ...process.env, ...env }
+        : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', TZ: 'UTC', ...env },
       ...asNobody,
       timeout: remainingMs + 30_000,
       maxBuffer: 16 * 1024 * 1024,
