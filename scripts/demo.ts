@@ -5,7 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runLocally } from '../lambda/main/cli.js';
+import { quietSdkNodeNotice, runLocally } from '../lambda/main/cli.js';
 import { formatSourcesTable } from '../lambda/main/sourcesTable.js';
 import { startLoopbackServer } from './loopbackServer.js';
 
@@ -40,6 +40,7 @@ const serveFile = (file: string, contentType: string) => async (_request: unknow
   response.writeHead(200, { 'content-type': contentType }).end(await readFile(new URL(file, fixtures)));
 };
 
+quietSdkNodeNotice();
 const server = await startLoopbackServer({
   ...Object.fromEntries(
     Object.entries(FEEDS).map(([id, { file, contentType }]) => [`/${id}`, serveFile(file, contentType)]),

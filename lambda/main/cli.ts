@@ -126,11 +126,18 @@ function showProgress({ done, total, failed }: Progress): void {
   if (done === total) process.stderr.write('\n');
 }
 
+/**
+ * The AWS SDK warns, the first time a process builds a client under Node 20, that its releases
+ * from 2027 on need Node 22. The lockfile's SDK supports Node 20, which package.json's engines
+ * allows, so at a terminal the notice is noise; the SDK's own switch silences exactly it, and every
+ * other warning still shows. Set before any client exists (`env`: a child process's environment).
+ */
+export function quietSdkNodeNotice(env: Record<string, string | undefined> = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 async function main(): Promise<void> {
-  // The SDK warns on every start under Node 20 that its releases from 2027 on need Node 22. The
-  // lockfile's SDK supports Node 20, which package.json's engines allows, so at a terminal the
-  // notice is noise; the SDK's own switch silences exactly it, and every other warning still shows.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietSdkNodeNotice();
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'import-opml') {
     process.exitCode = await importOpml(rest, {

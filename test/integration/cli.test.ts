@@ -18,11 +18,11 @@ interface Exit {
 }
 
 /** `npm start -- …args` as a user runs it, with stdout and stderr not a terminal. */
-async function tributary(args: string[]): Promise<Exit> {
+async function tributary(args: string[], extraEnv: Record<string, string> = {}): Promise<Exit> {
   const { SOURCES_URI: _notTheCaller, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _notSet, ...env } = process.env;
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, [CLI, ...args], {
-      env: { ...env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8' },
+      env: { ...env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8', ...extraEnv },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -76,7 +76,38 @@ describe('the local CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^news +ok +200 +2 +2 /m);
-    // The AWS SDK's notice that its releases from 2027 need Node 22 stays out of it too.
+  });
+
+  it("keeps the AWS SDK's notice about Node versions off stderr, and every other warning on it", async () => {
+    // Prepare: a header secret makes the CLI build an SSM client, which is when the SDK warns (on
+    // Node 20; later Nodes get no notice). SSM's endpoint is a closed loopback port. The canary is a
+    // warning the CLI's own process emits as it finishes, which hiding all warnings would also hide.
+    const closed = await startLoopbackServer({});
+    await closed.close();
+    const path = join(folder, 'secret.json');
+    const headers = { Authorization: { fromSsm: '/tributary/token' } };
+    await writeFile(
+      path,
+      JSON.stringify({ settings: { retries: 0 }, sources: [{ id: 'private', url: server.url('/news.rss'), headers }] }),
+    );
+    const canary = join(folder, 'canary.mjs');
+    await writeFile(
+      canary,
+      "if (process.argv[1]?.endsWith('cli.ts')) process.once('beforeExit', () => process.emitWarning('still shown', 'CanaryWarning'));",
+    );
+
+    // Act
+    const { stderr } = await tributary(['--sources', path, '--dry-run'], {
+      NODE_OPTIONS: `--import=${canary}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ENDPOINT_URL_SSM: closed.origin,
+    });
+
+    // Assess
+    expect(stderr).toMatch(/^private +failed .*SSM parameter "\/tributary\/token" could not be read/m);
+    expect(stderr.match(/CanaryWarning: still shown/g)).toHaveLength(1);
     expect(stderr).not.toMatch(/NodeVersionSupportWarning|upgrade to node/);
   });
 
