@@ -1,5 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 
 export interface MotoServer {
   endpoint: string;
@@ -87,5 +94,48 @@ export function lambdaEnvironment(
     AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_S3: moto.endpoint,
+  };
+}
+
+/** A bucket created in moto, with what tests do to it most: write, read and list objects. */
+export interface MotoBucket {
+  s3: S3Client;
+  name: string;
+  put(key: string, body: string): Promise<void>;
+  read(key: string): Promise<{ body: string; contentType?: string; cacheControl?: string }>;
+  /** Every key under `prefix`, sorted. */
+  keys(prefix: string): Promise<string[]>;
+}
+
+export async function createMotoBucket(moto: MotoServer, name: string): Promise<MotoBucket> {
+  const s3 = new S3Client({
+    region: MOTO_REGION,
+    endpoint: moto.endpoint,
+    credentials: MOTO_CREDENTIALS,
+    forcePathStyle: true,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  return {
+    s3,
+    name,
+    put: async (key, body) => void (await s3.send(new PutObjectCommand({ Bucket: name, Key: key, Body: body }))),
+    read: async (key) => {
+      const response = await s3.send(new GetObjectCommand({ Bucket: name, Key: key }));
+      return {
+        body: (await response.Body?.transformToString()) ?? '',
+        contentType: response.ContentType,
+        cacheControl: response.CacheControl,
+      };
+    },
+    keys: async (prefix) => {
+      const keys: string[] = [];
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: name, Prefix: prefix, ContinuationToken }));
+        keys.push(...(page.Contents ?? []).map((entry) => entry.Key ?? ''));
+        ContinuationToken = page.NextContinuationToken;
+      } while (ContinuationToken);
+      return keys.sort();
+    },
   };
 }

@@ -1,11 +1,4 @@
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -13,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeBundle, prepareBundle } from '../../scripts/bundleInvoker.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import {
+  createMotoBucket,
   lambdaEnvironment,
   MOTO_CREDENTIALS,
   MOTO_REGION,
+  type MotoBucket,
   type MotoServer,
   startMotoServer,
 } from '../../scripts/motoServer.js';
@@ -29,7 +24,7 @@ const PREFIX = 'site';
 describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on loopback', () => {
   let moto: MotoServer;
   let feeds: LoopbackServer;
-  let s3: S3Client;
+  let bucket: MotoBucket;
   let sqs: SQSClient;
   let queueUrl: string;
   let bundle: string;
@@ -52,11 +47,10 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
       prepareBundle(),
     ]);
     const endpoint = moto.endpoint;
-    s3 = new S3Client({ region, endpoint, credentials, forcePathStyle: true });
     const sns = new SNSClient({ region, endpoint, credentials });
     sqs = new SQSClient({ region, endpoint, credentials });
 
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    bucket = await createMotoBucket(moto, BUCKET);
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'tributary-runs' }));
     ({ QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'run-subscriber' })));
     const { Attributes } = await sqs.send(
@@ -73,7 +67,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
         { id: 'broken', url: feeds.url('/broken') },
       ],
     };
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/sources.json', Body: JSON.stringify(sources) }));
+    await bucket.put('config/sources.json', JSON.stringify(sources));
 
     env = lambdaEnvironment(moto, {
       bucket: BUCKET,
@@ -87,19 +81,8 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     await Promise.all([moto?.stop(), feeds?.close()]);
   });
 
-  async function object(key: string) {
-    const response = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    return {
-      body: (await response.Body?.transformToString()) ?? '',
-      contentType: response.ContentType,
-      cacheControl: response.CacheControl,
-    };
-  }
-
-  async function keys(): Promise<string[]> {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${PREFIX}/` }));
-    return (page.Contents ?? []).map((entry) => entry.Key ?? '').sort();
-  }
+  const object = (key: string) => bucket.read(key);
+  const keys = () => bucket.keys(`${PREFIX}/`);
 
   async function drainNotifications(): Promise<
     Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }>
@@ -291,7 +274,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
       ),
     ).toEqual([]);
     await expect(
-      s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'site/state/state.json' })),
+      bucket.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'site/state/state.json' })),
     ).resolves.toBeDefined();
   });
 
@@ -305,7 +288,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
         { id: 'private', url: feeds.url('/private.rss'), headers: { Authorization: { fromSsm: '/tributary/token' } } },
       ],
     };
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/private.json', Body: JSON.stringify(sources) }));
+    await bucket.put('config/private.json', JSON.stringify(sources));
 
     const { result, error, stderr } = await invokeBundle(
       bundle,

@@ -1,23 +1,14 @@
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import {
+  createMotoBucket,
   lambdaEnvironment,
-  MOTO_CREDENTIALS,
-  MOTO_REGION,
+  type MotoBucket,
   type MotoServer,
   startMotoServer,
 } from '../../scripts/motoServer.js';
 import { serveFixture } from '../support/fixtures.js';
 
-const credentials = MOTO_CREDENTIALS;
-const region = MOTO_REGION;
 const BUCKET = 'tributary-distributed';
 const PREFIX = 'site/';
 const BUNDLE = new URL('../../dist/lambda/index.mjs', import.meta.url);
@@ -30,7 +21,7 @@ type Handler = (
 describe("the bundle's distributed step handlers, chained as the state machine chains them, against S3 on loopback", () => {
   let moto: MotoServer;
   let feeds: LoopbackServer;
-  let s3: S3Client;
+  let bucket: MotoBucket;
   let steps: { startHandler: Handler; workerHandler: Handler; mergeHandler: Handler };
 
   beforeAll(async () => {
@@ -43,8 +34,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
         '/notes.json': serve('notes.json'),
       }),
     ]);
-    s3 = new S3Client({ region, endpoint: moto.endpoint, credentials, forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    bucket = await createMotoBucket(moto, BUCKET);
     const sources = {
       settings: { retries: 0, timeoutMs: 5000 },
       sources: [
@@ -53,7 +43,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
         { id: 'notes', url: feeds.url('/notes.json') },
       ],
     };
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/sources.json', Body: JSON.stringify(sources) }));
+    await bucket.put('config/sources.json', JSON.stringify(sources));
     // The runtime reads its environment once, when the bundle is loaded, as at a Lambda cold start.
     Object.assign(process.env, {
       ...lambdaEnvironment(moto, { bucket: BUCKET, prefix: PREFIX, sourcesKey: 'config/sources.json' }),
@@ -67,8 +57,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
   });
 
   const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test-request-id' };
-  const object = async (key: string) =>
-    (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+  const object = async (key: string) => (await bucket.read(key)).body;
 
   it('starts, settles two batches and merges into the outputs under the prefix, with the full keys the Map needs', async () => {
     const event = {
@@ -111,10 +100,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
       status: 'ok',
       counts: { sources: 3, ok: 3, items: 4 },
     });
-    const keys = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: PREFIX }))).Contents ?? []).map(
-      (entry) => entry.Key,
-    );
-    expect(keys).toEqual(
+    expect(await bucket.keys(PREFIX)).toEqual(
       expect.arrayContaining([
         'site/feed.json',
         'site/feed.xml',

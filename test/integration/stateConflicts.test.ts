@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3Store } from '../../lambda/adapters/s3Store.js';
 import { STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/core/storageLayout.js';
 import { readState } from '../../lambda/run/state.js';
 import type { Store } from '../../lambda/run/store.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
+import { createMotoBucket, type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 const BUCKET = 'tributary-conflicts';
@@ -81,13 +81,7 @@ describe('two runs committing state at once, against S3 on loopback (moto)', () 
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    s3 = new S3Client({
-      region: MOTO_REGION,
-      endpoint: moto.endpoint,
-      credentials: MOTO_CREDENTIALS,
-      forcePathStyle: true,
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    ({ s3 } = await createMotoBucket(moto, BUCKET));
     server = await startLoopbackServer({
       '/alpha.rss': (_request: IncomingMessage, response: ServerResponse) =>
         void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed('alpha', versions.alpha)),

@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, DeleteObjectsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FolderStore } from '../../lambda/adapters/folderStore.js';
 import { S3Store } from '../../lambda/adapters/s3Store.js';
 import { StoreError } from '../../lambda/core/errors.js';
 import { INTERNAL_JSON, type Store } from '../../lambda/run/store.js';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
+import { createMotoBucket, type MotoServer, startMotoServer } from '../../scripts/motoServer.js';
 
 const BUCKET = 'tributary-store';
 /** More than one DeleteObjects request holds (1000 keys), by a few. */
@@ -199,13 +199,7 @@ describe('S3Store.delete, against S3 on loopback (moto)', () => {
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    s3 = new S3Client({
-      region: MOTO_REGION,
-      endpoint: moto.endpoint,
-      credentials: MOTO_CREDENTIALS,
-      forcePathStyle: true,
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    ({ s3 } = await createMotoBucket(moto, BUCKET));
   });
 
   afterEach(() => {
