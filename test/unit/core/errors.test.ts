@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   FAILURE_CODES,
@@ -40,24 +41,10 @@ describe('every error Tributary throws on purpose', () => {
     expect(new StoreError('cannot read state', { cause }).cause).toBe(cause);
   });
 
-  it('fails a source only for the reasons the run report documents', () => {
-    expect(FAILURE_CODES).toEqual([
-      'timeout',
-      'deadline',
-      'network',
-      'dns',
-      'blocked_address',
-      'http_status',
-      'rate_limited',
-      'too_large',
-      'too_complex',
-      'bad_encoding',
-      'too_many_redirects',
-      'bad_redirect',
-      'unsupported_format',
-      'malformed',
-      'secret_unavailable',
-      'internal',
-    ]);
+  it('fails a source only for the reasons the run report documents, each documented', () => {
+    const reference = readFileSync(new URL('../../../docs/reference.md', import.meta.url), 'utf8');
+    const listed = /`errorCode` is one of ([^.]+)\./.exec(reference)?.[1];
+
+    expect(listed?.match(/`[a-z_]+`/g)?.map((code) => code.slice(1, -1))).toEqual([...FAILURE_CODES]);
   });
 });
