@@ -56,7 +56,8 @@ export function historyChart(history: readonly RunHistoryEntry[]): string {
   });
 
   const labels = `aria-labelledby="${TITLE_ID}" aria-describedby="${DESC_ID}"`;
-  return `<svg class="history-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" ${labels} xmlns="http://www.w3.org/2000/svg">
+  const svg = `class="history-chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" xmlns="http://www.w3.org/2000/svg"`;
+  return `<svg ${svg} role="img" ${labels}>
 <title id="${TITLE_ID}">Run history: duration and failed sources</title>
 <desc id="${DESC_ID}">${escapeXml(
     description(

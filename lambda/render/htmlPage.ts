@@ -7,14 +7,17 @@ import { readableTime } from './readable.js';
 
 // Colours meet WCAG AA contrast on the default light and dark backgrounds.
 const BASE_STYLE = `
-:root{color-scheme:light dark;--ok:#1a7f37;--partial:#9a6700;--failed:#cf222e;--muted:#59636e;--line:#d1d9e0;--bar:#0969da;--track:#eff2f5}
-@media (prefers-color-scheme:dark){:root{--ok:#3fb950;--partial:#d29922;--failed:#f85149;--muted:#9198a1;--line:#3d444d;--bar:#4493f8;--track:#262c36}}
+:root{color-scheme:light dark;
+--ok:#1a7f37;--partial:#9a6700;--failed:#cf222e;--muted:#59636e;--line:#d1d9e0;--bar:#0969da;--track:#eff2f5}
+@media (prefers-color-scheme:dark){:root{
+--ok:#3fb950;--partial:#d29922;--failed:#f85149;--muted:#9198a1;--line:#3d444d;--bar:#4493f8;--track:#262c36}}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:75rem;padding:1rem}
 h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.75rem 0 .5rem}
 a{overflow-wrap:anywhere}
 nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:.5rem 0;padding:0}
 .note{color:var(--muted);font-size:.9rem}
-.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;
+clip:rect(0 0 0 0);white-space:nowrap;border:0}
 footer{margin-top:2rem;color:var(--muted);font-size:.9rem}`;
 
 export interface HtmlPage {

@@ -34,30 +34,60 @@ ol.items h2{font-size:1.15rem;margin:0 0 .25rem;line-height:1.35}
  * @param items Newest first, as published.
  */
 export function renderReadingPage(items: readonly PublishedItem[], context: RenderContext): string {
-  const sources = new Map(context.sources.map((source) => [source.id, source]));
-  const atom = safeHttpUrl(context.feedXmlUrl) ?? OUTPUT_KEYS.feedXml;
-  const json = safeHttpUrl(context.feedJsonUrl) ?? OUTPUT_KEYS.feedJson;
-  const shown = items.slice(0, MAX_ITEMS_ON_PAGE);
+  const feeds: FeedLinks = {
+    atom: escapeHtml(safeHttpUrl(context.feedXmlUrl) ?? OUTPUT_KEYS.feedXml),
+    json: escapeHtml(safeHttpUrl(context.feedJsonUrl) ?? OUTPUT_KEYS.feedJson),
+  };
   const title = escapeHtml(context.title);
   return htmlPage({
     title: context.title,
     language: context.language,
-    head: `<link rel="alternate" type="${OUTPUT_CONTENT_TYPES.feedXml}" title="${title} (Atom)" href="${escapeHtml(atom)}">
-<link rel="alternate" type="${OUTPUT_CONTENT_TYPES.feedJson}" title="${title} (JSON Feed)" href="${escapeHtml(json)}">
+    head: `${alternateLink(OUTPUT_CONTENT_TYPES.feedXml, `${title} (Atom)`, feeds.atom)}
+${alternateLink(OUTPUT_CONTENT_TYPES.feedJson, `${title} (JSON Feed)`, feeds.json)}
 `,
     style: STYLE,
     body: `<header>
 <h1>${title}</h1>
-${context.description ? `<p>${escapeHtml(context.description)}</p>\n` : ''}<p class="subscribe">Subscribe in your feed reader: <a href="${escapeHtml(atom)}" type="${OUTPUT_CONTENT_TYPES.feedXml}">Atom feed</a> · <a href="${escapeHtml(json)}" type="${OUTPUT_CONTENT_TYPES.feedJson}">JSON Feed</a></p>
+${context.description ? `<p>${escapeHtml(context.description)}</p>\n` : ''}${subscribeLinks(feeds)}
 </header>
 <main>
 <h2 class="visually-hidden">Newest items</h2>
-${shown.length === 0 ? '<p class="note">No items yet.</p>' : `<ol class="items">\n${shown.map((item) => itemEntry(item, sources.get(item.sourceId))).join('\n')}\n</ol>`}
-${shown.length < items.length ? `<p class="note">The newest ${shown.length} of ${items.length} items; the feeds have them all.</p>\n` : ''}</main>
+${itemList(items, context)}</main>
 <footer>
-<p>Updated ${time(context.generatedAt)}. <a href="${OUTPUT_KEYS.status}">Run status</a> of the ${context.sources.length} sources.</p>
+<p>Updated ${time(context.generatedAt)}. <a href="${OUTPUT_KEYS.status}">Run status</a> of the \
+${context.sources.length} sources.</p>
 </footer>`,
   });
+}
+
+/** The feeds' addresses, escaped for an attribute. */
+interface FeedLinks {
+  atom: string;
+  json: string;
+}
+
+function alternateLink(type: string, title: string, href: string): string {
+  return `<link rel="alternate" type="${type}" title="${title}" href="${href}">`;
+}
+
+function subscribeLinks({ atom, json }: FeedLinks): string {
+  const atomLink = `<a href="${atom}" type="${OUTPUT_CONTENT_TYPES.feedXml}">Atom feed</a>`;
+  const jsonLink = `<a href="${json}" type="${OUTPUT_CONTENT_TYPES.feedJson}">JSON Feed</a>`;
+  return `<p class="subscribe">Subscribe in your feed reader: ${atomLink} · ${jsonLink}</p>`;
+}
+
+function itemList(items: readonly PublishedItem[], context: RenderContext): string {
+  if (items.length === 0) return '<p class="note">No items yet.</p>\n';
+  const sources = new Map(context.sources.map((source) => [source.id, source]));
+  const shown = items.slice(0, MAX_ITEMS_ON_PAGE);
+  const entries = shown.map((item) => itemEntry(item, sources.get(item.sourceId))).join('\n');
+  const more = shown.length < items.length;
+  return `<ol class="items">\n${entries}\n</ol>\n${
+    more
+      ? `<p class="note">The newest ${shown.length} of ${items.length} \
+items; the feeds have them all.</p>\n`
+      : ''
+  }`;
 }
 
 function itemEntry(item: PublishedItem, source: SourceLabel | undefined): string {

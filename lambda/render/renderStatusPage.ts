@@ -30,7 +30,8 @@ const SOURCE_STATUS_LABEL: Readonly<Record<SourceStatus, { mark: string; text: s
 const STYLE = `
 .run{font-size:1.1rem;margin:.25rem 0 1rem}
 .status{font-weight:600;white-space:nowrap}
-.status-ok{color:var(--ok)}.status-partial{color:var(--partial)}.status-failed{color:var(--failed)}.status-not_modified,.status-skipped{color:var(--muted)}
+.status-ok{color:var(--ok)}.status-partial{color:var(--partial)}.status-failed{color:var(--failed)}
+.status-not_modified,.status-skipped{color:var(--muted)}
 dl{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.5rem 1rem;margin:0}
 dt{color:var(--muted);font-size:.85rem}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:6px}
@@ -54,6 +55,16 @@ figcaption{color:var(--muted);font-size:.9rem;margin-top:.25rem}
 details{margin-top:.75rem}summary{cursor:pointer}
 ${HISTORY_CHART_STYLE}`;
 
+const PAGES_NAV = `<nav aria-label="Pages"><ul>${[
+  [OUTPUT_KEYS.html, 'Read the feed'],
+  [OUTPUT_KEYS.feedXml, 'Atom feed'],
+  [OUTPUT_KEYS.feedJson, 'JSON Feed'],
+]
+  .map(([href, text]) => `<li><a href="${href}">${text}</a></li>`)
+  .join('')}</ul></nav>`;
+
+const readable = (ms: number) => escapeHtml(readableDuration(ms));
+
 /**
  * The run report for whoever runs the feed (status.html): how the last run went, every source
  * with its latency and its trouble in plain words, and the recent runs as a chart. The items are
@@ -75,8 +86,8 @@ export function renderStatusPage(
     style: STYLE,
     body: `<header>
 <h1>${escapeHtml(context.title)}: status</h1>
-<nav aria-label="Pages"><ul><li><a href="${OUTPUT_KEYS.html}">Read the feed</a></li><li><a href="${OUTPUT_KEYS.feedXml}">Atom feed</a></li><li><a href="${OUTPUT_KEYS.feedJson}">JSON Feed</a></li></ul></nav>
-<p class="run">Last run: ${statusLabel(report.status, runStatus)}${report.dryRun ? ' (dry run: nothing was published)' : ''}, started ${time(report.startedAt)}, took ${escapeHtml(readableDuration(report.durationMs))}. ${escapeHtml(runSentences(report).join(' '))}</p>
+${PAGES_NAV}
+<p class="run">${lastRun(report, runStatus)}</p>
 </header>
 <main>
 ${runSection(report)}
@@ -87,6 +98,13 @@ ${historySection(history)}
 <p>Generated ${time(context.generatedAt)} by Tributary.</p>
 </footer>`,
   });
+}
+
+function lastRun(report: RunReport, label: { mark: string; text: string }): string {
+  const dryRun = report.dryRun ? ' (dry run: nothing was published)' : '';
+  const when = `started ${time(report.startedAt)}, took ${readable(report.durationMs)}`;
+  const sentences = escapeHtml(runSentences(report).join(' '));
+  return `Last run: ${statusLabel(report.status, label)}${dryRun}, ${when}. ${sentences}`;
 }
 
 function runSentences(report: RunReport): string[] {
@@ -150,7 +168,7 @@ function sourcesSection(sources: SourceReport[], names: ReadonlyMap<string, stri
   return tableSection({
     id: 'sources',
     heading: 'Sources',
-    note: `<p class="note">Latency bars are scaled to the slowest source, ${escapeHtml(readableDuration(slowest))}.</p>\n`,
+    note: `<p class="note">Latency bars are scaled to the slowest source, ${readable(slowest)}.</p>\n`,
     tableClass: 'sources',
     caption: 'Every source of this run: status, HTTP status, items, new items, latency and what went wrong',
     columns: ['Source', 'Status', 'HTTP', 'Items', 'New', 'Latency', 'Details'],
@@ -177,11 +195,13 @@ function sourceStatus(source: SourceReport): string {
     source.status === 'failed' && until ? `next attempt ${until}` : '',
     source.recovered ? 'broken XML, read leniently' : '',
   ].filter((note) => note);
-  return `${label}${source.status === 'skipped' && until ? ` until ${until}` : ''}${notes.map((note) => `<span class="note">${note}</span>`).join('')}`;
+  const resting = source.status === 'skipped' && until ? ` until ${until}` : '';
+  return `${label}${resting}${notes.map((note) => `<span class="note">${note}</span>`).join('')}`;
 }
 
 function statusLabel(status: string, label: { mark: string; text: string }): string {
-  return `<span class="status status-${escapeHtml(status)}"><span aria-hidden="true">${label.mark} </span>${label.text}</span>`;
+  const mark = `<span aria-hidden="true">${label.mark} </span>`;
+  return `<span class="status status-${escapeHtml(status)}">${mark}${label.text}</span>`;
 }
 
 /** A bar as long as this source's share of the slowest one's time; none for a source not fetched. */
@@ -189,7 +209,8 @@ function latency(source: SourceReport, slowest: number): string {
   if (source.status === 'skipped') return '–';
   const share = slowest > 0 ? Math.round((1000 * source.durationMs) / slowest) / 10 : 0;
   const attempts = source.attempts > 1 ? `<span class="note">${source.attempts} attempts</span>` : '';
-  return `<span class="latency"><span class="track" aria-hidden="true"><span class="bar" style="width:${share}%"></span></span>${escapeHtml(readableDuration(source.durationMs))}</span>${attempts}`;
+  const bar = `<span class="track" aria-hidden="true"><span class="bar" style="width:${share}%"></span></span>`;
+  return `<span class="latency">${bar}${readable(source.durationMs)}</span>${attempts}`;
 }
 
 function sourceDetails(source: SourceReport): string {
@@ -201,6 +222,8 @@ function sourceDetails(source: SourceReport): string {
   if (movedTo) lines.push(`Moved to ${linkOrText(movedTo, movedTo)}: update the sources file.`);
   return lines.join('<br>');
 }
+
+const HISTORY_COLUMNS = ['Started', 'Status', 'Duration', 'Failed'];
 
 function historySection(history: readonly RunHistoryEntry[]): string {
   const first = history[0];
@@ -214,7 +237,7 @@ function historySection(history: readonly RunHistoryEntry[]): string {
     (entry) => `<tr>
 <th scope="row">${time(entry.startedAt)}</th>
 <td>${RUN_STATUS_LABEL[entry.status].text}</td>
-<td class="number">${escapeHtml(readableDuration(entry.durationMs))}</td>
+<td class="number">${readable(entry.durationMs)}</td>
 <td class="number">${entry.counts.failed} of ${entry.counts.sources}</td>
 </tr>`,
   );
@@ -222,14 +245,15 @@ function historySection(history: readonly RunHistoryEntry[]): string {
 <h2 id="history-heading">Run history</h2>
 <figure>
 ${historyChart(history)}
-<figcaption>${plural(history.length, 'run', 'runs')}${span}. Top: how long each run took. Bottom: how many sources failed.</figcaption>
+<figcaption>${plural(history.length, 'run', 'runs')}${span}. \
+Top: how long each run took. Bottom: how many sources failed.</figcaption>
 </figure>
 <details>
 <summary>The same runs as a table</summary>
 <div class="scroll" role="region" aria-labelledby="history-caption" tabindex="0">
 <table class="runs">
 <caption id="history-caption" class="visually-hidden">Recent runs, newest first</caption>
-<thead><tr><th scope="col">Started</th><th scope="col">Status</th><th scope="col">Duration</th><th scope="col">Failed</th></tr></thead>
+<thead><tr>${HISTORY_COLUMNS.map((name) => `<th scope="col">${name}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
