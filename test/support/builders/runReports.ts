@@ -1,5 +1,6 @@
 // Run reports as tests need them: built the way the pipeline builds them, or the recorded one.
 import type { RunReport, SourceReport } from '../../../lambda/core/model.js';
+import type { RunHistoryEntry } from '../../../lambda/render/runHistory.js';
 import { summarize } from '../../../lambda/run/summary.js';
 import { readFixture } from '../fixtures.js';
 
@@ -44,4 +45,22 @@ export function sourceOf(report: RunReport, status: SourceReport['status']): Sou
   const source = report.sources.find((s) => s.status === status);
   if (!source) throw new Error(`the report has no ${status} source`);
   return source;
+}
+
+/**
+ * An earlier run in the history: the `index`-th hour from 2025-02-28 00:00 UTC, 1 s long, none of
+ * its 4 sources failed. `failed` sets the failed count and makes the run partial.
+ */
+export function aHistoryEntry(
+  index: number,
+  { failed = 0, ...overrides }: Partial<RunHistoryEntry> & { failed?: number } = {},
+): RunHistoryEntry {
+  return {
+    runId: `run-${index}`,
+    status: failed > 0 ? 'partial' : 'ok',
+    startedAt: new Date(Date.UTC(2025, 1, 28, index)).toISOString(),
+    durationMs: 1000,
+    counts: { sources: 4, failed },
+    ...overrides,
+  };
 }

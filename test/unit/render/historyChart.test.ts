@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { historyChart } from '../../../lambda/render/historyChart.js';
-import { RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
+import { RUN_HISTORY_LENGTH } from '../../../lambda/render/runHistory.js';
+import { aHistoryEntry } from '../../support/builders/runReports.js';
 import { HOSTILE_TEXT } from './builders.js';
 
 interface Bar {
@@ -9,19 +10,6 @@ interface Bar {
   width: number;
   height: number;
   tooltip: string;
-}
-
-function anEntry(
-  index: number,
-  overrides: { durationMs?: number; failed?: number; startedAt?: string } = {},
-): RunHistoryEntry {
-  return {
-    runId: `run-${index}`,
-    status: (overrides.failed ?? 0) > 0 ? 'partial' : 'ok',
-    startedAt: overrides.startedAt ?? new Date(Date.UTC(2025, 2, 1, index)).toISOString(),
-    durationMs: overrides.durationMs ?? 1000,
-    counts: { sources: 4, failed: overrides.failed ?? 0 },
-  };
 }
 
 function bars(svg: string, kind: 'duration' | 'failures'): Bar[] {
@@ -46,9 +34,9 @@ describe('historyChart', () => {
   it('scales each panel to its own largest value, on one baseline per panel', () => {
     // Prepare
     const history = [
-      anEntry(0, { durationMs: 1000, failed: 0 }),
-      anEntry(1, { durationMs: 2000, failed: 1 }),
-      anEntry(2, { durationMs: 4000, failed: 2 }),
+      aHistoryEntry(0, { durationMs: 1000, failed: 0 }),
+      aHistoryEntry(1, { durationMs: 2000, failed: 1 }),
+      aHistoryEntry(2, { durationMs: 4000, failed: 2 }),
     ];
 
     // Act
@@ -74,8 +62,8 @@ describe('historyChart', () => {
 
   it('draws one run as one narrow bar per panel at the left, as wide as in a full history', () => {
     // Act
-    const single = historyChart([anEntry(0, { durationMs: 1500, failed: 1 })]);
-    const full = historyChart(Array.from({ length: RUN_HISTORY_LENGTH }, (_, index) => anEntry(index)));
+    const single = historyChart([aHistoryEntry(0, { durationMs: 1500, failed: 1 })]);
+    const full = historyChart(Array.from({ length: RUN_HISTORY_LENGTH }, (_, index) => aHistoryEntry(index)));
 
     // Assess
     const [duration] = bars(single, 'duration');
@@ -90,7 +78,7 @@ describe('historyChart', () => {
   it(`fits ${RUN_HISTORY_LENGTH} runs side by side, oldest on the left, inside the picture`, () => {
     // Prepare
     const history = Array.from({ length: RUN_HISTORY_LENGTH }, (_, index) =>
-      anEntry(index, { durationMs: 1000 + index * 100 }),
+      aHistoryEntry(index, { durationMs: 1000 + index * 100 }),
     );
 
     // Act
@@ -105,16 +93,16 @@ describe('historyChart', () => {
     }
     expect(durations[0]!.x).toBeGreaterThan(0);
     expect(durations.at(-1)!.x + durations.at(-1)!.width).toBeLessThanOrEqual(viewBoxWidth(svg));
-    expect(durations[0]!.tooltip).toContain('2025-03-01 00:00 UTC');
-    expect(durations.at(-1)!.tooltip).toContain('2025-03-02 05:00 UTC');
+    expect(durations[0]!.tooltip).toContain('2025-02-28 00:00 UTC');
+    expect(durations.at(-1)!.tooltip).toContain('2025-03-01 05:00 UTC');
   });
 
   it('draws zero-height bars, not NaN, when every value is zero or unusable', () => {
     // Prepare
     const history = [
-      anEntry(0, { durationMs: 0 }),
-      anEntry(1, { durationMs: -20 }),
-      anEntry(2, { durationMs: Number.NaN }),
+      aHistoryEntry(0, { durationMs: 0 }),
+      aHistoryEntry(1, { durationMs: -20 }),
+      aHistoryEntry(2, { durationMs: Number.NaN }),
     ];
 
     // Act
@@ -131,9 +119,9 @@ describe('historyChart', () => {
   it('is one image to assistive technology, named and described in words', () => {
     // Prepare
     const history = [
-      anEntry(0, { durationMs: 900 }),
-      anEntry(1, { durationMs: 3000, failed: 2 }),
-      anEntry(2, { durationMs: 1200 }),
+      aHistoryEntry(0, { durationMs: 900 }),
+      aHistoryEntry(1, { durationMs: 3000, failed: 2 }),
+      aHistoryEntry(2, { durationMs: 1200 }),
     ];
 
     // Act
@@ -145,15 +133,15 @@ describe('historyChart', () => {
     );
     expect(svg).toContain('<title id="history-chart-title">Run history: duration and failed sources</title>');
     expect(svg).toContain(
-      '<desc id="history-chart-desc">Bars for the last 3 runs, oldest first, from 2025-03-01 00:00 UTC to 2025-03-01 02:00 UTC. ' +
-        'Longest run: 3.0 s. Runs with failed sources: 1 of 3. Latest run: 2025-03-01 02:00 UTC, ok, 1.2 s, 0 of 4 sources failed.</desc>',
+      '<desc id="history-chart-desc">Bars for the last 3 runs, oldest first, from 2025-02-28 00:00 UTC to 2025-02-28 02:00 UTC. ' +
+        'Longest run: 3.0 s. Runs with failed sources: 1 of 3. Latest run: 2025-02-28 02:00 UTC, ok, 1.2 s, 0 of 4 sources failed.</desc>',
     );
     expect(svg.match(/<g aria-hidden="true">/g)).toHaveLength(2);
   });
 
   it('escapes text read back from state', () => {
     // Act
-    const svg = historyChart([anEntry(0, { startedAt: HOSTILE_TEXT })]);
+    const svg = historyChart([aHistoryEntry(0, { startedAt: HOSTILE_TEXT })]);
 
     // Assess
     expect(svg).not.toMatch(/<script/i);

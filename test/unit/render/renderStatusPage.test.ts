@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatusPage } from '../../../lambda/render/renderStatusPage.js';
-import { appendRunHistory, RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
-import { aRunReport, aSourceReport } from '../../support/builders/runReports.js';
+import { appendRunHistory, RUN_HISTORY_LENGTH } from '../../../lambda/render/runHistory.js';
+import { aHistoryEntry, aRunReport, aSourceReport } from '../../support/builders/runReports.js';
 import { aContext, HOSTILE_TEXT, JAVASCRIPT_URL } from './builders.js';
 
 const CSP_META =
@@ -38,17 +38,6 @@ function historyRows(html: string): string[][] {
   return [...table.matchAll(/<tr>\n([\s\S]*?)\n<\/tr>/g)].map((row) =>
     row[1]!.split('\n').map((cell) => cell.replace(/<[^>]+>/g, '')),
   );
-}
-
-function anEntry(index: number, overrides: Partial<RunHistoryEntry> = {}): RunHistoryEntry {
-  return {
-    runId: `earlier-${index}`,
-    status: 'ok',
-    startedAt: new Date(Date.UTC(2025, 1, 28, index)).toISOString(),
-    durationMs: 1000 + index,
-    counts: { sources: 1, failed: 0 },
-    ...overrides,
-  };
 }
 
 function hrefs(html: string): string[] {
@@ -338,7 +327,10 @@ describe('renderStatusPage', () => {
     const html = renderStatusPage(
       report,
       aContext(),
-      appendRunHistory([anEntry(0), anEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } })], report),
+      appendRunHistory(
+        [aHistoryEntry(0), aHistoryEntry(1, { status: 'partial', counts: { sources: 3, failed: 2 } })],
+        report,
+      ),
     );
 
     // Assess
@@ -352,7 +344,7 @@ describe('renderStatusPage', () => {
     expect(historyRows(html)).toEqual([
       ['2025-03-01 10:05 UTC', 'Partial', '2.5 s', '1 of 2'],
       ['2025-02-28 01:00 UTC', 'Partial', '1.0 s', '2 of 3'],
-      ['2025-02-28 00:00 UTC', 'OK', '1.0 s', '0 of 1'],
+      ['2025-02-28 00:00 UTC', 'OK', '1.0 s', '0 of 4'],
     ]);
   });
 
@@ -360,7 +352,7 @@ describe('renderStatusPage', () => {
     // Prepare
     const report = aRunReport();
     const long = appendRunHistory(
-      Array.from({ length: 40 }, (_, index) => anEntry(index)),
+      Array.from({ length: 40 }, (_, index) => aHistoryEntry(index)),
       report,
     );
 
@@ -428,7 +420,7 @@ describe('renderStatusPage', () => {
       ],
       { runId: HOSTILE_TEXT },
     );
-    const history = [anEntry(0, { startedAt: HOSTILE_TEXT })];
+    const history = [aHistoryEntry(0, { startedAt: HOSTILE_TEXT })];
 
     // Act
     const html = renderStatusPage(report, aContext({ title: HOSTILE_TEXT, feedJsonUrl: JAVASCRIPT_URL }), history);

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendRunHistory, RUN_HISTORY_LENGTH, type RunHistoryEntry } from '../../../lambda/render/runHistory.js';
-import { aRunReport, aSourceReport } from '../../support/builders/runReports.js';
-
-function anEntry(runId: string): RunHistoryEntry {
-  return {
-    runId,
-    status: 'ok',
-    startedAt: '2025-02-28T10:05:00.000Z',
-    durationMs: 1000,
-    counts: { sources: 1, failed: 0 },
-  };
-}
+import { appendRunHistory, RUN_HISTORY_LENGTH } from '../../../lambda/render/runHistory.js';
+import { aHistoryEntry, aRunReport, aSourceReport } from '../../support/builders/runReports.js';
 
 describe('appendRunHistory', () => {
   it('adds the run last with its status, start, duration and source counts', () => {
@@ -21,11 +11,11 @@ describe('appendRunHistory', () => {
     ]);
 
     // Act
-    const history = appendRunHistory([anEntry('earlier')], report);
+    const history = appendRunHistory([aHistoryEntry(0, { runId: 'earlier' })], report);
 
     // Assess
     expect(history).toEqual([
-      anEntry('earlier'),
+      aHistoryEntry(0, { runId: 'earlier' }),
       {
         runId: report.runId,
         status: 'partial',
@@ -38,7 +28,7 @@ describe('appendRunHistory', () => {
 
   it(`keeps only the last ${RUN_HISTORY_LENGTH} runs, dropping the oldest`, () => {
     // Prepare
-    const full = Array.from({ length: RUN_HISTORY_LENGTH }, (_, index) => anEntry(`run-${index}`));
+    const full = Array.from({ length: RUN_HISTORY_LENGTH }, (_, index) => aHistoryEntry(index));
 
     // Act
     const history = appendRunHistory(full, aRunReport());
@@ -52,7 +42,14 @@ describe('appendRunHistory', () => {
   it('records a retried run once, as its latest attempt, so appending twice changes nothing', () => {
     // Prepare
     const report = aRunReport();
-    const once = appendRunHistory([anEntry('a'), { ...anEntry(report.runId), durationMs: 1 }, anEntry('b')], report);
+    const once = appendRunHistory(
+      [
+        aHistoryEntry(0, { runId: 'a' }),
+        aHistoryEntry(1, { runId: report.runId, durationMs: 1 }),
+        aHistoryEntry(0, { runId: 'b' }),
+      ],
+      report,
+    );
 
     // Act
     const twice = appendRunHistory(once, report);
@@ -65,9 +62,9 @@ describe('appendRunHistory', () => {
 
   it('leaves dry runs out: they publish nothing', () => {
     // Act
-    const history = appendRunHistory([anEntry('earlier')], aRunReport(undefined, { dryRun: true }));
+    const history = appendRunHistory([aHistoryEntry(0, { runId: 'earlier' })], aRunReport(undefined, { dryRun: true }));
 
     // Assess
-    expect(history).toEqual([anEntry('earlier')]);
+    expect(history).toEqual([aHistoryEntry(0, { runId: 'earlier' })]);
   });
 });
