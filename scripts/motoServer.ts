@@ -14,7 +14,8 @@ export interface MotoServer {
 }
 
 const INSTALL_HINT =
-  'moto_server (the moto AWS emulator) is needed for the integration tests. Install it with: pip install "moto[server]"';
+  'moto_server (the moto AWS emulator) is needed for the integration tests. Install it with: pip install ' +
+  '"moto[server]"';
 
 /** Starts moto_server on a free loopback port and waits until it answers. */
 export async function startMotoServer(): Promise<MotoServer> {

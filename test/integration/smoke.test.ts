@@ -190,7 +190,10 @@ describe('npm run smoke against a deployment', () => {
     const checks = await smoke({ stack: 'NoSuchStack' });
     expect(checks).toHaveLength(1);
     expect(formatCheck(checks[0]!)).toMatch(
-      /^✗ stack outputs: cannot read stack NoSuchStack: .+ → deploy it with `npx cdk deploy`, or name the deployed stack with --stack/,
+      new RegExp(
+        '^✗ stack outputs: cannot read stack NoSuchStack: .+ → ' +
+          'deploy it with `npx cdk deploy`, or name the deployed stack with --stack',
+      ),
     );
   });
 
@@ -203,8 +206,9 @@ describe('npm run smoke against a deployment', () => {
       }),
     };
     expect(formatCheck(onlyFailure(await smoke()))).toBe(
-      `✗ dry run: the function threw: InvalidInputError: sources[3].url: must be http or https → read the error above and ` +
-        `its log group /aws/lambda/${FUNCTION}; a bad sources file or environment names the field at fault`,
+      '✗ dry run: the function threw: InvalidInputError: sources[3].url: must be http or https → ' +
+        `read the error above and its log group /aws/lambda/${FUNCTION}; ` +
+        'a bad sources file or environment names the field at fault',
     );
   });
 
@@ -230,7 +234,10 @@ describe('npm run smoke against a deployment', () => {
       new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}feed.xml`, Body: '<feed/>', ContentType: 'text/xml' }),
     );
     expect(formatCheck(onlyFailure(await smoke()))).toMatch(
-      /^✗ site\/feed\.xml: served as text\/xml, not application\/atom\+xml → something other than Tributary wrote it/,
+      new RegExp(
+        '^✗ site/feed\\.xml: served as text/xml, not application/atom\\+xml → ' +
+          'something other than Tributary wrote it',
+      ),
     );
   });
 
@@ -256,7 +263,10 @@ describe('npm run smoke against a deployment', () => {
       `${PREFIX}status.html`,
     ]);
     expect(formatCheck(stale[0]!)).toMatch(
-      /^✗ site\/feed\.json: application\/feed\+json, \d+ bytes, written 3\.0 h ago, more than 2\.0 h → no run has published since: see the alarms/,
+      new RegExp(
+        '^✗ site/feed\\.json: application/feed\\+json, \\d+ bytes, written 3\\.0 h ago, more than 2\\.0 h → ' +
+          'no run has published since: see the alarms',
+      ),
     );
   });
 
@@ -265,7 +275,8 @@ describe('npm run smoke against a deployment', () => {
       new SetAlarmStateCommand({ AlarmName: alarmNames[1], StateValue: 'ALARM', StateReason: 'test' }),
     );
     expect(formatCheck(onlyFailure(await smoke()))).toBe(
-      "✗ alarms: 1 of 2 in ALARM: Tributary-NoSuccessfulRun → each alarm's description says what it means and what to do; " +
+      '✗ alarms: 1 of 2 in ALARM: Tributary-NoSuccessfulRun → ' +
+        "each alarm's description says what it means and what to do; " +
         'the dashboard (DashboardUrl) shows them together',
     );
   });

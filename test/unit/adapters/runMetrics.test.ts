@@ -46,15 +46,19 @@ function fetchedSources(count: number): SourceReport[] {
 }
 
 describe('the metrics of a run', () => {
-  test('are one valid EMF document in namespace Tributary with the FunctionName dimension, stamped with the finish time', () => {
-    const documents = runMetrics(theRecordedRunReport(), FUNCTION);
-    expect(documents).toHaveLength(1);
-    const [document] = documents;
-    expectValidEmf(document!);
-    expect(document!._aws.Timestamp).toBe(Date.parse('2025-03-01T10:00:04.250Z'));
-    expect(document!.FunctionName).toBe(FUNCTION);
-    expect(document!.runId).toBe('20250301T100000Z-scheduled');
-  });
+  test(
+    'are one valid EMF document in namespace Tributary with the FunctionName dimension, stamped with the finish ' +
+      'time',
+    () => {
+      const documents = runMetrics(theRecordedRunReport(), FUNCTION);
+      expect(documents).toHaveLength(1);
+      const [document] = documents;
+      expectValidEmf(document!);
+      expect(document!._aws.Timestamp).toBe(Date.parse('2025-03-01T10:00:04.250Z'));
+      expect(document!.FunctionName).toBe(FUNCTION);
+      expect(document!.runId).toBe('20250301T100000Z-scheduled');
+    },
+  );
 
   test('count sources by outcome, items, bytes and the run duration, with their units', () => {
     const [document] = runMetrics(theRecordedRunReport(), FUNCTION);

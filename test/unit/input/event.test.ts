@@ -63,7 +63,8 @@ describe('invocation events', () => {
     const request = parseEvent({ sources: ['hn', 'hackernews', 'lobster', 'lobster'] });
 
     expect(() => assertKnownSources(request, ['hn', 'lobsters', 'lwn'])).toThrowError(
-      'event.sources: unknown source ids "hackernews", "lobster" (did you mean "lobsters"?); valid ids: hn, lobsters, lwn',
+      'event.sources: unknown source ids "hackernews", "lobster" (did you mean "lobsters"?); valid ids: hn, ' +
+        'lobsters, lwn',
     );
   });
 

@@ -56,7 +56,8 @@ describe('opmlToSourcesFile', () => {
   it('echoes no control character from a title or URL, so the terminal runs no escape sequence', async () => {
     // A window-title escape (OSC), a colour (CSI, also as its one-byte C1 form) and a bidi override.
     const hostile = 'Evil\u001b]0;owned\u0007 \u001b[31mred\u009b2J\u202etxt.exe';
-    const xml = `<opml version="2.0"><body><outline text="${hostile}"/><outline text="x" xmlUrl="gopher://\u001b[2J"/></body></opml>`;
+    const outlines = `<outline text="${hostile}"/><outline text="x" xmlUrl="gopher://\u001b[2J"/>`;
+    const xml = `<opml version="2.0"><body>${outlines}</body></opml>`;
 
     const { warnings } = opmlToSourcesFile(
       `${xml.replace('</body>', '<outline text="ok" xmlUrl="https://ok.example/"/></body>')}`,
@@ -80,7 +81,8 @@ describe('opmlToSourcesFile', () => {
   it('keeps ids within the 64 characters a sources file allows, even with a suffix', () => {
     const title = 'A very long feed title that goes on and on well past sixty-four characters';
     const outline = (url: string) => `<outline text="${title}" xmlUrl="${url}"/>`;
-    const xml = `<opml version="2.0"><body>${outline('https://a.example/1')}${outline('https://a.example/2')}</body></opml>`;
+    const outlines = outline('https://a.example/1') + outline('https://a.example/2');
+    const xml = `<opml version="2.0"><body>${outlines}</body></opml>`;
 
     const ids = opmlToSourcesFile(xml).sourcesFile.sources.map((source) => source.id);
 

@@ -136,7 +136,8 @@ describe('sources file: json, html, headers and filters', () => {
     [
       'an unknown secret store',
       { Authorization: { fromVault: 'token' } },
-      'sources[0].headers.Authorization: must be a string, {"fromSsm": "/parameter/name"} or {"fromSecret": "secret-name"}',
+      'sources[0].headers.Authorization: must be a string, {"fromSsm": "/parameter/name"} or {"fromSecret": ' +
+        '"secret-name"}',
     ],
     [
       'two stores in one value',

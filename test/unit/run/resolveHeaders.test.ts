@@ -84,7 +84,8 @@ describe('resolveHeaders', () => {
     expect(resolved.failures.get('releases')).toEqual({
       code: 'secret_unavailable',
       message:
-        'header "Authorization": SSM parameter "/tributary/github-token" holds a line break, which a header value cannot',
+        'header "Authorization": SSM parameter "/tributary/github-token" holds a line break, which a header value ' +
+        'cannot',
     });
   });
 

@@ -34,7 +34,7 @@ describe('claiming a run id', () => {
     expect((await claimRun(store, 'run-1', t0 + 11 * minute, t0 + 16 * minute)).kind).toBe('busy');
   });
 
-  it('hands back the report of a run that finished but could not notify, so only the notification is retried', async () => {
+  it('hands back the report of a finished run that could not notify: only the notification is retried', async () => {
     await claimRun(store, 'run-1', t0, t0 + 5 * minute);
     await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
     const newItems = [{ id: 'n-1', title: 'New', url: 'https://x.example/1', sourceId: 'x' }];
@@ -45,7 +45,7 @@ describe('claiming a run id', () => {
     expect(claim).toEqual({ kind: 'unpublished', report: { runId: 'run-1', sources: [] }, newItems });
   });
 
-  it('does not mistake a written report for a complete run: outputs may be missing, so the run is done again', async () => {
+  it('does not take a written report for a complete run: outputs may be missing, so it runs again', async () => {
     await claimRun(store, 'run-1', t0, t0 + 5 * minute);
     await store.put(reportKey('run-1'), JSON.stringify({ runId: 'run-1', sources: [] }), json);
 

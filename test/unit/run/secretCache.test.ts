@@ -52,7 +52,7 @@ describe('SecretCache', () => {
     expect(after.values.get('/new')).toBe('value');
   });
 
-  it('keeps using an expired value when reading it again fails for a passing reason, but not when it is gone', async () => {
+  it('keeps an expired value when a re-read fails for a passing reason, not when the value is gone', async () => {
     const store = fakeParameterStore({ '/a': 'one' });
     const time = clock();
     const cache = new SecretCache(store.read, { ttlMs: TTL_MS, now: time.now });

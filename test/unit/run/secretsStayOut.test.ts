@@ -53,56 +53,61 @@ const fetched = (body: Buffer, url: string): FetchOutcome => ({
 describe('secret header values', () => {
   // Whether a fetched source's secret could leak into outputs is tested end to end, where the
   // request is really sent (integration/sourceKinds); here, the errors of secrets that cannot be used.
-  it('resolve where they can, and never reach the report, the summary or the state through the errors of those that cannot', async () => {
-    // Prepare: what the orchestrator does: resolve, fail the sources without their secrets, settle the rest
-    const resolved = await resolveHeaders(sources, new SecretCache(fakeParameterStore(SECRETS).read));
-    const settled = sources.map((source) => {
-      const failure = resolved.failures.get(source.id);
-      const outcome: FetchOutcome = failure
-        ? { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 }
-        : fetched(readFixture('sources/github-releases.json'), source.url);
-      return processSource(source, outcome, undefined, DEFAULT_SETTINGS, NOW);
-    });
+  it(
+    'resolve where they can, and never reach the report, the summary or the state through the errors of those ' +
+      'that cannot',
+    async () => {
+      // Prepare: what the orchestrator does: resolve, fail the sources without their secrets, settle the rest
+      const resolved = await resolveHeaders(sources, new SecretCache(fakeParameterStore(SECRETS).read));
+      const settled = sources.map((source) => {
+        const failure = resolved.failures.get(source.id);
+        const outcome: FetchOutcome = failure
+          ? { status: 'failed', failure, bytes: 0, durationMs: 0, attempts: 0 }
+          : fetched(readFixture('sources/github-releases.json'), source.url);
+        return processSource(source, outcome, undefined, DEFAULT_SETTINGS, NOW);
+      });
 
-    // Act
-    const report = summarize({
-      runId: 'run-1',
-      dryRun: false,
-      startedAt: NOW,
-      finishedAt: NOW + 10,
-      reports: settled.map((result) => result.report),
-      publishedItems: 3,
-      outputs: {
-        feedJson: 'feed.json',
-        feedXml: 'feed.xml',
-        html: 'index.html',
-        status: 'status.html',
-        report: 'runs/run-1.json',
-      },
-    });
-    const written = [
-      JSON.stringify(report),
-      JSON.stringify(headOf(report)),
-      JSON.stringify(settled.map((result) => result.state)),
-    ].join('\n');
+      // Act
+      const report = summarize({
+        runId: 'run-1',
+        dryRun: false,
+        startedAt: NOW,
+        finishedAt: NOW + 10,
+        reports: settled.map((result) => result.report),
+        publishedItems: 3,
+        outputs: {
+          feedJson: 'feed.json',
+          feedXml: 'feed.xml',
+          html: 'index.html',
+          status: 'status.html',
+          report: 'runs/run-1.json',
+        },
+      });
+      const written = [
+        JSON.stringify(report),
+        JSON.stringify(headOf(report)),
+        JSON.stringify(settled.map((result) => result.state)),
+      ].join('\n');
 
-    // Assess
-    expect(resolved.headers.get('releases')).toEqual({ Authorization: SECRETS['/tributary/github-token'] });
-    expect(report.failures).toEqual([
-      {
-        id: 'broken',
-        url: 'https://broken.example/feed',
-        code: 'secret_unavailable',
-        error:
-          'header "Authorization": SSM parameter "/tributary/bad-token" holds a line break, which a header value cannot',
-      },
-      {
-        id: 'missing',
-        url: 'https://missing.example/feed',
-        code: 'secret_unavailable',
-        error: 'header "X-Api-Key": Secrets Manager secret "prod/gone" not found',
-      },
-    ]);
-    expect(written).not.toContain('NEVER-IN-OUTPUT');
-  });
+      // Assess
+      expect(resolved.headers.get('releases')).toEqual({ Authorization: SECRETS['/tributary/github-token'] });
+      expect(report.failures).toEqual([
+        {
+          id: 'broken',
+          url: 'https://broken.example/feed',
+          code: 'secret_unavailable',
+          error:
+            'header "Authorization": SSM parameter "/tributary/bad-token" holds a line break, which a header value ' +
+            'cannot',
+        },
+        {
+          id: 'missing',
+          url: 'https://missing.example/feed',
+          code: 'secret_unavailable',
+          error: 'header "X-Api-Key": Secrets Manager secret "prod/gone" not found',
+        },
+      ]);
+      expect(written).not.toContain('NEVER-IN-OUTPUT');
+    },
+  );
 });
