@@ -1,0 +1,107 @@
+import { Aws, CfnOutput, Fn, type Stack } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { OUTPUT_KEYS, RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
+import type { TributaryStack } from './tributaryStack.js';
+
+// The stack's outputs, in the groups a deployer reads them: how to run it, where its results go,
+// what `npm run smoke` checks, and the distributed mode's own. Made in the stack's scope, so each
+// output's name is its id.
+
+function output(stack: Stack, id: string, description: string, value: string): void {
+  new CfnOutput(stack, id, { description, value });
+}
+
+/** How to run the pipeline by hand: the function, its console test events, a shell command. */
+export function runOutputs(stack: Stack, fn: lambda.IFunction): void {
+  output(stack, 'FunctionName', 'The pipeline function', fn.functionName);
+  output(
+    stack,
+    'TestEventsConsoleUrl',
+    "The function's Test tab: pick a shared test event (full-run, dry-run, only-some-sources, force-refetch) " +
+      'and choose Test',
+    Fn.join('', [
+      `https://${Aws.REGION}.console.aws.amazon.com/lambda/home?region=${Aws.REGION}#/functions/`,
+      fn.functionName,
+      '?tab=testing',
+    ]),
+  );
+  output(
+    stack,
+    'InvokeCommand',
+    'Run once from a shell and print the summary (a dry run; drop dryRun for a real run)',
+    Fn.join('', [
+      'aws lambda invoke --function-name ',
+      fn.functionName,
+      ` --region ${Aws.REGION} --cli-binary-format raw-in-base64-out --cli-read-timeout 0`,
+      ` --payload '{"dryRun":true}' summary.json && cat summary.json`,
+    ]),
+  );
+}
+
+/** Where a run's results go: the bucket and its outputs, the notifications, the dashboard. */
+export function resultOutputs(stack: TributaryStack, prefix: string): void {
+  const outputs = [OUTPUT_KEYS.feedJson, OUTPUT_KEYS.feedXml, OUTPUT_KEYS.html, `${RUN_REPORTS_FOLDER}<runId>.json`];
+  const listed = outputs.map((key) => prefix + key).join(', ');
+  output(stack, 'BucketName', `Outputs: ${listed}`, stack.output.bucket.bucketName);
+  output(
+    stack,
+    'TopicArn',
+    'Run notifications; message attribute "status" = ok | partial | failed for subscription filter policies',
+    stack.topic.topicArn,
+  );
+  output(stack, 'AlarmTopicArn', 'Alarm notifications', stack.alarms.topic.topicArn);
+  output(
+    stack,
+    'DashboardUrl',
+    'The CloudWatch dashboard: alarms, sources by outcome, durations, latency, items, failing sources',
+    Fn.join('', [
+      `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/`,
+      stack.dashboard.dashboardName,
+    ]),
+  );
+}
+
+/** What `npm run smoke` reads to check a deployment, beside the outputs above. */
+export function smokeOutputs(stack: TributaryStack, prefix: string, schedule: scheduler.Schedule): void {
+  output(
+    stack,
+    'FeedJsonKey',
+    'The latest JSON Feed in BucketName; the other latest outputs sit beside it',
+    `${prefix}${OUTPUT_KEYS.feedJson}`,
+  );
+  output(stack, 'ScheduleName', 'The EventBridge Scheduler schedule', schedule.scheduleName);
+  output(
+    stack,
+    'FailureQueueUrl',
+    'Invocations of FunctionName that failed after all retries (Lambda on-failure destination)',
+    stack.pipeline.failureQueue.queueUrl,
+  );
+  output(
+    stack,
+    'ScheduleDeadLetterQueueUrl',
+    'Scheduled runs the schedule could not start',
+    stack.scheduleDeadLetterQueue.queueUrl,
+  );
+}
+
+/** The distributed mode's state machine, and how to start a run of it by hand. */
+export function distributedOutputs(stack: Stack, stateMachine: sfn.IStateMachine): void {
+  output(
+    stack,
+    'StateMachineArn',
+    'The distributed run: start step, Distributed Map of workers, merge step',
+    stateMachine.stateMachineArn,
+  );
+  output(
+    stack,
+    'StartExecutionCommand',
+    'Start a full distributed run from a shell (the input may also be an ad hoc event such as {"sources":["id"]})',
+    Fn.join('', [
+      'aws stepfunctions start-execution --state-machine-arn ',
+      stateMachine.stateMachineArn,
+      ` --region ${Aws.REGION} --input '{}'`,
+    ]),
+  );
+}
