@@ -156,8 +156,8 @@ export class BundleFunction extends Construct {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagArnOf(bucket)}/${prefix}${pattern}]`,
         reason:
-          'Object keys are made per run or per item content (runs/<runId>.json, state/runs/<runId>, state/shards/<runId>/…, ' +
-          'state/items/<sourceId>/<hash>.json) so they cannot be listed in advance; ' +
+          'Object keys are made per run or per item content (runs/<runId>.json, state/runs/<runId>, ' +
+          'state/shards/<runId>/…, state/items/<sourceId>/<hash>.json) so they cannot be listed in advance; ' +
           `the wildcard covers only part of the output prefix of a bucket created for this stack, with ${rights}.`,
       });
     }

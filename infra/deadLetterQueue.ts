@@ -17,8 +17,9 @@ export class DeadLetterQueue extends sqs.Queue {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter destination (Lambda on-failure destination or Scheduler dead-letter queue); ' +
-        'nothing consumes it automatically, so a further dead-letter queue behind it would never receive anything.',
+        'This queue is itself a dead-letter destination (Lambda on-failure destination or Scheduler dead-letter ' +
+        'queue); nothing consumes it automatically, so a further dead-letter queue behind it would never receive ' +
+        'anything.',
     });
   }
 }

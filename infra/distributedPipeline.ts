@@ -20,10 +20,16 @@ import { nagArnOf } from './nagFinding.js';
 import type { WholeRunFunctionProps } from './wholeRunFunction.js';
 
 export interface DistributedPipelineProps {
-  /** The output bucket and its prefix ('' or ending in '/'): the steps' working files live under `<prefix>state/shards/`. */
+  /**
+   * The output bucket and its prefix ('' or ending in '/'): the steps' working files live under
+   * `<prefix>state/shards/`.
+   */
   readonly bucket: s3.IBucket;
   readonly prefix: string;
-  /** Memory, timeout, log retention and level of each step function, and the bundle: what the single function is given. */
+  /**
+   * Memory, timeout, log retention and level of each step function, and the bundle: what the single
+   * function is given.
+   */
   readonly functions: WholeRunFunctionProps;
   /** Sources per worker invocation (MaxItemsPerBatch). */
   readonly batchSize: number;
@@ -40,7 +46,10 @@ const SHARDS = `${SHARDS_FOLDER}*`;
 /** A run's claim and progress markers, and its report: what the start step checks before it claims a run. */
 const RUN_CLAIMS = `${RUN_CLAIMS_FOLDER}*`;
 const RUN_REPORTS = `${RUN_REPORTS_FOLDER}*`;
-/** A child execution's input is limited to 256 KB; the batcher cuts a batch of large sources short of it, leaving room for the job. */
+/**
+ * A child execution's input is limited to 256 KB; the batcher cuts a batch of large sources short of
+ * it, leaving room for the job.
+ */
 const MAX_BATCH_INPUT_BYTES = 200 * 1024;
 /** The Map's state name and label: names its child executions, so the nag acknowledgement below names it too. */
 const WORKERS = 'Workers';
@@ -92,7 +101,8 @@ export class DistributedPipeline extends Construct {
       handler: 'index.workerHandler',
       description: 'Tributary, distributed: fetches and parses one batch of sources',
       roleDescription:
-        'Tributary worker step: its own log group, the state file, shard folders, item objects and the secrets of its sources',
+        'Tributary worker step: its own log group, the state file, shard folders, item objects ' +
+        'and the secrets of its sources',
     });
     // Workers write their sources' new item objects; only the merge, which commits the state, deletes any.
     // They read state.json for the shard count and then only their own sources' shards.
@@ -192,7 +202,8 @@ export class DistributedPipeline extends Construct {
         new sfn.Fail(this, 'TooManyBatchesFailed', {
           error: 'BatchesFailed',
           cause:
-            'More worker batches failed than toleratedFailurePercentage allows; the run was reported with their sources failed',
+            'More worker batches failed than toleratedFailurePercentage allows; ' +
+            'the run was reported with their sources failed',
         }),
       )
       .otherwise(new sfn.Succeed(this, 'Published'));
@@ -214,23 +225,28 @@ export class DistributedPipeline extends Construct {
     for (const fn of [this.start, this.worker, this.merge]) {
       acknowledge(
         `${nagArnOf(fn.function)}:*`,
-        "lambda:InvokeFunction is granted by CDK on the step's function and its qualified ARNs (versions, aliases); it still names this one function only.",
+        "lambda:InvokeFunction is granted by CDK on the step's function and its qualified ARNs " +
+          '(versions, aliases); it still names this one function only.',
       );
     }
     acknowledge(
       '*',
-      'X-Ray trace upload and CloudWatch Logs vended log delivery (logs:CreateLogDelivery and friends) support no resource-level permissions.',
+      'X-Ray trace upload and CloudWatch Logs vended log delivery (logs:CreateLogDelivery and friends) ' +
+        'support no resource-level permissions.',
     );
     acknowledge(
       `${nagArnOf(bucket)}/${prefix}${SHARDS}`,
-      `The Map reads each run's sources array and exports its results under ${SHARDS_FOLDER}<runId>/…, keys made per run; ` +
+      "The Map reads each run's sources array and exports its results under " +
+        `${SHARDS_FOLDER}<runId>/…, keys made per run; ` +
         'the wildcard covers only those working folders of a bucket created for this stack.',
     );
     // How cdk-nag spells the execution ARNs CDK grants the Distributed Map on its own child executions.
-    const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as CfnElement)}"}]}]}`;
+    const stateMachineId = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
+    const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stateMachineId}"}]}]}`;
     const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}`;
     const reason =
-      'The Distributed Map describes, stops and redrives its own child executions, whose names Step Functions makes per run; ' +
+      'The Distributed Map describes, stops and redrives its own child executions, ' +
+      'whose names Step Functions makes per run; ' +
       'CDK scopes the wildcard to executions of this one state machine.';
     acknowledge(`${executions}:*`, reason);
     acknowledge(`${executions}/${WORKERS}:*`, reason);

@@ -49,7 +49,10 @@ export class PipelineAlarms extends Construct {
   readonly noSuccessfulRun: cloudwatch.Alarm;
   /** Distributed mode only. */
   readonly failedExecutions: cloudwatch.Alarm | undefined;
-  /** Distributed mode only: a merge step that throws already fails its execution; one close to its timeout does not yet. */
+  /**
+   * Distributed mode only: a merge step that throws already fails its execution; one close to its
+   * timeout does not yet.
+   */
   readonly mergeDurationNearTimeout: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
@@ -57,15 +60,17 @@ export class PipelineAlarms extends Construct {
     const { pipeline } = props;
 
     this.topic = new NotificationTopic(this, 'Topic', { displayName: 'Tributary alarms', emails: props.emails });
-    // The SNS guide (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+    // The SNS guide
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
     // "Several AWS services publish events to Amazon SNS topics. To allow these event sources to work with
     // encrypted topics, you must [...] Use a customer managed KMS" key whose policy grants the service
     // kms:GenerateDataKey* and kms:Decrypt; the AWS managed key's policy cannot be changed to do so.
     Validations.of(this.topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
-        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and alarm messages carry ' +
-        'only alarm names, metric values and states, nothing a customer managed key (billed monthly) would protect.',
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, ' +
+        'and alarm messages carry only alarm names, metric values and states, ' +
+        'nothing a customer managed key (billed monthly) would protect.',
     });
 
     // The runs' own alarms first: `all` keeps the order of creation, and the dashboard shows it.
@@ -81,7 +86,8 @@ export class PipelineAlarms extends Construct {
       datapointsToAlarm: missedRuns,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       alarmDescription:
-        `No run succeeded in ${missedRuns} schedule periods (${missedRuns * periodMinutes} minutes): every source failed, or runs threw, ` +
+        `No run succeeded in ${missedRuns} schedule periods (${missedRuns * periodMinutes} minutes): ` +
+        'every source failed, or runs threw, ' +
         'timed out or never started. The other alarms and the function log say which.',
     });
     this.failedSources = this.alarm('FailedSources', {
@@ -89,15 +95,18 @@ export class PipelineAlarms extends Construct {
       threshold: props.failedRatioThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription:
-        `More than ${Number((props.failedRatioThreshold * 100).toFixed(1))}% of the sources checked within ${periodMinutes} minutes failed. ` +
-        'The "source failed" log lines and the run report (runs/<runId>.json) say which and why; many at once suggests the network or the function, not the feeds.',
+        `More than ${Number((props.failedRatioThreshold * 100).toFixed(1))}% of the sources checked ` +
+        `within ${periodMinutes} minutes failed. ` +
+        'The "source failed" log lines and the run report (runs/<runId>.json) say which and why; ' +
+        'many at once suggests the network or the function, not the feeds.',
     });
 
     this.functionErrors = this.alarm('FunctionErrors', {
       metric: pipeline.function.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       alarmDescription:
-        'A pipeline invocation threw (bad event, bad sources file, outputs not written or notification not sent). See the function log.',
+        'A pipeline invocation threw (bad event, bad sources file, outputs not written or notification not sent). ' +
+        'See the function log.',
     });
     this.durationNearTimeout = this.nearTimeout(
       'DurationNearTimeout',
@@ -105,24 +114,17 @@ export class PipelineAlarms extends Construct {
       'A run',
       "Raise timeoutSeconds or lower the sources' timeoutMs and retries.",
     );
-    this.failedInvocations = this.alarm('FailedInvocations', {
-      metric: pipeline.failureQueue.metricApproximateNumberOfMessagesVisible({
-        period: PERIOD,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      alarmDescription:
-        'An invocation failed after all retries or expired before it could run; the event and error are in the failure queue.',
-    });
-    this.undeliveredSchedules = this.alarm('UndeliveredSchedules', {
-      metric: props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: PERIOD,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      alarmDescription:
-        'The schedule could not invoke the function; the undelivered events are in the schedule dead-letter queue.',
-    });
+    this.failedInvocations = this.backlog(
+      'FailedInvocations',
+      pipeline.failureQueue,
+      'An invocation failed after all retries or expired before it could run; ' +
+        'the event and error are in the failure queue.',
+    );
+    this.undeliveredSchedules = this.backlog(
+      'UndeliveredSchedules',
+      props.scheduleDeadLetterQueue,
+      'The schedule could not invoke the function; the undelivered events are in the schedule dead-letter queue.',
+    );
     const { stateMachine } = props;
     this.failedExecutions = stateMachine
       ? this.alarm('FailedExecutions', {
@@ -137,8 +139,9 @@ export class PipelineAlarms extends Construct {
           }),
           threshold: 1,
           alarmDescription:
-            'A distributed run failed or timed out: a step threw, or more worker batches failed than toleratedFailurePercentage allows ' +
-            '(the run was still reported, with their sources failed). The execution history names the failed state and its error.',
+            'A distributed run failed or timed out: a step threw, or more worker batches failed ' +
+            'than toleratedFailurePercentage allows (the run was still reported, with their sources failed). ' +
+            'The execution history names the failed state and its error.',
         })
       : undefined;
     this.mergeDurationNearTimeout = props.mergeStep
@@ -176,13 +179,23 @@ export class PipelineAlarms extends Construct {
     );
   }
 
+  /** Alarms while a queue that only receives failures holds any message. */
+  private backlog(id: string, queue: sqs.IQueue, alarmDescription: string): cloudwatch.Alarm {
+    return this.alarm(id, {
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      alarmDescription,
+    });
+  }
+
   private nearTimeout(id: string, step: BundleFunction, what: string, remedy: string): cloudwatch.Alarm {
     const timeoutMs = step.timeout.toMilliseconds();
+    const share = `${DURATION_WARNING_SHARE * 100}%`;
     return this.alarm(id, {
       metric: step.function.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: Math.round(timeoutMs * DURATION_WARNING_SHARE),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      alarmDescription: `${what} took more than ${DURATION_WARNING_SHARE * 100}% of the ${timeoutMs / 1000} s timeout. ${remedy}`,
+      alarmDescription: `${what} took more than ${share} of the ${timeoutMs / 1000} s timeout. ${remedy}`,
     });
   }
 

@@ -38,7 +38,10 @@ export interface StackSettings {
   logLevel: LogLevel;
   /** Absolute path of a sources file deployed beside the stack; undefined = the one bundled in the build. */
   sourcesFile: string | undefined;
-  /** An `s3://bucket/key` sources object the deployer manages: set as SOURCES_URI, read granted; exclusive with sourcesFile. */
+  /**
+   * An `s3://bucket/key` sources object the deployer manages: set as SOURCES_URI, read granted;
+   * exclusive with sourcesFile.
+   */
   sourcesUri: string | undefined;
   /** Key prefix for every object the function writes, normalised to '' or 'something/'. */
   outputPrefix: string;
@@ -350,7 +353,8 @@ function schedulePeriodMinutes(value: unknown, schedule: string): number {
   if (!rate) {
     throw invalid(
       'schedulePeriodMinutes',
-      `cannot be derived from the schedule ${JSON.stringify(schedule)}: give the longest time between two scheduled runs in minutes, e.g. 1440 for a daily cron`,
+      `cannot be derived from the schedule ${JSON.stringify(schedule)}: ` +
+        'give the longest time between two scheduled runs in minutes, e.g. 1440 for a daily cron',
     );
   }
   return Number(rate[1]) * MINUTES_PER[rate[2] as keyof typeof MINUTES_PER];
@@ -371,7 +375,8 @@ function missedRuns(value: unknown, periodMinutes: number): number {
   if (periods * periodMinutes > lookback) {
     throw invalid(
       'missedRunsAlarm',
-      `${periods} periods of ${periodMinutes} minutes is ${periods * periodMinutes} minutes, longer than the ${lookback} minutes ` +
+      `${periods} periods of ${periodMinutes} minutes is ${periods * periodMinutes} minutes, ` +
+        `longer than the ${lookback} minutes ` +
         `a CloudWatch alarm with that period can look back; lower missedRunsAlarm or schedulePeriodMinutes`,
     );
   }
@@ -392,7 +397,8 @@ function runTimeout(value: unknown, timeoutSeconds: number): number {
   if (minutes * 60 < 2 * timeoutSeconds) {
     throw invalid(
       'runTimeoutMinutes',
-      `${minutes} minutes leaves the workers no time: fetching stops one function timeout (${timeoutSeconds} s) before the end, ` +
+      `${minutes} minutes leaves the workers no time: ` +
+        `fetching stops one function timeout (${timeoutSeconds} s) before the end, ` +
         `so give at least twice timeoutSeconds (${Math.ceil((2 * timeoutSeconds) / 60)} minutes)`,
     );
   }

@@ -1,7 +1,14 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BundleFunction } from '../../infra/bundleFunction.js';
-import { logicalId, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
+import {
+  type Json,
+  logicalId,
+  roleStatements,
+  type SynthesizedTributary,
+  synthMode,
+  synthTributary,
+} from './synthTributary.js';
 
 let single: SynthesizedTributary;
 let distributed: SynthesizedTributary;
@@ -13,9 +20,6 @@ beforeAll(() => {
   custom = synthMode('everyDistributedOption');
 });
 
-// Template JSON is untyped; the assertions below are what check its shape.
-type Json = Record<string, any>;
-
 const resources = (s: SynthesizedTributary): Record<string, Json> => s.template.toJSON().Resources;
 const ofType = (s: SynthesizedTributary, type: string): [string, Json][] =>
   Object.entries(resources(s)).filter(([, r]) => r.Type === type);
@@ -25,11 +29,6 @@ const steps = (s: SynthesizedTributary) => {
 };
 const fnProps = (s: SynthesizedTributary, step: BundleFunction): Json =>
   resources(s)[logicalId(s, step.function)]!.Properties;
-function statementsOf(s: SynthesizedTributary, roleId: string): Json[] {
-  return ofType(s, 'AWS::IAM::Policy')
-    .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
-}
 const roleOf = (s: SynthesizedTributary, step: BundleFunction): string => fnProps(s, step).Role['Fn::GetAtt'][0];
 const objects = (s: SynthesizedTributary, key: string) => ({
   'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s, s.stack.output.bucket), 'Arn'] }, `/${key}`]],
@@ -43,7 +42,7 @@ function definitionOf(s: SynthesizedTributary): Json {
 }
 
 describe('the mode setting', () => {
-  test('single, the default, synthesizes exactly the template of a stack without the setting: no state machine, the schedule invokes the function', () => {
+  test('single, the default, is the template without the key: no state machine, the function is scheduled', () => {
     expect(synthTributary({ mode: 'single' }).template.toJSON()).toEqual(single.template.toJSON());
     expect(ofType(single, 'AWS::StepFunctions::StateMachine')).toEqual([]);
     expect(single.stack.distributed).toBeUndefined();
@@ -53,7 +52,7 @@ describe('the mode setting', () => {
     });
   });
 
-  test('distributed makes the schedule start the state machine with the Scheduled Event, with retries and the dead-letter queue', () => {
+  test('distributed: the schedule starts the state machine with the Scheduled Event, retries and dead letters', () => {
     const [[, schedule]] = ofType(distributed, 'AWS::Scheduler::Schedule') as [[string, Json]];
     const { Target } = schedule.Properties;
     expect(Target.Arn).toEqual({ Ref: logicalId(distributed, distributed.stack.distributed!.stateMachine) });
@@ -61,13 +60,13 @@ describe('the mode setting', () => {
     expect(JSON.stringify(Target.Input)).toContain('\\"time\\":\\"<aws.scheduler.scheduled-time>\\"');
     expect(Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
     expect(Target.DeadLetterConfig.Arn).toBeDefined();
-    const statements = statementsOf(distributed, Target.RoleArn['Fn::GetAtt'][0]);
+    const statements = roleStatements(distributed, Target.RoleArn['Fn::GetAtt'][0]);
     expect(statements).toContainEqual({ Effect: 'Allow', Action: 'states:StartExecution', Resource: Target.Arn });
   });
 });
 
 describe('the state machine', () => {
-  test('is a standard state machine, timed out after runTimeoutMinutes, traced and logging to its own log group without execution data', () => {
+  test('is a standard state machine, timed out after runTimeoutMinutes, traced, logging without execution data', () => {
     const [[, machine]] = ofType(custom, 'AWS::StepFunctions::StateMachine') as [[string, Json]];
     expect(machine.Properties.StateMachineType).toBe('STANDARD');
     expect(definitionOf(custom).TimeoutSeconds).toBe(120 * 60);
@@ -75,7 +74,7 @@ describe('the state machine', () => {
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
   });
 
-  test('starts with the start step, handing it the event, the execution id and start time, the run timeout and the merge reserve', () => {
+  test('starts with the start step given the event, execution id and start, run timeout and merge reserve', () => {
     const definition = definitionOf(custom);
     expect(definition.StartAt).toBe('StartRun');
     expect(definition.States.StartRun.Parameters).toEqual({
@@ -93,7 +92,7 @@ describe('the state machine', () => {
     expect(definition.States[definition.States.RunStarted.Default].Type).toBe('Succeed');
   });
 
-  test('fans the sources out with a Distributed Map: S3 JSON array reader, batches from batchSize with the job, concurrency, tolerated failures, results to S3', () => {
+  test('fans out in a Distributed Map: S3 JSON reader, batches with the job, concurrency, tolerance, results', () => {
     for (const [s, batch, concurrency, tolerated] of [
       [distributed, 100, 20, 10],
       [custom, 250, 50, 5],
@@ -136,7 +135,7 @@ describe('the state machine', () => {
   test('may invoke its three step functions, and read and write only the shard folders of the output prefix', () => {
     const { stateMachine } = custom.stack.distributed!;
     const roleId = logicalId(custom, stateMachine.role);
-    const statements = statementsOf(custom, roleId);
+    const statements = roleStatements(custom, roleId);
     const s3 = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
     expect(s3).toEqual([
       {
@@ -178,7 +177,7 @@ describe('the step functions', () => {
   test('each may touch only what its step needs under the output prefix', () => {
     const { start, worker, merge } = steps(custom);
     const s3Of = (step: BundleFunction) =>
-      statementsOf(custom, roleOf(custom, step)).filter(
+      roleStatements(custom, roleOf(custom, step)).filter(
         (statement) => JSON.stringify(statement.Action).includes('s3:') && statement.Action !== 's3:ListBucket',
       );
     const [reads, writes, ...more] = s3Of(start);
@@ -225,7 +224,7 @@ describe('the step functions', () => {
       const prefix = s === custom ? 'site/' : '';
       const { start, worker, merge } = steps(s);
       const deletes = (step: BundleFunction) =>
-        statementsOf(s, roleOf(s, step)).filter((statement) =>
+        roleStatements(s, roleOf(s, step)).filter((statement) =>
           [statement.Action].flat().some((action: string) => /^s3:Delete/.test(action)),
         );
       expect(deletes(merge)).toEqual([
@@ -239,7 +238,7 @@ describe('the step functions', () => {
   test('only the workers read the secrets the sources name; only start and merge may publish to the run topic', () => {
     const { start, worker, merge } = steps(custom);
     const actions = (step: BundleFunction) =>
-      statementsOf(custom, roleOf(custom, step)).flatMap((statement) => [statement.Action].flat());
+      roleStatements(custom, roleOf(custom, step)).flatMap((statement) => [statement.Action].flat());
     expect(actions(worker)).toEqual(expect.arrayContaining(['ssm:GetParameters', 'secretsmanager:GetSecretValue']));
     for (const step of [start, merge]) expect(actions(step)).not.toContain('ssm:GetParameters');
     for (const step of [start, merge]) expect(actions(step)).toContain('sns:Publish');

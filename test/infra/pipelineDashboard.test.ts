@@ -189,35 +189,24 @@ describe('the dashboard in distributed mode', () => {
     expect(query).toContain("filter message = 'source failed'");
   });
 
-  test('shows the duration of each, named, against their shared timeout', () => {
-    const duration = titled(distributedWidgets, 'Function duration (ms) against the timeout');
+  test.each([
+    ['duration', 'Function duration (ms) against the timeout', ['p50', 'p99', 'max']],
+    ['invocations, errors and throttles', 'Function invocations and errors', ['invocations', 'errors', 'throttles']],
+  ])('shows the %s of each, named', (_, title, series) => {
+    const widget = titled(distributedWidgets, title);
     const { pipeline, merge } = runFunctionIds();
-    expect(functionOf(duration)).toEqual([pipeline, pipeline, pipeline, merge, merge, merge]);
-    expect(labels(duration)).toEqual([
-      'pipeline p50',
-      'pipeline p99',
-      'pipeline max',
-      'merge step p50',
-      'merge step p99',
-      'merge step max',
-    ]);
-    expect(duration.properties.annotations.horizontal).toEqual([
-      expect.objectContaining({ value: 300_000, label: 'timeout' }),
-      expect.objectContaining({ value: 240_000 }),
+    expect(functionOf(widget)).toEqual([pipeline, pipeline, pipeline, merge, merge, merge]);
+    expect(labels(widget)).toEqual([
+      ...series.map((name) => `pipeline ${name}`),
+      ...series.map((name) => `merge step ${name}`),
     ]);
   });
 
-  test('shows the invocations, errors and throttles of each, named', () => {
-    const invocations = titled(distributedWidgets, 'Function invocations and errors');
-    const { pipeline, merge } = runFunctionIds();
-    expect(functionOf(invocations)).toEqual([pipeline, pipeline, pipeline, merge, merge, merge]);
-    expect(labels(invocations)).toEqual([
-      'pipeline invocations',
-      'pipeline errors',
-      'pipeline throttles',
-      'merge step invocations',
-      'merge step errors',
-      'merge step throttles',
+  test('draws the shared timeout on the duration widget', () => {
+    const duration = titled(distributedWidgets, 'Function duration (ms) against the timeout');
+    expect(duration.properties.annotations.horizontal).toEqual([
+      expect.objectContaining({ value: 300_000, label: 'timeout' }),
+      expect.objectContaining({ value: 240_000 }),
     ]);
   });
 

@@ -225,7 +225,8 @@ describe('stack settings from CDK context', () => {
     [{ outputPrefix: '../elsewhere' }, 'context.outputPrefix: must be a plain key prefix'],
     [
       { schedule: 'cron(0 6 * * ? *)' },
-      'context.schedulePeriodMinutes: cannot be derived from the schedule "cron(0 6 * * ? *)": give the longest time between two scheduled runs in minutes',
+      'context.schedulePeriodMinutes: cannot be derived from the schedule "cron(0 6 * * ? *)": ' +
+        'give the longest time between two scheduled runs in minutes',
     ],
     [
       { schedulePeriodMinutes: 0 },
@@ -246,11 +247,13 @@ describe('stack settings from CDK context', () => {
     ],
     [
       { schedule: 'rate(30 minutes)', missedRunsAlarm: 49 },
-      'context.missedRunsAlarm: 49 periods of 30 minutes is 1470 minutes, longer than the 1440 minutes a CloudWatch alarm with that period can look back',
+      'context.missedRunsAlarm: 49 periods of 30 minutes is 1470 minutes, ' +
+        'longer than the 1440 minutes a CloudWatch alarm with that period can look back',
     ],
     [
       { schedule: 'rate(1 day)', missedRunsAlarm: 8 },
-      'context.missedRunsAlarm: 8 periods of 1440 minutes is 11520 minutes, longer than the 10080 minutes a CloudWatch alarm with that period can look back',
+      'context.missedRunsAlarm: 8 periods of 1440 minutes is 11520 minutes, ' +
+        'longer than the 10080 minutes a CloudWatch alarm with that period can look back',
     ],
     [{ sourcesFile: '/nonexistent/sources.json' }, 'context.sourcesFile: no such file: /nonexistent/sources.json'],
   ])('rejects %j naming the key: %s', (context, message) => {

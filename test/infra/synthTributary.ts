@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { stackSettingsFromContext } from '../../infra/stackSettings.js';
 import { TributaryStack } from '../../infra/tributaryStack.js';
@@ -87,4 +87,44 @@ export function synthMode(mode: DocumentedMode): SynthesizedTributary {
 /** The logical id of a construct's CloudFormation resource in the synthesized stack. */
 export function logicalId(s: SynthesizedTributary, construct: IConstruct): string {
   return s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+// Template JSON is untyped; the assertions that use it are what check its shape.
+export type Json = Record<string, any>;
+
+/** Every resource of one CloudFormation type, as [logical id, resource]. */
+export function resourcesOf(s: SynthesizedTributary, type: string): [string, Json][] {
+  return Object.entries(s.template.findResources(type));
+}
+
+/** The statements of every IAM policy attached to one role. */
+export function roleStatements(s: SynthesizedTributary, roleId: string): Json[] {
+  return resourcesOf(s, 'AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+}
+
+/**
+ * Asserts that the resource policy of `type` attached to `id` (under `resourceKey`, e.g. `Queues`)
+ * denies `action` to every request made without TLS.
+ */
+export function assertDeniesWithoutTls(
+  s: SynthesizedTributary,
+  policy: { type: string; resourceKey: string; id: string; action: string; everyone?: unknown },
+): void {
+  const reference = { Ref: policy.id };
+  s.template.hasResourceProperties(policy.type, {
+    [policy.resourceKey]: policy.resourceKey === 'Bucket' ? reference : [reference],
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Effect: 'Deny',
+          Action: policy.action,
+          // SNS writes "everyone" as '*', S3 and SQS as { AWS: '*' }: the same to IAM.
+          Principal: policy.everyone ?? { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ]),
+    },
+  });
 }

@@ -1,9 +1,18 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { TEST_EVENT_REGISTRY } from '../../infra/consoleTestEvents.js';
 import { InvalidInputError } from '../../lambda/core/errors.js';
-import { fixture, logicalId, type SynthesizedTributary, synthMode, synthTributary } from './synthTributary.js';
+import {
+  assertDeniesWithoutTls,
+  fixture,
+  type Json,
+  logicalId,
+  resourcesOf,
+  roleStatements,
+  type SynthesizedTributary,
+  synthMode,
+  synthTributary,
+} from './synthTributary.js';
 
 let byDefault: SynthesizedTributary;
 let custom: SynthesizedTributary;
@@ -16,9 +25,6 @@ beforeAll(() => {
   withSecrets = synthTributary({ sourcesFile: fixture('sources-with-secrets.json') });
 });
 
-// Template JSON is untyped; the assertions below are what check its shape.
-type Json = Record<string, any>;
-
 const ids = (s: SynthesizedTributary) => ({
   fn: logicalId(s, s.stack.pipeline.function),
   logGroup: logicalId(s, s.stack.pipeline.logGroup),
@@ -30,9 +36,6 @@ const ids = (s: SynthesizedTributary) => ({
 });
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
-function resourcesOf(s: SynthesizedTributary, type: string): [string, Json][] {
-  return Object.entries(s.template.findResources(type));
-}
 function only(s: SynthesizedTributary, type: string): Json {
   const found = resourcesOf(s, type);
   expect(found, `one ${type}`).toHaveLength(1);
@@ -40,11 +43,6 @@ function only(s: SynthesizedTributary, type: string): Json {
 }
 function fnProps(s: SynthesizedTributary): Json {
   return s.template.toJSON().Resources[ids(s).fn].Properties;
-}
-function roleStatements(s: SynthesizedTributary, roleId: string): Json[] {
-  return resourcesOf(s, 'AWS::IAM::Policy')
-    .filter(([, policy]) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
 }
 const pipelineRoleId = (s: SynthesizedTributary): string => fnProps(s).Role['Fn::GetAtt'][0];
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -101,10 +99,17 @@ describe('the pipeline function', () => {
   test('gets OUTPUT_PREFIX with its slash and SOURCES_URI pointing at the deployed sources file', () => {
     const variables = fnProps(custom).Environment.Variables;
     expect(variables.OUTPUT_PREFIX).toBe('site/');
-    const uri = JSON.stringify(variables.SOURCES_URI);
-    expect(uri).toMatch(
-      /^\{"Fn::Join":\["",\["s3:\/\/",\{"Fn::Sub":"cdk-hnb659fds-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}"\},"\/[0-9a-f]{64}\.json"\]\]\}$/,
-    );
+    expect(variables.SOURCES_URI).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          's3://',
+          // CloudFormation's own substitution syntax, not a template string.
+          { 'Fn::Sub': ['cdk-hnb659fds-assets-$', '{AWS::AccountId}-$', '{AWS::Region}'].join('') },
+          expect.stringMatching(/^\/[0-9a-f]{64}\.json$/),
+        ],
+      ],
+    });
   });
 
   test('gets LOG_LEVEL only when the configured level is not the default INFO', () => {
@@ -124,17 +129,11 @@ describe('the pipeline function', () => {
     expect(byDefault.template.toJSON().Resources[failureQueue].Properties).toMatchObject({
       SqsManagedSseEnabled: true,
     });
-    byDefault.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: failureQueue }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sqs:*',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
+    assertDeniesWithoutTls(byDefault, {
+      type: 'AWS::SQS::QueuePolicy',
+      resourceKey: 'Queues',
+      id: failureQueue,
+      action: 'sqs:*',
     });
   });
 });
@@ -152,7 +151,7 @@ describe('the schedule', () => {
     });
   });
 
-  test('invokes the function with a Scheduled Event whose time is the scheduled time, so retries are the same run', () => {
+  test('invokes the function with a Scheduled Event timed at the scheduled time, so retries are the same run', () => {
     const target = only(byDefault, 'AWS::Scheduler::Schedule').Properties.Target;
     expect(target.Arn).toEqual(getAtt(ids(byDefault).fn));
     const input = JSON.stringify(target.Input);
@@ -211,19 +210,7 @@ describe('the output bucket', () => {
 
   test('refuses every request made without TLS', () => {
     for (const id of [ids(byDefault).bucket, ids(byDefault).logBucket]) {
-      byDefault.template.hasResourceProperties('AWS::S3::BucketPolicy', {
-        Bucket: { Ref: id },
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 's3:*',
-              Principal: { AWS: '*' },
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
-      });
+      assertDeniesWithoutTls(byDefault, { type: 'AWS::S3::BucketPolicy', resourceKey: 'Bucket', id, action: 's3:*' });
     }
   });
 
@@ -257,22 +244,17 @@ describe('the run topic', () => {
       ':alias/aws/sns',
     );
     for (const id of [topic, alarmTopic]) {
-      byDefault.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        Topics: [{ Ref: id }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: 'Deny',
-              Action: 'sns:Publish',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ]),
-        },
+      assertDeniesWithoutTls(byDefault, {
+        type: 'AWS::SNS::TopicPolicy',
+        resourceKey: 'Topics',
+        id,
+        action: 'sns:Publish',
+        everyone: '*',
       });
     }
   });
 
-  test("the alarm topic lets CloudWatch publish for this stack's alarms only, its policy having replaced SNS's default", () => {
+  test("the alarm topic lets CloudWatch publish for this stack's alarms only, replacing SNS's default policy", () => {
     for (const s of [byDefault, synthMode('distributed')]) {
       const { alarmTopic } = ids(s);
       const [, policy] = resourcesOf(s, 'AWS::SNS::TopicPolicy').find(
@@ -331,7 +313,7 @@ describe('the run topic', () => {
 });
 
 describe('least privilege: the function role', () => {
-  test('may read and write objects under the prefix, delete only item objects, list its bucket, publish to its topic, log, and report failures, nothing else', () => {
+  test('may read and write the prefix, delete only item objects, list, publish, log, report failures; no more', () => {
     for (const [s, prefix] of [
       [byDefault, '/'],
       [custom, '/site/'],
@@ -386,7 +368,7 @@ describe('least privilege: the function role', () => {
     expect(fnProps(managed).Environment.Variables.SOURCES_URI).toBe('s3://team-config/tributary/sources.json');
   });
 
-  test('may read exactly the SSM parameters and Secrets Manager secrets the deployed sources file names, once each', () => {
+  test('may read exactly the SSM parameters and Secrets Manager secrets the sources file names, once each', () => {
     const reads = roleStatements(withSecrets, pipelineRoleId(withSecrets)).filter(isSecretRead);
     expect(reads).toEqual([
       {
