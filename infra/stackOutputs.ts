@@ -1,9 +1,12 @@
 import { Aws, CfnOutput, Fn, type Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { OUTPUT_KEYS, RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
-import type { TributaryStack } from './tributaryStack.js';
 
 // The stack's outputs, in the groups a deployer reads them: how to run it, where its results go,
 // what `npm run smoke` checks, and the distributed mode's own. Made in the stack's scope, so each
@@ -41,30 +44,44 @@ export function runOutputs(stack: Stack, fn: lambda.IFunction): void {
 }
 
 /** Where a run's results go: the bucket and its outputs, the notifications, the dashboard. */
-export function resultOutputs(stack: TributaryStack, prefix: string): void {
+export function resultOutputs(
+  stack: Stack,
+  results: {
+    prefix: string;
+    bucket: s3.IBucket;
+    topic: sns.ITopic;
+    alarmTopic: sns.ITopic;
+    dashboard: cloudwatch.Dashboard;
+  },
+): void {
+  const { prefix } = results;
   const outputs = [OUTPUT_KEYS.feedJson, OUTPUT_KEYS.feedXml, OUTPUT_KEYS.html, `${RUN_REPORTS_FOLDER}<runId>.json`];
   const listed = outputs.map((key) => prefix + key).join(', ');
-  output(stack, 'BucketName', `Outputs: ${listed}`, stack.output.bucket.bucketName);
+  output(stack, 'BucketName', `Outputs: ${listed}`, results.bucket.bucketName);
   output(
     stack,
     'TopicArn',
     'Run notifications; message attribute "status" = ok | partial | failed for subscription filter policies',
-    stack.topic.topicArn,
+    results.topic.topicArn,
   );
-  output(stack, 'AlarmTopicArn', 'Alarm notifications', stack.alarms.topic.topicArn);
+  output(stack, 'AlarmTopicArn', 'Alarm notifications', results.alarmTopic.topicArn);
   output(
     stack,
     'DashboardUrl',
     'The CloudWatch dashboard: alarms, sources by outcome, durations, latency, items, failing sources',
     Fn.join('', [
       `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/`,
-      stack.dashboard.dashboardName,
+      results.dashboard.dashboardName,
     ]),
   );
 }
 
 /** What `npm run smoke` reads to check a deployment, beside the outputs above. */
-export function smokeOutputs(stack: TributaryStack, prefix: string, schedule: scheduler.Schedule): void {
+export function smokeOutputs(
+  stack: Stack,
+  checked: { prefix: string; schedule: scheduler.Schedule; failureQueue: sqs.IQueue; deadLetterQueue: sqs.IQueue },
+): void {
+  const { prefix, schedule } = checked;
   output(
     stack,
     'FeedJsonKey',
@@ -76,13 +93,13 @@ export function smokeOutputs(stack: TributaryStack, prefix: string, schedule: sc
     stack,
     'FailureQueueUrl',
     'Invocations of FunctionName that failed after all retries (Lambda on-failure destination)',
-    stack.pipeline.failureQueue.queueUrl,
+    checked.failureQueue.queueUrl,
   );
   output(
     stack,
     'ScheduleDeadLetterQueueUrl',
     'Scheduled runs the schedule could not start',
-    stack.scheduleDeadLetterQueue.queueUrl,
+    checked.deadLetterQueue.queueUrl,
   );
 }
 

@@ -5,6 +5,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import type { SourcesFile } from '../lambda/core/model.js';
 import { parseS3Uri } from '../lambda/input/s3Uri.js';
@@ -102,10 +103,7 @@ export class TributaryStack extends Stack {
     [this.alarms, this.dashboard] = this.monitoring();
     this.consoleTestEvents(sources);
 
-    runOutputs(this, this.pipeline.function);
-    resultOutputs(this, settings.outputPrefix);
-    smokeOutputs(this, settings.outputPrefix, schedule);
-    if (this.distributed) distributedOutputs(this, this.distributed.stateMachine);
+    this.outputs(schedule);
   }
 
   private get pipelines(): Pipeline[] {
@@ -199,6 +197,26 @@ export class TributaryStack extends Stack {
       ...(distributed ? [{ label: 'merge step', fn: distributed.merge }] : []),
     ];
     return [alarms, new PipelineDashboard(this, 'Dashboard', { runFunctions, alarms, metrics })];
+  }
+
+  /** Made last: they name what the steps above made. */
+  private outputs(schedule: scheduler.Schedule): void {
+    const prefix = this.settings.outputPrefix;
+    runOutputs(this, this.pipeline.function);
+    resultOutputs(this, {
+      prefix,
+      bucket: this.output.bucket,
+      topic: this.topic,
+      alarmTopic: this.alarms.topic,
+      dashboard: this.dashboard,
+    });
+    smokeOutputs(this, {
+      prefix,
+      schedule,
+      failureQueue: this.pipeline.failureQueue,
+      deadLetterQueue: this.scheduleDeadLetterQueue,
+    });
+    if (this.distributed) distributedOutputs(this, this.distributed.stateMachine);
   }
 
   private consoleTestEvents(sources: SourcesFile): void {
