@@ -25,6 +25,7 @@ export function logRun(logger: LogWriter, report: RunReport): void {
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
     durationMs: report.durationMs,
+    timings: report.timings,
     counts: report.counts,
   });
 }

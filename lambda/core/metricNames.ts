@@ -16,6 +16,10 @@ export const RUN_METRIC_UNITS = {
   ItemsNew: 'Count',
   BytesFetched: 'Bytes',
   RunDurationMs: 'Milliseconds',
+  /** The run's phases (the report's `timings`): they add up to RunDurationMs. */
+  RunSetupMs: 'Milliseconds',
+  RunFetchMs: 'Milliseconds',
+  RunTailMs: 'Milliseconds',
   /** 1 when the run's status is ok or partial, 0 when it failed: the "no successful run" alarm sums it. */
   RunSucceeded: 'Count',
   /** One value per fetched source (not for skipped ones): a distribution, for p50/p99. */

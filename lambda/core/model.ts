@@ -124,6 +124,12 @@ export interface Summary {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /**
+   * Where `durationMs` went, in three phases that add up to it: `setupMs` until fetching began
+   * (naming and claiming the run, reading state), `fetchMs` until the last source was settled and
+   * its items stored, `tailMs` until this report was made (merging, reading items back).
+   */
+  timings: RunTimings;
   counts: {
     sources: number;
     ok: number;
@@ -151,6 +157,12 @@ export interface Summary {
   failures: { id: string; url: string; error: string; code: FailureCode }[];
   /** Sources that have permanently redirected for several runs in a row. */
   moved: { id: string; url: string; movedTo: string }[];
+}
+
+export interface RunTimings {
+  setupMs: number;
+  fetchMs: number;
+  tailMs: number;
 }
 
 export interface RunReport extends Summary {

@@ -38,6 +38,7 @@ export async function mergeShards(
 ): Promise<RunReport> {
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
+  const mergeStartedAt = now();
   const runText = await store.get(folder.run);
   if (runText === undefined)
     throw new StoreError(
@@ -78,7 +79,8 @@ export async function mergeShards(
       processSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()),
     );
   }
-  return publishRun({ runId: run.runId, request, sourcesFile, state, startedAt, settled }, dependencies);
+  const fetchPhase = { startedAt: run.fetchStartedAt ?? startedAt, endedAt: mergeStartedAt };
+  return publishRun({ runId: run.runId, request, sourcesFile, state, startedAt, fetchPhase, settled }, dependencies);
 }
 
 /**

@@ -14,6 +14,11 @@ export interface ShardedRun {
   startedAt: number;
   /** Epoch ms by which every worker must be done fetching, leaving the merge its time. */
   fetchDeadline: number;
+  /**
+   * Epoch ms the start step handed the run over to the workers: where its fetch phase begins.
+   * Absent from a run started by an earlier version.
+   */
+  fetchStartedAt?: number;
 }
 
 /** What every worker is told besides its batch of sources: the Map's BatchInput, kept small. */

@@ -50,7 +50,8 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
 
   const folder = shardFolder(runId, startedAt);
   const fetchDeadline = input.executionDeadline - input.mergeReserveMs;
-  const run: ShardedRun = { runId, request, sourcesFile, startedAt, fetchDeadline };
+  const now = dependencies.now ?? Date.now;
+  const run: ShardedRun = { runId, request, sourcesFile, startedAt, fetchDeadline, fetchStartedAt: now() };
   const selected = selectedSources(sourcesFile, request);
   await dependencies.store.put(folder.run, JSON.stringify(run), INTERNAL_JSON);
   const shards = await stateShardCount(dependencies.store, sourcesFile.sources.length);

@@ -25,7 +25,7 @@ import { pickPublished } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
 import { commitState, type PipelineState, referencedItemKeys } from './state.js';
 import type { Store } from './store.js';
-import { publishesLatest, runStatus, summarize } from './summary.js';
+import { type FetchPhase, publishesLatest, runStatus, summarize } from './summary.js';
 
 /** An unreferenced item object this old belongs to no run still in progress (runs last hours at most). */
 const ORPHAN_AGE_MS = 24 * 60 * 60 * 1000; // 1 day
@@ -39,6 +39,8 @@ export interface SettledRun {
   state: PipelineState;
   /** Epoch ms. */
   startedAt: number;
+  /** For the report's timings; a sharded run's spans its workers, from the start step's hand-over to the merge. */
+  fetchPhase: FetchPhase;
   /** One result per selected source, resting ones included. */
   settled: ReadonlyMap<string, SourceResult>;
   /** Where the run's items were stored, if in this process: what it still holds is not read again. */
@@ -117,7 +119,7 @@ function resultsInFileOrder({ runId, sourcesFile, request, settled }: SettledRun
 }
 
 function summarizeRun(
-  { runId, request, startedAt }: SettledRun,
+  { runId, request, startedAt, fetchPhase }: SettledRun,
   results: SourceResults,
   publishedItems: number,
   { store, now = Date.now }: Pick<PublishDependencies, 'store' | 'now'>,
@@ -137,6 +139,7 @@ function summarizeRun(
     dryRun: request.dryRun,
     startedAt,
     finishedAt: now(),
+    fetchPhase,
     reports,
     publishedItems,
     outputs: request.dryRun ? {} : { ...latest, report: store.locate(reportKey(runId)) },

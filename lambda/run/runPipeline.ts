@@ -48,12 +48,17 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
       write: !request.dryRun,
       onWarning: dependencies.onWarning,
     });
+    const fetchStartedAt = now();
     const settled = await gatherResults(
       selected,
       { ...gatherPlan(request, sourcesFile.settings, startedAt, input.fetchDeadline), state, keptItems },
       dependencies,
     );
-    return await publishRun({ runId, request, sourcesFile, state, startedAt, settled, keptItems }, dependencies);
+    const fetchPhase = { startedAt: fetchStartedAt, endedAt: now() };
+    return await publishRun(
+      { runId, request, sourcesFile, state, startedAt, fetchPhase, settled, keptItems },
+      dependencies,
+    );
   } catch (error) {
     if (!request.dryRun) await releaseClaim(dependencies.store, runId, now());
     throw error;

@@ -1,4 +1,4 @@
-import type { RunReport, RunStatus, SourceReport, Summary } from '../core/model.js';
+import type { RunReport, RunStatus, RunTimings, SourceReport, Summary } from '../core/model.js';
 import { redactUrl, redactUrls } from '../core/redactUrl.js';
 
 /**
@@ -27,6 +27,7 @@ export function summarize(input: {
   dryRun: boolean;
   startedAt: number;
   finishedAt: number;
+  fetchPhase: FetchPhase;
   reports: readonly SourceReport[];
   publishedItems: number;
   outputs: Summary['outputs'];
@@ -40,6 +41,7 @@ export function summarize(input: {
     startedAt: new Date(input.startedAt).toISOString(),
     finishedAt: new Date(input.finishedAt).toISOString(),
     durationMs: input.finishedAt - input.startedAt,
+    timings: runTimings(input.startedAt, input.fetchPhase, input.finishedAt),
     counts: {
       sources: reports.length,
       ok: count('ok'),
@@ -63,6 +65,28 @@ export function summarize(input: {
       report.movedTo ? [{ id: report.id, url: redactUrl(report.url), movedTo: redactUrl(report.movedTo) }] : [],
     ),
     sources: [...reports],
+  };
+}
+
+/** When a run's fetching began and when its last source was settled, epoch ms. */
+export interface FetchPhase {
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * The three phases between `startedAt` and `finishedAt`. A sharded run's marks come from several
+ * machines' clocks, so each is held between its neighbours: the phases never go negative and
+ * always add up to the run's duration.
+ */
+export function runTimings(startedAt: number, fetchPhase: FetchPhase, finishedAt: number): RunTimings {
+  const within = (mark: number, low: number, high: number) => Math.min(Math.max(mark, low), high);
+  const fetchStarted = within(fetchPhase.startedAt, startedAt, finishedAt);
+  const fetchEnded = within(fetchPhase.endedAt, fetchStarted, finishedAt);
+  return {
+    setupMs: fetchStarted - startedAt,
+    fetchMs: fetchEnded - fetchStarted,
+    tailMs: finishedAt - fetchEnded,
   };
 }
 

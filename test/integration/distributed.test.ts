@@ -210,6 +210,17 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     expect(sharded.notifier.sent).toHaveLength(2);
   });
 
+  it("times a sharded run's fetching from the start step's hand-over to the merge step", async () => {
+    const folder = await outputFolder();
+    const started = await start(folder, scheduled('2026-11-26T05:00:00Z'));
+    clock += 2_000;
+
+    const report = await mapAndMerge(folder, started);
+
+    expect(report.timings).toEqual({ setupMs: 0, fetchMs: 2_000, tailMs: 0 });
+    expect(report.durationMs).toBe(2_000);
+  });
+
   it('reports every source of a batch that failed as a whole, with the reason, keeping its last good items', async () => {
     const folder = await outputFolder();
     await mapAndMerge(folder, await start(folder, scheduled('2026-11-26T05:00:00Z')));

@@ -10,6 +10,7 @@ import { readFixture } from '../support/fixtures.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
 const ETAG = '"news-v1"';
+const SLOW_SOURCE_MS = 300;
 
 describe('the pipeline over a folder store', () => {
   let server: LoopbackServer;
@@ -34,6 +35,10 @@ describe('the pipeline over a folder store', () => {
         response.writeHead(200, { 'content-type': 'application/feed+json' }).end(readFixture('e2e/notes.json'));
       },
       '/hangs': () => undefined,
+      '/slow.rss': async (_request: IncomingMessage, response: ServerResponse) => {
+        await sleep(SLOW_SOURCE_MS);
+        response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFixture('e2e/news.rss'));
+      },
     });
     pipeline = await createPipelineHarness({
       sources: () => [source('news', server.url('/news.rss')), source('notes', server.url('/notes.json'))],
@@ -107,6 +112,21 @@ describe('the pipeline over a folder store', () => {
     expect(summary.status).toBe('partial');
     expect(summary.failures).toEqual([expect.objectContaining({ id: 'hangs', code: 'deadline' })]);
     expect((await pipeline.report(summary.runId)).sources).toHaveLength(2);
+  });
+
+  it("reports where the run's time went: setup, fetching that spans every source's fetch, and the tail", async () => {
+    const sources = [source('notes', server.url('/notes.json')), source('slow', server.url('/slow.rss'))];
+
+    const summary = await pipeline.run({}, { sources });
+
+    const report = await pipeline.report(summary.runId);
+    const { setupMs, fetchMs, tailMs } = report.timings;
+    expect(setupMs + fetchMs + tailMs).toBe(report.durationMs);
+    for (const phase of [setupMs, tailMs]) expect(phase).toBeGreaterThanOrEqual(0);
+    expect(fetchMs).toBeGreaterThanOrEqual(Math.max(...report.sources.map((line) => line.durationMs)));
+    expect(fetchMs).toBeGreaterThanOrEqual(SLOW_SOURCE_MS);
+    expect(summary.timings).toEqual(report.timings);
+    expect(JSON.parse(pipeline.notifier.sent.at(-1)?.message ?? '{}').timings).toEqual(report.timings);
   });
 
   it('fails the invocation when the notification cannot be sent, after the outputs are safe; the retry only notifies', async () => {

@@ -27,6 +27,7 @@ export function aRunReport(sources: SourceReport[] = [aSourceReport()], override
     dryRun: false,
     startedAt: Date.parse('2025-03-01T10:05:00.000Z'),
     finishedAt: Date.parse('2025-03-01T10:05:02.500Z'),
+    fetchPhase: { startedAt: Date.parse('2025-03-01T10:05:00.040Z'), endedAt: Date.parse('2025-03-01T10:05:02.300Z') },
     reports: sources,
     publishedItems: sources.reduce((sum, source) => sum + source.items, 0),
     outputs: { feedJson: 'feed.json', feedXml: 'feed.xml', html: 'index.html', report: 'runs/x.json' },

@@ -89,6 +89,15 @@ describe('the metrics of a run', () => {
     expect(runMetrics(theRecordedRunReport({ sources: [ok!] }), FUNCTION)[0]!.SourcesRecovered).toBe(0);
   });
 
+  test("carry the run's phases, which add up to its duration, in milliseconds", () => {
+    const [document] = runMetrics(theRecordedRunReport(), FUNCTION);
+    expect(document).toMatchObject({ RunSetupMs: 35, RunFetchMs: 4030, RunTailMs: 185 });
+    const phases = [document!.RunSetupMs, document!.RunFetchMs, document!.RunTailMs] as number[];
+    expect(phases.reduce((sum, ms) => sum + ms, 0)).toBe(document!.RunDurationMs);
+    const units = Object.fromEntries(document!._aws.CloudWatchMetrics[0]!.Metrics.map((m) => [m.Name, m.Unit]));
+    expect(units).toMatchObject({ RunSetupMs: 'Milliseconds', RunFetchMs: 'Milliseconds', RunTailMs: 'Milliseconds' });
+  });
+
   test('give each fetched source latency as one value of a distribution; resting sources were not fetched', () => {
     const [document] = runMetrics(theRecordedRunReport(), FUNCTION);
     expect(document!.SourceLatencyMs).toEqual([812, 95, 3120]);

@@ -10,6 +10,7 @@ function summary(overrides: Partial<Summary> = {}): Summary {
     startedAt: '2026-11-26T05:00:00.000Z',
     finishedAt: '2026-11-26T05:00:04.000Z',
     durationMs: 4000,
+    timings: { setupMs: 30, fetchMs: 3800, tailMs: 170 },
     counts: { sources: 40, ok: 36, notModified: 2, failed: 2, skipped: 0, items: 112, newItems: 9, bytes: 1_234_567 },
     outputs: {
       feedJson: 's3://b/feed.json',

@@ -43,6 +43,7 @@ describe('the summary', () => {
       dryRun: false,
       startedAt: 0,
       finishedAt: 1,
+      fetchPhase: { startedAt: 0, endedAt: 1 },
       reports: sources,
       publishedItems: 0,
       outputs: {

@@ -73,6 +73,7 @@ describe('secret header values', () => {
         dryRun: false,
         startedAt: NOW,
         finishedAt: NOW + 10,
+        fetchPhase: { startedAt: NOW, endedAt: NOW + 10 },
         reports: settled.map((result) => result.report),
         publishedItems: 3,
         outputs: {
