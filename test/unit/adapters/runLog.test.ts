@@ -97,7 +97,7 @@ describe('the log of a run', () => {
     });
   });
 
-  test('ends with the run: status, timing and counts, as a warning when partial', () => {
+  test('ends with the run: status, timing and its phases, and counts, as a warning when partial', () => {
     const report = theRecordedRunReport();
     const run = linesFor(report).at(-1)!;
     expect(run.level).toBe('WARN');
@@ -109,6 +109,7 @@ describe('the log of a run', () => {
       startedAt: '2025-03-01T10:00:00.000Z',
       finishedAt: '2025-03-01T10:00:04.250Z',
       durationMs: 4250,
+      timings: { setupMs: 35, fetchMs: 4030, tailMs: 185 },
       counts: report.counts,
     });
   });
