@@ -31,6 +31,16 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   const { sourcesFile, request } = input;
   const now = dependencies.now ?? Date.now;
   const startedAt = now();
+  const selected = selectedSources(sourcesFile, request);
+  // Reading state needs no claim: both are asked for at once, so the run waits one round trip
+  // before its first request rather than two. A run that turns out not to be this invocation's
+  // drops what was read (and any error reading it).
+  const stateRead = readState(
+    dependencies.store,
+    selected.map(({ id }) => id),
+    dependencies,
+  );
+  stateRead.catch(() => undefined);
   const runId = await runIdOf(request, startedAt, input.invocationId, dependencies.store);
 
   if (!request.dryRun) {
@@ -38,12 +48,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     if (finished) return finished;
   }
   try {
-    const selected = selectedSources(sourcesFile, request);
-    const state = await readState(
-      dependencies.store,
-      selected.map(({ id }) => id),
-      dependencies,
-    );
+    const state = await stateRead;
     const keptItems = new KeptItemsStore(dependencies.store, {
       write: !request.dryRun,
       onWarning: dependencies.onWarning,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError } from '../../lambda/core/errors.js';
+import { STATE_KEY } from '../../lambda/core/storageLayout.js';
 import { readState } from '../../lambda/run/state.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { readFixture } from '../support/fixtures.js';
@@ -127,6 +128,42 @@ describe('the pipeline over a folder store', () => {
     expect(fetchMs).toBeGreaterThanOrEqual(SLOW_SOURCE_MS);
     expect(summary.timings).toEqual(report.timings);
     expect(JSON.parse(pipeline.notifier.sent.at(-1)?.message ?? '{}').timings).toEqual(report.timings);
+  });
+
+  it('asks for the state while it claims the run, so fetching waits for one round trip, not two', async () => {
+    const asked: string[] = [];
+    const { store } = pipeline;
+    const [putIfAbsent, getVersioned] = [store.putIfAbsent.bind(store), store.getVersioned.bind(store)];
+    store.putIfAbsent = async (key, body, metadata) => {
+      if (!key.endsWith('.claim.json')) return putIfAbsent(key, body, metadata);
+      asked.push('claim');
+      await sleep(50);
+      asked.push('claim answered');
+      return putIfAbsent(key, body, metadata);
+    };
+    store.getVersioned = async (key) => {
+      if (key === STATE_KEY) asked.push('state');
+      return getVersioned(key);
+    };
+
+    await pipeline.run({ scheduledTime: '2026-11-26T05:00:00.000Z' });
+
+    expect(asked.slice(0, 3).sort()).toEqual(['claim', 'claim answered', 'state'].sort());
+    expect(asked.indexOf('state')).toBeLessThan(asked.indexOf('claim answered'));
+  });
+
+  it('ignores a state it could not read when the run turns out to be done already', async () => {
+    const scheduled = { scheduledTime: '2026-11-26T05:00:00.000Z' };
+    const first = await pipeline.run(scheduled);
+    const { store } = pipeline;
+    const getVersioned = store.getVersioned.bind(store);
+    store.getVersioned = async (key) => {
+      if (key === STATE_KEY) throw new Error('S3 is down');
+      return getVersioned(key);
+    };
+
+    expect(await pipeline.run(scheduled)).toEqual(first);
+    await expect(pipeline.run({})).rejects.toThrowError('S3 is down');
   });
 
   it('fails the invocation when the notification cannot be sent, after the outputs are safe; the retry only notifies', async () => {
