@@ -35,6 +35,11 @@ export interface RunClientOptions {
   cpuProfilePath?: string;
   /** V8's old-space limit (`--max-old-space-size`), to hold the heap to what a Lambda would allow. */
   maxOldSpaceMb?: number;
+  /**
+   * The CPUs the process may run on, as `taskset -c` takes them (`0`: one vCPU, as a Lambda under
+   * 1,769 MB has at most). Linux only. @default every CPU
+   */
+  cpus?: string;
 }
 
 /** The client process ended without reporting; `stderr` holds what it said, such as V8's out-of-memory report. */
@@ -60,8 +65,15 @@ export async function runClient(job: ClientJob, options: RunClientOptions = {}):
   // esbuild starts a native service, which cannot be bundled; the parse pool uses it.
   if (!fromSource) await (clientBuilt ??= bundleForNode(CLIENT_SOURCE, CLIENT_BUNDLE, ['esbuild']));
   const heapLimit = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
+  const nodeArgs = [...(fromSource ? ['--import', 'tsx'] : []), ...heapLimit];
+  // taskset runs node in its place, so the IPC channel fork sets up reaches node as usual.
+  const pinned =
+    options.cpus === undefined
+      ? {}
+      : { execPath: 'taskset', execArgv: ['-c', options.cpus, process.execPath, ...nodeArgs] };
   const child = fork(fromSource ? CLIENT_SOURCE : CLIENT_BUNDLE, [], {
-    execArgv: [...(fromSource ? ['--import', 'tsx'] : []), ...heapLimit],
+    execArgv: nodeArgs,
+    ...pinned,
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   let stderr = '';

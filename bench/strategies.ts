@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ConsoleNotifier } from '../lambda/adapters/consoleNotifier.js';
 import { FolderStore } from '../lambda/adapters/folderStore.js';
-import type { Settings, Source } from '../lambda/core/model.js';
+import type { RunTimings, Settings, Source } from '../lambda/core/model.js';
 import { STATE_KEY } from '../lambda/core/storageLayout.js';
 import { fetchAll } from '../lambda/fetch/fetchAll.js';
 import { fetchSource } from '../lambda/fetch/fetchSource.js';
@@ -67,6 +67,8 @@ export interface StrategyOutcome {
    * rendering and writing cost in fresh memory, at the machine's MemoryTouchCost.
    */
   pageFaultsAfterFetchPhase?: number;
+  /** For `pipeline`: the run report's phases (setup, fetch, tail until the report was made). */
+  timings?: RunTimings;
   /** Size of the state file the run wrote, serialized at once: validators, seen ids and item digests, not items. */
   stateBytes?: number;
   /**
@@ -296,6 +298,7 @@ export async function runPipelineInFolder(
     fetchPhaseMs,
     fetchPhasePeakRssMb,
     pageFaultsAfterFetchPhase,
+    timings: report.timings,
     fetchMs,
     stateBytes,
     sourceOutcomes,

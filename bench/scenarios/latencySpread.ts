@@ -137,9 +137,13 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
   };
 }
 
-/** Rendering and writing after the last source: how long, and how much memory it touched first (page faults). */
+/**
+ * Before the first request (the report's setupMs), and after the last source: how long, and how
+ * much memory it touched first (page faults).
+ */
 function afterFetchPhase(run: Measurement): string {
   if (run.fetchPhaseMs === undefined || run.pageFaultsAfterFetchPhase === undefined) return 'no fetch phase reported';
   const freshMiB = (run.pageFaultsAfterFetchPhase * PAGE_BYTES) / 2 ** 20;
-  return `then ${milliseconds(run.wallMs - run.fetchPhaseMs)}, ${freshMiB.toFixed(0)} MiB of it fresh memory`;
+  const setup = run.timings ? `setup ${milliseconds(run.timings.setupMs)}; ` : '';
+  return `${setup}then ${milliseconds(run.wallMs - run.fetchPhaseMs)}, ${freshMiB.toFixed(0)} MiB of it fresh memory`;
 }

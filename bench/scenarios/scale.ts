@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type CpuProfileSummary, summarizeCpuProfile } from '../cpuProfileSummary.js';
 import { feedBody } from '../feedBody.js';
 import { type Measurement, measure } from '../measure.js';
+import type { RunClientOptions } from '../runClient.js';
 import { DEFAULT_PARSE_THREADS, type StrategyName } from '../strategies.js';
 import { milliseconds, seconds, type TableRow } from '../table.js';
 import { type ScenarioOptions, type ScenarioReport, settingsWith } from './scenario.js';
@@ -33,6 +34,8 @@ export interface ScaleData {
   parseThreads: number;
   pipeline: RateRun;
   variants: Record<Exclude<StrategyName, 'pipeline' | 'sequential' | 'promiseAll'>, RateRun>;
+  /** The pipeline's way (yield, then parse inline) and the worker pool, the client held to one CPU. */
+  oneCpu: Record<'inlineParse' | 'parsePool', RateRun>;
   sweep: RateRun[];
   /** Above this concurrency the CPU, not the network, sets the pace: latency ÷ CPU per source. */
   cpuBoundAboveConcurrency: number;
@@ -62,14 +65,10 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
     strategy: StrategyName,
     count: number,
     concurrency: number,
-    profilePath?: string,
+    options: RunClientOptions = {},
   ): Promise<RateRun> => {
     const settings = settingsWith({ concurrency, perHostConcurrency: 64 });
-    const measurement = await measure(
-      internet,
-      { strategy, sources: sources.slice(0, count), settings },
-      { cpuProfilePath: profilePath },
-    );
+    const measurement = await measure(internet, { strategy, sources: sources.slice(0, count), settings }, options);
     return { sources: count, concurrency, idealMs: Math.ceil(count / concurrency) * LATENCY_MS, measurement };
   };
 
@@ -80,6 +79,11 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
     yieldingParse: await rateRun('yieldingParse', sample.length, CONCURRENCY),
     parsePool: await rateRun('parsePool', sample.length, CONCURRENCY),
   };
+  // As on a Lambda under 1,769 MB: one vCPU for fetching and parsing, wherever the parse runs.
+  const oneCpu = {
+    inlineParse: await rateRun('yieldingParse', sample.length, CONCURRENCY, { cpus: '0' }),
+    parsePool: await rateRun('parsePool', sample.length, CONCURRENCY, { cpus: '0' }),
+  };
   const sweep: RateRun[] = [];
   for (const concurrency of SWEEP) {
     sweep.push(
@@ -89,7 +93,7 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
   const cpuPerSource = variants.inlineParse.measurement.cpuMs / variants.inlineParse.sources;
   const cpuBoundAboveConcurrency = LATENCY_MS / cpuPerSource;
   const profilePath = join(tmpdir(), `tributary-bench-scale-${process.pid}.cpuprofile`);
-  await rateRun('inlineParse', sample.length, CONCURRENCY, profilePath);
+  await rateRun('inlineParse', sample.length, CONCURRENCY, { cpuProfilePath: profilePath });
   const profile = {
     ...(await summarizeCpuProfile(profilePath)),
     path: profilePath,
@@ -113,6 +117,14 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
         variants[name],
       ),
       note: cpuNote(variants[name]),
+    })),
+    ...(['inlineParse', 'parsePool'] as const).map((name) => ({
+      ...rateRow(
+        scenario,
+        `${sample.length.toLocaleString('en')} feeds on 1 CPU: ${name === 'parsePool' ? VARIANT_LABELS.parsePool(1) : VARIANT_LABELS.yieldingParse(1)}`,
+        oneCpu[name],
+      ),
+      note: cpuNote(oneCpu[name]),
     })),
     ...sweep.map((run) => ({
       ...rateRow(scenario, `sweep: inline parse, concurrency ${run.concurrency}`, run),
@@ -142,6 +154,7 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
       parseThreads,
       pipeline,
       variants,
+      oneCpu,
       sweep,
       cpuBoundAboveConcurrency,
       profile,
