@@ -1,53 +1,34 @@
 // What importing the Lambda bundle costs a fresh process, and which parts of it cost what:
-//   npx tsx bench/importCost.ts            (builds dist/ first: npm run build)
+//   npm run build && npx tsx bench/importCost.ts          (IMPORT_RUNS=15 processes per figure)
 // Each part is bundled alone with the Lambda build's options and imported in fresh `node`
-// processes, taking turns with a bare `node -e 0`, so drift in the machine's load hits all alike.
-// Prints the median over RUNS processes, less the bare process's median, and the code each part
-// adds. The parts overlap (the handler imports them all), so they do not add up to the whole.
-import { spawnSync } from 'node:child_process';
+// processes, taking turns with a bare `node`, so drift in the machine's load hits all alike.
+// Prints medians less the bare process's: wall time and CPU time, and the code each part adds.
+// The parts overlap (the handler imports them all), so they do not add up to the whole.
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { bundleForNode } from './bundleForNode.js';
+import { median, type NodeTime, timeNode } from './scenarios/coldStart.js';
 
 const RUNS = Number(process.env.IMPORT_RUNS ?? 15);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILT = join(ROOT, 'dist/lambda/index.mjs');
-/** Enough for the handler's start-up code to build its clients, as it does in Lambda. */
-const LAMBDA_ENV = {
-  OUTPUT_BUCKET: 'bench-bucket',
-  AWS_REGION: 'us-east-1',
-  AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
-};
-
-/** Each part as the code a module of the bundle starts with; built clients as lambdaRuntime builds them. */
+/** Whatever a part imports is kept (`keep`), or bundling would shake the unused exports out. */
+const keep = (...names: string[]) => `globalThis.kept = [${names.join(', ')}];`;
+/** Each part as the code of a one-file entry; the SDK clients built as lambdaRuntime builds them. */
 const PARTS: Record<string, string> = {
-  'S3 client, built': `import { S3Client } from '@aws-sdk/client-s3'; new S3Client({});`,
-  'SNS client, built': `import { SNSClient } from '@aws-sdk/client-sns'; new SNSClient({});`,
-  'sources-file schema (zod)': `import '${ROOT}lambda/core/sourcesFileSchema.ts';`,
-  'sources-file checks (+ re2js, css-select)': `import '${ROOT}lambda/input/sourcesFile.ts';`,
-  'HTTP client (undici)': `import '${ROOT}lambda/fetch/httpClient.ts';`,
-  'parse stage (feedsmith, sanitize-html, …)': `import '${ROOT}lambda/parse/parseSource.ts';`,
-  'logger (Powertools)': `import '${ROOT}lambda/adapters/logger.ts';`,
-  're2js alone': `import 're2js';`,
-  'css-select + dom-serializer': `import 'css-select'; import 'dom-serializer';`,
+  'S3 client, imported': `import { S3Client } from '@aws-sdk/client-s3'; ${keep('S3Client')}`,
+  'S3 client, built': `import { S3Client } from '@aws-sdk/client-s3'; ${keep('new S3Client({})')}`,
+  'SNS client, built': `import { SNSClient } from '@aws-sdk/client-sns'; ${keep('new SNSClient({})')}`,
+  'sources-file schema (zod)': `import * as schema from '${ROOT}lambda/core/sourcesFileSchema.ts'; ${keep('schema')}`,
+  'sources-file checks (+ re2js, css-select)': `import * as checks from '${ROOT}lambda/input/sourcesFile.ts'; ${keep('checks')}`,
+  'HTTP client (undici)': `import * as http from '${ROOT}lambda/fetch/fetchAll.ts'; ${keep('http')}`,
+  'parse stage (feedsmith, sanitize-html, …)': `import * as parse from '${ROOT}lambda/parse/parseSource.ts'; ${keep('parse')}`,
+  re2js: `import { RE2JS } from 're2js'; ${keep('RE2JS')}`,
+  'css-select + dom-serializer': `import { selectAll } from 'css-select'; import render from 'dom-serializer'; ${keep('selectAll', 'render')}`,
 };
-
-function nodeMs(args: string[]): number {
-  const { NODE_OPTIONS: _ignored, ...env } = process.env;
-  const started = performance.now();
-  const result = spawnSync(process.execPath, args, { env: { ...env, ...LAMBDA_ENV }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
-  return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 // Inside the project, so that the parts' bare package imports resolve to its node_modules.
 await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
@@ -61,25 +42,34 @@ try {
     await bundleForNode(entry, bundles[name]!);
   }
   const loadAtStart = loadavg()[0]!;
-  const bare: number[] = [];
-  const timed = new Map<string, number[]>(Object.keys(bundles).map((name) => [name, []]));
+  const bare: NodeTime[] = [];
+  const timed = new Map<string, NodeTime[]>(Object.keys(bundles).map((name) => [name, []]));
   for (let run = 0; run < RUNS; run += 1) {
-    bare.push(nodeMs(['-e', '0']));
+    bare.push(timeNode(['-e', '']));
     for (const [name, file] of Object.entries(bundles)) {
-      timed
-        .get(name)!
-        .push(nodeMs(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)});`]));
+      const importing = `await import(${JSON.stringify(pathToFileURL(file).href)});`;
+      timed.get(name)!.push(timeNode(['--input-type=module', '-e', importing]));
     }
   }
+  const medianOf = (runs: NodeTime[], key: 'wallMs' | 'cpuMs') => median(runs.map((run) => run[key]));
   console.log(
-    `Node ${process.version}; median of ${RUNS} fresh processes each; bare node -e 0: ${median(bare).toFixed(0)} ms; ` +
-      `load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end\n`,
+    `Node ${process.version}; median of ${RUNS} fresh processes each; bare node: ${medianOf(bare, 'wallMs').toFixed(0)} ms ` +
+      `wall, ${medianOf(bare, 'cpuMs').toFixed(0)} ms CPU; load average ${loadAtStart.toFixed(2)} at start, ` +
+      `${loadavg()[0]!.toFixed(2)} at end\n`,
   );
-  console.log(`${'part'.padEnd(44)} ${'import over bare'.padStart(16)} ${'code KB'.padStart(8)}`);
+  // CPU time (every thread's, V8's compiler and GC helpers included) moves far less with the
+  // machine's load than wall time does: the figure to compare variants by on a shared machine.
+  console.log(
+    `${'part'.padEnd(44)} ${'wall over bare'.padStart(15)} ${'CPU over bare'.padStart(14)} ${'code KB'.padStart(8)}`,
+  );
   for (const [name, file] of Object.entries(bundles)) {
-    const over = median(timed.get(name)!) - median(bare);
+    const runs = timed.get(name)!;
+    const wall = medianOf(runs, 'wallMs') - medianOf(bare, 'wallMs');
+    const cpu = medianOf(runs, 'cpuMs') - medianOf(bare, 'cpuMs');
     const kb = (await stat(file)).size / 1000;
-    console.log(`${name.padEnd(44)} ${`+${over.toFixed(0)} ms`.padStart(16)} ${kb.toFixed(0).padStart(8)}`);
+    console.log(
+      `${name.padEnd(44)} ${`+${wall.toFixed(0)} ms`.padStart(15)} ${`+${cpu.toFixed(0)} ms`.padStart(14)} ${kb.toFixed(0).padStart(8)}`,
+    );
   }
 } finally {
   await rm(folder, { recursive: true, force: true });
