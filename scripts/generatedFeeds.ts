@@ -16,10 +16,11 @@ export function manyItemsFeed(count: number): Buffer {
 
 /**
  * One item whose title is `bytes` letters long: a single line with no break and no space in it.
- * Dated 2100-01-01, so it heads the feed and any list of new items.
+ * Dated after every fixture feed's items, so it heads the feed and any list of new items.
  */
 export function hugeTitleFeed(bytes: number): Buffer {
-  const date = '<pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate>';
+  // In the past: a date in the future would be dropped (see parse/dateWindow.ts) and sort it last.
+  const date = '<pubDate>Thu, 03 Dec 2026 00:00:00 GMT</pubDate>';
   return rss(`<item><title>${'a'.repeat(bytes)}</title><link>http://generated.example/huge</link>${date}</item>`);
 }
 

@@ -113,6 +113,12 @@ export interface SourceReport {
    * with its line and column, for the owner to pass on to the feed's publisher.
    */
   recovered?: string;
+  /**
+   * Status ok, and this many items had a date that was dropped: not a date, or outside 1970-01-01 …
+   * the run's start + `futureDateToleranceHours`. They are published undated and sort after dated
+   * items. Absent when none.
+   */
+  datesDropped?: number;
 }
 
 export type RunStatus = 'ok' | 'partial' | 'failed';

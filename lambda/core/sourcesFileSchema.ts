@@ -31,6 +31,11 @@ export const settingsSchema = z.strictObject({
   maxItems: integerSetting(1, 100_000, 1000),
   /** Least time between the starts of two requests to one origin, in ms. */
   perHostDelayMs: integerSetting(0, 60 * 1000, 0), // 0: no spacing between requests to one origin
+  /**
+   * How far past the run's start an item's date may lie, in hours, before it counts as wrong:
+   * outside 1970-01-01 … now + this, an item is published undated (see parse/dateWindow.ts).
+   */
+  futureDateToleranceHours: integerSetting(0, 24 * 366, 24), // 1 day: clocks and zones a little off
 });
 
 /**

@@ -5,6 +5,7 @@ import type { AtomFeed, JsonFeed, RdfFeed, RssFeed } from 'feedsmith';
 import type { Author, Item } from '../core/model.js';
 import { resolveHttpUrl, resolveUrl } from '../core/resolveUrl.js';
 import { shortened } from '../core/shortened.js';
+import { type DateWindow, withinWindow } from './dateWindow.js';
 import { MarkupBudget } from './markupBudget.js';
 import { parseDate } from './parseDate.js';
 import type { ParsedFeed } from './parseFeed.js';
@@ -15,6 +16,18 @@ export interface NormalizeContext {
   sourceId: string;
   /** The response URL after redirects: the last resort for resolving relative links. */
   baseUrl: string;
+  /** The dates an item may carry; any other is dropped. Left out, every date that parses is kept. */
+  dates?: DateWindow;
+}
+
+/** A feed's items, and how many of them had a date that was dropped. */
+export interface NormalizedItems {
+  items: Item[];
+  /**
+   * Items whose feed gave a date (published or modified) that is no date (garbage, an offset past
+   * ±23:59) or lies outside the date window: they are published without it, and sort as undated.
+   */
+  datesDropped: number;
 }
 
 /**
@@ -25,15 +38,34 @@ export interface NormalizeContext {
  *
  * @throws SourceError `too_complex` when the HTML in it would cost more than a source's budget.
  */
-export function normalizeFeed(parsed: ParsedFeed, context: NormalizeContext): Item[] {
+export function normalizeFeed(parsed: ParsedFeed, context: NormalizeContext): NormalizedItems {
   const entries = entriesOf(parsed, context.baseUrl);
   const budget = new MarkupBudget();
   const items: Item[] = [];
+  let datesDropped = 0;
   for (const entry of entries) {
-    const item = toItem(entry, context.sourceId, budget);
-    if (item) items.push(item);
+    const dates = itemDates(entry, context.dates);
+    const item = toItem(entry, context.sourceId, dates, budget);
+    if (!item) continue;
+    items.push(item);
+    if (dates.dropped) datesDropped++;
   }
-  return items;
+  return { items, datesDropped };
+}
+
+interface ItemDates {
+  published?: string;
+  modified?: string;
+  /** The entry gave a date that is not used. */
+  dropped: boolean;
+}
+
+function itemDates(entry: Entry, window: DateWindow | undefined): ItemDates {
+  const published = withinWindow(parseDate(entry.published), window);
+  const modified = withinWindow(parseDate(entry.modified), window);
+  const given = (raw: string | undefined) => raw !== undefined && raw.trim() !== '';
+  const dropped = (given(entry.published) && !published) || (given(entry.modified) && !modified);
+  return { published, modified, dropped };
 }
 
 /** How a feed names itself: the source's name and site in the outputs, unless the sources file says otherwise. */
@@ -242,14 +274,13 @@ function text(value: string | undefined): Text | undefined {
   return value ? { value, html: false } : undefined;
 }
 
-function toItem(entry: Entry, sourceId: string, budget: MarkupBudget): Item | undefined {
+function toItem(entry: Entry, sourceId: string, dates: ItemDates, budget: MarkupBudget): Item | undefined {
   const url = resolveHttpUrl(entry.link, entry.base);
   const line = (text: Text) => (text.html ? plainText(budget.checked(text.value)) : collapseWhitespace(text.value));
   const fullTitle = entry.title && line(entry.title);
   const title = fullTitle && shortened(fullTitle, MAX_TITLE_LENGTH);
   const summary = entry.summary && line(entry.summary);
-  const datePublished = parseDate(entry.published);
-  const dateModified = parseDate(entry.modified);
+  const { published: datePublished, modified: dateModified } = dates;
   const authors = cleanAuthors(entry.authors, entry.base, budget);
   const tags = cleanTags(entry.tags);
   const id = itemId(sourceId, entry.id, url, [title, datePublished ?? dateModified, entry.content?.value]);

@@ -1,5 +1,5 @@
-import type { Item } from '../core/model.js';
-import type { FeedChannel } from './normalizeFeed.js';
+import type { DateWindow } from './dateWindow.js';
+import type { FeedChannel, NormalizedItems } from './normalizeFeed.js';
 
 /** What every reader of a fetched body needs to know besides the body. */
 export interface ParseContext {
@@ -13,11 +13,15 @@ export interface ParseContext {
    * Left out, every item is read (for measuring the parser alone).
    */
   maxItemsPerSource?: number;
+  /**
+   * The dates an item may carry; any other is dropped and counted. Left out, every date that
+   * parses is kept (for measuring the parser alone, and for reading feeds as feedparser does).
+   */
+  dates?: DateWindow;
 }
 
 /** A source's items, and what was wrong with its XML when only the recovery path could read it. */
-export interface ParsedSource {
-  items: Item[];
+export interface ParsedSource extends NormalizedItems {
   recovered?: string;
   /** How the feed names itself; only feeds do. */
   channel?: FeedChannel;

@@ -13,6 +13,7 @@ export function parseDate(raw: string | undefined): string | undefined {
   const parts = isoParts(text) ?? rfc822Parts(text);
   if (!parts) return undefined;
   const { year, month, day, hour, minute, second, millisecond, offsetMinutes } = parts;
+  if (offsetMinutes === undefined) return undefined;
   if (year < MIN_YEAR || month > 11 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
   const local = Date.UTC(year, month, day, hour, minute, Math.min(second, 59), millisecond);
   // Date.UTC rolls 31 Feb over into March; a day the month does not have is garbage.
@@ -32,8 +33,8 @@ interface DateParts {
   minute: number;
   second: number;
   millisecond: number;
-  /** Minutes east of UTC. */
-  offsetMinutes: number;
+  /** Minutes east of UTC; undefined when the zone is not a real offset. */
+  offsetMinutes: number | undefined;
 }
 
 const ISO_DATE =
@@ -85,11 +86,19 @@ function twoDigitYear(year: number, digits: number): number {
   return year < 50 ? 2000 + year : 1900 + year;
 }
 
-function numericOffset(zone: string): number {
+/**
+ * RFC 3339 §5.6 offsets are ±hh:mm with hh ≤ 23 and mm ≤ 59 (RFC 5322 zones the same, without the
+ * colon). Anything beyond is not an offset but garbage: `-99:99` would otherwise move the date by
+ * four days and let a feed push its item past every real one.
+ */
+function numericOffset(zone: string): number | undefined {
   if (/^z$/i.test(zone)) return 0;
   const digits = zone.replace(':', '');
   const sign = digits.startsWith('-') ? -1 : 1;
-  return sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || 0));
+  const hours = Number(digits.slice(1, 3));
+  const minutes = Number(digits.slice(3, 5) || 0);
+  if (hours > 23 || minutes > 59) return undefined;
+  return sign * (hours * 60 + minutes);
 }
 
 /** Offsets in hours east of UTC for the zone names feeds use; RFC 822 lists only the US ones. */

@@ -18,7 +18,13 @@ export function parseFeedSource(body: Buffer, context: ParseContext): ParsedSour
   const { maxItemsPerSource } = context;
   const text = maxItemsPerSource === undefined ? decoded : capItems(decoded, maxItemsPerSource * PARSED_ITEMS_PER_KEPT);
   const parsed = parseFeed(text);
-  const items = normalizeFeed(parsed, { sourceId: context.sourceId, baseUrl: context.finalUrl });
+  const normalized = normalizeFeed(parsed, {
+    sourceId: context.sourceId,
+    baseUrl: context.finalUrl,
+    dates: context.dates,
+  });
   const channel = feedChannel(parsed, context.finalUrl);
-  return parsed.recovered === undefined ? { items, channel } : { items, channel, recovered: parsed.recovered };
+  return parsed.recovered === undefined
+    ? { ...normalized, channel }
+    : { ...normalized, channel, recovered: parsed.recovered };
 }

@@ -4,11 +4,11 @@ import type { JsonFeed } from 'feedsmith';
 import { parseDocument } from 'htmlparser2';
 
 import { SourceError } from '../core/errors.js';
-import type { Item, ItemFields } from '../core/model.js';
+import type { ItemFields } from '../core/model.js';
 import { resolveHttpUrl } from '../core/resolveUrl.js';
 import { decodeHtml } from './decodeHtml.js';
 import { HtmlSelector } from './htmlSelector.js';
-import { normalizeFeed } from './normalizeFeed.js';
+import { type NormalizedItems, normalizeFeed } from './normalizeFeed.js';
 import type { ParseContext } from './parseContext.js';
 
 /** Which elements of the page are items and where each item's fields are inside one of them. */
@@ -28,7 +28,7 @@ export interface HtmlMapping {
  *
  * @throws SourceError `unsupported_format` when no element matches the items selector.
  */
-export function parseHtmlSource(body: Buffer, context: ParseContext, mapping: HtmlMapping): Item[] {
+export function parseHtmlSource(body: Buffer, context: ParseContext, mapping: HtmlMapping): NormalizedItems {
   const document = parseDocument(decodeHtml(body, context.contentType));
   const elements = HtmlSelector.parse(mapping.items).selectAll(document);
   if (elements.length === 0) {
@@ -52,6 +52,6 @@ export function parseHtmlSource(body: Buffer, context: ParseContext, mapping: Ht
   const base = selectOne<AnyNode, Element>('base[href]', document)?.attribs.href;
   return normalizeFeed(
     { format: 'json', feed: { home_page_url: resolveHttpUrl(base, context.finalUrl), items } },
-    { sourceId: context.sourceId, baseUrl: context.finalUrl },
+    { sourceId: context.sourceId, baseUrl: context.finalUrl, dates: context.dates },
   );
 }

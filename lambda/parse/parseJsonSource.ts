@@ -1,9 +1,9 @@
 import type { JsonFeed } from 'feedsmith';
 import { SourceError } from '../core/errors.js';
-import type { Item, ItemFields } from '../core/model.js';
+import type { ItemFields } from '../core/model.js';
 import { decodeText } from './decodeText.js';
 import { JsonPath } from './jsonPath.js';
-import { normalizeFeed } from './normalizeFeed.js';
+import { type NormalizedItems, normalizeFeed } from './normalizeFeed.js';
 import type { ParseContext } from './parseContext.js';
 import { parseJsonText } from './parseJsonText.js';
 
@@ -25,13 +25,14 @@ export interface JsonMapping {
  * @throws SourceError `malformed` when the body is not JSON, `unsupported_format` when nothing
  * is at the items path.
  */
-export function parseJsonSource(body: Buffer, context: ParseContext, mapping: JsonMapping): Item[] {
+export function parseJsonSource(body: Buffer, context: ParseContext, mapping: JsonMapping): NormalizedItems {
   const text = decodeText(body, context.contentType).trim();
   if (text === '') throw new SourceError('unsupported_format', 'not JSON: the response is empty');
   const json = parseJsonText(text);
   const fields = compileFields(mapping.fields);
   const items = itemsAt(json, JsonPath.parse(mapping.items)).map((entry) => feedItem(entry, fields));
-  return normalizeFeed({ format: 'json', feed: { items } }, { sourceId: context.sourceId, baseUrl: context.finalUrl });
+  const { sourceId, finalUrl, dates } = context;
+  return normalizeFeed({ format: 'json', feed: { items } }, { sourceId, baseUrl: finalUrl, dates });
 }
 
 interface CompiledFields {

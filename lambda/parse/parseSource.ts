@@ -1,6 +1,7 @@
 import { SourceError } from '../core/errors.js';
 import type { FetchedBody, Settings, Source } from '../core/model.js';
-import type { ParsedSource } from './parseContext.js';
+import { dateWindow } from './dateWindow.js';
+import type { ParseContext, ParsedSource } from './parseContext.js';
 import { parseFeedSource } from './parseFeedSource.js';
 import { parseHtmlSource } from './parseHtmlSource.js';
 import { type JsonMapping, parseJsonSource } from './parseJsonSource.js';
@@ -8,19 +9,26 @@ import { type JsonMapping, parseJsonSource } from './parseJsonSource.js';
 /**
  * Every item of a fetched body, by the reader for the source's type; dedup, filter and cap come
  * after. Only a feed names itself; an API or a page leaves the name to the sources file.
+ * `now` (epoch ms, the run's clock) bounds the dates items may carry (see dateWindow).
  *
  * @throws SourceError when the body is not what the source's type promises.
  */
-export function parseSource(source: Source, fetched: FetchedBody, settings: Settings): ParsedSource {
+export function parseSource(source: Source, fetched: FetchedBody, settings: Settings, now: number): ParsedSource {
   const { contentType, finalUrl } = fetched;
-  const context = { contentType, finalUrl, sourceId: source.id, maxItemsPerSource: settings.maxItemsPerSource };
+  const context: ParseContext = {
+    contentType,
+    finalUrl,
+    sourceId: source.id,
+    maxItemsPerSource: settings.maxItemsPerSource,
+    dates: dateWindow(now, settings.futureDateToleranceHours),
+  };
   switch (source.type) {
     case 'feed':
       return parseFeedSource(fetched.body, context);
     case 'json':
-      return { items: parseJsonSource(fetched.body, context, mappingOf(source)) };
+      return parseJsonSource(fetched.body, context, mappingOf(source));
     case 'html':
-      return { items: parseHtmlSource(fetched.body, context, mappingOf(source)) };
+      return parseHtmlSource(fetched.body, context, mappingOf(source));
   }
 }
 

@@ -140,7 +140,7 @@ function fetched(attempt: Attempt, outcome: FetchedBody, settings: Settings): Fr
   let parsed: ParsedSource;
   let items: Item[];
   try {
-    parsed = parseSource(source, outcome, settings);
+    parsed = parseSource(source, outcome, settings, attempt.now);
     const filtered = source.filter ? ItemFilter.from(source.filter).apply(parsed.items, attempt.now) : parsed.items;
     items = mergeItems([filtered], { maxItems: settings.maxItemsPerSource });
   } catch (error) {
@@ -164,7 +164,11 @@ function fetched(attempt: Attempt, outcome: FetchedBody, settings: Settings): Fr
   };
   const report = reportLine(attempt.line, 'ok', items.length, unseen.length, state);
   return {
-    report: parsed.recovered ? { ...report, recovered: parsed.recovered } : report,
+    report: {
+      ...report,
+      ...(parsed.recovered && { recovered: parsed.recovered }),
+      ...(parsed.datesDropped > 0 && { datesDropped: parsed.datesDropped }),
+    },
     newItems: headlines(unseen),
     state,
     fresh,

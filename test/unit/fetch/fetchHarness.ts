@@ -16,6 +16,7 @@ export const testSettings: Settings = {
   maxItemsPerSource: 100,
   maxItems: 1000,
   perHostDelayMs: 0,
+  futureDateToleranceHours: 24,
 };
 
 /** A loopback server that is closed when the current test finishes. */

@@ -25,6 +25,7 @@ describe('sources file', () => {
       maxItemsPerSource: 100,
       maxItems: 1000,
       perHostDelayMs: 0,
+      futureDateToleranceHours: 24,
     });
     expect(file.sources[0]).toEqual({ id: 'hn', url: 'https://news.ycombinator.com/rss', type: 'feed' });
   });

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Item } from '../../../lambda/core/model.js';
+import { dateWindow } from '../../../lambda/parse/dateWindow.js';
 import { normalizeFeed } from '../../../lambda/parse/normalizeFeed.js';
 import { parseFeed } from '../../../lambda/parse/parseFeed.js';
 import { itemTitled, readFeed, responseUrl } from './feedFixtures.js';
 
 /** Normalizes a UTF-8 fixture as if fetched from responseUrl(name). */
 function normalize(name: string, sourceId = 'src'): Item[] {
-  return normalizeFeed(parseFeed(readFeed(name).toString('utf8')), { sourceId, baseUrl: responseUrl(name) });
+  return normalizeFeed(parseFeed(readFeed(name).toString('utf8')), { sourceId, baseUrl: responseUrl(name) }).items;
 }
 
 function normalizeText(text: string, sourceId = 'src'): Item[] {
-  return normalizeFeed(parseFeed(text), { sourceId, baseUrl: 'https://response.example/feed' });
+  return normalizeFeed(parseFeed(text), { sourceId, baseUrl: 'https://response.example/feed' }).items;
 }
 
 function rss(items: string): string {
@@ -123,6 +124,78 @@ describe('normalizeFeed', () => {
       // Assess
       expect(item).not.toHaveProperty('date_published');
       expect(item.url).toBe(`https://dates.example/${title === 'garbage' ? 'garbage' : 'impossible'}`);
+    });
+  });
+
+  describe('the date window', () => {
+    const NOW = Date.parse('2026-12-03T12:00:00Z');
+    const window = dateWindow(NOW, 24);
+    const datedRss = (published: string) =>
+      rss(`<item><title>x</title><link>https://site.example/x</link><pubDate>${published}</pubDate></item>`);
+    const atomEntry = (published: string, updated: string) =>
+      `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>urn:x:1</id><title>x</title>` +
+      `<published>${published}</published><updated>${updated}</updated></entry></feed>`;
+    const normalizeAt = (text: string) =>
+      normalizeFeed(parseFeed(text), { sourceId: 'src', baseUrl: 'https://response.example/feed', dates: window });
+
+    it.each([
+      ['far in the future', '9999-12-31T23:59:59Z'],
+      ['with an offset no zone has', '9999-12-31T23:59:59-99:99'],
+      ['before 1970', '1969-12-31T23:59:59Z'],
+      ['past the tolerance', '2026-12-04T12:00:01Z'],
+    ])('drops a published date %s, keeps the item undated, and counts it', (_, published) => {
+      // Act
+      const { items, datesDropped } = normalizeAt(datedRss(published));
+
+      // Assess
+      expect(items).toHaveLength(1);
+      expect(items[0]).not.toHaveProperty('date_published');
+      expect(datesDropped).toBe(1);
+    });
+
+    it.each([
+      ['within the tolerance', '2026-12-04T11:59:59Z'],
+      ['at the tolerance', '2026-12-04T12:00:00Z'],
+      ['at the Unix epoch', '1970-01-01T00:00:00Z'],
+    ])('keeps a date %s', (_, published) => {
+      // Act
+      const { items, datesDropped } = normalizeAt(datedRss(published));
+
+      // Assess
+      expect(items[0]?.date_published).toBe(new Date(published).toISOString());
+      expect(datesDropped).toBe(0);
+    });
+
+    it('drops an updated date outside the window on its own, counting the item once', () => {
+      // Act
+      const { items, datesDropped } = normalizeAt(atomEntry('2026-12-01T10:00:00Z', '9999-12-31T23:59:59Z'));
+
+      // Assess
+      expect(items[0]).toMatchObject({ date_published: '2026-12-01T10:00:00.000Z' });
+      expect(items[0]).not.toHaveProperty('date_modified');
+      expect(datesDropped).toBe(1);
+    });
+
+    it('counts each item whose date was dropped, not items without a date', () => {
+      // Prepare
+      const feed = rss(
+        '<item><title>a</title><pubDate>9999-12-31T23:59:59Z</pubDate></item>' +
+          '<item><title>b</title><pubDate>sometime last week</pubDate></item>' +
+          '<item><title>c</title></item>' +
+          '<item><title>d</title><pubDate>Wed, 02 Dec 2026 10:00:00 GMT</pubDate></item>',
+      );
+
+      // Act
+      const { items, datesDropped } = normalizeAt(feed);
+
+      // Assess
+      expect(items.map((item) => item.date_published)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        '2026-12-02T10:00:00.000Z',
+      ]);
+      expect(datesDropped).toBe(2);
     });
   });
 

@@ -21,7 +21,7 @@ describe('parseHtmlSource', () => {
       readFixture('sources/blog.html'),
       context('https://blog.acme.example/engineering/'),
       BLOG,
-    );
+    ).items;
 
     expect(items.map(({ content_html: _content, ...item }) => item)).toEqual([
       {
@@ -47,7 +47,7 @@ describe('parseHtmlSource', () => {
       readFixture('sources/blog.html'),
       context('https://blog.acme.example/engineering/'),
       BLOG,
-    );
+    ).items;
 
     expect(first?.content_html).toMatch(/^<p>How we moved <em>forty<\/em> clusters\. /);
     expect(first?.content_html).toContain(
@@ -62,7 +62,7 @@ describe('parseHtmlSource', () => {
     const items = parseHtmlSource(readFixture('sources/based.html'), context('https://www.example/news'), {
       items: 'ul.news li a',
       fields: { url: '@href', title: ':scope' },
-    });
+    }).items;
 
     expect(items.map((item) => [item.title, item.url])).toEqual([
       ['First', 'https://cdn.example/blog/first.html'],
@@ -78,7 +78,7 @@ describe('parseHtmlSource', () => {
         items: '.entry',
         fields: { title: 'a.title', url: 'a.title@href' },
       },
-    );
+    ).items;
 
     expect(items).toEqual([
       { id: 'https://cafe.example/menu', sourceId: 'eng', title: 'Café crème – €3', url: 'https://cafe.example/menu' },

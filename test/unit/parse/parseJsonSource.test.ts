@@ -34,7 +34,7 @@ describe('parseJsonSource', () => {
       readFixture('sources/github-releases.json'),
       context('widget', 'https://api.github.com/repos/acme/widget/releases'),
       GITHUB,
-    );
+    ).items;
 
     expect(items).toHaveLength(3);
     expect(items[0]).toEqual({
@@ -52,7 +52,7 @@ describe('parseJsonSource', () => {
       readFixture('sources/github-releases.json'),
       context('widget', 'https://api.github.com/'),
       GITHUB,
-    );
+    ).items;
 
     expect(items[2]).toEqual({
       id: 'widget:v1.9.0-rc.1',
@@ -67,7 +67,7 @@ describe('parseJsonSource', () => {
       readFixture('sources/news-api.json'),
       context('news', 'https://news.example/api/v1/articles?page=1'),
       NEWS,
-    );
+    ).items;
 
     expect(items.map((item) => [item.id, item.url, item.title, item.date_published])).toEqual([
       [
@@ -93,7 +93,7 @@ describe('parseJsonSource', () => {
         items: '$',
         fields: { url: 'html_url', title: 'name' },
       },
-    );
+    ).items;
 
     expect(items.map((item) => item.id)).toEqual([
       'https://github.com/acme/widget/releases/tag/v2.1.0',
@@ -104,13 +104,13 @@ describe('parseJsonSource', () => {
 
   it('reads an empty list as no items', () => {
     expect(
-      parseJsonSource(readFixture('sources/empty-list.json'), context('news', 'https://news.example/'), NEWS),
+      parseJsonSource(readFixture('sources/empty-list.json'), context('news', 'https://news.example/'), NEWS).items,
     ).toEqual([]);
     expect(
       parseJsonSource(readFixture('sources/empty-list.json'), context('news', 'https://news.example/'), {
         ...NEWS,
         items: 'data.articles[*]',
-      }),
+      }).items,
     ).toEqual([]);
   });
 

@@ -245,6 +245,52 @@ describe("processSource keeping a feed's items", () => {
   });
 });
 
+describe('processSource on a feed with dates outside 1970 … now + futureDateToleranceHours', () => {
+  const { source, outcome } = fetchedFeed(
+    'pinned',
+    rss(
+      '<item><title>pinned</title><pubDate>9999-12-31T23:59:59-99:99</pubDate></item>' +
+        '<item><title>tomorrow</title><pubDate>Fri, 10 May 2024 20:00:00 GMT</pubDate></item>' +
+        '<item><title>ancient</title><pubDate>1969-07-20T20:17:00Z</pubDate></item>' +
+        '<item><title>next week</title><pubDate>2024-05-17T00:00:00Z</pubDate></item>' +
+        '<item><title>real</title><pubDate>Thu, 09 May 2024 08:00:00 GMT</pubDate></item>',
+    ),
+  );
+
+  it('sorts the items whose date was dropped after the dated ones, and counts them in the report line', () => {
+    // Act
+    const settled = processSource(source, outcome, undefined, SETTINGS, NOW);
+
+    // Assess
+    expect(itemsOf(settled).map((item) => [item.title, item.date_published])).toEqual([
+      ['tomorrow', '2024-05-10T20:00:00.000Z'],
+      ['real', '2024-05-09T08:00:00.000Z'],
+      ['pinned', undefined],
+      ['ancient', undefined],
+      ['next week', undefined],
+    ]);
+    expect(settled.report.datesDropped).toBe(3);
+  });
+
+  it('takes the tolerance from the settings', () => {
+    // Act
+    const settled = processSource(source, outcome, undefined, { ...SETTINGS, futureDateToleranceHours: 24 * 8 }, NOW);
+
+    // Assess
+    expect(itemsOf(settled)[0]).toMatchObject({ title: 'next week', date_published: '2024-05-17T00:00:00.000Z' });
+    expect(settled.report.datesDropped).toBe(2);
+  });
+
+  it('says nothing of dropped dates when every date is usable', () => {
+    const { source: tidy, outcome: dated } = fetchedFeed(
+      'tidy',
+      rss('<item><title>real</title><pubDate>Thu, 09 May 2024 08:00:00 GMT</pubDate></item>'),
+    );
+
+    expect(processSource(tidy, dated, undefined, SETTINGS, NOW).report).not.toHaveProperty('datesDropped');
+  });
+});
+
 describe('processSource timing a source for the next run', () => {
   const { source, outcome } = fetchedFeed('timed', rss('<item><title>one</title><guid>urn:x:1</guid></item>'));
   const failed = (
