@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-
 import type { AtomFeed, JsonFeed, RdfFeed, RssFeed } from 'feedsmith';
 
+import { itemId } from '../core/itemId.js';
 import type { Author, Item } from '../core/model.js';
 import { resolveHttpUrl, resolveUrl } from '../core/resolveUrl.js';
 import { shortened } from '../core/shortened.js';
@@ -305,22 +304,6 @@ function toItem(entry: Entry, sourceId: string, dates: ItemDates, budget: Markup
     ...(authors.length > 0 && { authors }),
     ...(tags.length > 0 && { tags }),
   };
-}
-
-/** A URI scheme followed by a colon: `http:`, `urn:`, `tag:`, `yt:` … */
-const ABSOLUTE_URI = /^[a-z][a-z0-9+.-]*:/i;
-
-/**
- * The feed's own id (guid, atom:id, JSON id), else the item URL, else a hash of what the item
- * says. Items of all sources meet in one feed and are deduplicated by id. An absolute URI is
- * unique by construction (its owner controls the namespace), so it is kept verbatim and the same
- * article reached through two sources still collapses into one. Any other id ("1", "post-42", a
- * hash) is unique only within its feed: it gets the source id as a prefix, or two sources that
- * both number their posts 1, 2, 3 would swallow each other's items.
- */
-function itemId(sourceId: string, feedId: string | undefined, url: string | undefined, parts: unknown[]): string {
-  const id = feedId?.trim() || url || createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
-  return ABSOLUTE_URI.test(id) ? id : `${sourceId}:${id}`;
 }
 
 function cleanAuthors(authors: { name?: string; url?: string }[], base: string, budget: MarkupBudget): Author[] {

@@ -7,7 +7,7 @@ import type { ParsedSource } from '../parse/parseContext.js';
 import { parseSource } from '../parse/parseSource.js';
 import { ItemFilter } from './itemFilter.js';
 import { type FreshItems, keepItems } from './keptItems.js';
-import { headlines, unseenItems } from './newItems.js';
+import { currentSeenIds, headlines, unseenItems } from './newItems.js';
 import { afterFailure, afterSuccess, movedTo, trackRedirect } from './sourceHealth.js';
 import { lastFetchMsOf, rememberSeen, type SourceState } from './sourceState.js';
 
@@ -146,12 +146,13 @@ function fetched(attempt: Attempt, outcome: FetchedBody, settings: Settings): Fr
   } catch (error) {
     return unreadable(attempt, outcome, error);
   }
-  const unseen = unseenItems(items, previous?.seenIds);
+  const seenIds = currentSeenIds(source.id, previous?.seenIds);
+  const unseen = unseenItems(items, seenIds);
   const { kept, fresh } = keepItems(source.id, items, previous?.items);
   const channel = parsed.channel ?? {};
   const state: SourceState = {
     items: kept,
-    seenIds: rememberSeen(previous?.seenIds ?? [], items),
+    seenIds: rememberSeen(seenIds, items),
     // A discovered feed's validators would be sent to the page next run, whose fetch comes first;
     // a page that happened to match them would answer 304 and hide new items in the feed.
     validators: discovery ? undefined : outcome.validators,

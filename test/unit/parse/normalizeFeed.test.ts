@@ -325,6 +325,21 @@ Line two &lt;not markup&gt;</content></entry></feed>`;
       expect(b?.id).toBe('urn:uuid:1234');
     });
 
+    it('replaces a guid or atom:id in a scheme other than http(s), urn or tag with a urn:uuid', () => {
+      // Prepare
+      const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+        <entry><id>data:text/html,&lt;b&gt;x</id><title>b</title><link href="https://site.example/b"/></entry></feed>`;
+
+      // Act
+      const [fromRss] = normalizeText(rss('<item><title>a</title><guid>javascript:alert(3)</guid></item>'));
+      const [fromAtom] = normalizeText(atom);
+
+      // Assess
+      expect(fromRss?.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+      expect(fromAtom?.id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+      expect(fromAtom?.url).toBe('https://site.example/b');
+    });
+
     it('prefixes an id that is not a URI with the source id, so equal ids of two sources differ', () => {
       // Prepare
       const feed = rss('<item><title>a</title><guid>1</guid></item>');
