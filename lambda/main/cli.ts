@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConsoleNotifier } from '../adapters/consoleNotifier.js';
@@ -194,4 +195,6 @@ export function afterword(report: RunReport): string[] {
   return lines;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+// Node loads a module from its real path, so a script reached through a symlink (a linked
+// checkout, macOS's /tmp) is compared by its real path too, or the CLI would silently do nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await main();
