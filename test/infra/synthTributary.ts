@@ -22,12 +22,13 @@ export interface SynthesizedTributary {
 
 /**
  * Builds the stack as `infra/app.ts` does, with `context` layered over cdk.json's, and packages a
- * stand-in for the build folder so the tests run without `npm run build`.
+ * stand-in for the build folder so the tests run without `npm run build`. A relative
+ * `sourcesFile` is found from `cwd`, as the CDK CLI finds it from the project root.
  */
-export function synthTributary(context: Record<string, unknown> = {}): SynthesizedTributary {
+export function synthTributary(context: Record<string, unknown> = {}, cwd?: string): SynthesizedTributary {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, ...context } });
   const stack = new TributaryStack(app, 'Tributary', {
-    settings: stackSettingsFromContext(app.node),
+    settings: stackSettingsFromContext(app.node, cwd),
     buildDir: fixture('build'),
   });
   return { app, stack, template: Template.fromStack(stack) };

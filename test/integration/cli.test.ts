@@ -1,34 +1,19 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { readFixture } from '../support/fixtures.js';
+import { type Exit, exitOf } from '../support/processExit.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const CLI = fileURLToPath(new URL('../../lambda/main/cli.ts', import.meta.url));
 
-interface Exit {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `npm start -- …args` as a user runs it, with stdout and stderr not a terminal. */
-async function tributary(args: string[], extraEnv: Record<string, string> = {}): Promise<Exit> {
+function tributary(args: string[], extraEnv: Record<string, string> = {}): Promise<Exit> {
   const { SOURCES_URI: _notTheCaller, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _notSet, ...env } = process.env;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [CLI, ...args], {
-      env: { ...env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8', ...extraEnv },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as Exit;
-    return { code, stdout, stderr };
-  }
+  return exitOf(TSX, [CLI, ...args], { env: { ...env, ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8', ...extraEnv } });
 }
 
 describe('the local CLI', () => {

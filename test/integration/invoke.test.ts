@@ -1,34 +1,21 @@
 // `npm run invoke`: the built bundle's handler against moto_server started for the call, as a
 // person runs it before deploying. Needs dist/ (npm test builds it first) and moto_server.
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { serveFixture } from '../support/fixtures.js';
+import { type Exit, exitOf } from '../support/processExit.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const INVOKE = fileURLToPath(new URL('../../scripts/invoke.ts', import.meta.url));
 
-interface Exit {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function invoke(args: string[]): Promise<Exit> {
+function invoke(args: string[]): Promise<Exit> {
   // Not the caller's switch: the script must set it itself.
   const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _notSet, SOURCES_URI: _notTheCaller, ...env } = process.env;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [INVOKE, ...args], { env, timeout: 150_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as Exit;
-    return { code, stdout, stderr };
-  }
+  return exitOf(TSX, [INVOKE, ...args], { env, timeout: 150_000 });
 }
 
 describe('npm run invoke', () => {
