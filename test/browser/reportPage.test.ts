@@ -1,13 +1,12 @@
 // The pages as a person sees them: index.html (the reading page) and status.html (the run report),
 // written by real pipeline runs against a loopback "internet", opened in headless Chromium. Needs
 // Debian's chromium package; nothing is downloaded.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore } from '../../lambda/adapters/folderStore.js';
 import type { SourcesFile } from '../../lambda/core/model.js';
@@ -15,20 +14,10 @@ import { DEFAULT_SETTINGS } from '../../lambda/core/sourcesFileSchema.js';
 import { parseNetworkPolicy } from '../../lambda/fetch/networkPolicy.js';
 import { BROKEN_AFTER_FAILURES } from '../../lambda/process/sourceHealth.js';
 import { runPipeline } from '../../lambda/run/runPipeline.js';
+import { CHROMIUM, CHROMIUM_INSTALL_HINT, type Chromium, hasChromium, launchChromium } from '../../scripts/chromium.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { serveFixture } from '../support/fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -53,21 +42,19 @@ declare const document: {
 };
 declare const window: { innerWidth: number };
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
+if (!hasChromium()) {
   console.warn(
-    `Skipping the report page browser test: ${CHROMIUM} not found. Install it with: apt-get install chromium`,
+    `Skipping the report page browser test: ${CHROMIUM} not found. Install it with: ${CHROMIUM_INSTALL_HINT}`,
   );
 }
 
 const FEED_TITLE = 'Loopback reading';
 const FEED_DESCRIPTION = 'Three loopback feeds and one that breaks, read in a browser';
 
-describe.skipIf(!hasChromium)(`the pages in Chromium (needs ${CHROMIUM}: apt-get install chromium)`, () => {
+describe.skipIf(!hasChromium())(`the pages in Chromium (needs ${CHROMIUM}: ${CHROMIUM_INSTALL_HINT})`, () => {
   let server: LoopbackServer;
   let outDir: string;
-  let profileDir: string;
-  let context: BrowserContext;
+  let browser: Chromium;
   let page: Page;
   let publishedItems: number;
   const consoleErrors: string[] = [];
@@ -111,14 +98,8 @@ describe.skipIf(!hasChromium)(`the pages in Chromium (needs ${CHROMIUM}: apt-get
     }
     publishedItems = JSON.parse(await readFile(join(outDir, 'feed.json'), 'utf8')).items.length;
 
-    profileDir = await mkdtemp(join(tmpdir(), 'tributary-chromium-profile-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: DESKTOP,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium(DESKTOP);
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
     // A CSP violation is reported on the console as an error, so this also catches a blocked style or asset.
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     page.on('pageerror', (error) => consoleErrors.push(error.message));
@@ -127,9 +108,9 @@ describe.skipIf(!hasChromium)(`the pages in Chromium (needs ${CHROMIUM}: apt-get
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    await Promise.all([outDir, profileDir].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
+    if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
   it('reading page: shows the feed, items with source names, dates and excerpts, and subscribe links', async () => {
