@@ -11,7 +11,8 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 describe('the README', () => {
   it('stays short: what it is, how to start, a picture, links', () => {
-    expect(README.split('\n').length).toBeLessThanOrEqual(80);
+    // Room for a link per new page; the README of the first hour was 448 lines.
+    expect(README.split('\n').length).toBeLessThanOrEqual(100);
   });
 
   it('links every page under docs/', () => {
