@@ -1,21 +1,26 @@
 // What state costs a run as the number of sources grows: S3 requests and bytes of a full run and of
-// one distributed worker, heap held, and a monthly bill that counts Lambda, S3 requests, SNS and
+// one distributed worker, the item objects' PUTs, and a monthly bill that counts Lambda, S3 requests, SNS and
 // Step Functions together. Synthetic state (no fetching): each source keeps ITEMS digests and
-// SEEN_IDS seen ids, a third of the sources change per run. The store is in memory and counts
-// every request, so the figures are the pipeline's own state code, not a guess.
+// SEEN_IDS seen ids, a third of the sources change per run, each with ITEMS items of about
+// ITEM_CHARS. The store is in memory and counts every request, so the figures are the pipeline's
+// own state and item-packing code (KeptItemsStore), not a guess.
 //
-//   npx tsx bench/stateCost.ts [--sources 10000,100000] [--batch 100]
+//   npm run bench:state -- [--sources 10000,100000] [--batch 100]
 import { parseArgs } from 'node:util';
-import type { RunReport, SourcesFile } from '../lambda/core/model.js';
+import type { Item, RunReport, SourceReport, SourcesFile } from '../lambda/core/model.js';
 import { DEFAULT_SETTINGS } from '../lambda/core/sourcesFileSchema.js';
 import { inBatchOrder } from '../lambda/distributed/startShardedRun.js';
+import { keepItems } from '../lambda/process/keptItems.js';
 import type { SourceState } from '../lambda/process/sourceState.js';
+import { KeptItemsStore } from '../lambda/run/keptItemsStore.js';
 import { pickPublished } from '../lambda/run/publishedPicks.js';
 import { commitState, readState, shardCountFor, shardOf } from '../lambda/run/state.js';
 import type { ObjectMetadata, Store, Versioned } from '../lambda/run/store.js';
 import { USD_PER_GB_SECOND } from './scenarios/lambdaCost.js';
 
 const ITEMS = 5;
+/** An item's JSON: a title, a link and a paragraph of HTML. */
+const ITEM_CHARS = 1000;
 const SEEN_IDS = 20;
 const CHANGED_SHARE = 1 / 3;
 const RUNS_PER_MONTH = 24 * 30;
@@ -53,6 +58,14 @@ class CountingStore implements Store {
     if (text === undefined) return undefined;
     this.counts.bytesRead += text.length;
     return { text, version: this.#versions.get(key)! };
+  }
+  async getRange(key: string, start: number, end: number): Promise<string | undefined> {
+    this.counts.get++;
+    const text = this.objects.get(key);
+    if (text === undefined) return undefined;
+    const slice = Buffer.from(text).subarray(start, end);
+    this.counts.bytesRead += slice.length;
+    return slice.toString('utf8');
   }
   async put(key: string, body: string, _metadata: ObjectMetadata): Promise<void> {
     this.counts.put++;
@@ -94,6 +107,48 @@ function sourceState(id: string, version: number): SourceState {
   };
 }
 
+/** A changed source's items, as the run fetched them. */
+function itemsOf(id: string, version: number): Item[] {
+  return Array.from({ length: ITEMS }, (_, n) => ({
+    id: `https://${id}.example/posts/${version}-${n}`,
+    url: `https://${id}.example/posts/${version}-${n}`,
+    title: `Post ${n} of ${id}, version ${version}`,
+    content_html: `<p>${'Words of a post. '.repeat(Math.round(ITEM_CHARS / 17) - 8)}</p>`,
+    date_published: new Date(Date.UTC(2026, 10, 1) + version * 3_600_000 + n).toISOString(),
+    sourceId: id,
+  }));
+}
+
+/**
+ * Stores the changed sources' items as the pipeline does, one KeptItemsStore per group (the whole
+ * run in one function, or each worker's batch): their new states, and the PUTs it took.
+ */
+async function keepChanged(
+  store: CountingStore,
+  groups: readonly string[][],
+  shards: number,
+  version: number,
+): Promise<{ states: Map<string, SourceState>; puts: number; bytes: number }> {
+  const { put, bytesWritten } = store.counts;
+  const states = new Map<string, SourceState>();
+  for (const group of groups) {
+    const keeping = new KeptItemsStore(store, { write: true, shards });
+    for (const id of group) {
+      const { kept, fresh } = keepItems(id, itemsOf(id, version));
+      const report = { id } as SourceReport;
+      const result = await keeping.keep({
+        report,
+        newItems: [],
+        state: { ...sourceState(id, version), items: kept },
+        fresh,
+      });
+      states.set(id, result.state);
+    }
+    await keeping.flush();
+  }
+  return { states, puts: store.counts.put - put, bytes: store.counts.bytesWritten - bytesWritten };
+}
+
 function summary(runId: string): RunReport {
   return {
     runId,
@@ -105,7 +160,6 @@ function summary(runId: string): RunReport {
   } as unknown as RunReport;
 }
 
-const heapMb = () => process.memoryUsage().heapUsed / 2 ** 20;
 const usd = (value: number) => `$${value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
 
 async function measure(sources: number, batch: number) {
@@ -133,20 +187,31 @@ async function measure(sources: number, batch: number) {
   const shards = shardCountFor(sources);
   const ordered = inBatchOrder(sourcesFile.sources, shards).map(({ id }) => id);
   store.reset();
-  const workerHeapBefore = heapMb();
   const batchIds = ordered.slice(0, batch);
   const workerState = await readState(store, batchIds);
   const worker = {
     ...store.counts,
-    heapMb: heapMb() - workerHeapBefore,
     sources: Object.keys(workerState.sources).length,
   };
+
+  // The changed sources' items, stored by the workers of a distributed run (each its batch, in
+  // the start step's order), and by a single function over the whole run in file order.
+  const changedIds = ids.filter((_, n) => n < sources * CHANGED_SHARE);
+  const isChanged = new Set(changedIds);
+  const batches: string[][] = [];
+  for (let start = 0; start < sources; start += batch) {
+    batches.push(ordered.slice(start, start + batch).filter((id) => isChanged.has(id)));
+  }
+  const byWorkers = await keepChanged(new CountingStore(), batches, shards, 2);
+  const itemsStarted = performance.now();
+  const inOneFunction = await keepChanged(store, [changedIds], shards, 2);
+  const itemsMs = performance.now() - itemsStarted;
 
   // A full run's state work: read, pick the published items, commit a third changed.
   store.reset();
   const started = performance.now();
   await readState(store, ids);
-  const changed = new Map(ids.filter((_, n) => n < sources * CHANGED_SHARE).map((id) => [id, sourceState(id, 2)]));
+  const changed = inOneFunction.states;
   await pickPublished(store, sourcesFile, changed);
   const superseded = await commitState(store, {
     known,
@@ -163,8 +228,16 @@ async function measure(sources: number, batch: number) {
     // state.json, then each shard the batch's sources are in.
     workerGets += 1 + new Set(ordered.slice(start, start + batch).map((id) => shardOf(id, shards))).size;
   }
-  // Item objects are still one per changed source: one PUT each, and a DELETE batch for those superseded.
-  const itemPuts = changed.size;
+  // Before packing: one PUT per changed source. Packed: the workers' PUTs (a DELETE batch for
+  // those superseded is a few requests more).
+  const items = {
+    perSourcePuts: changed.size,
+    workerPuts: byWorkers.puts,
+    singleFunctionPuts: inOneFunction.puts,
+    bytes: inOneFunction.bytes,
+    ms: itemsMs,
+  };
+  const itemPuts = items.workerPuts;
   const perRun = {
     statePuts: run.put,
     stateGets: run.get,
@@ -182,7 +255,7 @@ async function measure(sources: number, batch: number) {
     sns: USD_PER_SNS_PUBLISH * RUNS_PER_MONTH,
     stepFunctions: perRun.transitions * USD_PER_TRANSITION * RUNS_PER_MONTH,
   };
-  return { sources, shards, singleFileBytes, worker, run, perRun, month, batch, workers };
+  return { sources, shards, singleFileBytes, worker, run, items, perRun, month, batch, workers };
 }
 
 const { values } = parseArgs({
@@ -197,11 +270,16 @@ for (const sources of values.sources.split(',').map(Number)) {
     `version-2 state.json: ${mb(m.singleFileBytes)}, read whole by every worker and written whole by every run`,
   );
   console.log(
-    `one worker (${m.batch} sources): ${m.worker.get} GETs, ${mb(m.worker.bytesRead)} read, heap +${m.worker.heapMb.toFixed(1)} MB`,
+    `one worker (${m.batch} sources): ${m.worker.get} GETs, ${mb(m.worker.bytesRead)} read, state of ${m.worker.sources} sources held`,
   );
   console.log(
     `full run, a third changed: ${m.run.get} GETs (${mb(m.run.bytesRead)}), ${m.run.put} state PUTs (${mb(m.run.bytesWritten)}), ` +
       `${m.run.ms.toFixed(0)} ms of state work here`,
+  );
+  console.log(
+    `item objects of the ${m.items.perSourcePuts} changed sources (${mb(m.items.bytes)}): ` +
+      `${m.items.perSourcePuts} PUTs one per source before; packed per shard ${m.items.workerPuts} PUTs ` +
+      `by ${m.workers} workers, ${m.items.singleFunctionPuts} PUTs by one function (${m.items.ms.toFixed(0)} ms here)`,
   );
   console.log(`per month, hourly (${RUNS_PER_MONTH} runs):`);
   const { month } = m;
@@ -210,7 +288,10 @@ for (const sources of values.sources.split(',').map(Number)) {
   console.log(
     `| S3 state, sharded (${m.perRun.statePuts} PUTs + ${m.perRun.stateGets} GETs a run) | ${usd(month.s3State)} |`,
   );
-  console.log(`| S3 item objects (${m.perRun.itemPuts} PUTs a run, one per changed source) | ${usd(month.s3Items)} |`);
+  console.log(
+    `| S3 item objects (${m.perRun.itemPuts} PUTs a run, packed per shard by ${m.workers} workers; ` +
+      `one per changed source: ${usd(m.items.perSourcePuts * USD_PER_PUT * RUNS_PER_MONTH)}) | ${usd(month.s3Items)} |`,
+  );
   console.log(
     `| S3 worker state reads (${m.perRun.workerGets} GETs a run, ${m.workers} workers) | ${usd(month.s3Workers)} |`,
   );

@@ -28,7 +28,7 @@ export interface OutputAccess {
 }
 const EVERY_OUTPUT: OutputAccess = { read: ['*'], write: ['*'] };
 
-/** The per-source item objects the state refers to (`state/items/<sourceId>/<hash>.json`). */
+/** The item objects the state refers to: packs (`state/items/_<shards>-<n>/<id>.ndjson`) and older per-source ones. */
 export const ITEM_OBJECTS = `${KEPT_ITEMS_FOLDER}*`;
 /**
  * What a function that ends a run needs (the single function, the merge step): every object under
@@ -157,7 +157,7 @@ export class BundleFunction extends Construct {
         id: `AwsSolutions-IAM5[Resource::${nagArnOf(bucket)}/${prefix}${pattern}]`,
         reason:
           'Object keys are made per run or per item content (runs/<runId>.json, state/runs/<runId>, ' +
-          'state/shards/<runId>/…, state/items/<sourceId>/<hash>.json) so they cannot be listed in advance; ' +
+          'state/shards/<runId>/…, state/items/_<shards>-<n>/<id>.ndjson) so they cannot be listed in advance; ' +
           `the wildcard covers only part of the output prefix of a bucket created for this stack, with ${rights}.`,
       });
     }

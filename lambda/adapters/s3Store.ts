@@ -39,6 +39,17 @@ export class S3Store implements Store {
     }
   }
 
+  async getRange(key: string, start: number, end: number): Promise<string | undefined> {
+    try {
+      // An HTTP byte range names its last byte.
+      return (await getObject(this.client, this.bucket, this.prefix + key, `bytes=${start}-${end - 1}`))?.text;
+    } catch (error) {
+      // 416: the object is shorter than the range starts, so it is not what state says it is.
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) return '';
+      throw new StoreError(`cannot read ${this.locate(key)}`, { cause: error });
+    }
+  }
+
   async put(key: string, body: string, metadata: ObjectMetadata): Promise<void> {
     try {
       await this.client.send(this.putCommand(key, body, metadata));
@@ -149,9 +160,14 @@ export class S3Store implements Store {
  * An object's text and ETag, or `undefined` when there is no such object; any other failure throws
  * as the SDK threw it.
  */
-async function getObject(client: S3Client, bucket: string, key: string): Promise<Versioned | undefined> {
+async function getObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  range?: string,
+): Promise<Versioned | undefined> {
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
     return { text: (await response.Body?.transformToString('utf-8')) ?? '', version: response.ETag ?? '' };
   } catch (error) {
     if (error instanceof NoSuchKey) return undefined;

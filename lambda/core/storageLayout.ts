@@ -28,7 +28,7 @@ export const REPORT_CONTENT_TYPE = 'application/json';
 export const STATE_KEY = 'state/state.json';
 /** Sources' state, one object per shard of sources (state.json names the shard count). */
 export const STATE_SHARDS_FOLDER = 'state/sources/';
-/** A source's kept items, named by their content's hash: written once, never changed. */
+/** Sources' kept items: per run, one pack per state shard (see KeptItemsStore); written once, never changed. */
 export const KEPT_ITEMS_FOLDER = 'state/items/';
 /** Claims that make a run happen once however often its event is delivered. */
 export const RUN_CLAIMS_FOLDER = 'state/runs/';

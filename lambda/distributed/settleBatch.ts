@@ -42,7 +42,11 @@ export async function settleBatch(
     sources.map(({ id }) => id),
     dependencies,
   );
-  const keptItems = new KeptItemsStore(dependencies.store, { write: !job.dryRun, onWarning: dependencies.onWarning });
+  const keptItems = new KeptItemsStore(dependencies.store, {
+    write: !job.dryRun,
+    shards: job.stateShards,
+    onWarning: dependencies.onWarning,
+  });
   const settled = await gatherResults(
     sources,
     { ...job, state, fetchDeadline: Math.min(job.fetchDeadline, deadline), keptItems },

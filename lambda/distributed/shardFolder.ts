@@ -28,6 +28,8 @@ export interface ShardJob extends GatherPlan {
   folder: string;
   /** Workers store no items. */
   dryRun: boolean;
+  /** How many shards state has (or will have): workers pack their items per shard (see KeptItemsStore). */
+  stateShards: number;
 }
 
 /** Where one sharded run keeps its working files; keys relative to the output prefix. */

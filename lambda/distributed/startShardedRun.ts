@@ -61,6 +61,7 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
     runId,
     folder: folder.root,
     dryRun: request.dryRun,
+    stateShards: shards,
   };
   return { status: 'started', runId, folder, job, sources: selected.length };
 }

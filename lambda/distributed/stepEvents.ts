@@ -33,6 +33,7 @@ const jobSchema = z.strictObject({
   force: z.boolean(),
   named: z.boolean(),
   dryRun: z.boolean(),
+  stateShards: z.number().int().positive(),
   settings: z.unknown(),
 });
 

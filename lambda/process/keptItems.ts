@@ -16,22 +16,31 @@ export type ItemDigest = [id: string, url: string | null, versionTime: number | 
  * they publish, so memory does not grow with the number or size of sources kept.
  */
 export interface KeptItems {
-  /** Under state/items/<source id>/, named by the content's hash: written once, never changed. */
+  /**
+   * The object that holds them, written once, never changed: the pack of its state shard's
+   * changed items a run wrote (see `range`), or, written before state version 4, an object of
+   * this source's items alone under state/items/<source id>/, named by their content's hash.
+   */
   key: string;
+  /** Where in the pack: UTF-8 byte offsets [start, end) of one JSON array. Absent: the whole object. */
+  range?: [start: number, end: number];
+  /** The hash of the items' JSON, so that equal items are not stored again. */
+  hash?: string;
   digests: ItemDigest[];
 }
 
-/** Items a source fetched this run, serialized: they must be stored at `key` before state names them. */
+/** Items a source fetched this run, serialized: they must be stored before state names them. */
 export interface FreshItems {
-  key: string;
   text: string;
-  /** The source kept these very items already, at `key`: nothing to write. */
+  /** The source kept these very items already, where `kept` says: nothing to write. */
   unchanged: boolean;
 }
 
 /**
- * The kept form of a source's items. Equal items give an equal key, so a source whose items did
+ * The kept form of a source's items. Equal items keep their place, so a source whose items did
  * not change (a server without validators answering 200 with the same feed) writes nothing.
+ * Changed items are named, until the run stores them (KeptItemsStore), as an object of their own
+ * under the source's folder.
  */
 export function keepItems(
   sourceId: string,
@@ -41,7 +50,12 @@ export function keepItems(
   const text = JSON.stringify(items);
   const hash = createHash('sha256').update(text).digest('base64url').slice(0, 32);
   const key = `${KEPT_ITEMS_FOLDER}${sourceId}/${hash}.json`;
-  return { kept: { key, digests: items.map(digestOf) }, fresh: { key, text, unchanged: key === previous?.key } };
+  const digests = items.map(digestOf);
+  // An object written before version 4 is named by the hash alone.
+  if (previous && (previous.hash === hash || previous.key === key)) {
+    return { kept: { ...previous, hash, digests }, fresh: { text, unchanged: true } };
+  }
+  return { kept: { key, hash, digests }, fresh: { text, unchanged: false } };
 }
 
 export function mergeKeysOf(sourceId: string, kept: KeptItems): MergeKey[] {

@@ -1,17 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import type { Item } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
 import { KEPT_ITEMS_FOLDER } from '../core/storageLayout.js';
 import type { KeptItems } from '../process/keptItems.js';
 import type { FreshSourceResult, SourceResult } from '../process/processSource.js';
+import { packFolder, shardOf } from './state.js';
 import { INTERNAL_JSON, type Store } from './store.js';
 
 /**
- * Writes in flight: many small sources' objects at once, to hide S3's latency, but only a few
- * big ones, so what waits to be written stays small beside the bodies being fetched.
+ * Items waiting in the packs still open, in characters: when more, the biggest pack is written
+ * early. Each early write holds at least this ÷ shards characters, so a run's item writes stay
+ * about one per shard it changed, plus one per that many characters.
+ */
+const MAX_PACKED_CHARS = 8 * 1024 * 1024;
+/**
+ * Writes in flight: many small packs at once, to hide S3's latency, but only a few big ones, so
+ * what waits to be written stays small beside the bodies being fetched.
  */
 const MAX_WRITES = 32;
-const MAX_WRITE_CHARS = 4 * 1024 * 1024; // of serialized items; one bigger object still goes alone
-/** Objects read back at once, each at most one source's items. */
+const MAX_WRITE_CHARS = 4 * 1024 * 1024; // of serialized items; one bigger pack still goes alone
+/** Sources' items read back at once, each at most one source's. */
 const MAX_READS = 8;
 /**
  * The items this run fetched, kept to read back without a request: all of a run of ordinary feeds
@@ -22,6 +30,12 @@ const MAX_REMEMBERED_CHARS = 4 * 1024 * 1024;
 export interface KeptItemsStoreOptions {
   /** False for a dry run, which writes nothing. */
   write: boolean;
+  /**
+   * How many shards state has, or will have once this run commits: each pack holds one shard's
+   * sources, so that state's shard object alone says which of its packs are still needed.
+   * @default 1
+   */
+  shards?: number;
   onWarning?: (message: string) => void;
 }
 
@@ -32,15 +46,27 @@ export interface KeptItemPick {
   index: number;
 }
 
+/** A pack being filled: the items of sources of one shard, one JSON array a line. */
+interface OpenPack {
+  key: string;
+  lines: string[];
+  /** Its size so far in UTF-8 bytes, newlines included: where the next line starts. */
+  bytes: number;
+  chars: number;
+}
+
 /**
- * Sources' items in storage, one immutable object per source and content (see KeptItems), so a
- * run holds at most a few sources' items at a time: their digests decide what is published, and
- * only the published items are read back. One per run: it remembers the run's writes and, within
- * a bound, the items the run fetched.
+ * Sources' items in storage. A run packs the changed sources' items of each state shard into one
+ * object (a line per source, state naming the pack and the byte range), so its writes grow with
+ * the shards it changed, not with its sources; a run holds at most a few packs' worth of items
+ * at a time, merges on digests and reads back only the published sources' ranges. One per run:
+ * it remembers the run's writes and, within a bound, the items the run fetched.
  */
 export class KeptItemsStore {
   readonly #store: Store;
   readonly #options: KeptItemsStoreOptions;
+  readonly #open = new Map<number, OpenPack>();
+  #openChars = 0;
   readonly #writes = new Set<Promise<void>>();
   #writeChars = 0;
   readonly #remembered = new Map<string, string>();
@@ -53,66 +79,54 @@ export class KeptItemsStore {
   }
 
   /**
-   * Starts storing a source's fresh items once the writes in flight leave room, and returns the
-   * source without them, so the caller can let them go.
+   * Adds a source's fresh items to its shard's pack (writing a pack once the packs waiting leave
+   * no room) and returns the source without them, its state naming where they are, so the
+   * caller can let them go.
    * @throws StoreError when an earlier write failed: the run cannot name items that were never stored
    */
   async keep({ fresh, ...settled }: FreshSourceResult): Promise<SourceResult> {
-    if (fresh && !fresh.unchanged && this.#options.write) {
-      const chars = fresh.text.length;
-      while (this.#writes.size >= MAX_WRITES || (this.#writes.size > 0 && this.#writeChars + chars > MAX_WRITE_CHARS)) {
-        await Promise.race(this.#writes);
-      }
-      if (this.#failure) throw this.#failure;
-      const write = this.#store
-        .put(fresh.key, fresh.text, INTERNAL_JSON)
-        .catch((error: unknown) => {
-          this.#failure ??= error;
-        })
-        .finally(() => {
-          this.#writeChars -= chars;
-          this.#writes.delete(write);
-        });
-      this.#writeChars += chars;
-      this.#writes.add(write);
-    }
-    if (fresh && this.#options.write && this.#rememberedChars + fresh.text.length <= MAX_REMEMBERED_CHARS) {
-      this.#remembered.set(fresh.key, fresh.text);
+    const kept = settled.state.items;
+    if (!fresh || !kept || !this.#options.write) return settled;
+    const located = fresh.unchanged ? kept : await this.#pack(settled.report.id, fresh.text, kept);
+    if (this.#rememberedChars + fresh.text.length <= MAX_REMEMBERED_CHARS) {
+      this.#remembered.set(locationOf(located), fresh.text);
       this.#rememberedChars += fresh.text.length;
     }
-    return settled;
+    return located === kept ? settled : { ...settled, state: { ...settled.state, items: located } };
   }
 
   /**
-   * Resolves once every item object kept so far is stored.
+   * Resolves once every item kept so far is stored.
    * @throws the first write's StoreError
    */
   async flush(): Promise<void> {
+    for (const shard of [...this.#open.keys()]) await this.#writePack(shard);
     await Promise.all(this.#writes);
     if (this.#failure) throw this.#failure;
   }
 
   /**
-   * The picked items, in the order picked, reading each object once (none this run wrote and
-   * still remembers). An object that is missing or
-   * no longer matches its digests (deleted by hand, or by a run that raced this one) costs this
-   * run its items, with a warning, and its source is named in `unreadable` (with the object) so
-   * that state can forget the object and the next run fetches the source in full.
+   * The picked items, in the order picked, reading each source's items once (none this run wrote
+   * and still remembers). Items that are missing or no longer match their digests (a pack deleted
+   * by hand, or by a run that raced this one) cost this run their source's items, with a warning,
+   * and the source is named in `unreadable` (with the object) so that state can forget the object
+   * and the next run fetches the source in full.
    */
   async read(picks: readonly KeptItemPick[]): Promise<{ items: Item[]; unreadable: Map<string, string> }> {
-    const byKey = new Map<string, { sourceId: string; kept: KeptItems; positions: number[] }>();
+    const byLocation = new Map<string, { sourceId: string; kept: KeptItems; positions: number[] }>();
     picks.forEach(({ sourceId, kept }, position) => {
-      const group = byKey.get(kept.key) ?? { sourceId, kept, positions: [] };
+      const location = locationOf(kept);
+      const group = byLocation.get(location) ?? { sourceId, kept, positions: [] };
       group.positions.push(position);
-      byKey.set(kept.key, group);
+      byLocation.set(location, group);
     });
     const items: (Item | undefined)[] = new Array(picks.length);
     const unreadable = new Map<string, string>();
     const slots = new Semaphore(MAX_READS);
     await Promise.all(
-      [...byKey.values()].map(({ sourceId, kept, positions }) =>
+      [...byLocation.entries()].map(([location, { sourceId, kept, positions }]) =>
         slots.run(async () => {
-          const stored = parseItems(this.#remembered.get(kept.key) ?? (await this.#store.get(kept.key)));
+          const stored = parseItems(this.#remembered.get(location) ?? (await this.#readStored(kept)));
           const matches = (index: number) => stored?.[index]?.id === kept.digests[index]?.[0];
           if (!positions.every((position) => matches(picks[position]!.index))) {
             unreadable.set(sourceId, kept.key);
@@ -141,6 +155,66 @@ export class KeptItemsStore {
       this.#options.onWarning?.(`superseded item objects were not deleted: ${(error as Error).message}`);
     }
   }
+
+  async #pack(sourceId: string, text: string, kept: KeptItems): Promise<KeptItems> {
+    const shards = this.#options.shards ?? 1;
+    const shard = shardOf(sourceId, shards);
+    let pack = this.#open.get(shard);
+    if (!pack) {
+      // Random, not by content: a pack is written once by one run (or one worker), whatever else runs.
+      pack = {
+        key: `${packFolder(shard, shards)}${randomBytes(12).toString('base64url')}.ndjson`,
+        lines: [],
+        bytes: 0,
+        chars: 0,
+      };
+      this.#open.set(shard, pack);
+    }
+    const start = pack.bytes;
+    const end = start + Buffer.byteLength(text);
+    pack.lines.push(text);
+    pack.bytes = end + 1; // the newline
+    pack.chars += text.length;
+    this.#openChars += text.length;
+    const located: KeptItems = { key: pack.key, range: [start, end], hash: kept.hash, digests: kept.digests };
+    while (this.#openChars > MAX_PACKED_CHARS) await this.#writePack(this.#biggestOpenShard());
+    return located;
+  }
+
+  #biggestOpenShard(): number {
+    let biggest = -1;
+    let chars = -1;
+    for (const [shard, pack] of this.#open) if (pack.chars > chars) [biggest, chars] = [shard, pack.chars];
+    return biggest;
+  }
+
+  /** Closes the shard's open pack and starts writing it once the writes in flight leave room. */
+  async #writePack(shard: number): Promise<void> {
+    const pack = this.#open.get(shard);
+    if (!pack) return;
+    this.#open.delete(shard);
+    this.#openChars -= pack.chars;
+    const { chars } = pack;
+    while (this.#writes.size >= MAX_WRITES || (this.#writes.size > 0 && this.#writeChars + chars > MAX_WRITE_CHARS)) {
+      await Promise.race(this.#writes);
+    }
+    if (this.#failure) throw this.#failure;
+    const write = this.#store
+      .put(pack.key, pack.lines.join('\n'), INTERNAL_JSON)
+      .catch((error: unknown) => {
+        this.#failure ??= error;
+      })
+      .finally(() => {
+        this.#writeChars -= chars;
+        this.#writes.delete(write);
+      });
+    this.#writeChars += chars;
+    this.#writes.add(write);
+  }
+
+  async #readStored({ key, range }: KeptItems): Promise<string | undefined> {
+    return range ? this.#store.getRange(key, range[0], range[1]) : this.#store.get(key);
+  }
 }
 
 /**
@@ -166,6 +240,11 @@ export async function sweepOrphans(
     onWarning?.(`orphaned item objects were not swept: ${(error as Error).message}`);
     return 0;
   }
+}
+
+/** One source's kept items: an object, or a range of a pack. */
+function locationOf({ key, range }: KeptItems): string {
+  return range ? `${key}#${range[0]}` : key;
 }
 
 function parseItems(text: string | undefined): Item[] | undefined {

@@ -102,9 +102,13 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
  * Orphaned item objects are swept once a day, by the first full run: the sweep lists every item
  * object and reads every shard, which a run that only fetches need not do.
  */
-function isFirstFullRunOfDay({ request, state, startedAt }: SettledRun): boolean {
+function isFirstFullRunOfDay({ request, state, startedAt, sourcesFile }: SettledRun): boolean {
   const day = new Date(startedAt).toISOString().slice(0, 10);
-  return request.only === undefined && !state.history.some((entry) => entry.startedAt.slice(0, 10) === day);
+  // A run of some sources earlier that day does not count: history tells it by its fewer sources.
+  const full = (entry: RunHistoryEntry) => entry.counts.sources >= sourcesFile.sources.length;
+  return (
+    request.only === undefined && !state.history.some((entry) => entry.startedAt.slice(0, 10) === day && full(entry))
+  );
 }
 
 /** Sources-file order everywhere, so the outputs do not depend on which fetch finished first. */

@@ -7,7 +7,7 @@ import type { PipelineDependencies } from './pipelineDependencies.js';
 import { publishRun } from './publishRun.js';
 import { releaseClaim } from './runClaim.js';
 import { runIdOf } from './runId.js';
-import { readState } from './state.js';
+import { readState, shardCountFor } from './state.js';
 
 export interface PipelineInput {
   sourcesFile: SourcesFile;
@@ -51,6 +51,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     const state = await stateRead;
     const keptItems = new KeptItemsStore(dependencies.store, {
       write: !request.dryRun,
+      shards: state.shards ?? shardCountFor(sourcesFile.sources.length),
       onWarning: dependencies.onWarning,
     });
     const fetchStartedAt = now();

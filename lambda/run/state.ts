@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../core/errors.js';
 import type { Summary } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
-import { STATE_KEY, STATE_SHARDS_FOLDER } from '../core/storageLayout.js';
+import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../core/storageLayout.js';
 import { mergeSeen, type SourceState } from '../process/sourceState.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { INTERNAL_JSON, type Store } from './store.js';
@@ -14,16 +14,22 @@ import { INTERNAL_JSON, type Store } from './store.js';
 // and two runs changing different sources never write the same object. Every write is a
 // compare-and-swap (If-Match on the version read, If-None-Match: * on the first write): on a
 // conflict the run re-reads, reapplies its own sources' updates over what the other run wrote,
-// and tries again, so no source's update is ever lost.
+// and tries again, so no source's update is ever lost. A run packs the changed sources' items of
+// each shard into one object (see KeptItemsStore), so only that shard's object names the pack:
+// a pack no source of its shard names any more is deleted when that shard is written.
 
 /** What a run knows of earlier runs: the state of the sources it read, and the history. */
 export interface PipelineState {
   sources: Record<string, SourceState>;
   /** The last runs, oldest first, for the report page's chart. */
   history: RunHistoryEntry[];
+  /** How many shards state has; absent while it has none yet (a first run, or an earlier version's). */
+  shards?: number;
 }
 
-const STATE_VERSION = 3;
+const STATE_VERSION = 4;
+/** Version 3 had the same shards, with each source's items in an object of their own. */
+const PER_SOURCE_ITEMS_VERSION = 3;
 /** Version 2 kept every source's state in state.json itself. */
 const SINGLE_FILE_VERSION = 2;
 /** Version 1 kept every source's items inline too, so state grew with their size. */
@@ -72,6 +78,11 @@ export function shardKey(shard: number, shards: number): string {
   return `${STATE_SHARDS_FOLDER}${shards}-${shard}.json`;
 }
 
+/** Where the packs of one shard's items go. A source id cannot start with `_`, so no source's folder is one. */
+export function packFolder(shard: number, shards: number): string {
+  return `${KEPT_ITEMS_FOLDER}_${shards}-${shard}/`;
+}
+
 /**
  * The state earlier runs left for `sourceIds` (all sources when absent), reading only their
  * shards. Missing, corrupt or future-versioned state is a clean first run, with a warning: state
@@ -95,7 +106,7 @@ export async function readState(
   await forEachShard(store, layout.shards, shards, options, (shardSources) => {
     for (const [id, state] of Object.entries(shardSources)) if (!wanted || wanted.has(id)) sources[id] = state;
   });
-  return { sources, history: layout.history };
+  return { sources, history: layout.history, shards: layout.shards };
 }
 
 /**
@@ -209,7 +220,8 @@ async function writeShards(
     targets.map((shard) =>
       slots.run(async () => {
         const own = perShard.get(shard) ?? none;
-        superseded.push(...(await writeShard(store, shardKey(shard, shards), change.known, own, single !== undefined)));
+        const written = await writeShard(store, { shard, shards }, change.known, own, single !== undefined);
+        superseded.push(...written);
       }),
     ),
   );
@@ -225,11 +237,12 @@ interface ShardChange {
 
 async function writeShard(
   store: Store,
-  key: string,
+  { shard, shards }: { shard: number; shards: number },
   known: ReadonlySet<string>,
   change: ShardChange,
   fromSingle: boolean,
 ): Promise<string[]> {
+  const key = shardKey(shard, shards);
   for (let attempt = 1; ; attempt++) {
     const stored = await store.getVersioned(key);
     // A damaged shard is overwritten: its sources start clean, as with a damaged state.json.
@@ -240,7 +253,7 @@ async function writeShard(
     const wrote = stored
       ? await store.replaceIfVersion(key, body, INTERNAL_JSON, stored.version)
       : Object.keys(next).length === 0 || (await store.putIfAbsent(key, body, INTERNAL_JSON));
-    if (wrote) return itemKeysDropped(current, next);
+    if (wrote) return itemKeysDropped(current, next, packFolder(shard, shards));
     await backOff(store, key, attempt);
   }
 }
@@ -270,12 +283,24 @@ function applyChange(
   return next;
 }
 
-function itemKeysDropped(before: Record<string, SourceState>, after: Record<string, SourceState>): string[] {
+/**
+ * The item objects the shard named before and names no more. A pack is this shard's alone (its
+ * key says so) and this shard object names every source in it, so none still names it anywhere:
+ * reference counting by the shard's own object. A pack of another shard (written while state had
+ * another shard count) is left to the daily sweep of unreferenced objects.
+ */
+function itemKeysDropped(
+  before: Record<string, SourceState>,
+  after: Record<string, SourceState>,
+  ownPacks: string,
+): string[] {
   const kept = new Set(Object.values(after).map((state) => state.items?.key));
-  return Object.values(before).flatMap((state) => {
-    const key = state.items?.key;
-    return key && !kept.has(key) ? [key] : [];
-  });
+  const dropped = new Set<string>();
+  for (const { items } of Object.values(before)) {
+    if (!items || kept.has(items.key)) continue;
+    if (!items.range || items.key.startsWith(ownPacks)) dropped.add(items.key);
+  }
+  return [...dropped];
 }
 
 async function backOff(store: Store, key: string, attempt: number): Promise<void> {
@@ -330,7 +355,9 @@ function parseManifest(text: string | undefined): { layout: Layout; problem?: st
   try {
     const json = JSON.parse(text) as { version?: unknown; sources?: unknown; shards?: unknown; history?: unknown };
     const sources = typeof json.sources === 'object' && json.sources !== null ? json.sources : undefined;
-    if (json.version === STATE_VERSION && Number.isSafeInteger(json.shards) && (json.shards as number) >= 1) {
+    // Version 3 reads as 4: its per-source objects stay named until their sources change.
+    const sharded = json.version === STATE_VERSION || json.version === PER_SOURCE_ITEMS_VERSION;
+    if (sharded && Number.isSafeInteger(json.shards) && (json.shards as number) >= 1) {
       return { layout: { kind: 'sharded', shards: json.shards as number, history: historyOf(json.history) } };
     }
     if (json.version === SINGLE_FILE_VERSION && sources) {

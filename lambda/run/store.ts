@@ -23,6 +23,11 @@ export interface Store {
   /** Where a key ends up, for people: `s3://bucket/prefix/key` or a file path. */
   locate(key: string): string;
   get(key: string): Promise<string | undefined>;
+  /**
+   * The UTF-8 bytes [start, end) of an object, as text (S3: a ranged GET, one request); less when
+   * the object is shorter, `undefined` when there is no such object.
+   */
+  getRange(key: string, start: number, end: number): Promise<string | undefined>;
   put(key: string, body: string, metadata: ObjectMetadata): Promise<void>;
   /** The text with its version, for a later replaceIfVersion; `undefined` when there is no such object. */
   getVersioned(key: string): Promise<Versioned | undefined>;

@@ -1,19 +1,22 @@
-import { rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../lambda/core/errors.js';
 import type { Item } from '../../lambda/core/model.js';
 import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/core/storageLayout.js';
-import { readState } from '../../lambda/run/state.js';
+import { keepItems } from '../../lambda/process/keptItems.js';
+import type { SourceState } from '../../lambda/process/sourceState.js';
+import { packFolder, readState } from '../../lambda/run/state.js';
 import type { Store } from '../../lambda/run/store.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { readFixture } from '../support/fixtures.js';
 import { createPipelineHarness, type PipelineHarness, source } from './support/pipelineHarness.js';
 
-// Each source's items are kept in one immutable object under state/items/<source id>/, named by
-// their content; state names the object and holds only what merging needs of each item.
+// A run packs the changed sources' items of each state shard into one immutable object under
+// state/items/_<shards>-<shard>/, a JSON array per source; state names the pack and the source's byte
+// range, and holds only what merging needs of each item. These tests' few sources share one shard.
 
 /** Where each source of these tests is served. */
 const PATHS = { news: '/news.rss', notes: '/notes.json', blog: '/blog.atom' } as const;
@@ -28,7 +31,7 @@ interface FeedItem {
   _source: { id: string };
 }
 
-describe('kept items: one immutable object per source and content', () => {
+describe('kept items: one immutable pack per shard and run', () => {
   let server: LoopbackServer;
   let pipeline: PipelineHarness;
   let news: { body: Buffer; version: number };
@@ -79,8 +82,13 @@ describe('kept items: one immutable object per source and content', () => {
     return (await Promise.all(keys.map((key) => pipeline.store.get(key)))).join('\n');
   };
   const state = () => readState(pipeline.store);
-  const itemObjects = (sourceId = '') => pipeline.store.list(`${KEPT_ITEMS_FOLDER}${sourceId}`);
+  const itemObjects = (folder = '') => pipeline.store.list(`${KEPT_ITEMS_FOLDER}${folder}`);
   const keyOf = async (sourceId: SourceId) => (await state()).sources[sourceId]?.items?.key;
+  /** A source's kept items as stored, read from its range of the pack. */
+  const keptItemsOf = async (sourceId: SourceId) => {
+    const { key, range } = (await state()).sources[sourceId]!.items!;
+    return JSON.parse((await pipeline.store.getRange(key, ...range!))!) as Item[];
+  };
   const feedItems = async () =>
     (JSON.parse((await pipeline.store.get('feed.json')) ?? '{}') as { items: FeedItem[] }).items;
   const feedTitles = async () => (await feedItems()).map((item) => item.title).sort();
@@ -93,7 +101,7 @@ describe('kept items: one immutable object per source and content', () => {
 
   const ALL_TITLES = ['A note in JSON', 'Older story', 'Rivers join in the delta'];
 
-  it("keeps no item content in state.json and each source's items in exactly one object, while feed.json shows every item", async () => {
+  it("keeps no item content in state.json and the changed sources' items in one pack of their shard, while feed.json shows every item", async () => {
     // Act
     await pipeline.run();
 
@@ -107,17 +115,17 @@ describe('kept items: one immutable object per source and content', () => {
       expect(text).not.toContain(item.title);
       expect(text).not.toContain(JSON.stringify(item.content_html ?? item.content_text).slice(1, -1));
     }
+    const pack = await keyOf('news');
+    expect(pack?.startsWith(packFolder(0, 1))).toBe(true);
+    expect(await keyOf('notes')).toBe(pack);
+    expect(await itemObjects()).toEqual([pack]);
     for (const id of ['news', 'notes'] as const) {
-      const keys = await itemObjects(`${id}/`);
-      expect(keys).toEqual([await keyOf(id)]);
-      const kept = JSON.parse((await pipeline.store.get(keys[0]!))!) as Item[];
-      expect(kept).toEqual(
+      expect(await keptItemsOf(id)).toEqual(
         published
           .filter((item) => item._source.id === id)
           .map(({ id, title }) => expect.objectContaining({ id, title })),
       );
     }
-    expect(await itemObjects()).toHaveLength(2);
   });
 
   it('writes no new item object on a second run over unchanged content, even from a server that sends no validators', async () => {
@@ -147,27 +155,37 @@ describe('kept items: one immutable object per source and content', () => {
     expect(await feedTitles()).toEqual(ALL_TITLES);
   });
 
-  it("writes a changed source's new object, names it in state and deletes the one it supersedes, and the object of a source removed from the file", async () => {
-    // Prepare
+  it('keeps a pack while a source of its shard still names it, and deletes it once none does: changed or removed from the file', async () => {
+    // Prepare: one pack of news, notes and blog
     await pipeline.run({}, { sources: sources('news', 'notes', 'blog') });
-    const [oldNews, notes, blog] = [await keyOf('news'), await keyOf('notes'), await keyOf('blog')];
-    expect(await itemObjects()).toEqual([oldNews, blog, notes].sort());
+    const first = await keyOf('news');
+    expect(await itemObjects()).toEqual([first]);
     changeNews();
 
-    // Act
+    // Act: news changed and blog removed, but notes (unchanged) still names the first pack
     await pipeline.run({}, { sources: sources('news', 'notes') });
+    const second = await keyOf('news');
+    const whileNamed = await itemObjects();
+    const feedWhileNamed = await feedTitles();
+    // Then notes is removed too: nothing names the first pack any more
+    await pipeline.run({}, { sources: sources('news') });
 
     // Assess
-    const newNews = await keyOf('news');
-    expect(newNews).not.toBe(oldNews);
-    expect(await itemObjects()).toEqual([newNews, notes].sort());
-    expect(await itemObjects('blog/')).toEqual([]);
-    expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
+    expect(second).not.toBe(first);
+    expect(await keyOf('notes')).toBeUndefined();
+    expect(whileNamed).toEqual([first, second].sort());
+    expect(feedWhileNamed).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
+    expect(await itemObjects()).toEqual([second]);
+    expect(await keptItemsOf('news')).toEqual([
+      expect.objectContaining({ title: 'Rivers join in the delta' }),
+      expect.objectContaining({ title: 'Older story, corrected' }),
+    ]);
   });
 
   it('deletes superseded objects only once the new state is written, and a failed delete is a warning, not a failed run', async () => {
-    // Prepare
-    await pipeline.run();
+    // Prepare: news alone in its pack, so its change leaves the pack unnamed
+    const onlyNews = { sources: sources('news') };
+    await pipeline.run({}, onlyNews);
     const oldNews = await keyOf('news');
     changeNews();
     const events: string[] = [];
@@ -186,7 +204,10 @@ describe('kept items: one immutable object per source and content', () => {
     };
 
     // Act
-    const summary = await pipeline.run({}, { dependencies: { store, onWarning: (message) => warnings.push(message) } });
+    const summary = await pipeline.run(
+      {},
+      { ...onlyNews, dependencies: { store, onWarning: (message) => warnings.push(message) } },
+    );
 
     // Assess
     expect(summary.status).toBe('ok');
@@ -194,7 +215,7 @@ describe('kept items: one immutable object per source and content', () => {
     expect(warnings).toEqual([
       expect.stringContaining('superseded item objects were not deleted: S3 said AccessDenied'),
     ]);
-    expect(await itemObjects('news/')).toEqual([oldNews, await keyOf('news')].sort());
+    expect(await itemObjects()).toEqual([oldNews, await keyOf('news')].sort());
   });
 
   it('writes no item object and no state on a dry run, yet reports as many published items as a real run', async () => {
@@ -244,7 +265,7 @@ describe('kept items: one immutable object per source and content', () => {
       httpStatus: 200,
     });
     expect(await feedTitles()).toEqual(ALL_TITLES);
-    expect(await itemObjects('news/')).toEqual([await keyOf('news')]);
+    expect(await itemObjects()).toEqual([await keyOf('news')]);
     expect(warnings).toHaveLength(1);
   });
 
@@ -282,8 +303,9 @@ describe('kept items: one immutable object per source and content', () => {
     expect(summary.counts).toMatchObject({ ok: 2, notModified: 0, newItems: 0, items: 3 });
     expect(JSON.parse(pipeline.notifier.sent.at(-1)?.message ?? '{}').newItems ?? []).toEqual([]);
     expect(await feedTitles()).toEqual(ALL_TITLES);
-    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 3, shards: 1 });
-    expect(await itemObjects()).toEqual([await keyOf('news'), await keyOf('notes')].sort());
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 4, shards: 1 });
+    expect(await keyOf('notes')).toBe(await keyOf('news'));
+    expect(await itemObjects()).toEqual([await keyOf('news')]);
   });
 
   it('sweeps, in the first full run of a day, the item objects of runs that failed before their state, once a day old', async () => {
@@ -302,11 +324,12 @@ describe('kept items: one immutable object per source and content', () => {
       },
     };
     await expect(pipeline.run({}, { dependencies: { store: failing, now } })).rejects.toThrowError('S3 said 503');
-    const [orphan] = (await itemObjects('news/')).filter((key) => key !== kept);
+    const [orphan] = (await itemObjects()).filter((key) => key !== kept);
     const ago = (ms: number) => new Date(Date.now() - ms);
     await utimes(pipeline.store.locate(orphan!), ago(2 * DAY), ago(2 * DAY));
     // Unreferenced but written just now: it may be a run in progress's, so it stays.
     const recent = `${KEPT_ITEMS_FOLDER}news/in-progress.json`;
+    await mkdir(dirname(pipeline.store.locate(recent)), { recursive: true });
     await writeFile(pipeline.store.locate(recent), '[]');
     await utimes(pipeline.store.locate(recent), ago(-2 * DAY), ago(-2 * DAY));
     conditional[PATHS.news] = [];
@@ -315,16 +338,18 @@ describe('kept items: one immutable object per source and content', () => {
     clock += 60 * 60 * 1000;
     await pipeline.run({ only: ['notes'] }, { dependencies: { now } });
     await pipeline.run({}, { dependencies: { now } });
-    const sameDay = await itemObjects('news/');
+    const sameDay = await itemObjects();
     clock += DAY;
     await pipeline.run({ only: ['notes'] }, { dependencies: { now } });
-    const subsetNextDay = await itemObjects('news/');
+    const subsetNextDay = await itemObjects();
     await pipeline.run({}, { dependencies: { now } });
 
     // Assess
+
+    expect(orphan).toBeDefined();
     expect(sameDay).toContain(orphan);
     expect(subsetNextDay).toContain(orphan);
-    expect(await itemObjects('news/')).toEqual([await keyOf('news'), recent].sort());
+    expect(await itemObjects()).toEqual([...new Set([await keyOf('news'), await keyOf('notes'), recent])].sort());
     expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
   });
 
@@ -347,12 +372,53 @@ describe('kept items: one immutable object per source and content', () => {
     expect(conditional[PATHS.news]).toEqual([true]);
     expect(summary.counts).toMatchObject({ ok: 1, notModified: 1, newItems: 0, items: 3 });
     expect(await feedTitles()).toEqual(ALL_TITLES);
-    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 3, shards: 1 });
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 4, shards: 1 });
     expect(await pipeline.store.list(STATE_SHARDS_FOLDER)).toEqual(['state/sources/1-0.json']);
     const converted = await readState(pipeline.store);
     expect(converted.sources.news?.items).toEqual(sources.news?.items);
     expect(converted.sources.news?.seenIds).toEqual(sources.news?.seenIds);
     expect(converted.history).toHaveLength(2);
+  });
+
+  it('converts version-3 state (an object per source): unchanged sources keep their objects, changed ones move to a pack and their objects go', async () => {
+    // Prepare: what version 3 wrote, the same shards with each source's items in an object of their own
+    await pipeline.run();
+    const shardKey = 'state/sources/1-0.json';
+    const shard = JSON.parse((await pipeline.store.get(shardKey))!) as { sources: Record<string, SourceState> };
+    const objects: Record<string, string> = {};
+    for (const [id, sourceState] of Object.entries(shard.sources)) {
+      const { key: pack, range, digests } = sourceState.items!;
+      const text = (await pipeline.store.getRange(pack, ...range!))!;
+      const { key } = keepItems(id, JSON.parse(text) as Item[]).kept;
+      await pipeline.store.put(key, text, { contentType: 'application/json' });
+      sourceState.items = { key, digests };
+      objects[id] = key;
+    }
+    await pipeline.store.delete(await itemObjects('_'));
+    await pipeline.store.put(shardKey, JSON.stringify(shard), { contentType: 'application/json' });
+    const { history } = await state();
+    await pipeline.store.put(STATE_KEY, JSON.stringify({ version: 3, shards: 1, history }), {
+      contentType: 'application/json',
+    });
+    const warnings: string[] = [];
+    const dependencies = { onWarning: (message: string) => warnings.push(message) };
+
+    // Act: news answers 304 and notes the same items again; then news changes
+    const unchanged = await pipeline.run({}, { dependencies });
+    const afterUnchanged = await itemObjects();
+    changeNews();
+    await pipeline.run({}, { dependencies });
+
+    // Assess
+    expect(warnings).toEqual([]);
+    expect(unchanged.counts).toMatchObject({ ok: 1, notModified: 1, newItems: 0, items: 3 });
+    expect(afterUnchanged).toEqual([objects.news, objects.notes].sort());
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 4, shards: 1 });
+    const pack = await keyOf('news');
+    expect(pack?.startsWith(packFolder(0, 1))).toBe(true);
+    expect(await keyOf('notes')).toBe(objects.notes);
+    expect(await itemObjects()).toEqual([objects.notes, pack].sort());
+    expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
   });
 
   it("reads back no object it has just written, and only the unchanged sources' objects on the next run", async () => {
@@ -398,6 +464,10 @@ function countingItemReads(store: Store): { store: Store; keys: string[] } {
         if (key.startsWith(KEPT_ITEMS_FOLDER)) keys.push(key);
         return store.get(key);
       },
+      getRange: (key, start, end) => {
+        if (key.startsWith(KEPT_ITEMS_FOLDER)) keys.push(key);
+        return store.getRange(key, start, end);
+      },
     },
   };
 }
@@ -407,6 +477,7 @@ function forwardingTo(store: Store): Store {
   return {
     locate: (key) => store.locate(key),
     get: (key) => store.get(key),
+    getRange: (key, start, end) => store.getRange(key, start, end),
     put: (key, body, metadata) => store.put(key, body, metadata),
     getVersioned: (key) => store.getVersioned(key),
     putIfAbsent: (key, body, metadata) => store.putIfAbsent(key, body, metadata),

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3Store } from '../../lambda/adapters/s3Store.js';
-import { STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/core/storageLayout.js';
+import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/core/storageLayout.js';
 import { readState } from '../../lambda/run/state.js';
 import type { Store } from '../../lambda/run/store.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
@@ -47,6 +47,7 @@ function pausedBeforeState(store: Store) {
   const paused: Store = {
     locate: (key) => store.locate(key),
     get: (key) => store.get(key),
+    getRange: (key, start, end) => store.getRange(key, start, end),
     getVersioned: (key) => store.getVersioned(key),
     list: (prefix, options) => store.list(prefix, options),
     delete: (keys) => store.delete(keys),
@@ -129,6 +130,18 @@ describe('two runs committing state at once, against S3 on loopback (moto)', () 
     expect(state.sources.alpha?.seenIds).toContain('http://alpha.example/v2/0');
     expect(state.sources.beta?.seenIds).toContain('http://beta.example/v2/0');
     expect(state.history.map(({ runId }) => runId)).toEqual([expect.any(String), betaRun.runId, alphaReport.runId]);
+    // Each run packed its own source's items; the first run's pack, which neither names now, is gone.
+    const packs = [state.sources.alpha?.items?.key, state.sources.beta?.items?.key];
+    expect(new Set(packs).size).toBe(2);
+    expect(await store.list(KEPT_ITEMS_FOLDER)).toEqual(packs.sort());
+    // beta's items come back from its range of its pack (a ranged GET) in a run of alpha alone.
+    const warnings: string[] = [];
+    await pipeline.run(
+      { only: ['alpha'] },
+      { dependencies: { store, onWarning: (message) => warnings.push(message) } },
+    );
+    expect(warnings).toEqual([]);
+    expect(await titles()).toEqual(['alpha v2 #0', 'alpha v2 #1', 'beta v2 #0', 'beta v2 #1']);
     // Nothing either run announced is announced again, and each source's kept items are still readable.
     const next = await pipeline.run({}, { dependencies: { store } });
     expect(next.counts).toMatchObject({ ok: 2, newItems: 0 });

@@ -137,6 +137,26 @@ function conditionalWriteBehaviours(open: () => Promise<Store>): void {
     expect(after).toEqual(['state/items/blog/b2.json', 'state/items/news/a1.json']);
   });
 
+  it('reads a byte range of an object, characters of several bytes intact; less past its end; nothing of a missing one', async () => {
+    // Prepare: a pack of two sources' items, one JSON array a line
+    const first = '[{"title":"naïve café"}]';
+    const second = '[{"title":"日本語"}]';
+    const store = await open();
+    await store.put('state/items/_1-0/p.ndjson', `${first}\n${second}`, INTERNAL_JSON);
+    const start = Buffer.byteLength(first) + 1;
+
+    // Act
+    const read = await Promise.all([
+      store.getRange('state/items/_1-0/p.ndjson', 0, Buffer.byteLength(first)),
+      store.getRange('state/items/_1-0/p.ndjson', start, start + Buffer.byteLength(second)),
+      store.getRange('state/items/_1-0/p.ndjson', start, start + 1000),
+      store.getRange('state/items/_1-0/missing.ndjson', 0, 10),
+    ]);
+
+    // Assess
+    expect(read).toEqual([first, second, second, undefined]);
+  });
+
   it('lets exactly one of many racing compare-and-swaps from the same version win', async () => {
     // Prepare
     const store = await open();
