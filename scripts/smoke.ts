@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { quietSdkNodeNotice } from '../lambda/main/cli.js';
 import { formatCheck, runSmokeChecks, type SmokeClients } from './smokeChecks.js';
 
 const USAGE = 'usage: npm run smoke -- --stack <stack name> [--max-age-minutes <n>]';
@@ -29,6 +30,7 @@ if (maxAge !== undefined && !(Number(maxAge) > 0)) {
   process.exit(2);
 }
 
+quietSdkNodeNotice();
 const lambda = new LambdaClient({});
 const clients: SmokeClients = {
   cloudformation: new CloudFormationClient({}),
