@@ -9,7 +9,7 @@
 // network: the caller's, minus npm's own variables, with SOURCES_URI naming a sources file of
 // loopback feeds, which every command that reads sources honours. Nothing leaves 127.0.0.1.
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,6 +162,7 @@ describe('the shell commands of README.md and docs/', () => {
 describe('the documented commands, run as written without network', () => {
   let feeds: LoopbackServer;
   let sourcesUri: string;
+  const folders: string[] = [];
 
   beforeAll(async () => {
     feeds = await startLoopbackServer({
@@ -169,12 +170,15 @@ describe('the documented commands, run as written without network', () => {
       '/blog.atom': serveFixture('e2e/blog.atom', 'application/atom+xml'),
       '/notes.json': serveFixture('e2e/notes.json', 'application/feed+json'),
     });
-    sourcesUri = join(await mkdtemp(join(tmpdir(), 'tributary-docs-sources-')), 'sources.json');
+    folders.push(await mkdtemp(join(tmpdir(), 'tributary-docs-sources-')));
+    sourcesUri = join(folders[0]!, 'sources.json');
     await writeFile(sourcesUri, loopbackSources(feeds));
   });
 
   afterAll(async () => {
     await feeds?.close();
+    // The links go; what they point to stays (rm does not follow symlinks).
+    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
   });
 
   const runnable = commands.filter(({ command }) => command in RUN);
@@ -185,6 +189,7 @@ describe('the documented commands, run as written without network', () => {
       // Prepare
       const run = RUN[command]!;
       const dir = await sandbox(Object.keys(run.files?.(feeds) ?? {}));
+      folders.push(dir);
       for (const [name, text] of Object.entries(run.files?.(feeds) ?? {})) await writeFile(join(dir, name), text);
 
       // Act
@@ -200,7 +205,11 @@ describe('the documented commands, run as written without network', () => {
   );
 });
 
-/** A folder linking every top-level entry of the project but what the commands write or name. */
+/**
+ * A folder linking every top-level entry of the project but what the commands write or name. A
+ * command that wrote inside a linked folder (docs/, dist/) would write into the project: such a
+ * command needs its output redirected into the sandbox before it joins RUN.
+ */
 async function sandbox(named: string[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-docs-'));
   const written = new Set(['.git', 'out', 'cdk.out', 'summary.json', 'my-sources.json', ...named]);
