@@ -139,7 +139,9 @@ async function main(): Promise<void> {
       }),
     );
     const workersMs = performance.now() - workerWall;
-    const merged = await measure(() => mergeShards(shardFolder, undefined, { store, notifier: silent }));
+    const merged = await measure(() =>
+      mergeShards(shardFolder, undefined, Date.now() + 20 * 60_000, { store, notifier: silent, networkPolicy }),
+    );
 
     report(
       { single, started, batchRuns, merged, workersMs, workers, batchSize, maxConcurrency, memoryMb, count },

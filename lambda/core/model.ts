@@ -163,6 +163,11 @@ export interface Summary {
   failures: { id: string; url: string; error: string; code: FailureCode }[];
   /** Sources that have permanently redirected for several runs in a row. */
   moved: { id: string; url: string; movedTo: string }[];
+  /**
+   * What went wrong without failing the run, once its outputs were written: a WebSub hub that was
+   * not told of a feed. Absent when nothing did.
+   */
+  warnings?: string[];
 }
 
 export interface RunTimings {

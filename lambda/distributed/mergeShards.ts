@@ -6,8 +6,7 @@ import { unfetched } from '../fetch/fetchSource.js';
 import { selectedSources } from '../input/event.js';
 import { processSource, restingSource, type SourceResult } from '../process/processSource.js';
 import { gatherPlan, restingState } from '../run/gatherResults.js';
-import type { PublishDependencies } from '../run/pipelineDependencies.js';
-import { publishRun } from '../run/publishRun.js';
+import { type PublishRunDependencies, publishRun } from '../run/publishRun.js';
 import { readState } from '../run/state.js';
 import type { Store } from '../run/store.js';
 import type { BatchFile } from './settleBatch.js';
@@ -30,11 +29,14 @@ const MAX_REASON_CHARS = 300;
  * same code as a single-function run (merge, render, report, outputs, state, one notification).
  * A source whose batch failed as a whole is reported as failed (`internal`, "worker batch
  * failed: …", with the reason the Map recorded) and keeps its last good items: never missing.
+ *
+ * @param deadline epoch ms at which this step's invocation is gone
  */
 export async function mergeShards(
   folder: ShardFolder,
   mapFailure: MapFailure | undefined,
-  dependencies: PublishDependencies,
+  deadline: number,
+  dependencies: PublishRunDependencies,
 ): Promise<RunReport> {
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
@@ -80,7 +82,10 @@ export async function mergeShards(
     );
   }
   const fetchPhase = { startedAt: run.fetchStartedAt ?? startedAt, endedAt: mergeStartedAt };
-  return publishRun({ runId: run.runId, request, sourcesFile, state, startedAt, fetchPhase, settled }, dependencies);
+  return publishRun(
+    { runId: run.runId, request, sourcesFile, state, startedAt, fetchPhase, settled, deadline },
+    dependencies,
+  );
 }
 
 /**

@@ -1,12 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { type Failure, messageOf, SourceError } from '../core/errors.js';
 import type { FetchOutcome, Settings, Source, Validators } from '../core/model.js';
 import { type AttemptTimeout, attemptTimeout } from './attemptTimeout.js';
 import { type HttpClient, USER_AGENT } from './httpClient.js';
-import { blockedAddressError, isAddressAllowed } from './networkPolicy.js';
+import { refusedAddressLiteral } from './networkPolicy.js';
 import { readBody } from './readBody.js';
 import { decideRetry, parseRetryAfter } from './retryPolicy.js';
 
@@ -143,7 +142,7 @@ async function attemptFetch(
   // way means the start URL is still the one to ask.
   let permanentRedirect: string | undefined;
   for (let redirects = 0; ; redirects += 1) {
-    const blocked = blockedAddress(client, url);
+    const blocked = refusedAddressLiteral(client.networkPolicy, url);
     if (blocked) return failedAttempt(blocked);
     let response: Response;
     try {
@@ -171,14 +170,6 @@ async function attemptFetch(
     permanentRedirect = permanent ? next.href : undefined;
     url = next;
   }
-}
-
-/** An address literal the network policy refuses; names are checked as they resolve, in the dispatcher. */
-function blockedAddress(client: HttpClient, url: URL): SourceError | undefined {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return isIP(host) !== 0 && !isAddressAllowed(client.networkPolicy, host)
-    ? blockedAddressError(host, host)
-    : undefined;
 }
 
 function send({ client, options, signal, origin }: AttemptContext, url: URL): Promise<Response> {

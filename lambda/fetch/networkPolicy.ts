@@ -128,6 +128,15 @@ function ipv6Groups(ipv6: string): number[] {
   return [...before, ...Array<number>(8 - before.length - after.length).fill(0), ...after];
 }
 
+/**
+ * The failure for a URL whose host is an address literal the policy refuses. Names never reach
+ * this check: they are judged as they resolve, in the client's lookup (see httpClient.ts).
+ */
+export function refusedAddressLiteral(policy: NetworkPolicy, url: URL): SourceError | undefined {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) !== 0 && !isAddressAllowed(policy, host) ? blockedAddressError(host, host) : undefined;
+}
+
 /** The failure of a source whose host is, or resolves to, a refused address. */
 export function blockedAddressError(host: string, address: string): SourceError {
   const target = host === address ? host : `${host} (${address})`;

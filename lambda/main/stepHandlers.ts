@@ -74,9 +74,11 @@ export interface MergeOutput {
 export async function mergeHandler(input: unknown, context: InvocationContext): Promise<MergeOutput> {
   return invoke(context, async ({ config, store, notifier }) => {
     const { root, mapFailure } = parseMergeEvent(input);
-    const report = await mergeShards(shardFolderAt(root), mapFailure, {
+    const deadline = Date.now() + context.getRemainingTimeInMillis();
+    const report = await mergeShards(shardFolderAt(root), mapFailure, deadline, {
       store,
       notifier,
+      networkPolicy: config.networkPolicy,
       onWarning: (message) => logger.warn(message),
       onReport: observeRun(config),
     });

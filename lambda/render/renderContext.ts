@@ -48,6 +48,7 @@ export function renderContextFor(
 ): RenderContext {
   const { baseUrl, homePageUrl, title, description, language, icon, authors, hub } = feed;
   return {
+    ...feedUrls(feed),
     title,
     description,
     language,
@@ -56,9 +57,15 @@ export function renderContextFor(
     hub,
     generatedAt,
     homePageUrl: homePageUrl ?? baseUrl,
+    sources,
+  };
+}
+
+/** Where the two feeds are published, once the public address is known: their self links. */
+export function feedUrls({ baseUrl }: FeedIdentity): Pick<RenderContext, 'feedJsonUrl' | 'feedXmlUrl'> {
+  return {
     feedJsonUrl: baseUrl && `${baseUrl}${OUTPUT_KEYS.feedJson}`,
     feedXmlUrl: baseUrl && `${baseUrl}${OUTPUT_KEYS.feedXml}`,
-    sources,
   };
 }
 

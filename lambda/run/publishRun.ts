@@ -20,7 +20,8 @@ import { renderStatusPage } from '../render/renderStatusPage.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { announceRun } from './announceRun.js';
 import { KeptItemsStore, sweepOrphans } from './keptItemsStore.js';
-import type { PublishDependencies } from './pipelineDependencies.js';
+import { pingHub } from './pingHub.js';
+import type { PipelineDependencies, PublishDependencies } from './pipelineDependencies.js';
 import { pickPublished } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
 import { commitState, type PipelineState, referencedItemKeys } from './state.js';
@@ -45,16 +46,21 @@ export interface SettledRun {
   settled: ReadonlyMap<string, SourceResult>;
   /** Where the run's items were stored, if in this process: what it still holds is not read again. */
   keptItems?: KeptItemsStore;
+  /** Epoch ms at which this invocation is gone: what follows the writes (the hub ping) ends before. */
+  deadline: number;
 }
 
 type SourceResults = (readonly [id: string, result: SourceResult])[];
+
+/** Publishing a run also tells the feed's WebSub hub, through the run's network policy. */
+export type PublishRunDependencies = PublishDependencies & Pick<PipelineDependencies, 'networkPolicy'>;
 
 /**
  * The end of every run, single or sharded: merge the settled sources' items with what earlier
  * runs kept for the others, summarise, write the report, the latest outputs and state, and
  * publish one notification. A dry run only summarises.
  */
-export async function publishRun(run: SettledRun, dependencies: PublishDependencies): Promise<RunReport> {
+export async function publishRun(run: SettledRun, dependencies: PublishRunDependencies): Promise<RunReport> {
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
   const results = resultsInFileOrder(run);
@@ -84,6 +90,8 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
     summary: report,
     everyShard: !namesSources(run.request),
   });
+  // The hub fetches the feeds as soon as it is told: only now are they written.
+  const announced = await withHubPinged(run, report, dependencies);
   const newItems = mergeItems(
     results.map(([, result]) => result.newItems),
     { maxItems: MAX_NEW_ITEMS_LISTED },
@@ -94,8 +102,28 @@ export async function publishRun(run: SettledRun, dependencies: PublishDependenc
     await sweepOrphans(store, await referencedItemKeys(store), run.startedAt - ORPHAN_AGE_MS, dependencies.onWarning);
   }
 
-  dependencies.onReport?.(report);
-  return announceRun(report, newItems, dependencies);
+  dependencies.onReport?.(announced);
+  return announceRun(announced, newItems, dependencies);
+}
+
+/**
+ * The report once the feed's WebSub hub has been told of the new items (see pingHub). A hub that
+ * was not told is a warning: in the log, and in the report, written again with it, so a retry that
+ * only notifies sends it too.
+ */
+async function withHubPinged(
+  run: SettledRun,
+  report: RunReport,
+  dependencies: PublishRunDependencies,
+): Promise<RunReport> {
+  const now = dependencies.now ?? Date.now;
+  const { networkPolicy } = dependencies;
+  const warnings = await pingHub(run.sourcesFile.feed, report, { networkPolicy, deadline: run.deadline, now: now() });
+  if (warnings.length === 0) return report;
+  for (const warning of warnings) dependencies.onWarning?.(warning);
+  const warned = { ...report, warnings };
+  await writeReport(dependencies.store, warned);
+  return warned;
 }
 
 /**
@@ -163,10 +191,7 @@ async function writeOutputs(
   store: Store,
 ): Promise<void> {
   const latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, known) : [];
-  await store.put(reportKey(run.runId), JSON.stringify(report, null, 2), {
-    contentType: REPORT_CONTENT_TYPE,
-    cacheControl: CACHE_CONTROL.immutable,
-  });
+  await writeReport(store, report);
   // All settle before a failure is thrown: the claim is given up only once none is still being written.
   const written = await Promise.allSettled(
     latest.map(({ key, body, contentType }) =>
@@ -175,6 +200,13 @@ async function writeOutputs(
   );
   const failed = written.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+function writeReport(store: Store, report: RunReport): Promise<void> {
+  return store.put(reportKey(report.runId), JSON.stringify(report, null, 2), {
+    contentType: REPORT_CONTENT_TYPE,
+    cacheControl: CACHE_CONTROL.immutable,
+  });
 }
 
 /** The latest outputs of the same items, each under its key with its content type. */

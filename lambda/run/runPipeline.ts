@@ -62,7 +62,7 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     );
     const fetchPhase = { startedAt: fetchStartedAt, endedAt: now() };
     return await publishRun(
-      { runId, request, sourcesFile, state, startedAt, fetchPhase, settled, keptItems },
+      { runId, request, sourcesFile, state, startedAt, fetchPhase, settled, keptItems, deadline: input.hardDeadline },
       dependencies,
     );
   } catch (error) {

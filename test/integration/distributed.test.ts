@@ -151,7 +151,12 @@ describe('the distributed mode, its start, worker and merge steps run in-process
       });
     // The merge step's event, as the state machine sends it: its `mapError` when the Map failed as a whole.
     const { root, mapFailure } = parseMergeEvent({ folder: { root: started.folder.root }, ...mapEvent });
-    return mergeShards(shardFolderAt(root), mapFailure, { store, notifier, now });
+    return mergeShards(shardFolderAt(root), mapFailure, now() + 60_000, {
+      store,
+      notifier,
+      networkPolicy: parseNetworkPolicy('127.0.0.0/8'),
+      now,
+    });
   }
 
   async function outputs({ store }: Folder, runId: string): Promise<Outputs> {
