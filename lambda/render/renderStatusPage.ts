@@ -218,6 +218,10 @@ function sourceDetails(source: SourceReport): string {
   if (source.recovered) {
     lines.push(`Not well-formed XML (${escapeHtml(source.recovered)}): worth telling the feed's publisher.`);
   }
+  if (source.datesDropped) {
+    const dates = plural(source.datesDropped, 'item', 'items');
+    lines.push(`${dates} published undated: the date was no date, or too far in the past or future.`);
+  }
   const movedTo = source.movedTo && redactUrl(source.movedTo);
   if (movedTo) lines.push(`Moved to ${linkOrText(movedTo, movedTo)}: update the sources file.`);
   return lines.join('<br>');

@@ -292,6 +292,23 @@ describe('renderStatusPage', () => {
     expect(sourceRow(html, 'fine')).not.toContain('read leniently');
   });
 
+  it('says how many items of a source lost a date that was none, or out of range', () => {
+    // Prepare
+    const report = aRunReport([
+      aSourceReport({ id: 'odd', datesDropped: 3 }),
+      aSourceReport({ id: 'one', datesDropped: 1 }),
+      aSourceReport({ id: 'fine' }),
+    ]);
+
+    // Act
+    const html = renderStatusPage(report, aContext());
+
+    // Assess
+    expect(sourceRow(html, 'odd')).toContain('3 items published undated: the date was no date, or too far');
+    expect(sourceRow(html, 'one')).toContain('1 item published undated');
+    expect(sourceRow(html, 'fine')).not.toContain('undated');
+  });
+
   it('gives every table a caption and scoped header cells', () => {
     // Prepare: a published page charts at least its own run
     const report = aRunReport();
