@@ -21,6 +21,24 @@ export class InvalidContextError extends InvalidInputError {
   }
 }
 
+/**
+ * The public site's certificate is not in us-east-1, the one region CloudFront takes viewer
+ * certificates from: caught at synth, where CloudFormation would fail only minutes into the deploy.
+ */
+export class CertificateRegionError extends InvalidContextError {
+  readonly region: string;
+
+  constructor(region: string) {
+    super(
+      'certificateArn',
+      `is in ${region}, but CloudFront takes certificates from us-east-1 only: ` +
+        'request or import the certificate in us-east-1 and give that ARN',
+    );
+    this.name = 'CertificateRegionError';
+    this.region = region;
+  }
+}
+
 /** There is no bundle to deploy: `npm run build` has not run. */
 export class MissingBuildError extends TributaryError {
   constructor(entry: string) {

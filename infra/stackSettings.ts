@@ -10,6 +10,15 @@ import { normalizePrefix } from '../lambda/core/outputPrefix.js';
 import { invalidInput } from '../lambda/input/inputProblems.js';
 import { parseS3Uri } from '../lambda/input/s3Uri.js';
 import { InvalidContextError } from './errors.js';
+import {
+  certificateArn,
+  domainName,
+  domainProblems,
+  flag,
+  hostedZoneId,
+  type SiteMode,
+  siteMode,
+} from './siteSettings.js';
 
 /**
  * Everything a deployer may change, read once from CDK context (`cdk.json` or `-c key=value`).
@@ -71,6 +80,16 @@ export interface StackSettings {
    * timeout before it so the merge can still report.
    */
   runTimeoutMinutes: number;
+  /** `private`: the outputs stay in the private bucket; `public`: a CloudFront distribution serves them. */
+  site: SiteMode;
+  /** site=public: serve the run reports `<outputPrefix>runs/<runId>.json` too. */
+  publishRuns: boolean;
+  /** site=public: the site's own host name, e.g. `feeds.example.com`; needs certificateArn. */
+  domainName: string | undefined;
+  /** With domainName: the ARN of an ACM certificate in us-east-1 that covers it. */
+  certificateArn: string | undefined;
+  /** With domainName: the Route 53 hosted zone to create its A and AAAA alias records in. */
+  hostedZoneId: string | undefined;
 }
 
 export const PIPELINE_MODES = ['single', 'distributed'] as const;
@@ -102,6 +121,11 @@ export const STACK_SETTING_DEFAULTS = Object.freeze<Omit<StackSettings, 'schedul
   maxConcurrency: 20,
   toleratedFailurePercentage: 10,
   runTimeoutMinutes: 60, // 1 h
+  site: 'private',
+  publishRuns: false,
+  domainName: undefined,
+  certificateArn: undefined,
+  hostedZoneId: undefined,
 });
 
 /** What every function of the pipeline is given: the stack's settings, defaults already filled in. */
@@ -117,13 +141,26 @@ const MINUTES_PER = { minute: 1, hour: 60, day: 24 * 60 } as const;
 const ALARM_LOOKBACK_SHORT_PERIODS = 24 * 60; // minutes
 const ALARM_LOOKBACK = 7 * 24 * 60; // minutes
 
-/** Keys that mean something only in distributed mode: given without it, they would be silently ignored. */
-const DISTRIBUTED_ONLY = [
-  'batchSize',
-  'maxConcurrency',
-  'toleratedFailurePercentage',
-  'runTimeoutMinutes',
-] as const satisfies readonly (keyof StackSettings)[];
+/**
+ * Keys that mean something only beside another key's value (distributed mode, the public site):
+ * given without it, they would be silently ignored.
+ */
+const MODE_ONLY: readonly {
+  needs: string;
+  applies: (settings: StackSettings) => boolean;
+  keys: readonly (keyof StackSettings)[];
+}[] = [
+  {
+    needs: 'mode=distributed',
+    applies: (settings) => settings.mode === 'distributed',
+    keys: ['batchSize', 'maxConcurrency', 'toleratedFailurePercentage', 'runTimeoutMinutes'],
+  },
+  {
+    needs: 'site=public',
+    applies: (settings) => settings.site === 'public',
+    keys: ['publishRuns', 'domainName', 'certificateArn', 'hostedZoneId'],
+  },
+];
 
 /** Every context key the stack reads: the settings table's, plus the one derived from the schedule. */
 export const CONTEXT_KEYS: readonly string[] = [...Object.keys(STACK_SETTING_DEFAULTS), 'schedulePeriodMinutes'];
@@ -205,8 +242,22 @@ export function stackSettingsFromContext(node: Node, cwd: string = process.cwd()
       () => runTimeout(get('runTimeoutMinutes') ?? d.runTimeoutMinutes, timeoutSeconds),
       d.runTimeoutMinutes,
     ),
+    site: checked(() => siteMode(get('site') ?? d.site), d.site),
+    publishRuns: checked(() => flag('publishRuns', get('publishRuns') ?? d.publishRuns), d.publishRuns),
+    domainName: checked(() => domainName(get('domainName')), d.domainName),
+    certificateArn: checked(() => certificateArn(get('certificateArn')), d.certificateArn),
+    hostedZoneId: checked(() => hostedZoneId(get('hostedZoneId')), d.hostedZoneId),
   };
-  problems.push(...unknownKeys(node), ...keysOutOfMode(node, settings.mode));
+  problems.push(...unknownKeys(node), ...keysOutOfMode(node, settings));
+  if (settings.site === 'public') {
+    problems.push(
+      ...domainProblems({
+        domainName: get('domainName'),
+        certificateArn: get('certificateArn'),
+        hostedZoneId: get('hostedZoneId'),
+      }),
+    );
+  }
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) {
     const listed = problems.map((error) => ({ field: error.field, problem: error.problem }));
@@ -221,10 +272,11 @@ function unknownKeys(node: Node): InvalidContextError[] {
     .map((key) => invalid(key, `unknown key${didYouMean(key, CONTEXT_KEYS)}`));
 }
 
-function keysOutOfMode(node: Node, chosen: PipelineMode): InvalidContextError[] {
-  if (chosen === 'distributed') return [];
-  return DISTRIBUTED_ONLY.filter((key) => node.tryGetContext(key) !== undefined).map((key) =>
-    invalid(key, 'applies only with mode=distributed; give -c mode=distributed or leave it out'),
+function keysOutOfMode(node: Node, settings: StackSettings): InvalidContextError[] {
+  return MODE_ONLY.filter((mode) => !mode.applies(settings)).flatMap(({ keys, needs }) =>
+    keys
+      .filter((key) => node.tryGetContext(key) !== undefined)
+      .map((key) => invalid(key, `applies only with ${needs}; give -c ${needs} or leave it out`)),
   );
 }
 

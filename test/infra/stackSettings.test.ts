@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, test } from 'vitest';
-import { InvalidContextError, InvalidInputError } from '../../infra/errors.js';
+import { CertificateRegionError, InvalidContextError, InvalidInputError } from '../../infra/errors.js';
 import { STACK_SETTING_DEFAULTS, type StackSettings, stackSettingsFromContext } from '../../infra/stackSettings.js';
 import { readLogLevel } from '../../lambda/core/logLevel.js';
 import { readLambdaConfig } from '../../lambda/main/config.js';
@@ -57,6 +57,110 @@ describe('strict CDK context', () => {
   });
 });
 
+describe('the public site keys', () => {
+  const problemsFor = (context: Record<string, unknown>) =>
+    thrownBy(InvalidInputError, () => settingsFor(context)).message;
+  const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+
+  test('take a custom domain with its certificate and zone, and publishRuns as -c gives it', () => {
+    expect(
+      settingsFor({
+        site: 'public',
+        publishRuns: 'true',
+        domainName: 'Feeds.Example.com.',
+        certificateArn: CERTIFICATE,
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      }),
+    ).toMatchObject({
+      site: 'public',
+      publishRuns: true,
+      domainName: 'feeds.example.com',
+      certificateArn: CERTIFICATE,
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    });
+  });
+
+  test('refuse a certificate outside us-east-1 in one line naming the key and the region', () => {
+    const error = thrownBy(CertificateRegionError, () =>
+      settingsFor({
+        site: 'public',
+        domainName: 'feeds.example.com',
+        certificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1'),
+      }),
+    );
+    expect(error).toMatchObject({ code: 'invalid_config', field: 'context.certificateArn', region: 'eu-west-1' });
+    expect(error.message).toBe(
+      'context.certificateArn: is in eu-west-1, but CloudFront takes certificates from us-east-1 only: ' +
+        'request or import the certificate in us-east-1 and give that ARN',
+    );
+    expect(error.message).not.toContain('\n');
+  });
+
+  test('fail the synth when given without site=public, naming every one of them', () => {
+    expect(
+      problemsFor({
+        publishRuns: 'true',
+        domainName: 'feeds.example.com',
+        certificateArn: CERTIFICATE,
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      }),
+    ).toBe(
+      [
+        'the CDK context: 4 problems',
+        ...['publishRuns', 'domainName', 'certificateArn', 'hostedZoneId'].map(
+          (key) => `  context.${key}: applies only with site=public; give -c site=public or leave it out`,
+        ),
+      ].join('\n'),
+    );
+    expect(errorFor({ site: 'private', publishRuns: 'false' }).message).toBe(
+      'context.publishRuns: applies only with site=public; give -c site=public or leave it out',
+    );
+  });
+
+  test('a domain needs its certificate, and the certificate and zone need the domain', () => {
+    expect(errorFor({ site: 'public', domainName: 'feeds.example.com' }).message).toBe(
+      'context.certificateArn: is required with domainName: ' +
+        'the ARN of an ACM certificate in us-east-1 that covers the domain',
+    );
+    expect(problemsFor({ site: 'public', certificateArn: CERTIFICATE, hostedZoneId: 'Z0123456789ABCDEFGHIJ' })).toBe(
+      [
+        'the CDK context: 2 problems',
+        '  context.certificateArn: applies only with domainName; give -c domainName=… or leave it out',
+        '  context.hostedZoneId: applies only with domainName; give -c domainName=… or leave it out',
+      ].join('\n'),
+    );
+  });
+
+  test.each([
+    [{ site: 'yes' }, 'context.site: must be one of private, public, got "yes"'],
+    [{ site: 'public', publishRuns: 'yes' }, 'context.publishRuns: must be true or false, got "yes"'],
+    [
+      { site: 'public', domainName: 'https://feeds.example.com/', certificateArn: CERTIFICATE },
+      'context.domainName: must be a host name such as feeds.example.com, got "https://feeds.example.com/"',
+    ],
+    [
+      {
+        site: 'public',
+        domainName: 'feeds.example.com',
+        certificateArn: 'arn:aws:iam::123456789012:server-certificate/x',
+      },
+      'context.certificateArn: must be an ACM certificate ARN',
+    ],
+    [
+      { site: 'public', domainName: 'feeds.example.com', certificateArn: CERTIFICATE, hostedZoneId: 'example.com' },
+      'context.hostedZoneId: must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, got "example.com"',
+    ],
+  ])('reject %j naming the key', (context, message) => {
+    expect(errorFor(context).message.slice(0, message.length)).toBe(message);
+  });
+
+  test('a misspelt key is pointed to the site key it was meant to be', () => {
+    expect(errorFor({ site: 'public', publishRun: 'true' }).message).toBe(
+      'context.publishRun: unknown key (did you mean "publishRuns"?)',
+    );
+  });
+});
+
 describe('stack settings from CDK context', () => {
   test('an empty context gives the documented defaults', () => {
     expect(settingsFor({})).toEqual({
@@ -81,6 +185,11 @@ describe('stack settings from CDK context', () => {
       maxConcurrency: 20,
       toleratedFailurePercentage: 10,
       runTimeoutMinutes: 60,
+      site: 'private',
+      publishRuns: false,
+      domainName: undefined,
+      certificateArn: undefined,
+      hostedZoneId: undefined,
     });
     // The schedule period is no default of its own: it follows from the default schedule.
     expect(settingsFor({})).toEqual({ ...STACK_SETTING_DEFAULTS, schedulePeriodMinutes: 60 });
