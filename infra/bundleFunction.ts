@@ -226,6 +226,14 @@ export class BundleFunction extends Construct {
     }
   }
 
+  /**
+   * Sets `PUBLIC_BASE_URL`, where the outputs are served: the feeds' self links and `feed_url` are
+   * built from it. No grant: the function only writes the address into what it renders.
+   */
+  usePublicBaseUrl(url: string): void {
+    this.function.addEnvironment('PUBLIC_BASE_URL', url);
+  }
+
   /** Sets `SOURCES_URI` to `s3://bucket/key`; grants reading that one object. */
   useSourcesObject(bucket: s3.IBucket, key: string): void {
     this.function.addEnvironment('SOURCES_URI', `s3://${bucket.bucketName}/${key}`);

@@ -148,6 +148,14 @@ export class DistributedPipeline extends Construct {
     this.start.useSourcesObject(bucket, key);
   }
 
+  /**
+   * Only the start step reads it: it writes the sources file, its `feed.baseUrl` set from it, into
+   * the run's folder, and the merge step renders the feeds from that copy.
+   */
+  usePublicBaseUrl(url: string): void {
+    this.start.usePublicBaseUrl(url);
+  }
+
   /** Only the workers fetch, so only they read the sources' header secrets. */
   grantSecretReads(names: SecretNames): void {
     this.worker.grantSecretReads(names);

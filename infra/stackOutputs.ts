@@ -122,3 +122,10 @@ export function distributedOutputs(stack: Stack, stateMachine: sfn.IStateMachine
     ]),
   );
 }
+
+/** The public site's addresses: what to give a feed reader. */
+export function siteOutputs(stack: Stack, baseUrl: string): void {
+  output(stack, 'SiteUrl', 'The reading page, with subscribe links to both feeds', baseUrl);
+  output(stack, 'AtomFeedUrl', 'The Atom feed: give this to a feed reader', `${baseUrl}${OUTPUT_KEYS.feedXml}`);
+  output(stack, 'JsonFeedUrl', 'The JSON Feed: for readers that take JSON Feed', `${baseUrl}${OUTPUT_KEYS.feedJson}`);
+}

@@ -22,7 +22,8 @@ import { PipelineAlarms } from './pipelineAlarms.js';
 import { PipelineDashboard, type RunFunction } from './pipelineDashboard.js';
 import { PipelineMetrics } from './pipelineMetrics.js';
 import { schedulePipeline } from './pipelineSchedule.js';
-import { distributedOutputs, resultOutputs, runOutputs, smokeOutputs } from './stackOutputs.js';
+import { PublicSite } from './publicSite.js';
+import { distributedOutputs, resultOutputs, runOutputs, siteOutputs, smokeOutputs } from './stackOutputs.js';
 import type { StackSettings } from './stackSettings.js';
 import { BUILD_DIR, WholeRunFunction, type WholeRunFunctionProps } from './wholeRunFunction.js';
 
@@ -73,6 +74,8 @@ export class TributaryStack extends Stack {
   readonly dashboard: PipelineDashboard;
   /** Where the schedule puts the events it could not deliver. */
   readonly scheduleDeadLetterQueue: DeadLetterQueue;
+  /** The CloudFront distribution serving the outputs, with `site=public`. */
+  readonly site: PublicSite | undefined;
   private readonly settings: StackSettings;
 
   constructor(scope: Construct, id: string, props: TributaryStackProps) {
@@ -102,6 +105,7 @@ export class TributaryStack extends Stack {
     this.scheduleDeadLetterQueue = deadLetterQueue;
     [this.alarms, this.dashboard] = this.monitoring();
     this.consoleTestEvents(sources);
+    this.site = settings.site === 'public' ? this.publicSite(props.disposable) : undefined;
 
     this.outputs(schedule);
   }
@@ -217,6 +221,23 @@ export class TributaryStack extends Stack {
       deadLetterQueue: this.scheduleDeadLetterQueue,
     });
     if (this.distributed) distributedOutputs(this, this.distributed.stateMachine);
+    if (this.site) siteOutputs(this, this.site.baseUrl);
+  }
+
+  /** The distribution, and the public address every function that renders the feeds is given. */
+  private publicSite(disposable: boolean | undefined): PublicSite {
+    const { settings } = this;
+    const site = new PublicSite(this, 'Site', {
+      bucket: this.output.bucket,
+      prefix: settings.outputPrefix,
+      publishRuns: settings.publishRuns,
+      domain: settings.domainName
+        ? { name: settings.domainName, certificateArn: settings.certificateArn!, hostedZoneId: settings.hostedZoneId }
+        : undefined,
+      disposable,
+    });
+    for (const pipeline of this.pipelines) pipeline.usePublicBaseUrl(site.baseUrl);
+    return site;
   }
 
   private consoleTestEvents(sources: SourcesFile): void {

@@ -70,6 +70,17 @@ export const DOCUMENTED_MODES = {
     outputPrefix: 'site',
     sourcesFile: fixture('sources-with-secrets.json'),
   },
+  /** The public site on the distribution's own name. */
+  sitePublic: { site: 'public' },
+  /** The public site on a custom domain with its alias records, under a prefix, run reports published. */
+  sitePublicDomain: {
+    site: 'public',
+    domainName: 'feeds.example.com',
+    certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    outputPrefix: 'site',
+    publishRuns: 'true',
+  },
 } as const satisfies Record<string, Record<string, unknown>>;
 export type DocumentedMode = keyof typeof DOCUMENTED_MODES;
 
