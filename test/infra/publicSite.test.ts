@@ -132,7 +132,7 @@ describe('the public site: what it serves', () => {
     ]);
   });
 
-  test('the bucket policy lets the distribution read the published keys, nothing else; the bucket stays private', () => {
+  test('the bucket policy lets the distribution read the published keys only; the bucket stays private', () => {
     for (const [s, keys] of [
       [site, LATEST_OUTPUTS],
       [domain, [...LATEST_OUTPUTS.map((key) => `site/${key}`), 'site/runs/*']],
