@@ -28,6 +28,11 @@ export interface ClientRequest {
 const CLIENT_SOURCE = fileURLToPath(new URL('./clientProcess.ts', import.meta.url));
 /** Beside its source, so that paths it resolves from import.meta.url still hold; ignored by git. */
 const CLIENT_BUNDLE = fileURLToPath(new URL('./clientProcess.bundle.mjs', import.meta.url));
+/**
+ * Left out of the client bundle, and imported from scripts/ at run time: it finds its stand-in
+ * modules beside itself (import.meta.url), which a copy inlined into bench/ would not.
+ */
+const BUILD_OPTIONS = fileURLToPath(new URL('../scripts/bundleOptions.mjs', import.meta.url));
 let clientBuilt: Promise<void> | undefined;
 
 export interface RunClientOptions {
@@ -62,8 +67,8 @@ export class ClientCrashError extends Error {
  */
 export async function runClient(job: ClientJob, options: RunClientOptions = {}): Promise<ClientResult> {
   const fromSource = options.cpuProfilePath !== undefined;
-  // esbuild starts a native service, which cannot be bundled; the parse pool uses it.
-  if (!fromSource) await (clientBuilt ??= bundleForNode(CLIENT_SOURCE, CLIENT_BUNDLE, ['esbuild']));
+  // esbuild starts a native service, which cannot be bundled; the parse pool uses it and the build options.
+  if (!fromSource) await (clientBuilt ??= bundleForNode(CLIENT_SOURCE, CLIENT_BUNDLE, ['esbuild', BUILD_OPTIONS]));
   const heapLimit = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
   const nodeArgs = [...(fromSource ? ['--import', 'tsx'] : []), ...heapLimit];
   // taskset runs node in its place, so the IPC channel fork sets up reaches node as usual.
