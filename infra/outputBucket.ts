@@ -71,7 +71,8 @@ export class OutputBucket extends Construct {
   }
 }
 
-function privateBucketDefaults(disposable = false): s3.BucketProps {
+/** Private, TLS only, encrypted with S3-managed keys, no ACLs; kept with the stack unless disposable. */
+export function privateBucketDefaults(disposable = false): s3.BucketProps {
   return {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SITE_CONTENT_SECURITY_POLICY } from '../lambda/core/contentSecurityPolicy.js';
 import { OUTPUT_KEYS, RUN_REPORTS_FOLDER } from '../lambda/core/storageLayout.js';
+import { privateBucketDefaults } from './outputBucket.js';
 
 export interface SiteDomain {
   /** The site's own host name, e.g. `feeds.example.com`. */
@@ -183,12 +184,8 @@ export class PublicSite extends Construct {
    */
   private accessLogBucket(disposable = false): s3.Bucket {
     const logBucket = new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      ...privateBucketDefaults(disposable),
       objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      removalPolicy: disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      autoDeleteObjects: disposable,
       lifecycleRules: [{ id: 'ExpireSiteLogs', expiration: LOG_RETENTION }],
     });
     Validations.of(logBucket).acknowledge({
