@@ -15,7 +15,7 @@ import type { SourceState } from '../lambda/process/sourceState.js';
 import { KeptItemsStore } from '../lambda/run/keptItemsStore.js';
 import { pickPublished } from '../lambda/run/publishedPicks.js';
 import { commitState, readState, shardCountFor, shardOf } from '../lambda/run/state.js';
-import type { ObjectMetadata, Store, Versioned } from '../lambda/run/store.js';
+import { CountingStore } from './countingStore.js';
 import { USD_PER_GB_SECOND } from './scenarios/lambdaCost.js';
 
 const ITEMS = 5;
@@ -35,64 +35,6 @@ const LAMBDA_GB_SECONDS_PER_SOURCE = 55.2 / 10_000;
 /** Parent execution's transitions, and each Map child's (see bench/distributed.ts). */
 const PARENT_TRANSITIONS = 6;
 const CHILD_TRANSITIONS = 2;
-
-/** A bucket in memory that counts requests and bytes by kind, as S3 would bill them. */
-class CountingStore implements Store {
-  readonly objects = new Map<string, string>();
-  counts = { get: 0, put: 0, list: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
-  #version = 0;
-  readonly #versions = new Map<string, string>();
-
-  reset(): void {
-    this.counts = { get: 0, put: 0, list: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
-  }
-  locate(key: string): string {
-    return `mem://${key}`;
-  }
-  async get(key: string): Promise<string | undefined> {
-    return (await this.getVersioned(key))?.text;
-  }
-  async getVersioned(key: string): Promise<Versioned | undefined> {
-    this.counts.get++;
-    const text = this.objects.get(key);
-    if (text === undefined) return undefined;
-    this.counts.bytesRead += text.length;
-    return { text, version: this.#versions.get(key)! };
-  }
-  async getRange(key: string, start: number, end: number): Promise<string | undefined> {
-    this.counts.get++;
-    const text = this.objects.get(key);
-    if (text === undefined) return undefined;
-    const slice = Buffer.from(text).subarray(start, end);
-    this.counts.bytesRead += slice.length;
-    return slice.toString('utf8');
-  }
-  async put(key: string, body: string, _metadata: ObjectMetadata): Promise<void> {
-    this.counts.put++;
-    this.counts.bytesWritten += body.length;
-    this.objects.set(key, body);
-    this.#versions.set(key, String(++this.#version));
-  }
-  async putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean> {
-    if (this.objects.has(key)) return (this.counts.put++, false);
-    await this.put(key, body, metadata);
-    return true;
-  }
-  async replaceIfVersion(key: string, body: string, metadata: ObjectMetadata, version: string): Promise<boolean> {
-    if (this.#versions.get(key) !== version) return (this.counts.put++, false);
-    await this.put(key, body, metadata);
-    return true;
-  }
-  async list(keyPrefix: string): Promise<string[]> {
-    const keys = [...this.objects.keys()].filter((key) => key.startsWith(keyPrefix)).sort();
-    this.counts.list += Math.max(1, Math.ceil(keys.length / 1000));
-    return keys;
-  }
-  async delete(keys: readonly string[]): Promise<void> {
-    this.counts.delete += Math.ceil(keys.length / 1000);
-    for (const key of keys) this.objects.delete(key);
-  }
-}
 
 function sourceState(id: string, version: number): SourceState {
   const digests = Array.from({ length: ITEMS }, (_, n) => {
