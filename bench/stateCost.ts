@@ -14,7 +14,7 @@ import { keepItems } from '../lambda/process/keptItems.js';
 import type { SourceState } from '../lambda/process/sourceState.js';
 import { KeptItemsStore } from '../lambda/run/keptItemsStore.js';
 import { pickPublished } from '../lambda/run/publishedPicks.js';
-import { commitState, readState, shardCountFor, shardOf } from '../lambda/run/state.js';
+import { commitState, readState, shardCountFor, shardOf, statesInMemory } from '../lambda/run/state.js';
 import { CountingStore } from './countingStore.js';
 import { USD_PER_GB_SECOND } from './scenarios/lambdaCost.js';
 
@@ -117,7 +117,7 @@ async function measure(sources: number, batch: number) {
   const all = (version: number) => new Map(ids.map((id) => [id, sourceState(id, version)]));
   await commitState(store, {
     known,
-    settled: all(1),
+    settled: statesInMemory(all(1)),
     unreadable: new Map(),
     summary: summary('seed'),
     everyShard: true,
@@ -154,10 +154,10 @@ async function measure(sources: number, batch: number) {
   const started = performance.now();
   await readState(store, ids);
   const changed = inOneFunction.states;
-  await pickPublished(store, sourcesFile, changed);
+  await pickPublished(store, sourcesFile, statesInMemory(changed));
   const superseded = await commitState(store, {
     known,
-    settled: changed,
+    settled: statesInMemory(changed),
     unreadable: new Map(),
     summary: summary('run'),
     everyShard: true,

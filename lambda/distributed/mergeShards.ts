@@ -1,15 +1,14 @@
 import { StoreError } from '../core/errors.js';
 import type { RunReport } from '../core/model.js';
-import { Semaphore } from '../core/semaphore.js';
 import { shortened } from '../core/shortened.js';
 import { unfetched } from '../fetch/fetchSource.js';
 import { selectedSources } from '../input/event.js';
 import { processSource, restingSource, type SourceResult } from '../process/processSource.js';
 import { gatherPlan, restingState } from '../run/gatherResults.js';
 import { type PublishRunDependencies, publishRun } from '../run/publishRun.js';
-import { readState } from '../run/state.js';
+import { readState, stateShardCount } from '../run/state.js';
 import type { Store } from '../run/store.js';
-import type { BatchFile } from './settleBatch.js';
+import { BatchResults } from './batchResults.js';
 import type { ShardedRun, ShardFolder } from './shardFolder.js';
 
 /** How the Map state itself ended when it failed (its caught `Error` and `Cause`). */
@@ -18,15 +17,14 @@ export interface MapFailure {
   cause?: string;
 }
 
-/** S3's latency, not its bandwidth, bounds reading a hundred batch files: a few at once. */
-const BATCH_FILES_READ_AT_ONCE = 8;
-
 /** A failure reason is shown in the report and the notification: long causes are cut. */
 const MAX_REASON_CHARS = 300;
 
 /**
  * The last step of a sharded run: gathers every worker's batch file and ends the run through the
- * same code as a single-function run (merge, render, report, outputs, state, one notification).
+ * same code as a single-function run (merge, render, report, outputs, state, one notification),
+ * reading the batch files a few at a time (see BatchResults), so its memory does not grow with
+ * the run's sources beyond one report line each.
  * A source whose batch failed as a whole is reported as failed (`internal`, "worker batch
  * failed: …", with the reason the Map recorded) and keeps its last good items: never missing.
  *
@@ -48,17 +46,14 @@ export async function mergeShards(
     );
   const run = JSON.parse(runText) as ShardedRun;
 
-  const settled = new Map<string, SourceResult>();
-  const reads = new Semaphore(BATCH_FILES_READ_AT_ONCE);
-  const files = await Promise.all(
-    (await store.list(folder.batches)).map((key) => reads.run(async () => readBatchFile(await store.get(key)))),
-  );
+  const { sourcesFile, request, startedAt } = run;
+  const shards = await stateShardCount(store, sourcesFile.sources.length);
   // An unreadable batch file loses only its own sources, reported below as without a result.
-  for (const file of files) for (const { id, result } of file?.results ?? []) settled.set(id, result);
+  const batches = await BatchResults.read(store, await store.list(folder.batches), sourcesFile, shards);
 
   const failedBatches = await failedBatchReasons(store, folder);
-  const { sourcesFile, request, startedAt } = run;
-  const unsettled = selectedSources(sourcesFile, request).filter(({ id }) => !settled.has(id));
+  const unsettled = selectedSources(sourcesFile, request).filter(({ id }) => !batches.has(id));
+  const others = new Map<string, SourceResult>();
   // Only the sources no worker settled need their earlier state here (and the history, for the page).
   const state = await readState(
     store,
@@ -69,21 +64,22 @@ export async function mergeShards(
   for (const source of unsettled) {
     const resting = restingState(source, state, plan);
     if (resting) {
-      settled.set(source.id, restingSource(source, resting));
+      others.set(source.id, restingSource(source, resting));
       continue;
     }
     const reason =
       failedBatches.get(source.id) ??
       (mapFailure ? describe(mapFailure.error, mapFailure.cause) : 'no result was written');
     const failure = { code: 'internal' as const, message: `worker batch failed: ${reason}` };
-    settled.set(
+    others.set(
       source.id,
       processSource(source, unfetched(failure), state.sources[source.id], sourcesFile.settings, now()),
     );
   }
+  const results = batches.results({ runId: run.runId, sourcesFile, request }, others);
   const fetchPhase = { startedAt: run.fetchStartedAt ?? startedAt, endedAt: mergeStartedAt };
   return publishRun(
-    { runId: run.runId, request, sourcesFile, state, startedAt, fetchPhase, settled, deadline },
+    { runId: run.runId, request, sourcesFile, state, startedAt, fetchPhase, results, deadline },
     dependencies,
   );
 }
@@ -141,13 +137,4 @@ function describe(error: string, cause: string | undefined): string {
   }
   const reason = detail ? `${error}: ${detail}` : error;
   return shortened(reason, MAX_REASON_CHARS);
-}
-
-function readBatchFile(text: string | undefined): BatchFile | undefined {
-  try {
-    const file = JSON.parse(text ?? '') as Partial<BatchFile>;
-    return Array.isArray(file.results) ? (file as BatchFile) : undefined;
-  } catch {
-    return undefined;
-  }
 }

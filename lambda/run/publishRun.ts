@@ -1,6 +1,5 @@
-import { InternalError } from '../core/errors.js';
 import { DEFAULT_FEED_TITLE } from '../core/feedSchema.js';
-import { MAX_NEW_ITEMS_LISTED, type RunReport, type SourcesFile } from '../core/model.js';
+import type { RunReport, SourceReport, SourcesFile } from '../core/model.js';
 import {
   CACHE_CONTROL,
   OUTPUT_CONTENT_TYPES,
@@ -8,9 +7,7 @@ import {
   REPORT_CONTENT_TYPE,
   reportKey,
 } from '../core/storageLayout.js';
-import { namesSources, type RunRequest, selectedSources } from '../input/event.js';
-import { mergeItems } from '../merge/merge.js';
-import type { SourceResult } from '../process/processSource.js';
+import { namesSources, type RunRequest } from '../input/event.js';
 import { type PublishedItem, publishedItem } from '../render/publishedItem.js';
 import { renderAtom } from '../render/renderAtom.js';
 import { renderContextFor, type SourceLabel } from '../render/renderContext.js';
@@ -24,6 +21,7 @@ import { pingHub } from './pingHub.js';
 import type { PipelineDependencies, PublishDependencies } from './pipelineDependencies.js';
 import { pickPublished } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
+import type { RunResults } from './runResults.js';
 import { commitState, type PipelineState, referencedItemKeys } from './state.js';
 import type { Store } from './store.js';
 import { type FetchPhase, publishesLatest, runStatus, summarize } from './summary.js';
@@ -43,14 +41,12 @@ export interface SettledRun {
   /** For the report's timings; a sharded run's spans its workers, from the start step's hand-over to the merge. */
   fetchPhase: FetchPhase;
   /** One result per selected source, resting ones included. */
-  settled: ReadonlyMap<string, SourceResult>;
+  results: RunResults;
   /** Where the run's items were stored, if in this process: what it still holds is not read again. */
   keptItems?: KeptItemsStore;
   /** Epoch ms at which this invocation is gone: what follows the writes (the hub ping) ends before. */
   deadline: number;
 }
-
-type SourceResults = (readonly [id: string, result: SourceResult])[];
 
 /** Publishing a run also tells the feed's WebSub hub, through the run's network policy. */
 export type PublishRunDependencies = PublishDependencies & Pick<PipelineDependencies, 'networkPolicy'>;
@@ -63,39 +59,34 @@ export type PublishRunDependencies = PublishDependencies & Pick<PipelineDependen
 export async function publishRun(run: SettledRun, dependencies: PublishRunDependencies): Promise<RunReport> {
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
-  const results = resultsInFileOrder(run);
-  const settledStates = new Map(results.map(([id, result]) => [id, result.state]));
+  const { reports, newItems, states } = run.results;
   const names = new Map<string, SourceName>();
-  const picks = await pickPublished(store, run.sourcesFile, settledStates, {
+  const picks = await pickPublished(store, run.sourcesFile, states, {
     onWarning: dependencies.onWarning,
     onSourceState: (id, { title, siteUrl }) => names.set(id, { title, siteUrl }),
   });
   if (run.request.dryRun) {
     // A dry run renders nothing, so it reads no item back.
-    const report = summarizeRun(run, results, picks.length, dependencies);
+    const report = summarizeRun(run, reports, picks.length, dependencies);
     dependencies.onReport?.(report);
     return report;
   }
 
   const keptItems = run.keptItems ?? new KeptItemsStore(store, { write: true, onWarning: dependencies.onWarning });
   const { items, unreadable } = await keptItems.read(picks);
-  const report = summarizeRun(run, results, items.length, dependencies);
+  const report = summarizeRun(run, reports, items.length, dependencies);
   const history = appendRunHistory(run.state.history, report);
   await writeOutputs(run, report, items.map(publishedItem), { history, names }, store);
   // State last, merged over whatever another run committed meanwhile (see commitState).
   const superseded = await commitState(store, {
     known: new Set(run.sourcesFile.sources.map(({ id }) => id)),
-    settled: settledStates,
+    settled: states,
     unreadable,
     summary: report,
     everyShard: !namesSources(run.request),
   });
   // The hub fetches the feeds as soon as it is told: only now are they written.
   const announced = await withHubPinged(run, report, dependencies);
-  const newItems = mergeItems(
-    results.map(([, result]) => result.newItems),
-    { maxItems: MAX_NEW_ITEMS_LISTED },
-  );
   await markWritten(store, run.runId, now(), newItems);
   await keptItems.removeSuperseded(superseded);
   if (isFirstFullRunOfDay(run)) {
@@ -139,24 +130,12 @@ function isFirstFullRunOfDay({ request, state, startedAt, sourcesFile }: Settled
   );
 }
 
-/** Sources-file order everywhere, so the outputs do not depend on which fetch finished first. */
-function resultsInFileOrder({ runId, sourcesFile, request, settled }: SettledRun): SourceResults {
-  return selectedSources(sourcesFile, request).map((source) => {
-    const result = settled.get(source.id);
-    if (!result) {
-      throw new InternalError(`run ${runId}: source ${source.id} was selected but never settled`);
-    }
-    return [source.id, result] as const;
-  });
-}
-
 function summarizeRun(
   { runId, request, startedAt, fetchPhase }: SettledRun,
-  results: SourceResults,
+  reports: SourceReport[],
   publishedItems: number,
   { store, now = Date.now }: Pick<PublishDependencies, 'store' | 'now'>,
 ): RunReport {
-  const reports = results.map(([, result]) => result.report);
   // The summary lists what the run writes, nothing it skips: a user opening a listed file finds this run in it.
   const latest = publishesLatest(runStatus(reports))
     ? {

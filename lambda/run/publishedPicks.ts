@@ -3,7 +3,7 @@ import { mergeKeys } from '../merge/merge.js';
 import { type KeptItems, mergeKeysOf } from '../process/keptItems.js';
 import type { SourceState } from '../process/sourceState.js';
 import type { KeptItemPick } from './keptItemsStore.js';
-import { scanState } from './state.js';
+import { type SettledStates, scanState } from './state.js';
 import type { Store } from './store.js';
 
 /** A source's kept items still in the running, by their index in its stored object. */
@@ -17,13 +17,13 @@ interface Candidates {
 /**
  * Which kept items the outputs show, newest first, in sources-file order on ties: decided on
  * digests alone. The sources this run settled count as settled; every other source of the file
- * as state holds it. State is scanned one shard at a time, keeping only the best `maxItems` so far,
- * so memory does not grow with the number of sources.
+ * as state holds it. Settled sources and state are scanned some at a time (one shard, one batch
+ * file), keeping only the best `maxItems` so far, so memory does not grow with the number of sources.
  */
 export async function pickPublished(
   store: Store,
   sourcesFile: SourcesFile,
-  settled: ReadonlyMap<string, SourceState>,
+  settled: SettledStates,
   options: {
     onWarning?: (message: string) => void;
     /** Sees every source's state on the way, settled or read: for what the outputs say about it besides items. */
@@ -33,7 +33,7 @@ export async function pickPublished(
   const position = new Map(sourcesFile.sources.map(({ id }, index) => [id, index]));
   const { maxItems } = sourcesFile.settings;
   let best: Candidates[] = [];
-  const consider = (states: Iterable<[string, SourceState]>) => {
+  const consider = (states: Iterable<readonly [string, SourceState]>) => {
     const added: Candidates[] = [];
     for (const [sourceId, state] of states) {
       options.onSourceState?.(sourceId, state);
@@ -41,10 +41,10 @@ export async function pickPublished(
     }
     best = bestOf([...best, ...added], position, maxItems);
   };
-  consider(settled);
+  await settled.scan(consider);
   await scanState(
     store,
-    (sources) => consider(Object.entries(sources).filter(([id]) => position.has(id) && !settled.has(id))),
+    (sources) => consider(Object.entries(sources).filter(([id]) => position.has(id) && !settled.ids.has(id))),
     options,
   );
   return picksOf(best, position, maxItems);

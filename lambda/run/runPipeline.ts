@@ -7,6 +7,7 @@ import type { PipelineDependencies } from './pipelineDependencies.js';
 import { publishRun } from './publishRun.js';
 import { releaseClaim } from './runClaim.js';
 import { runIdOf } from './runId.js';
+import { resultsInMemory } from './runResults.js';
 import { readState, shardCountFor } from './state.js';
 
 export interface PipelineInput {
@@ -61,8 +62,9 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
       dependencies,
     );
     const fetchPhase = { startedAt: fetchStartedAt, endedAt: now() };
+    const results = resultsInMemory({ runId, sourcesFile, request }, settled);
     return await publishRun(
-      { runId, request, sourcesFile, state, startedAt, fetchPhase, settled, keptItems, deadline: input.hardDeadline },
+      { runId, request, sourcesFile, state, startedAt, fetchPhase, results, keptItems, deadline: input.hardDeadline },
       dependencies,
     );
   } catch (error) {

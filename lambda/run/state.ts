@@ -140,12 +140,35 @@ export async function referencedItemKeys(store: Store): Promise<Set<string>> {
   return keys;
 }
 
+/**
+ * The states a run settled, as publishing reads them: held in memory by a single-function run,
+ * read back a batch file at a time by a distributed run's merge step, so that it never holds
+ * every source's state at once.
+ */
+export interface SettledStates {
+  /** The sources settled: their state replaces what state holds for them. */
+  readonly ids: ReadonlySet<string>;
+  /** Calls `visit` with every settled source's state, some sources at a time. */
+  scan(visit: (states: Iterable<readonly [string, SourceState]>) => void): Promise<void>;
+  /** The settled sources of shard `shard` of `shards`, with their states. */
+  inShard(shard: number, shards: number): Promise<ReadonlyMap<string, SourceState>>;
+}
+
+/** SettledStates over states in memory. */
+export function statesInMemory(states: ReadonlyMap<string, SourceState>): SettledStates {
+  return {
+    ids: new Set(states.keys()),
+    scan: async (visit) => visit(states),
+    inShard: async (shard, shards) => new Map([...states].filter(([id]) => shardOf(id, shards) === shard)),
+  };
+}
+
 /** What one run changes in state. */
 export interface StateChange {
   /** The sources file's ids: any other source is forgotten in every shard this run rewrites. */
   known: ReadonlySet<string>;
   /** What this run settled, per source: it replaces what state held for that source. */
-  settled: ReadonlyMap<string, SourceState>;
+  settled: SettledStates;
   /** Sources whose kept items could not be read, with the object that failed: forgotten while state still names it. */
   unreadable: ReadonlyMap<string, string>;
   /** The run, for the history. */
@@ -198,28 +221,30 @@ async function writeShards(
   single: Record<string, SourceState> | undefined,
 ): Promise<string[]> {
   // Each source's shard is hashed once, not once per shard written.
-  const perShard = new Map<number, ShardChange>();
-  const shardChange = (id: string) => {
+  const perShard = new Map<number, ShardExtras>();
+  const extrasOf = (id: string) => {
     const shard = shardOf(id, shards);
-    const found: ShardChange = perShard.get(shard) ?? { settled: new Map(), unreadable: new Map(), single: {} };
+    const found: ShardExtras = perShard.get(shard) ?? { unreadable: new Map(), single: {} };
     perShard.set(shard, found);
     return found;
   };
-  for (const [id, state] of change.settled) shardChange(id).settled.set(id, state);
-  for (const [id, key] of change.unreadable) shardChange(id).unreadable.set(id, key);
-  for (const [id, state] of Object.entries(single ?? {})) shardChange(id).single[id] = state;
+  for (const [id, key] of change.unreadable) extrasOf(id).unreadable.set(id, key);
+  for (const [id, state] of Object.entries(single ?? {})) extrasOf(id).single[id] = state;
+  const settledShards = new Set([...change.settled.ids].map((id) => shardOf(id, shards)));
   // Converting a single file writes every shard; so does a full run, which may forget removed sources anywhere.
   const targets =
     single || change.everyShard
       ? Array.from({ length: shards }, (_, shard) => shard)
-      : [...perShard.keys()].sort((a, b) => a - b);
+      : [...new Set([...settledShards, ...perShard.keys()])].sort((a, b) => a - b);
   const superseded: string[] = [];
   const slots = new Semaphore(SHARDS_AT_ONCE);
-  const none: ShardChange = { settled: new Map(), unreadable: new Map(), single: {} };
+  const none: ShardExtras = { unreadable: new Map(), single: {} };
   await Promise.all(
     targets.map((shard) =>
       slots.run(async () => {
-        const own = perShard.get(shard) ?? none;
+        // Only a few shards' settled states are in hand at once (see SettledStates).
+        const settled = settledShards.has(shard) ? await change.settled.inShard(shard, shards) : new Map();
+        const own = { ...(perShard.get(shard) ?? none), settled };
         const written = await writeShard(store, { shard, shards }, change.known, own, single !== undefined);
         superseded.push(...written);
       }),
@@ -228,11 +253,15 @@ async function writeShards(
   return superseded;
 }
 
-/** One shard's part of a StateChange, and what an earlier single file held for it. */
-interface ShardChange {
-  settled: Map<string, SourceState>;
+/** What an earlier single file held for one shard, and its sources whose items could not be read. */
+interface ShardExtras {
   unreadable: Map<string, string>;
   single: Record<string, SourceState>;
+}
+
+/** One shard's part of a StateChange. */
+interface ShardChange extends ShardExtras {
+  settled: ReadonlyMap<string, SourceState>;
 }
 
 async function writeShard(
@@ -280,7 +309,9 @@ function applyChange(
     const { items: _items, validators: _validators, ...rest } = state;
     next[id] = rest;
   }
-  return next;
+  // By id, so the object is the same however the run met its sources (a distributed run's
+  // batch files are read in any order): unchanged state is then never rewritten.
+  return Object.fromEntries(Object.entries(next).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

@@ -6,7 +6,7 @@ import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import type { RunReport, Source } from '../../../lambda/core/model.js';
 import { inBatchOrder } from '../../../lambda/distributed/startShardedRun.js';
 import type { SourceState } from '../../../lambda/process/sourceState.js';
-import { commitState, readState, shardCountFor, shardOf } from '../../../lambda/run/state.js';
+import { commitState, readState, shardCountFor, shardOf, statesInMemory } from '../../../lambda/run/state.js';
 
 const SOURCES = 1000;
 const ids = Array.from({ length: SOURCES }, (_, n) => `source-${n}`);
@@ -34,7 +34,7 @@ describe('state in shards', () => {
     const store = new CountingFolderStore(folder);
     await commitState(store, {
       known: new Set(ids),
-      settled: new Map(ids.map((id) => [id, stateOf(id)])),
+      settled: statesInMemory(new Map(ids.map((id) => [id, stateOf(id)]))),
       unreadable: new Map(),
       summary: { ...summary, counts: { sources: SOURCES, failed: 0 } } as RunReport,
       everyShard: true,
