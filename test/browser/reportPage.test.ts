@@ -170,7 +170,7 @@ describe.skipIf(!hasChromium())(`the pages in Chromium (needs ${CHROMIUM}: ${CHR
     await page.setViewportSize(DESKTOP);
   });
 
-  it('status page: shows the run status, the sources table with names and the history chart, with no console errors', async () => {
+  it('status page: shows run status, sources table with names and history chart, no console errors', async () => {
     // Act
     await page.goto(pathToFileURL(join(outDir, 'status.html')).href);
 

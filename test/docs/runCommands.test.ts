@@ -124,7 +124,8 @@ const SKIPPED: Record<string, string> = {
   'npm run lint:deps':
     "npm test's lint step runs it before the tests; the transcript shows its output for a broken import",
   'npx cdk bootstrap': 'needs an AWS account',
-  'aws lambda invoke --function-name <FunctionName> --cli-binary-format raw-in-base64-out --cli-read-timeout 0 --payload \'{"sources":["hn"],"dryRun":true}\' /dev/stdout':
+  ['aws lambda invoke --function-name <FunctionName> --cli-binary-format raw-in-base64-out --cli-read-timeout 0 ' +
+    '--payload \'{"sources":["hn"],"dryRun":true}\' /dev/stdout']:
     'needs a deployed stack; npm run invoke runs the same handler locally',
   'aws ssm put-parameter --name /tributary/github-token --type SecureString --value "Bearer ghp_…"':
     'needs an AWS account; test/integration/secrets.test.ts reads such a parameter from moto_server',

@@ -7,7 +7,8 @@ import { canonicalTemplates, SNAPSHOT_DIR, synthIntegApp } from '../../scripts/i
 // stacks it would deploy are the ones its committed snapshot shows. A change to the infrastructure
 // changes them: review it, then `npm run integ -- --snapshot` and commit the new snapshot.
 const UPDATE_HINT =
-  'the integration test app no longer synthesizes its snapshot: review the change, then run `npm run integ -- --snapshot`';
+  'the integration test app no longer synthesizes its snapshot: review the change, ' +
+  'then run `npm run integ -- --snapshot`';
 
 let outdir: string;
 let fresh: Record<string, string>;

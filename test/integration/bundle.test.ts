@@ -97,7 +97,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     }
   }
 
-  it('writes feeds, page and report to S3 and publishes exactly one notification, reporting the broken source', async () => {
+  it('writes feeds, page and report to S3, publishes exactly one notification, reports the broken source', async () => {
     const scheduled = {
       'detail-type': 'Scheduled Event',
       source: 'aws.scheduler',
@@ -211,7 +211,7 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     expect(await drainNotifications()).toHaveLength(1);
   });
 
-  it('makes one run and one notification of an ad hoc event Lambda delivers again with the same request id', async () => {
+  it('makes one run and one notification of an ad hoc event redelivered with the same request id', async () => {
     await drainNotifications();
     const requestId = 'c0ffee00-0000-4000-8000-000000000012';
     const event = { sources: ['blog'] };

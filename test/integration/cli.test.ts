@@ -78,7 +78,8 @@ describe('the local CLI', () => {
     const canary = join(folder, 'canary.mjs');
     await writeFile(
       canary,
-      "if (process.argv[1]?.endsWith('cli.ts')) process.once('beforeExit', () => process.emitWarning('still shown', 'CanaryWarning'));",
+      "if (process.argv[1]?.endsWith('cli.ts')) " +
+        "process.once('beforeExit', () => process.emitWarning('still shown', 'CanaryWarning'));",
     );
 
     // Act

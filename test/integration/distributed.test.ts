@@ -193,7 +193,7 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     );
   }
 
-  it('publishes the same feeds, page, report and state as a single-function run, byte for byte but for fetch timings and packing', async () => {
+  it('same feeds, page, report, state as a single-function run, byte for byte bar timings, packing', async () => {
     const single = await outputFolder();
     const sharded = await outputFolder();
 
@@ -231,7 +231,7 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     expect(report.durationMs).toBe(2_000);
   });
 
-  it('reports every source of a batch that failed as a whole, with the reason, keeping its last good items', async () => {
+  it('reports each source of a wholly failed batch, with the reason, keeping its last good items', async () => {
     const folder = await outputFolder();
     await mapAndMerge(folder, await start(folder, scheduled('2026-11-26T05:00:00Z')));
     const titlesBefore = JSON.parse((await folder.store.get('feed.json')) ?? '{}').items.map(
@@ -280,7 +280,8 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     expect(failed.map((failure) => failure.id).sort()).toEqual([...secondBatch].sort());
     expect(new Set(failed.map((failure) => failure.error))).toEqual(
       new Set([
-        'worker batch failed: States.ExceedToleratedFailureThreshold: The specified tolerated failure threshold was exceeded',
+        'worker batch failed: States.ExceedToleratedFailureThreshold: ' +
+          'The specified tolerated failure threshold was exceeded',
       ]),
     );
     expect(report.counts.sources).toBe(items.length);
@@ -304,7 +305,7 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     expect(report.counts.ok + report.counts.notModified).toBeGreaterThan(0);
   });
 
-  it('does nothing for a duplicated start of the same scheduled time, while the run is in progress or after it', async () => {
+  it('ignores a duplicated start of the same scheduled time, while the run is in progress or after it', async () => {
     const folder = await outputFolder();
     const request = scheduled('2026-11-26T05:00:00Z');
     const first = await start(folder, request);
@@ -322,7 +323,7 @@ describe('the distributed mode, its start, worker and merge steps run in-process
     expect(folder.notifier.sent).toHaveLength(1);
   });
 
-  it('treats a retried start step of an ad hoc execution as the same run, and another execution as a new one', async () => {
+  it('treats a retried start step of an ad hoc execution as the same run, another execution as new', async () => {
     const folder = await outputFolder();
     const request: RunRequest = { only: ['news'], dryRun: false, force: false };
     const execution = 'arn:aws:states:us-east-1:123456789012:execution:tributary:adhoc-1';

@@ -18,7 +18,7 @@ type Handler = (
   context: { getRemainingTimeInMillis(): number; awsRequestId?: string },
 ) => Promise<Record<string, any>>;
 
-describe("the bundle's distributed step handlers, chained as the state machine chains them, against S3 on loopback", () => {
+describe("the bundle's distributed step handlers, chained as the state machine does, against S3 on loopback", () => {
   let moto: MotoServer;
   let feeds: LoopbackServer;
   let bucket: MotoBucket;
@@ -59,7 +59,7 @@ describe("the bundle's distributed step handlers, chained as the state machine c
   const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'test-request-id' };
   const object = async (key: string) => (await bucket.read(key)).body;
 
-  it('starts, settles two batches and merges into the outputs under the prefix, with the full keys the Map needs', async () => {
+  it('starts, settles two batches, merges into outputs under the prefix, with full keys the Map needs', async () => {
     const event = {
       'detail-type': 'Scheduled Event',
       source: 'aws.scheduler',

@@ -87,7 +87,7 @@ describe('incremental and polite fetching across runs', () => {
     expect(report.sources.find((line) => line.id === 'flaky')?.validators).toEqual({ etag: '"notes-v1"' });
   });
 
-  it(`rests a source after ${BROKEN_AFTER_FAILURES} failures in a row, backing off exponentially, and reports when it will try again`, async () => {
+  it(`rests a source after ${BROKEN_AFTER_FAILURES} straight failures, exponential backoff, shows retry`, async () => {
     flaky = 'error';
     for (let run_ = 0; run_ < BROKEN_AFTER_FAILURES; run_ += 1) await run();
     const requestsWhenBroken = server.requests('/flaky.json');
@@ -134,7 +134,7 @@ describe('incremental and polite fetching across runs', () => {
     expect(server.requests('/flaky.json')).toBe(BROKEN_AFTER_FAILURES + 2);
   });
 
-  it(`reports a source as moved after a permanent redirect on ${MOVED_AFTER_RUNS} runs in a row, and tells subscribers`, async () => {
+  it(`reports a source moved after ${MOVED_AFTER_RUNS} permanent redirects in a row, telling subscribers`, async () => {
     const sources = [source('moving', server.url('/old-home')), source('away', server.url('/temporarily-away'))];
     const summaries = [];
     for (let run_ = 0; run_ < MOVED_AFTER_RUNS; run_ += 1) summaries.push(await run({}, sources));

@@ -101,7 +101,7 @@ describe('kept items: one immutable pack per shard and run', () => {
 
   const ALL_TITLES = ['A note in JSON', 'Older story', 'Rivers join in the delta'];
 
-  it("keeps no item content in state.json and the changed sources' items in one pack of their shard, while feed.json shows every item", async () => {
+  it("keeps no item content in state.json, changed sources' items in a pack per shard; feed.json has all", async () => {
     // Act
     await pipeline.run();
 
@@ -128,7 +128,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     }
   });
 
-  it('writes no new item object on a second run over unchanged content, even from a server that sends no validators', async () => {
+  it('writes no new item object on a rerun over unchanged content, even from a server without validators', async () => {
     // Prepare
     await pipeline.run();
     const keysBefore = await itemObjects();
@@ -155,7 +155,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(await feedTitles()).toEqual(ALL_TITLES);
   });
 
-  it('keeps a pack while a source of its shard still names it, and deletes it once none does: changed or removed from the file', async () => {
+  it('keeps a pack while a source of its shard names it, deletes it once none does (changed or removed)', async () => {
     // Prepare: one pack of news, notes and blog
     await pipeline.run({}, { sources: sources('news', 'notes', 'blog') });
     const first = await keyOf('news');
@@ -182,7 +182,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     ]);
   });
 
-  it('deletes superseded objects only once the new state is written, and a failed delete is a warning, not a failed run', async () => {
+  it('deletes superseded objects only once new state is written; a failed delete warns, not fails run', async () => {
     // Prepare: news alone in its pack, so its change leaves the pack unnamed
     const onlyNews = { sources: sources('news') };
     await pipeline.run({}, onlyNews);
@@ -239,7 +239,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(await itemObjects()).not.toEqual(keysBefore);
   });
 
-  it('leaves out, with a warning, the items of a source whose object was deleted by hand, and fetches that source in full the next run', async () => {
+  it('warns and leaves out items of a source whose object was deleted by hand, refetching it in full', async () => {
     // Prepare
     await pipeline.run();
     await pipeline.store.delete([(await keyOf('news'))!]);
@@ -269,7 +269,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it("fails the run when an item object cannot be written, writing neither state nor feed, and gives up the run's claim", async () => {
+  it("fails the run when an item object cannot be written: no state, no feed, the run's claim given up", async () => {
     // Prepare
     const scheduled = { scheduledTime: '2026-11-26T08:00:00.000Z' };
     const refusing = refusingItemWrites(pipeline.store);
@@ -308,7 +308,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(await itemObjects()).toEqual([await keyOf('news')]);
   });
 
-  it('sweeps, in the first full run of a day, the item objects of runs that failed before their state, once a day old', async () => {
+  it("sweeps in a day's first full run the day-old item objects of runs that failed before their state", async () => {
     // Prepare: a run stores news's new items and then cannot commit state, leaving them behind
     const DAY = 24 * 60 * 60 * 1000;
     // Half past midnight today, so an hour later is still the same day whenever the test runs.
@@ -353,7 +353,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
   });
 
-  it('converts version-2 state (one file) to shards without a warning, keeping validators, seen ids and kept items', async () => {
+  it('converts version-2 state (one file) to shards silently, keeping validators, seen ids, kept items', async () => {
     // Prepare: what version 2 wrote, one file holding every source's state
     await pipeline.run();
     const { sources, history } = await readState(pipeline.store);
@@ -380,7 +380,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(converted.history).toHaveLength(2);
   });
 
-  it('converts version-3 state (an object per source): unchanged sources keep their objects, changed ones move to a pack and their objects go', async () => {
+  it('converts version-3 state (object per source): unchanged keep objects; changed move into a pack', async () => {
     // Prepare: what version 3 wrote, the same shards with each source's items in an object of their own
     await pipeline.run();
     const shardKey = 'state/sources/1-0.json';

@@ -166,7 +166,7 @@ describe('the pipeline over a folder store', () => {
     await expect(pipeline.run({})).rejects.toThrowError('S3 is down');
   });
 
-  it('fails the invocation when the notification cannot be sent, after the outputs are safe; the retry only notifies', async () => {
+  it('fails the invocation when the notification fails, outputs already safe; the retry only notifies', async () => {
     const scheduled = { scheduledTime: '2026-11-26T05:00:00.000Z' };
     pipeline.notifier.failing = true;
 
@@ -311,7 +311,7 @@ describe('the pipeline over a folder store', () => {
 });
 
 describe('the order the pipeline asks sources in', () => {
-  it('asks first the sources never timed, then the slowest of the last run, one at a time as the bound allows', async () => {
+  it("asks never-timed sources first, then the last run's slowest, one at a time as the bound allows", async () => {
     const asked: string[] = [];
     const serve = (name: string, delayMs: number) => async (_request: IncomingMessage, response: ServerResponse) => {
       asked.push(name);

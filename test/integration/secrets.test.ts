@@ -20,7 +20,9 @@ async function createSecret(endpoint: string, name: string, value: string): Prom
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': 'secretsmanager.CreateSecret',
       // moto routes a request to a service by the credential scope of its Authorization header.
-      authorization: `AWS4-HMAC-SHA256 Credential=test/20240101/${REGION}/secretsmanager/aws4_request, SignedHeaders=host, Signature=0`,
+      authorization:
+        `AWS4-HMAC-SHA256 Credential=test/20240101/${REGION}/secretsmanager/aws4_request, ` +
+        'SignedHeaders=host, Signature=0',
     },
     body: JSON.stringify({ Name: name, SecretString: value }),
   });

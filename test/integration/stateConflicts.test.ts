@@ -110,7 +110,7 @@ describe('two runs committing state at once, against S3 on loopback (moto)', () 
       .map(({ title }) => title)
       .sort();
 
-  it("keeps both runs' updates when an ad hoc run commits while another is between reading and writing state", async () => {
+  it("keeps both runs' updates when an ad hoc run commits between another's read and write of state", async () => {
     // Prepare: both sources known, then both change
     await pipeline.run({}, { dependencies: { store } });
     versions = { alpha: 2, beta: 2 };

@@ -137,7 +137,7 @@ function conditionalWriteBehaviours(open: () => Promise<Store>): void {
     expect(after).toEqual(['state/items/blog/b2.json', 'state/items/news/a1.json']);
   });
 
-  it('reads a byte range of an object, characters of several bytes intact; less past its end; nothing of a missing one', async () => {
+  it('reads a byte range, multi-byte characters intact; less past its end; nothing of a missing object', async () => {
     // Prepare: a pack of two sources' items, one JSON array a line
     const first = '[{"title":"naïve café"}]';
     const second = '[{"title":"日本語"}]';

@@ -16,12 +16,13 @@ function normalizeText(text: string, sourceId = 'src'): Item[] {
 }
 
 function rss(items: string): string {
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://site.example/</link>${items}</channel></rss>`;
+  const channel = `<channel><title>t</title><link>https://site.example/</link>${items}</channel>`;
+  return `<?xml version="1.0"?><rss version="2.0">${channel}</rss>`;
 }
 
 describe('normalizeFeed', () => {
   describe('RSS 2.0', () => {
-    it('maps content:encoded to content_html, description to summary, dc:creator to authors, categories to tags', () => {
+    it('maps content:encoded to content_html, description to summary, dc:creator to authors, category to tags', () => {
       // Act
       const item = itemTitled(normalize('rss-channel-link.rss'), 'Root-relative');
 
@@ -83,7 +84,8 @@ describe('normalizeFeed', () => {
       // Act
       const [item] = normalizeText(
         rss(
-          '<item><title>  Bright &lt;b&gt;Victorian&lt;/b&gt;\n &amp;amp; garden </title><link>https://site.example/1</link></item>',
+          '<item><title>  Bright &lt;b&gt;Victorian&lt;/b&gt;\n &amp;amp; garden </title>' +
+            '<link>https://site.example/1</link></item>',
         ),
       );
 
@@ -316,7 +318,8 @@ Line two &lt;not markup&gt;</content></entry></feed>`;
       // Act
       const [a, b] = normalizeText(
         rss(
-          '<item><title>a</title><guid>tag:site.example,2024:1</guid></item><item><title>b</title><guid>urn:uuid:1234</guid></item>',
+          '<item><title>a</title><guid>tag:site.example,2024:1</guid></item>' +
+            '<item><title>b</title><guid>urn:uuid:1234</guid></item>',
         ),
       );
 

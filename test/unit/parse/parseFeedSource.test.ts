@@ -84,7 +84,9 @@ describe('parseFeedSource', () => {
       const item = itemTitled(items, 'Java-Anwendungsserver: Red Hat gibt WildFly 10 frei');
       expect(item).toMatchObject({
         id: 'http://heise.de/-3088438',
-        url: 'http://www.heise.de/developer/meldung/Java-Anwendungsserver-Red-Hat-gibt-WildFly-10-frei-3088438.html?wt_mc=rss.developer.beitrag.atom',
+        url:
+          'http://www.heise.de/developer/meldung/Java-Anwendungsserver-Red-Hat-gibt-WildFly-10-frei-3088438.html' +
+          '?wt_mc=rss.developer.beitrag.atom',
         date_published: '2016-02-01T16:22:00.000Z',
         date_modified: '2016-02-01T16:54:50.000Z',
         authors: [{ name: 'heise online' }],

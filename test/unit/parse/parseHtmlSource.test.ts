@@ -51,7 +51,8 @@ describe('parseHtmlSource', () => {
 
     expect(first?.content_html).toMatch(/^<p>How we moved <em>forty<\/em> clusters\. /);
     expect(first?.content_html).toContain(
-      '<a href="https://blog.acme.example/posts/kubernetes-upgrade.html#rollback" rel="noopener noreferrer">Rollback plan</a>',
+      '<a href="https://blog.acme.example/posts/kubernetes-upgrade.html#rollback" rel="noopener ' +
+        'noreferrer">Rollback plan</a>',
     );
     expect(first?.content_html).toContain('<img src="https://blog.acme.example/images/clusters.png" alt="Clusters" />');
     expect(first?.content_html).not.toMatch(/script|track|onerror|steal/);
@@ -81,7 +82,12 @@ describe('parseHtmlSource', () => {
     ).items;
 
     expect(items).toEqual([
-      { id: 'https://cafe.example/menu', sourceId: 'eng', title: 'Café crème – €3', url: 'https://cafe.example/menu' },
+      {
+        id: 'https://cafe.example/menu',
+        sourceId: 'eng',
+        title: 'Café crème – €3',
+        url: 'https://cafe.example/menu',
+      },
     ]);
   });
 

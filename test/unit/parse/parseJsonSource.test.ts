@@ -62,7 +62,7 @@ describe('parseJsonSource', () => {
     });
   });
 
-  it('maps a news API: a path to the list, relative links against the response URL, Unix times, HTML content sanitized', () => {
+  it('maps a news API: path to the list, links relative to the response URL, Unix times, sanitized HTML', () => {
     const items = parseJsonSource(
       readFixture('sources/news-api.json'),
       context('news', 'https://news.example/api/v1/articles?page=1'),
@@ -80,7 +80,8 @@ describe('parseJsonSource', () => {
       ['news:7f1c2f', 'https://news.example/articles/council', 'Council meeting moved', '2024-04-30T10:00:00.000Z'],
     ]);
     expect(items[0]?.content_html).toBe(
-      '<p>The library <strong>opens</strong> today. <a href="https://news.example/articles/city-library#hours" rel="noopener noreferrer">Opening hours</a></p><img src="https://news.example/img/library.jpg" />',
+      '<p>The library <strong>opens</strong> today. <a href="https://news.example/articles/city-library#hours" ' +
+        'rel="noopener noreferrer">Opening hours</a></p><img src="https://news.example/img/library.jpg" />',
     );
     expect(items[2]).not.toHaveProperty('content_html');
   });

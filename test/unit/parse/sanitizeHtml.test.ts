@@ -14,7 +14,8 @@ describe('sanitizeHtml', () => {
       '<blockquote>quote</blockquote>',
       '<pre><code>let x = 1;</code></pre>',
       '<table><thead><tr><th colspan="2">head</th></tr></thead><tbody><tr><td>a</td><td>b</td></tr></tbody></table>',
-      '<figure><img src="https://cdn.example/a.jpg" alt="a" width="10" height="20" /><figcaption>caption</figcaption></figure>',
+      '<figure><img src="https://cdn.example/a.jpg" alt="a" width="10" height="20" />' +
+        '<figcaption>caption</figcaption></figure>',
     ].join('');
 
     // Act
@@ -33,7 +34,8 @@ describe('sanitizeHtml', () => {
     ['svg with a script', '<svg onload="alert(1)"><script>alert(2)</script></svg><p>a</p>', '<p>a</p>'],
     [
       'base, meta and link',
-      '<base href="https://evil.example/"><meta http-equiv="refresh" content="0"><link rel="stylesheet" href="x.css"><p>a</p>',
+      '<base href="https://evil.example/"><meta http-equiv="refresh" content="0">' +
+        '<link rel="stylesheet" href="x.css"><p>a</p>',
       '<p>a</p>',
     ],
     ['event handlers', '<p onclick="alert(1)" onmouseover="alert(2)">a</p>', '<p>a</p>'],

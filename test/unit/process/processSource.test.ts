@@ -85,7 +85,7 @@ describe('processSource over fetched bodies', () => {
     ]);
   });
 
-  it('caps a source after filtering, so the cap keeps matching items rather than cutting before the filter', async () => {
+  it('caps a source after filtering, so the cap keeps matching items rather than cutting before it', async () => {
     const source: Source = { id: 'acme', url: server.url('/feed/'), type: 'feed', filter: { exclude: ['kubernetes'] } };
 
     const { settled } = await fetchAndSettle(source, { ...SETTINGS, maxItemsPerSource: 1 });
@@ -171,8 +171,10 @@ const rss = (items: string) =>
   Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${items}</channel></rss>`);
 
 describe('processSource on a feed full of new items', () => {
-  const dated = (index: number) =>
-    `<item><title>story-${index}</title><pubDate>${new Date(Date.UTC(2024, 0, 1 + index)).toUTCString()}</pubDate></item>`;
+  const dated = (index: number) => {
+    const published = new Date(Date.UTC(2024, 0, 1 + index)).toUTCString();
+    return `<item><title>story-${index}</title><pubDate>${published}</pubDate></item>`;
+  };
   const { source, outcome } = fetchedFeed('busy', rss(Array.from({ length: 30 }, (_, index) => dated(index)).join('')));
 
   it('counts every new item but carries only the newest the notification can list, without content', () => {

@@ -1,5 +1,5 @@
-// Builders only the render tests use (items and run reports are in test/support/builders/): each returns a complete, valid value, and a test overrides only
-// what it is about.
+// Builders only the render tests use (items and run reports are in test/support/builders/): each returns a complete,
+// valid value, and a test overrides only what it is about.
 
 import type { Item, Source } from '../../../lambda/core/model.js';
 import { type PublishedItem, publishedItem } from '../../../lambda/render/publishedItem.js';

@@ -133,8 +133,10 @@ describe('historyChart', () => {
     );
     expect(svg).toContain('<title id="history-chart-title">Run history: duration and failed sources</title>');
     expect(svg).toContain(
-      '<desc id="history-chart-desc">Bars for the last 3 runs, oldest first, from 2025-02-28 00:00 UTC to 2025-02-28 02:00 UTC. ' +
-        'Longest run: 3.0 s. Runs with failed sources: 1 of 3. Latest run: 2025-02-28 02:00 UTC, ok, 1.2 s, 0 of 4 sources failed.</desc>',
+      '<desc id="history-chart-desc">Bars for the last 3 runs, oldest first, ' +
+        'from 2025-02-28 00:00 UTC to 2025-02-28 02:00 UTC. ' +
+        'Longest run: 3.0 s. Runs with failed sources: 1 of 3. ' +
+        'Latest run: 2025-02-28 02:00 UTC, ok, 1.2 s, 0 of 4 sources failed.</desc>',
     );
     expect(svg.match(/<g aria-hidden="true">/g)).toHaveLength(2);
   });

@@ -26,14 +26,17 @@ describe('renderReadingPage', () => {
 
     // Assess
     expect(html).toContain(
-      '<link rel="alternate" type="application/atom+xml" title="Tributary test feed (Atom)" href="https://feeds.example.org/feed.xml">',
+      '<link rel="alternate" type="application/atom+xml" title="Tributary test feed (Atom)" ' +
+        'href="https://feeds.example.org/feed.xml">',
     );
     expect(html).toContain(
-      '<link rel="alternate" type="application/feed+json" title="Tributary test feed (JSON Feed)" href="https://feeds.example.org/feed.json">',
+      '<link rel="alternate" type="application/feed+json" title="Tributary test feed (JSON Feed)" ' +
+        'href="https://feeds.example.org/feed.json">',
     );
     expect(html).toContain('<h1>Tributary test feed</h1>\n<p>What the team reads</p>');
     expect(html).toContain(
-      'Subscribe in your feed reader: <a href="https://feeds.example.org/feed.xml" type="application/atom+xml">Atom feed</a>',
+      'Subscribe in your feed reader: <a href="https://feeds.example.org/feed.xml" ' +
+        'type="application/atom+xml">Atom feed</a>',
     );
   });
 
@@ -58,7 +61,8 @@ describe('renderReadingPage', () => {
     // Assess
     expect(html).toContain(`<li><article>
 <h2><a href="https://example.com/posts/1">First post</a></h2>
-<p class="meta"><a href="https://example.com/">Example Weblog</a> · <time datetime="2025-03-01T10:00:00Z">2025-03-01 10:00 UTC</time></p>
+<p class="meta"><a href="https://example.com/">Example Weblog</a> · <time \
+datetime="2025-03-01T10:00:00Z">2025-03-01 10:00 UTC</time></p>
 <p class="excerpt">Hello bold &amp; linked world</p>
 </article></li>`);
   });

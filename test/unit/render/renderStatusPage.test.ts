@@ -5,7 +5,8 @@ import { aHistoryEntry, aRunReport, aSourceReport } from '../../support/builders
 import { aContext, HOSTILE_TEXT, JAVASCRIPT_URL } from './builders.js';
 
 const CSP_META =
-  `<meta http-equiv="Content-Security-Policy" content="default-src &apos;none&apos;; style-src &apos;unsafe-inline&apos;; ` +
+  '<meta http-equiv="Content-Security-Policy" content="default-src &apos;none&apos;; ' +
+  'style-src &apos;unsafe-inline&apos;; ' +
   `img-src &apos;self&apos; data:; base-uri &apos;none&apos;; form-action &apos;none&apos;">`;
 
 function failedSource(error: string) {
@@ -98,7 +99,8 @@ describe('renderStatusPage', () => {
 
     // Assess
     expect(html).toContain(
-      '7 of 9 sources failed: a, b, c, d, e and 2 more. 1 source is resting after repeated failures. 1 source has moved: update the sources file.</p>',
+      '7 of 9 sources failed: a, b, c, d, e and 2 more. 1 source is resting after repeated failures. ' +
+        '1 source has moved: update the sources file.</p>',
     );
   });
 
@@ -164,7 +166,8 @@ describe('renderStatusPage', () => {
 <td class="number">200</td>
 <td class="number">12</td>
 <td class="number">4</td>
-<td><span class="latency"><span class="track" aria-hidden="true"><span class="bar" style="width:50%"></span></span>321 ms</span></td>
+<td><span class="latency"><span class="track" aria-hidden="true"><span class="bar" \
+style="width:50%"></span></span>321 ms</span></td>
 <td class="details"></td>
 `);
     expect(sourceRow(html, 'same')).toContain('<span aria-hidden="true">✓ </span>Not modified</span>');
@@ -217,7 +220,8 @@ describe('renderStatusPage', () => {
     // Assess
     expect(sourceRow(html, 'tired')).toContain(
       '<td><span class="status status-skipped"><span aria-hidden="true">‖ </span>Resting</span> until ' +
-        '<time datetime="2025-03-01T12:05:00.000Z">2025-03-01 12:05 UTC</time><span class="note">4 failures in a row</span></td>',
+        '<time datetime="2025-03-01T12:05:00.000Z">2025-03-01 12:05 UTC</time>' +
+        '<span class="note">4 failures in a row</span></td>',
     );
     expect(sourceRow(html, 'tired')).toContain('<td>–</td>');
     expect(sourceRow(html, 'tired')).not.toContain('class="bar"');
@@ -241,7 +245,8 @@ describe('renderStatusPage', () => {
 
     // Assess
     expect(sourceRow(html, 'broke')).toContain(
-      '<span class="note">3 failures in a row</span><span class="note">next attempt <time datetime="2025-03-01T10:35:00.000Z">2025-03-01 10:35 UTC</time></span>',
+      '<span class="note">3 failures in a row</span>' +
+        '<span class="note">next attempt <time datetime="2025-03-01T10:35:00.000Z">2025-03-01 10:35 UTC</time></span>',
     );
   });
 
@@ -264,7 +269,8 @@ describe('renderStatusPage', () => {
 
     // Assess
     expect(sourceRow(html, 'moved')).toContain(
-      '<td class="details">Moved to <a href="https://new.example/feed.xml">https://new.example/feed.xml</a>: update the sources file.</td>',
+      '<td class="details">Moved to <a href="https://new.example/feed.xml">https://new.example/feed.xml</a>: ' +
+        'update the sources file.</td>',
     );
     expect(sourceRow(html, 'odd')).toContain(
       '<td class="details">Moved to javascript:alert(1): update the sources file.</td>',
@@ -287,7 +293,8 @@ describe('renderStatusPage', () => {
     // Assess
     expect(sourceRow(html, 'broken')).toContain('<span class="note">broken XML, read leniently</span>');
     expect(sourceRow(html, 'broken')).toContain(
-      '<td class="details">Not well-formed XML (char &apos;&amp;&apos; is not expected at line 3, column &lt;9&gt;): worth telling the feed\'s publisher.</td>',
+      '<td class="details">Not well-formed XML (char &apos;&amp;&apos; is not expected at line 3, column ' +
+        "&lt;9&gt;): worth telling the feed's publisher.</td>",
     );
     expect(sourceRow(html, 'fine')).not.toContain('read leniently');
   });
@@ -403,7 +410,8 @@ describe('renderStatusPage', () => {
 
     // Assess
     expect(html).toContain(
-      '<nav aria-label="Pages"><ul><li><a href="index.html">Read the feed</a></li><li><a href="feed.xml">Atom feed</a></li>' +
+      '<nav aria-label="Pages"><ul><li><a href="index.html">Read the feed</a></li>' +
+        '<li><a href="feed.xml">Atom feed</a></li>' +
         '<li><a href="feed.json">JSON Feed</a></li></ul></nav>',
     );
   });

@@ -50,7 +50,7 @@ describe('KeptItemsStore: the changed items of a run packed per state shard', ()
     return new CountingFolderStore(folder);
   }
 
-  it("writes one object per shard for forty sources, each naming its pack and range, and reads every source's items back", async () => {
+  it('writes one object per shard for forty sources, each naming pack and range; reads all items back', async () => {
     // Prepare
     const store = await storeInFolder();
     const ids = Array.from({ length: 40 }, (_, n) => `source-${n}`);
@@ -73,7 +73,7 @@ describe('KeptItemsStore: the changed items of a run packed per state shard', ()
     expect(items).toEqual(ids.flatMap((id) => itemsOf(id)));
   });
 
-  it('writes the biggest pack early once the packs waiting hold more than their bound, and its ranges still read back', async () => {
+  it('writes the biggest pack early once waiting packs exceed their bound; its ranges still read back', async () => {
     // Prepare: three sources of about 3.5 Mi characters each, in three shards
     const store = await storeInFolder();
     const ids = ['source-0', 'source-1', 'source-2', 'source-3', 'source-4'];
