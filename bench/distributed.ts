@@ -4,7 +4,8 @@
 // in separate Node processes sharing one output folder, as Lambda workers share the bucket. From
 // what each step measured, it models the wall time and cost of both modes on AWS.
 //
-//   npx tsx bench/distributed.ts [--quick] [--sources 10000] [--workers 2] [--batch N] [--max-concurrency N] [--memory MB]
+//   npx tsx bench/distributed.ts [--quick] [--sources 10000] [--workers 2] [--batch N] [--max-concurrency N] \
+//     [--memory MB]
 //
 // --batch, --max-concurrency and --memory default to what a deployed stack uses.
 import { type ChildProcess, fork } from 'node:child_process';
@@ -94,9 +95,11 @@ async function main(): Promise<void> {
     return root;
   };
   try {
+    const { concurrency, perHostConcurrency } = sourcesFile.settings;
     console.log(
-      `${count} sources on ${HOSTS} loopback ports, ${LATENCY_MS} ms latency, ${ITEMS_PER_FEED} items of ~${ITEM_BYTES} B each; ` +
-        `concurrency ${sourcesFile.settings.concurrency}, ${sourcesFile.settings.perHostConcurrency} per host (per worker in distributed mode)`,
+      `${count} sources on ${HOSTS} loopback ports, ${LATENCY_MS} ms latency, ` +
+        `${ITEMS_PER_FEED} items of ~${ITEM_BYTES} B each; ` +
+        `concurrency ${concurrency}, ${perHostConcurrency} per host (per worker in distributed mode)`,
     );
 
     const singleStore = new FolderStore(await folder());
@@ -198,13 +201,19 @@ function report(results: Results, pricing: LambdaPricing): void {
   console.log(`\nsame counts in both modes: ${same ? 'yes' : 'NO'} (${JSON.stringify(merged.value.counts)})`);
   console.log('\n| mode | measured here | CPU here | modelled Lambda wall | modelled cost per run |');
   console.log('|---|---|---|---|---|');
+  const timesOut = singleMs > LAMBDA_LIMIT_MS ? ' (over the 15 min limit: times out)' : '';
   console.log(
-    `| single, 1 function | ${s(single.wallMs)} | ${s(single.cpuMs)} | ${s(singleMs)}${singleMs > LAMBDA_LIMIT_MS ? ' (over the 15 min limit: times out)' : ''} | ${$(usd(singleMs))} Lambda |`,
+    `| single, 1 function | ${s(single.wallMs)} | ${s(single.cpuMs)} | ` +
+      `${s(singleMs)}${timesOut} | ${$(usd(singleMs))} Lambda |`,
   );
+  const stepsMs = started.wallMs + results.workersMs + merged.wallMs;
+  const stepFunctionsUsd = transitions * USD_PER_TRANSITION;
   console.log(
-    `| distributed, ${batchMs.length} batches of ≤${results.batchSize}, ${results.workers} worker processes here, MaxConcurrency ${maxConcurrency} modelled | ` +
-      `${s(started.wallMs + results.workersMs + merged.wallMs)} (start ${s(started.wallMs)}, workers ${s(results.workersMs)}, merge ${s(merged.wallMs)}) | ${s(cpuMs)} | ` +
-      `${s(distributedWallMs)} | ${$(usd(billedMs))} Lambda + ${$(transitions * USD_PER_TRANSITION)} Step Functions (${transitions} transitions) = ${$(usd(billedMs) + transitions * USD_PER_TRANSITION)} |`,
+    `| distributed, ${batchMs.length} batches of ≤${results.batchSize}, ${results.workers} worker processes here, ` +
+      `MaxConcurrency ${maxConcurrency} modelled | ` +
+      `${s(stepsMs)} (start ${s(started.wallMs)}, workers ${s(results.workersMs)}, merge ${s(merged.wallMs)}) | ` +
+      `${s(cpuMs)} | ${s(distributedWallMs)} | ${$(usd(billedMs))} Lambda + ${$(stepFunctionsUsd)} Step Functions ` +
+      `(${transitions} transitions) = ${$(usd(billedMs) + stepFunctionsUsd)} |`,
   );
   const sorted = [...batchMs].sort((a, b) => a - b);
   console.log(
@@ -217,16 +226,25 @@ function report(results: Results, pricing: LambdaPricing): void {
       `Model, at ${memoryMb} MB (vCPU share ${vcpuShare.toFixed(3)} = ${memoryMb}/${MB_PER_VCPU}):`,
       '  step time on Lambda = max(wall measured here, CPU measured here ÷ vCPU share)',
       `  single wall = ${COLD_START_MS} ms cold start + step time`,
-      `  distributed wall = 3 × (${COLD_START_MS} ms cold start + ${DISPATCH_MS} ms dispatch) + start + makespan(batches on ${maxConcurrency} slots, in order) + merge`,
-      `  Lambda cost = GB-s × $${USD_PER_GB_SECOND} (arm64), GB-s = Σ step time (cold starts billed: ${2 + coldWorkers} instances) × ${memoryMb}/1024; requests ($0.20/M) left out`,
-      `  Step Functions = transitions × $0.025/1000; ${PARENT_TRANSITIONS} in the parent, ${CHILD_TRANSITIONS} per child execution (one per batch), no retries`,
-      '  S3 (per run: ~2 GETs and 1 PUT per batch, a LIST and one GET per batch in the merge) costs well under $0.001 and is left out.',
-      '  Assumes Lambda CPU ≈ one core of this machine, and that workers on separate instances do not slow each other (they share nothing but S3).',
+      `  distributed wall = 3 × (${COLD_START_MS} ms cold start + ${DISPATCH_MS} ms dispatch) + start + ` +
+        `makespan(batches on ${maxConcurrency} slots, in order) + merge`,
+      `  Lambda cost = GB-s × $${USD_PER_GB_SECOND} (arm64), ` +
+        `GB-s = Σ step time (cold starts billed: ${2 + coldWorkers} instances) × ${memoryMb}/1024; ` +
+        'requests ($0.20/M) left out',
+      `  Step Functions = transitions × $0.025/1000; ${PARENT_TRANSITIONS} in the parent, ` +
+        `${CHILD_TRANSITIONS} per child execution (one per batch), no retries`,
+      '  S3 (per run: ~2 GETs and 1 PUT per batch, a LIST and one GET per batch in the merge) ' +
+        'costs well under $0.001 and is left out.',
+      '  Assumes Lambda CPU ≈ one core of this machine, and that workers on separate instances ' +
+        'do not slow each other (they share nothing but S3).',
     ].join('\n'),
   );
 }
 
-/** When the last of `durations` ends if each starts on the first free of `slots`, in order (as the Map hands out batches). */
+/**
+ * When the last of `durations` ends if each starts on the first free of `slots`, in order (as the Map hands out
+ * batches).
+ */
 function makespan(durations: readonly number[], slots: number): number {
   const free = Array.from({ length: Math.min(slots, durations.length) }, () => 0);
   for (const duration of durations) {

@@ -19,6 +19,7 @@ export function feedBody(options: FeedBodyOptions): Buffer {
   const paragraph = SENTENCE.repeat(Math.max(1, Math.round(itemBytes / SENTENCE.length)));
   const entries: string[] = [];
   for (let i = 0; i < items; i += 1) {
+    const related = `<p><a href="/related/${i}">Related</a> <img src="/img/${i}.jpg" alt="photo"></p>`;
     entries.push(`<item>
   <title>${sourceId}: story ${i} &amp; what followed</title>
   <link>https://${sourceId}.example/stories/${i}.html?utm_source=rss</link>
@@ -26,11 +27,12 @@ export function feedBody(options: FeedBodyOptions): Buffer {
   <pubDate>${new Date(Date.UTC(2026, 0, 1) - i * HOUR_MS).toUTCString()}</pubDate>
   <author>desk@${sourceId}.example (Reporter ${i % 7})</author>
   <category>Section ${i % 5}</category>
-  <description><![CDATA[<p>${paragraph}</p><p><a href="/related/${i}">Related</a> <img src="/img/${i}.jpg" alt="photo"></p>]]></description>
+  <description><![CDATA[<p>${paragraph}</p>${related}]]></description>
 </item>`);
   }
   return Buffer.from(`<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>${sourceId}</title><link>https://${sourceId}.example/</link><description>bench feed</description>
+<rss version="2.0"><channel><title>${sourceId}</title>\
+<link>https://${sourceId}.example/</link><description>bench feed</description>
 ${entries.join('\n')}
 </channel></rss>
 `);

@@ -15,19 +15,29 @@ import { median, type NodeTime, timeNode } from './scenarios/coldStart.js';
 const RUNS = Number(process.env.IMPORT_RUNS ?? 15);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILT = join(ROOT, 'dist/lambda/index.mjs');
-/** Whatever a part imports is kept (`keep`), or bundling would shake the unused exports out. */
-const keep = (...names: string[]) => `globalThis.kept = [${names.join(', ')}];`;
+/** A part's code: its imports, then whatever they bring kept, or bundling would shake the unused exports out. */
+const part = (imports: string, ...kept: string[]) => `${imports}; globalThis.kept = [${kept.join(', ')}];`;
 /** Each part as the code of a one-file entry; the SDK clients built as lambdaRuntime builds them. */
 const PARTS: Record<string, string> = {
-  'S3 client, imported': `import { S3Client } from '@aws-sdk/client-s3'; ${keep('S3Client')}`,
-  'S3 client, built': `import { S3Client } from '@aws-sdk/client-s3'; ${keep('new S3Client({})')}`,
-  'SNS client, built': `import { SNSClient } from '@aws-sdk/client-sns'; ${keep('new SNSClient({})')}`,
-  'sources-file schema (zod)': `import * as schema from '${ROOT}lambda/core/sourcesFileSchema.ts'; ${keep('schema')}`,
-  'sources-file checks (+ re2js, css-select)': `import * as checks from '${ROOT}lambda/input/sourcesFile.ts'; ${keep('checks')}`,
-  'HTTP client (undici)': `import * as http from '${ROOT}lambda/fetch/fetchAll.ts'; ${keep('http')}`,
-  'parse stage (feedsmith, sanitize-html, …)': `import * as parse from '${ROOT}lambda/parse/parseSource.ts'; ${keep('parse')}`,
-  re2js: `import { RE2JS } from 're2js'; ${keep('RE2JS')}`,
-  'css-select + dom-serializer': `import { selectAll } from 'css-select'; import render from 'dom-serializer'; ${keep('selectAll', 'render')}`,
+  'S3 client, imported': part(`import { S3Client } from '@aws-sdk/client-s3'`, 'S3Client'),
+  'S3 client, built': part(`import { S3Client } from '@aws-sdk/client-s3'`, 'new S3Client({})'),
+  'SNS client, built': part(`import { SNSClient } from '@aws-sdk/client-sns'`, 'new SNSClient({})'),
+  'sources-file schema (zod)': part(`import * as schema from '${ROOT}lambda/core/sourcesFileSchema.ts'`, 'schema'),
+  'sources-file checks (+ re2js, css-select)': part(
+    `import * as checks from '${ROOT}lambda/input/sourcesFile.ts'`,
+    'checks',
+  ),
+  'HTTP client (undici)': part(`import * as http from '${ROOT}lambda/fetch/fetchAll.ts'`, 'http'),
+  'parse stage (feedsmith, sanitize-html, …)': part(
+    `import * as parse from '${ROOT}lambda/parse/parseSource.ts'`,
+    'parse',
+  ),
+  re2js: part(`import { RE2JS } from 're2js'`, 'RE2JS'),
+  'css-select + dom-serializer': part(
+    `import { selectAll } from 'css-select'; import render from 'dom-serializer'`,
+    'selectAll',
+    'render',
+  ),
 };
 
 // Inside the project, so that the parts' bare package imports resolve to its node_modules.
@@ -52,8 +62,9 @@ try {
     }
   }
   const medianOf = (runs: NodeTime[], key: 'wallMs' | 'cpuMs') => median(runs.map((run) => run[key]));
+  const bareWallMs = medianOf(bare, 'wallMs');
   console.log(
-    `Node ${process.version}; median of ${RUNS} fresh processes each; bare node: ${medianOf(bare, 'wallMs').toFixed(0)} ms ` +
+    `Node ${process.version}; median of ${RUNS} fresh processes each; bare node: ${bareWallMs.toFixed(0)} ms ` +
       `wall, ${medianOf(bare, 'cpuMs').toFixed(0)} ms CPU; load average ${loadAtStart.toFixed(2)} at start, ` +
       `${loadavg()[0]!.toFixed(2)} at end\n`,
   );
@@ -67,9 +78,9 @@ try {
     const wall = medianOf(runs, 'wallMs') - medianOf(bare, 'wallMs');
     const cpu = medianOf(runs, 'cpuMs') - medianOf(bare, 'cpuMs');
     const kb = (await stat(file)).size / 1000;
-    console.log(
-      `${name.padEnd(44)} ${`+${wall.toFixed(0)} ms`.padStart(15)} ${`+${cpu.toFixed(0)} ms`.padStart(14)} ${kb.toFixed(0).padStart(8)}`,
-    );
+    const wallOver = `+${wall.toFixed(0)} ms`;
+    const cpuOver = `+${cpu.toFixed(0)} ms`;
+    console.log(`${name.padEnd(44)} ${wallOver.padStart(15)} ${cpuOver.padStart(14)} ${kb.toFixed(0).padStart(8)}`);
   }
 } finally {
   await rm(folder, { recursive: true, force: true });

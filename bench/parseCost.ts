@@ -150,15 +150,18 @@ async function printDifferences(rows: Row[]): Promise<void> {
       const parsed = feedsmithParse(text);
       feedsmithSays = `${parsed.format}, ${feedsmithItems(text)} items`;
     } catch (error) {
-      feedsmithSays = `throws "${(error as Error).message}: ${((error as Error).cause as Error | undefined)?.message ?? ''}"`;
+      const cause = ((error as Error).cause as Error | undefined)?.message ?? '';
+      feedsmithSays = `throws "${(error as Error).message}: ${cause}"`;
     }
     let rssParserSays: string;
     try {
       const parsed = await rssParser.parseString(text);
       const first = parsed.items[0];
-      rssParserSays = `${parsed.items.length} items, first link ${first?.link ?? '-'}, first title ${JSON.stringify(first?.title?.slice(0, 40))}`;
+      const firstTitle = JSON.stringify(first?.title?.slice(0, 40));
+      rssParserSays = `${parsed.items.length} items, first link ${first?.link ?? '-'}, first title ${firstTitle}`;
       if (name === 'odd-dates.rss') {
-        rssParserSays += `; isoDate per item: ${parsed.items.map((item) => `${item.title}=${item.isoDate ?? '-'}`).join(', ')}`;
+        const dates = parsed.items.map((item) => `${item.title}=${item.isoDate ?? '-'}`);
+        rssParserSays += `; isoDate per item: ${dates.join(', ')}`;
       }
     } catch (error) {
       rssParserSays = `throws "${(error as Error).message.split('\n')[0]}"`;
@@ -176,7 +179,8 @@ const large = await measureFeed(
 );
 
 console.log(
-  `Node ${process.version}; best of ${TIMING.runs} runs after ${TIMING.warmupRuns} warm-up runs; ratio = rss-parser time / feedsmith time\n`,
+  `Node ${process.version}; best of ${TIMING.runs} runs after ${TIMING.warmupRuns} warm-up runs; ` +
+    'ratio = rss-parser time / feedsmith time\n',
 );
 printTable([...rows, total(rows), large]);
 await printDifferences(rows);

@@ -88,7 +88,10 @@ export class ParsePool {
     while (this.pending.size >= limit) await new Promise<void>((wake) => this.waitingForRoom.push(wake));
   }
 
-  /** Same contract as parseFeedSource, capped as processSource caps: the newest `maxItems` items, or a rejection with its SourceError. */
+  /**
+   * Same contract as parseFeedSource, capped as processSource caps: the newest `maxItems` items, or a rejection with
+   * its SourceError.
+   */
   parse(body: Buffer, context: ParseContext, maxItems: number): Promise<Item[]> {
     const id = this.nextId++;
     const index = this.outstanding.indexOf(Math.min(...this.outstanding));

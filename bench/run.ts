@@ -70,17 +70,18 @@ try {
 const machine = { ...describeMachine(), loadAverageAtStart: machineAtStart.loadAverage, memoryTouch };
 const code = codeVersion();
 const durationS = (performance.now() - benchStarted) / 1000;
+const mode = quick ? ' (quick mode: not for publishing)' : '';
+const freshMsPerMiB = memoryTouch.freshMsPerMiB.toFixed(2);
+const reusedMsPerMiB = memoryTouch.reusedMsPerMiB.toFixed(2);
 console.log(
-  `Tributary benchmarks${quick ? ' (quick mode: not for publishing)' : ''} · ${machine.cpus} × ${machine.cpuModel}, ` +
-    `${machine.memoryGb.toFixed(0)} GB, Node ${machine.node} · writing fresh memory ${memoryTouch.freshMsPerMiB.toFixed(2)} ms/MiB, ` +
-    `again ${memoryTouch.reusedMsPerMiB.toFixed(2)} ms/MiB · load average ${machine.loadAverageAtStart.join(' ')} at start, ` +
+  `Tributary benchmarks${mode} · ${machine.cpus} × ${machine.cpuModel}, ` +
+    `${machine.memoryGb.toFixed(0)} GB, Node ${machine.node} · writing fresh memory ${freshMsPerMiB} ms/MiB, ` +
+    `again ${reusedMsPerMiB} ms/MiB · load average ${machine.loadAverageAtStart.join(' ')} at start, ` +
     `${machine.loadAverage.join(' ')} at end · ${durationS.toFixed(0)} s\n`,
 );
 console.log(formatTable(rows));
-await writeFile(
-  RESULTS_PATH,
-  `${JSON.stringify({ generatedAt: new Date().toISOString(), quick, durationS, machine, code, scenarios: data }, null, 2)}\n`,
-);
+const results = { generatedAt: new Date().toISOString(), quick, durationS, machine, code, scenarios: data };
+await writeFile(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nFull figures: ${RESULTS_PATH}`);
 
 /** The commit measured, and which files under lambda/ differed from it: figures belong to code. */

@@ -20,7 +20,8 @@ const context = {
   awsRequestId,
   functionName,
   functionVersion: '$LATEST',
-  invokedFunctionArn: \`arn:aws:lambda:\${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:function:\${functionName}\`,
+  invokedFunctionArn:
+    \`arn:aws:lambda:\${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:function:\${functionName}\`,
   memoryLimitInMB: '512',
   logGroupName: \`/aws/lambda/\${functionName}\`,
   logStreamName: 'local',

@@ -48,7 +48,9 @@ export const bundleOptions = Object.freeze({
   mainFields: ['module', 'main'],
   // Some dependencies are CommonJS and call require(); an ESM bundle has to provide it.
   banner: {
-    js: "import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);",
+    js:
+      "import { createRequire as __tributaryCreateRequire } from 'node:module'; " +
+      'const require = __tributaryCreateRequire(import.meta.url);',
   },
   logLevel: 'warning',
   plugins: [oneHtmlparser2, undiciCore, postcssAbsent],

@@ -2,7 +2,9 @@
 
 const rss = (channel: string) =>
   Buffer.from(
-    `<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Generated</title>${channel}</channel></rss>`,
+    '<?xml version="1.0" encoding="utf-8"?>' +
+      '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">' +
+      `<channel><title>Generated</title>${channel}</channel></rss>`,
   );
 
 /** Items titled `<prefix>-0` … `<prefix>-<count − 1>`, with only a title, so they stay small. */
@@ -49,7 +51,10 @@ export function fullContentFeed(feed: string, count: number, contentBytes: numbe
   const entries = Array.from({ length: count }, (_, index) => {
     const link = `http://generated.example/${feed}/${index}`;
     const date = new Date(Date.UTC(2026, 0, 1 + index)).toUTCString();
-    return `<item><title>${feed}-${index}</title><link>${link}</link><guid>${link}</guid><pubDate>${date}</pubDate><content:encoded><![CDATA[${content}]]></content:encoded></item>`;
+    return (
+      `<item><title>${feed}-${index}</title><link>${link}</link><guid>${link}</guid><pubDate>${date}</pubDate>` +
+      `<content:encoded><![CDATA[${content}]]></content:encoded></item>`
+    );
   });
   return rss(entries.join(''));
 }

@@ -165,7 +165,9 @@ async function dryRunCheck(clients: SmokeClients, functionName: string): Promise
     };
   }
   const { counts } = summary;
-  const detail = `${summary.status}, ${counts.sources} sources, ${counts.failed} failed, ${counts.items} items, ${(summary.durationMs / 1000).toFixed(1)} s`;
+  const seconds = (summary.durationMs / 1000).toFixed(1);
+  const detail =
+    `${summary.status}, ${counts.sources} sources, ${counts.failed} failed, ` + `${counts.items} items, ${seconds} s`;
   if (summary.status === 'failed') {
     return {
       name,
@@ -275,7 +277,9 @@ async function alarmsCheck(clients: SmokeClients, alarmTopicArn: string): Promis
       name,
       ok: false,
       detail: `${firing.length} of ${MetricAlarms.length} in ALARM: ${firing.join(', ')}`,
-      fix: "each alarm's description says what it means and what to do; the dashboard (DashboardUrl) shows them together",
+      fix:
+        "each alarm's description says what it means and what to do; " +
+        'the dashboard (DashboardUrl) shows them together',
     };
   }
   const waitingNote = waiting > 0 ? ` (${waiting} without data yet)` : '';
@@ -362,7 +366,9 @@ async function queueCheck(clients: SmokeClients, name: string, queueUrl: string,
       name,
       ok: false,
       detail: `${waiting} messages: ${what}`,
-      fix: `read them with \`aws sqs receive-message --queue-url ${queueUrl} --max-number-of-messages 10\` (each names the event and the error), then purge the queue`,
+      fix:
+        `read them with \`aws sqs receive-message --queue-url ${queueUrl} --max-number-of-messages 10\` ` +
+        '(each names the event and the error), then purge the queue',
     };
   }
   return { name, ok: true, detail: 'empty' };

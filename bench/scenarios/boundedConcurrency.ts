@@ -20,7 +20,10 @@ export interface BoundedConcurrencyData {
   /** Σ latencies: what one-after-another would take at best. */
   sequentialEstimateMs: number;
   pipeline: Measurement;
-  /** The pipeline's fan-out and parse without its writing: parsing skipped, inline, inline after a yield, on a worker pool. */
+  /**
+   * The pipeline's fan-out and parse without its writing: parsing skipped, inline, inline after a yield, on a worker
+   * pool.
+   */
   variants: Record<'fetchOnly' | 'inlineParse' | 'yieldingParse' | 'parsePool', Measurement>;
   promiseAll: Measurement;
 }
@@ -58,7 +61,9 @@ export async function boundedConcurrency({
     rows: [
       {
         scenario,
-        run: `pipeline (per host ${settings.perHostConcurrency}, ${internet.hosts} hosts), best of ${pipeline.repeatsWallMs!.length}`,
+        run:
+          `pipeline (per host ${settings.perHostConcurrency}, ${internet.hosts} hosts), ` +
+          `best of ${pipeline.repeatsWallMs!.length}`,
         measured: seconds(pipeline.wallMs),
         ideal: `${seconds(idealMs)} (⌈${SOURCES}/${CONCURRENCY}⌉ × ${latencyMs} ms)`,
         ratio: pipeline.wallMs / idealMs,
@@ -82,7 +87,8 @@ export async function boundedConcurrency({
         ratio: variants[name].wallMs / idealMs,
         note:
           `event-loop p99 ${milliseconds(variants[name].eventLoopDelayP99Ms)}; ` +
-          `fetch p50 ${milliseconds(variants[name].fetchMs.p50)}, p99 ${milliseconds(variants[name].fetchMs.p99)} (server ${latencyMs} ms)`,
+          `fetch p50 ${milliseconds(variants[name].fetchMs.p50)}, ` +
+          `p99 ${milliseconds(variants[name].fetchMs.p99)} (server ${latencyMs} ms)`,
       })),
       {
         scenario,

@@ -73,7 +73,9 @@ export async function coldStart({ quick }: ScenarioOptions): Promise<ScenarioRep
         scenario,
         run: `import, median of ${runs} fresh processes`,
         measured: milliseconds(data.importMs),
-        note: `${milliseconds(data.importMedianMs)} importing − ${milliseconds(data.bareMedianMs)} for a bare node; CPU +${milliseconds(data.importCpuMs)}; ${data.idleRssMb.toFixed(0)} MiB RSS after import`,
+        note:
+          `${milliseconds(data.importMedianMs)} importing − ${milliseconds(data.bareMedianMs)} for a bare node; ` +
+          `CPU +${milliseconds(data.importCpuMs)}; ${data.idleRssMb.toFixed(0)} MiB RSS after import`,
       },
     ],
     data,

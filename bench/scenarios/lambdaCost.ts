@@ -99,9 +99,8 @@ export function lambdaCost(inputs: LambdaCostInputs): ScenarioReport<LambdaCostD
   }
   if (scale) {
     const { sources } = scale.pipeline;
-    lines.push(
-      line(`3 · ${sources.toLocaleString('en')} sources`, scale.pipeline.measurement, sources * scale.latencyMs, false),
-    );
+    const scenario = `3 · ${sources.toLocaleString('en')} sources`;
+    lines.push(line(scenario, scale.pipeline.measurement, sources * scale.latencyMs, false));
   }
   if (memory) {
     const measurement = memory.runs.find((run) => run.strategy === 'pipeline' && run.measurement)?.measurement;
@@ -119,9 +118,13 @@ export function lambdaCost(inputs: LambdaCostInputs): ScenarioReport<LambdaCostD
     scenario: `7 · cost per run at ${memoryMb} MB`,
     run: cost.scenario,
     measured: `${cost.gbSeconds.toFixed(2)} GB-s (${usd(cost.usd)})`,
-    ideal: `sequential ${cost.sequentialGbSeconds.toFixed(2)} GB-s (${usd(cost.sequentialUsd)})${cost.sequentialMeasured ? '' : ', est.'}`,
+    ideal:
+      `sequential ${cost.sequentialGbSeconds.toFixed(2)} GB-s (${usd(cost.sequentialUsd)})` +
+      (cost.sequentialMeasured ? '' : ', est.'),
     ratio: cost.gbSeconds / cost.sequentialGbSeconds,
-    note: `billed ≈ ${seconds(cost.lambdaMs)} = max(wall, CPU ÷ ${vcpuShare.toFixed(2)} vCPU); sequential ${seconds(cost.sequentialLambdaMs)}`,
+    note:
+      `billed ≈ ${seconds(cost.lambdaMs)} = max(wall, CPU ÷ ${vcpuShare.toFixed(2)} vCPU); ` +
+      `sequential ${seconds(cost.sequentialLambdaMs)}`,
   }));
   if (cold) {
     rows.push({

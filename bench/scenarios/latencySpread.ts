@@ -69,16 +69,22 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
   const scenario = `1 · ${SOURCES} sources, ${fastest}–${slowest} ms`;
   const ideal = seconds(slowest);
   const ratio = (run: Measurement) => run.wallMs / slowest;
+  const fetchPhase = (run: Measurement) =>
+    `fetch phase ${seconds(run.fetchPhaseMs!)} (${(run.fetchPhaseMs! / slowest).toFixed(2)}); ${afterFetchPhase(run)}`;
+  const loopAndCpu = (run: Measurement) =>
+    `event-loop p99 ${milliseconds(run.eventLoopDelayP99Ms)}; CPU ${seconds(run.cpuMs)}`;
   return {
     rows: [
       {
         scenario,
-        run: `pipeline, concurrency ${SOURCES}, cold process, state of the run before, best of ${pipeline.repeatsWallMs!.length}`,
+        run:
+          `pipeline, concurrency ${SOURCES}, cold process, state of the run before, ` +
+          `best of ${pipeline.repeatsWallMs!.length}`,
         measured: seconds(pipeline.wallMs),
         ideal,
         ratio: ratio(pipeline),
         target: TARGET,
-        note: `fetch phase ${seconds(pipeline.fetchPhaseMs!)} (${(pipeline.fetchPhaseMs! / slowest).toFixed(2)}); ${afterFetchPhase(pipeline)}; event-loop p99 ${milliseconds(pipeline.eventLoopDelayP99Ms)}; CPU ${seconds(pipeline.cpuMs)}`,
+        note: `${fetchPhase(pipeline)}; ${loopAndCpu(pipeline)}`,
       },
       {
         scenario,
@@ -86,7 +92,9 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
         measured: seconds(pipelineFirstRun.wallMs),
         ideal,
         ratio: ratio(pipelineFirstRun),
-        note: `no source timed yet: asked in file order, the slowest last; fetch phase ${seconds(pipelineFirstRun.fetchPhaseMs!)} (${(pipelineFirstRun.fetchPhaseMs! / slowest).toFixed(2)}); ${afterFetchPhase(pipelineFirstRun)}; CPU ${seconds(pipelineFirstRun.cpuMs)}`,
+        note:
+          `no source timed yet: asked in file order, the slowest last; ${fetchPhase(pipelineFirstRun)}; ` +
+          `CPU ${seconds(pipelineFirstRun.cpuMs)}`,
       },
       {
         scenario,
@@ -94,7 +102,7 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
         measured: seconds(pipelineWarm.wallMs),
         ideal,
         ratio: ratio(pipelineWarm),
-        note: `fetch phase ${seconds(pipelineWarm.fetchPhaseMs!)} (${(pipelineWarm.fetchPhaseMs! / slowest).toFixed(2)}); ${afterFetchPhase(pipelineWarm)}; event-loop p99 ${milliseconds(pipelineWarm.eventLoopDelayP99Ms)}; CPU ${seconds(pipelineWarm.cpuMs)}`,
+        note: `${fetchPhase(pipelineWarm)}; ${loopAndCpu(pipelineWarm)}`,
       },
       {
         scenario,
@@ -102,7 +110,7 @@ export async function latencySpread({ internet, quick }: ScenarioOptions): Promi
         measured: seconds(pipelineWithoutParsing.wallMs),
         ideal,
         ratio: ratio(pipelineWithoutParsing),
-        note: `event-loop p99 ${milliseconds(pipelineWithoutParsing.eventLoopDelayP99Ms)}; CPU ${seconds(pipelineWithoutParsing.cpuMs)}`,
+        note: loopAndCpu(pipelineWithoutParsing),
       },
       {
         scenario,

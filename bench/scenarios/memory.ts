@@ -81,9 +81,13 @@ export async function memory({ internet, quick }: ScenarioOptions): Promise<Scen
   }
 
   const totalBodyMb = (body.length * count) / 2 ** 20;
-  const scenario = `4 · ${count} × ${(body.length / 2 ** 20).toFixed(1)} MiB bodies (${totalBodyMb.toFixed(0)} MiB), V8 heap ${LAMBDA_HEAP_LIMIT_MB} MiB`;
+  const bodyMb = body.length / 2 ** 20;
+  const scenario =
+    `4 · ${count} × ${bodyMb.toFixed(1)} MiB bodies (${totalBodyMb.toFixed(0)} MiB), ` +
+    `V8 heap ${LAMBDA_HEAP_LIMIT_MB} MiB`;
   const rows: TableRow[] = runs.map((run) => {
-    const label = `${RUN_LABELS[run.strategy]}, concurrency ${run.concurrency}${run.sources === count ? '' : `, ${run.sources} sources`}`;
+    const someSources = run.sources === count ? '' : `, ${run.sources} sources`;
+    const label = `${RUN_LABELS[run.strategy]}, concurrency ${run.concurrency}${someSources}`;
     const { measurement } = run;
     if (!measurement) {
       return { scenario, run: label, measured: 'crashed', ideal: `≤ ${TARGET_MB} MiB`, target: 1, note: run.crash };
@@ -98,9 +102,11 @@ export async function memory({ internet, quick }: ScenarioOptions): Promise<Scen
       note:
         (measurement.fetchPhasePeakRssMb === undefined
           ? ''
-          : `${measurement.fetchPhasePeakRssMb.toFixed(0)} MiB by the end of fetching, then writes a ${(measurement.stateBytes! / 2 ** 10).toFixed(0)} KiB state file; `) +
+          : `${measurement.fetchPhasePeakRssMb.toFixed(0)} MiB by the end of fetching, ` +
+            `then writes a ${(measurement.stateBytes! / 2 ** 10).toFixed(0)} KiB state file; `) +
         `${measurement.rssBeforeMb.toFixed(0)} MiB before the run; ${seconds(measurement.wallMs)}; ` +
-        `${measurement.requests - run.sources} retries; event-loop max ${milliseconds(measurement.eventLoopDelayMaxMs)}; ` +
+        `${measurement.requests - run.sources} retries; ` +
+        `event-loop max ${milliseconds(measurement.eventLoopDelayMaxMs)}; ` +
         `fetch p99 ${milliseconds(measurement.fetchMs.p99)} (server ${LATENCY_MS} ms)`,
     };
   });

@@ -88,11 +88,15 @@ export async function parserComparison({ quick }: ScenarioOptions): Promise<Scen
   return {
     rows: sets.map((set) => ({
       scenario: '6 · parse throughput',
-      run: `${set.name} (${set.feeds} feed${set.feeds === 1 ? '' : 's'}, ${(set.feedsmith.bytes / 2 ** 20).toFixed(1)} MiB)`,
+      run:
+        `${set.name} (${set.feeds} feed${set.feeds === 1 ? '' : 's'}, ` +
+        `${(set.feedsmith.bytes / 2 ** 20).toFixed(1)} MiB)`,
       measured: `feedsmith ${set.feedsmith.mbPerSecond.toFixed(1)} MiB/s`,
       ideal: `rss-parser ${set.rssParser.mbPerSecond.toFixed(1)} MiB/s`,
       ratio: set.feedsmith.mbPerSecond / set.rssParser.mbPerSecond,
-      note: `ratio = feedsmith ÷ rss-parser speed; Tributary's whole parse stage (parseFeedSource) ${set.parseFeedSource.mbPerSecond.toFixed(1)} MiB/s`,
+      note:
+        "ratio = feedsmith ÷ rss-parser speed; Tributary's whole parse stage (parseFeedSource) " +
+        `${set.parseFeedSource.mbPerSecond.toFixed(1)} MiB/s`,
     })),
     data: { runs, sets },
   };

@@ -107,7 +107,8 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
     {
       ...rateRow(scenario, `pipeline, ${total.toLocaleString('en')} feeds, concurrency ${CONCURRENCY}`, pipeline),
       note:
-        `fetch phase ${rate(total, pipeline.measurement.fetchPhaseMs!)} sources/s; then ${seconds(pipeline.measurement.wallMs - pipeline.measurement.fetchPhaseMs!)} writing; ` +
+        `fetch phase ${rate(total, pipeline.measurement.fetchPhaseMs!)} sources/s; ` +
+        `then ${seconds(pipeline.measurement.wallMs - pipeline.measurement.fetchPhaseMs!)} writing; ` +
         cpuNote(pipeline),
     },
     ...(['fetchOnly', 'inlineParse', 'yieldingParse', 'parsePool'] as const).map((name) => ({
@@ -121,7 +122,8 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
     ...(['inlineParse', 'parsePool'] as const).map((name) => ({
       ...rateRow(
         scenario,
-        `${sample.length.toLocaleString('en')} feeds on 1 CPU: ${name === 'parsePool' ? VARIANT_LABELS.parsePool(1) : VARIANT_LABELS.yieldingParse(1)}`,
+        `${sample.length.toLocaleString('en')} feeds on 1 CPU: ` +
+          (name === 'parsePool' ? VARIANT_LABELS.parsePool(1) : VARIANT_LABELS.yieldingParse(1)),
         oneCpu[name],
       ),
       note: cpuNote(oneCpu[name]),
@@ -134,7 +136,9 @@ export async function scale({ internet, quick }: ScenarioOptions): Promise<Scena
       scenario,
       run: 'CPU-bound above concurrency',
       measured: cpuBoundAboveConcurrency.toFixed(1),
-      note: `${LATENCY_MS} ms latency ÷ ${cpuPerSource.toFixed(2)} ms CPU per source (inline parse); scales with latency`,
+      note:
+        `${LATENCY_MS} ms latency ÷ ${cpuPerSource.toFixed(2)} ms CPU per source (inline parse); ` +
+        'scales with latency',
     },
     {
       scenario,
@@ -188,7 +192,8 @@ function cpuNote({ sources, measurement }: RateRun): string {
   return (
     `CPU ${perSource.toFixed(2)} ms/source, CPU ÷ wall ${(measurement.cpuMs / measurement.wallMs).toFixed(2)}; ` +
     `event-loop p99 ${milliseconds(measurement.eventLoopDelayP99Ms)}; ` +
-    `fetch p50 ${milliseconds(measurement.fetchMs.p50)}, p99 ${milliseconds(measurement.fetchMs.p99)} (server ${LATENCY_MS} ms)`
+    `fetch p50 ${milliseconds(measurement.fetchMs.p50)}, ` +
+    `p99 ${milliseconds(measurement.fetchMs.p99)} (server ${LATENCY_MS} ms)`
   );
 }
 

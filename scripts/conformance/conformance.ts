@@ -199,7 +199,9 @@ function line(name: string, tally: Tally): string {
   const counts = `${percent(tally.agreeingCounts, tally.feeds)} of ${tally.feeds} feeds' counts`;
   const strictCounts = percent(tally.agreeingCounts - tally.allowedCounts, tally.feeds);
   const recovered = `${tally.recovered} recovered`;
-  return `${name.padEnd(18)} ${entries.padEnd(26)} (${strictEntries.padStart(7)})   ${counts.padEnd(29)} (${strictCounts.padStart(7)})   ${recovered}`;
+  const entriesColumn = `${entries.padEnd(26)} (${strictEntries.padStart(7)})`;
+  const countsColumn = `${counts.padEnd(29)} (${strictCounts.padStart(7)})`;
+  return `${name.padEnd(18)} ${entriesColumn}   ${countsColumn}   ${recovered}`;
 }
 
 function main(): void {
