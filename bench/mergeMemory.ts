@@ -189,7 +189,8 @@ const { values } = parseArgs({ options: { sources: { type: 'string', default: '1
 for (const sources of values.sources.split(',').map(Number)) {
   const m = await measure(sources);
   console.log(
-    `${sources.toLocaleString('en')} sources: the merge step's live heap peaked ${m.peakHeapMb.toFixed(0)} MiB above where ` +
+    `${sources.toLocaleString('en')} sources: the merge step's live heap peaked ` +
+      `${m.peakHeapMb.toFixed(0)} MiB above where ` +
       `it started; ${(m.ms / 1000).toFixed(1)} s here; run ${m.status}, ${m.items} items published`,
   );
 }

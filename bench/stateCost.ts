@@ -212,10 +212,12 @@ for (const sources of values.sources.split(',').map(Number)) {
     `version-2 state.json: ${mb(m.singleFileBytes)}, read whole by every worker and written whole by every run`,
   );
   console.log(
-    `one worker (${m.batch} sources): ${m.worker.get} GETs, ${mb(m.worker.bytesRead)} read, state of ${m.worker.sources} sources held`,
+    `one worker (${m.batch} sources): ${m.worker.get} GETs, ${mb(m.worker.bytesRead)} read, ` +
+      `state of ${m.worker.sources} sources held`,
   );
   console.log(
-    `full run, a third changed: ${m.run.get} GETs (${mb(m.run.bytesRead)}), ${m.run.put} state PUTs (${mb(m.run.bytesWritten)}), ` +
+    `full run, a third changed: ${m.run.get} GETs (${mb(m.run.bytesRead)}), ` +
+      `${m.run.put} state PUTs (${mb(m.run.bytesWritten)}), ` +
       `${m.run.ms.toFixed(0)} ms of state work here`,
   );
   console.log(

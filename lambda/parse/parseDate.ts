@@ -57,8 +57,15 @@ function isoParts(text: string): DateParts | undefined {
   };
 }
 
-const RFC822_DATE =
-  /^(?:[a-z]+\.?,?\s*)?(\d{1,2})[\s-]+([a-z]{3,})\.?[\s-]+(\d{4}|\d{2})(?:[\sT]+(\d{1,2}):?(\d{2})(?::?(\d{2}))?(?:\.\d+)?)?(?:\s*([+-]\d{2}:?\d{2}|[a-z]{1,5}))?/i;
+const RFC822_DATE = new RegExp(
+  [
+    String.raw`^(?:[a-z]+\.?,?\s*)?`, // the weekday, which says nothing the date does not
+    String.raw`(\d{1,2})[\s-]+([a-z]{3,})\.?[\s-]+(\d{4}|\d{2})`, // day, month name, year
+    String.raw`(?:[\sT]+(\d{1,2}):?(\d{2})(?::?(\d{2}))?(?:\.\d+)?)?`, // time, seconds and fraction optional
+    String.raw`(?:\s*([+-]\d{2}:?\d{2}|[a-z]{1,5}))?`, // offset or zone name
+  ].join(''),
+  'i',
+);
 
 function rfc822Parts(text: string): DateParts | undefined {
   const match = RFC822_DATE.exec(text);
