@@ -8,8 +8,7 @@
 //
 //   npm run bench:merge -- [--sources 10000,100000]
 import { parseArgs } from 'node:util';
-import type { Item, SourceReport, SourcesFile } from '../lambda/core/model.js';
-import { DEFAULT_SETTINGS } from '../lambda/core/sourcesFileSchema.js';
+import type { Item, SourceReport } from '../lambda/core/model.js';
 import { mergeShards } from '../lambda/distributed/mergeShards.js';
 import type { BatchFile } from '../lambda/distributed/settleBatch.js';
 import { startShardedRun } from '../lambda/distributed/startShardedRun.js';
@@ -20,6 +19,7 @@ import { KeptItemsStore } from '../lambda/run/keptItemsStore.js';
 import { commitState, shardCountFor, statesInMemory } from '../lambda/run/state.js';
 import { INTERNAL_JSON } from '../lambda/run/store.js';
 import { CountingStore } from './countingStore.js';
+import { syntheticSources } from './syntheticSources.js';
 
 const BATCH = 100;
 const ITEMS = 5;
@@ -129,13 +129,7 @@ async function writeBatches(store: CountingStore, ordered: string[], folder: str
 
 async function measure(sources: number) {
   const store = new SamplingStore();
-  const ids = Array.from({ length: sources }, (_, n) => `source-${n}`);
-  const sourcesFile: SourcesFile = {
-    settings: { ...DEFAULT_SETTINGS },
-    sources: ids.map(
-      (id) => ({ id, url: `https://${id}.example/feed`, type: 'feed' }) as SourcesFile['sources'][number],
-    ),
-  };
+  const { ids, sourcesFile } = syntheticSources(sources);
   const notifier = { publish: async () => undefined };
   const startedAt = Date.now();
   // The run before: every source known, so this run's state writes replace, as every hourly run's do.

@@ -7,8 +7,7 @@
 //
 //   npm run bench:state -- [--sources 10000,100000] [--batch 100]
 import { parseArgs } from 'node:util';
-import type { Item, RunReport, SourceReport, SourcesFile } from '../lambda/core/model.js';
-import { DEFAULT_SETTINGS } from '../lambda/core/sourcesFileSchema.js';
+import type { Item, RunReport, SourceReport } from '../lambda/core/model.js';
 import { inBatchOrder } from '../lambda/distributed/startShardedRun.js';
 import { keepItems } from '../lambda/process/keptItems.js';
 import type { SourceState } from '../lambda/process/sourceState.js';
@@ -17,6 +16,7 @@ import { pickPublished } from '../lambda/run/publishedPicks.js';
 import { commitState, readState, shardCountFor, shardOf, statesInMemory } from '../lambda/run/state.js';
 import { CountingStore } from './countingStore.js';
 import { USD_PER_GB_SECOND } from './scenarios/lambdaCost.js';
+import { syntheticSources } from './syntheticSources.js';
 
 const ITEMS = 5;
 /** An item's JSON: a title, a link and a paragraph of HTML. */
@@ -106,13 +106,7 @@ const usd = (value: number) => `$${value < 0.01 ? value.toFixed(4) : value.toFix
 
 async function measure(sources: number, batch: number) {
   const store = new CountingStore();
-  const ids = Array.from({ length: sources }, (_, n) => `source-${n}`);
-  const sourcesFile: SourcesFile = {
-    settings: { ...DEFAULT_SETTINGS },
-    sources: ids.map(
-      (id) => ({ id, url: `https://${id}.example/feed`, type: 'feed' }) as SourcesFile['sources'][number],
-    ),
-  };
+  const { ids, sourcesFile } = syntheticSources(sources);
   const known = new Set(ids);
   const all = (version: number) => new Map(ids.map((id) => [id, sourceState(id, version)]));
   await commitState(store, {

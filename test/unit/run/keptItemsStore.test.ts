@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import type { Item, SourceReport } from '../../../lambda/core/model.js';
 import { type KeptItems, keepItems } from '../../../lambda/process/keptItems.js';
@@ -10,6 +7,7 @@ import { KeptItemsStore } from '../../../lambda/run/keptItemsStore.js';
 import { packFolder, shardOf } from '../../../lambda/run/state.js';
 import type { ObjectMetadata } from '../../../lambda/run/store.js';
 import { aBareItem } from '../../support/builders/items.js';
+import { useTempFolders } from '../../support/tempFolders.js';
 
 const SHARDS = 4;
 
@@ -39,14 +37,10 @@ function fetched(sourceId: string, items: Item[], previous?: KeptItems): FreshSo
 }
 
 describe('KeptItemsStore: the changed items of a run packed per state shard', () => {
-  const folders: string[] = [];
-  afterEach(async () => {
-    await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
-  });
+  const newFolder = useTempFolders('tributary-packs-');
 
   async function storeInFolder(): Promise<CountingFolderStore> {
-    const folder = await mkdtemp(join(tmpdir(), 'tributary-packs-'));
-    folders.push(folder);
+    const folder = await newFolder();
     return new CountingFolderStore(folder);
   }
 

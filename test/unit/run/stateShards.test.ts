@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import type { RunReport, Source } from '../../../lambda/core/model.js';
 import { inBatchOrder } from '../../../lambda/distributed/startShardedRun.js';
 import type { SourceState } from '../../../lambda/process/sourceState.js';
 import { commitState, readState, shardCountFor, shardOf, statesInMemory } from '../../../lambda/run/state.js';
+import { useTempFolders } from '../../support/tempFolders.js';
 
 const SOURCES = 1000;
 const ids = Array.from({ length: SOURCES }, (_, n) => `source-${n}`);
@@ -23,14 +21,10 @@ class CountingFolderStore extends FolderStore {
 }
 
 describe('state in shards', () => {
-  const folders: string[] = [];
-  afterEach(async () => {
-    await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
-  });
+  const newFolder = useTempFolders('tributary-state-');
 
   async function seeded(): Promise<CountingFolderStore> {
-    const folder = await mkdtemp(join(tmpdir(), 'tributary-state-'));
-    folders.push(folder);
+    const folder = await newFolder();
     const store = new CountingFolderStore(folder);
     await commitState(store, {
       known: new Set(ids),
