@@ -10,22 +10,25 @@ import { INTERNAL_JSON, type Store } from './store.js';
 /**
  * Items waiting in the packs still open, in characters: when more, the biggest pack is written
  * early. Each early write holds at least this ÷ shards characters, so a run's item writes stay
- * about one per shard it changed, plus one per that many characters.
+ * about one per shard it changed, plus one per that many characters. Small, because what waits
+ * here sits beside the bodies being fetched: at 8 Mi, 40 feeds of 5 MB peaked 30 MiB above
+ * fetching and parsing alone (BENCHMARKS.md, scenario 4). A distributed worker's batch of
+ * ordinary feeds stays under 1 Mi, so its writes stay one per shard (bench/stateCost.ts).
  */
-const MAX_PACKED_CHARS = 8 * 1024 * 1024;
+export const MAX_PACKED_CHARS = 1024 * 1024;
 /**
  * Writes in flight: many small packs at once, to hide S3's latency, but only a few big ones, so
  * what waits to be written stays small beside the bodies being fetched.
  */
 const MAX_WRITES = 32;
-const MAX_WRITE_CHARS = 4 * 1024 * 1024; // of serialized items; one bigger pack still goes alone
+const MAX_WRITE_CHARS = 1024 * 1024; // of serialized items; one bigger pack still goes alone
 /** Sources' items read back at once, each at most one source's. */
 const MAX_READS = 8;
 /**
  * The items this run fetched, kept to read back without a request: all of a run of ordinary feeds
  * (40 sources of 40 KB come to about 1.2 Mi characters), a few of a run of huge ones.
  */
-const MAX_REMEMBERED_CHARS = 4 * 1024 * 1024;
+const MAX_REMEMBERED_CHARS = 2 * 1024 * 1024;
 
 export interface KeptItemsStoreOptions {
   /** False for a dry run, which writes nothing. */

@@ -3,7 +3,7 @@ import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import type { Item, SourceReport } from '../../../lambda/core/model.js';
 import { type KeptItems, keepItems } from '../../../lambda/process/keptItems.js';
 import type { FreshSourceResult } from '../../../lambda/process/processSource.js';
-import { KeptItemsStore } from '../../../lambda/run/keptItemsStore.js';
+import { KeptItemsStore, MAX_PACKED_CHARS } from '../../../lambda/run/keptItemsStore.js';
 import { packFolder, shardOf } from '../../../lambda/run/state.js';
 import type { ObjectMetadata } from '../../../lambda/run/store.js';
 import { aBareItem } from '../../support/builders/items.js';
@@ -68,13 +68,13 @@ describe('KeptItemsStore: the changed items of a run packed per state shard', ()
   });
 
   it('writes the biggest pack early once waiting packs exceed their bound; its ranges still read back', async () => {
-    // Prepare: three sources of about 3.5 Mi characters each, in three shards
+    // Prepare: three sources of 7/16 of the bound each, in three shards: the third goes over it
     const store = await storeInFolder();
     const ids = ['source-0', 'source-1', 'source-2', 'source-3', 'source-4'];
     const three = [...new Map(ids.map((id) => [shardOf(id, SHARDS), id])).values()].slice(0, 3);
     expect(three).toHaveLength(3);
     const writing = new KeptItemsStore(store, { write: true, shards: SHARDS });
-    const big = (id: string) => itemsOf(id, 3.5 * 1024 * 1024);
+    const big = (id: string) => itemsOf(id, (MAX_PACKED_CHARS * 7) / 16);
 
     // Act
     const kept: KeptItems[] = [];
