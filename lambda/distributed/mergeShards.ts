@@ -2,10 +2,12 @@ import { StoreError } from '../core/errors.js';
 import type { RunReport } from '../core/model.js';
 import { shortened } from '../core/shortened.js';
 import { unfetched } from '../fetch/fetchSource.js';
+import { withHttpClient } from '../fetch/httpClient.js';
 import { selectedSources } from '../input/event.js';
 import { processSource, restingSource, type SourceResult } from '../process/processSource.js';
 import { gatherPlan, restingState } from '../run/gatherResults.js';
-import { type PublishRunDependencies, publishRun } from '../run/publishRun.js';
+import type { PipelineDependencies, PublishDependencies } from '../run/pipelineDependencies.js';
+import { publishRun } from '../run/publishRun.js';
 import { readState, stateShardCount } from '../run/state.js';
 import type { Store } from '../run/store.js';
 import { BatchResults } from './batchResults.js';
@@ -34,7 +36,7 @@ export async function mergeShards(
   folder: ShardFolder,
   mapFailure: MapFailure | undefined,
   deadline: number,
-  dependencies: PublishRunDependencies,
+  dependencies: PublishDependencies & Pick<PipelineDependencies, 'networkPolicy'>,
 ): Promise<RunReport> {
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
@@ -78,9 +80,11 @@ export async function mergeShards(
   }
   const results = batches.results({ runId: run.runId, sourcesFile, request }, others);
   const fetchPhase = { startedAt: run.fetchStartedAt ?? startedAt, endedAt: mergeStartedAt };
-  return publishRun(
-    { runId: run.runId, request, sourcesFile, state, startedAt, fetchPhase, results, deadline },
-    dependencies,
+  return withHttpClient(dependencies, (client) =>
+    publishRun(
+      { runId: run.runId, request, sourcesFile, state, startedAt, fetchPhase, results, deadline },
+      { ...dependencies, client },
+    ),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Source } from '../core/model.js';
+import { withHttpClient } from '../fetch/httpClient.js';
 import type { SourceResult } from '../process/processSource.js';
 import { gatherResults } from '../run/gatherResults.js';
 import { KeptItemsStore } from '../run/keptItemsStore.js';
@@ -47,10 +48,9 @@ export async function settleBatch(
     shards: job.stateShards,
     onWarning: dependencies.onWarning,
   });
-  const settled = await gatherResults(
-    sources,
-    { ...job, state, fetchDeadline: Math.min(job.fetchDeadline, deadline), keptItems },
-    dependencies,
+  const fetchDeadline = Math.min(job.fetchDeadline, deadline);
+  const settled = await withHttpClient(dependencies, (client) =>
+    gatherResults(sources, { ...job, state, fetchDeadline, keptItems, client }, dependencies),
   );
   const file: BatchFile = {
     runId: job.runId,

@@ -19,6 +19,22 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
+/**
+ * Runs `use` with the pipeline's one client, closed once `use` settles: fetching and what comes
+ * after it (the WebSub ping) share its connections and its network policy.
+ */
+export async function withHttpClient<T>(
+  options: HttpClientOptions,
+  use: (client: HttpClient) => Promise<T>,
+): Promise<T> {
+  const client = createHttpClient(options);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
 /** One keep-alive Agent per run, so sources on the same host reuse connections. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher = new Agent({ connect: { lookup: policedLookup(options.networkPolicy) } });

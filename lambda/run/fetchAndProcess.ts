@@ -2,8 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { FetchOutcome, Settings, Source } from '../core/model.js';
 import { fetchAll } from '../fetch/fetchAll.js';
 import { unfetched } from '../fetch/fetchSource.js';
-import { createHttpClient } from '../fetch/httpClient.js';
-import type { NetworkPolicy } from '../fetch/networkPolicy.js';
+import type { HttpClient } from '../fetch/httpClient.js';
 import {
   type FeedDiscovery,
   type FreshSourceResult,
@@ -22,7 +21,8 @@ export interface FetchAndProcessOptions {
   deadline: number;
   /** Ignore remembered validators: refetch everything. */
   force: boolean;
-  networkPolicy: NetworkPolicy;
+  /** The pipeline's one client: its connections and network policy. */
+  client: HttpClient;
   secrets?: SecretCache;
   now: () => number;
   /**
@@ -35,7 +35,7 @@ export interface FetchAndProcessOptions {
 
 /**
  * Fetches sources and turns each outcome into items and a report line, parsing each body as it
- * arrives while others still download. One HTTP client for the whole call; secrets read once.
+ * arrives while others still download. Through the pipeline's one HTTP client; secrets read once.
  * A source whose page links to its feed is followed once, in a second round through the same
  * client and limits.
  */
@@ -58,53 +58,49 @@ export async function fetchAndProcess(
     if (failure) await settle(source, unfetched(failure));
   }
 
-  const client = createHttpClient({ networkPolicy: options.networkPolicy });
-  try {
-    const follows = new Map<string, { source: Source; discovery: FeedDiscovery }>();
-    const firstRound = fetchAll(
-      client,
-      longestFirst(
-        sources.filter((source) => !failures.has(source.id)),
-        previous,
-      ),
-      {
-        settings,
-        deadline: options.deadline,
-        validators: (id) => (options.force ? undefined : previous[id]?.validators),
-        headers: (id) => headers.get(id),
-      },
-    );
-    for await (const { source, outcome } of firstRound) {
-      // Parsing is synchronous CPU work. Taking this result freed a slot; one macrotask turn lets
-      // the next request go out and arrived bytes be read before we parse, or a burst of results
-      // would be parsed back to back while the network sits idle (BENCHMARKS.md, "Does parsing
-      // block the event loop enough to delay fetching?").
-      await yieldToEventLoop();
-      const result = await settle(source, outcome);
-      if (result.follow) follows.set(source.id, { source, discovery: result.follow });
-    }
-    if (follows.size === 0) return settled;
-
-    // The feed a page announced, fetched once with the page's own id, so limits and the deadline
-    // apply as to any source. Credentials go only to the page's own origin.
-    const hops = [...follows.values()].map(({ source, discovery }) => ({ ...source, url: discovery.feedUrl }));
-    const sameOrigin = (id: string) => {
-      const { source, discovery } = follows.get(id)!;
-      return new URL(discovery.feedUrl).origin === new URL(source.url).origin ? headers.get(id) : undefined;
-    };
-    for await (const { source: hop, outcome } of fetchAll(client, hops, {
+  const { client } = options;
+  const follows = new Map<string, { source: Source; discovery: FeedDiscovery }>();
+  const firstRound = fetchAll(
+    client,
+    longestFirst(
+      sources.filter((source) => !failures.has(source.id)),
+      previous,
+    ),
+    {
       settings,
       deadline: options.deadline,
-      headers: sameOrigin,
-    })) {
-      const { source, discovery } = follows.get(hop.id)!;
-      await yieldToEventLoop();
-      await settle(source, outcome, discovery);
-    }
-    return settled;
-  } finally {
-    await client.close();
+      validators: (id) => (options.force ? undefined : previous[id]?.validators),
+      headers: (id) => headers.get(id),
+    },
+  );
+  for await (const { source, outcome } of firstRound) {
+    // Parsing is synchronous CPU work. Taking this result freed a slot; one macrotask turn lets
+    // the next request go out and arrived bytes be read before we parse, or a burst of results
+    // would be parsed back to back while the network sits idle (BENCHMARKS.md, "Does parsing
+    // block the event loop enough to delay fetching?").
+    await yieldToEventLoop();
+    const result = await settle(source, outcome);
+    if (result.follow) follows.set(source.id, { source, discovery: result.follow });
   }
+  if (follows.size === 0) return settled;
+
+  // The feed a page announced, fetched once with the page's own id, so limits and the deadline
+  // apply as to any source. Credentials go only to the page's own origin.
+  const hops = [...follows.values()].map(({ source, discovery }) => ({ ...source, url: discovery.feedUrl }));
+  const sameOrigin = (id: string) => {
+    const { source, discovery } = follows.get(id)!;
+    return new URL(discovery.feedUrl).origin === new URL(source.url).origin ? headers.get(id) : undefined;
+  };
+  for await (const { source: hop, outcome } of fetchAll(client, hops, {
+    settings,
+    deadline: options.deadline,
+    headers: sameOrigin,
+  })) {
+    const { source, discovery } = follows.get(hop.id)!;
+    await yieldToEventLoop();
+    await settle(source, outcome, discovery);
+  }
+  return settled;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Settings, Source } from '../core/model.js';
+import type { HttpClient } from '../fetch/httpClient.js';
 import { namesSources, type RunRequest } from '../input/event.js';
 import { restingSource, type SourceResult } from '../process/processSource.js';
 import { isResting } from '../process/sourceHealth.js';
@@ -38,6 +39,8 @@ export interface GatherOptions extends GatherPlan {
   state: PipelineState;
   /** Where fetched items are stored as they arrive (for a dry run: one that writes nothing). */
   keptItems: KeptItemsStore;
+  /** The pipeline's one HTTP client. */
+  client: HttpClient;
 }
 
 /**
@@ -48,7 +51,7 @@ export interface GatherOptions extends GatherPlan {
 export async function gatherResults(
   sources: readonly Source[],
   options: GatherOptions,
-  dependencies: Pick<PipelineDependencies, 'networkPolicy' | 'secrets' | 'now' | 'onProgress'>,
+  dependencies: Pick<PipelineDependencies, 'secrets' | 'now' | 'onProgress'>,
 ): Promise<Map<string, SourceResult>> {
   const { keptItems } = options;
   const resting = (source: Source) => restingState(source, options.state, options);
@@ -59,7 +62,7 @@ export async function gatherResults(
       previous: options.state.sources,
       deadline: options.fetchDeadline,
       force: options.force,
-      networkPolicy: dependencies.networkPolicy,
+      client: options.client,
       secrets: dependencies.secrets,
       now: dependencies.now ?? Date.now,
       keep: (result) => keptItems.keep(result),

@@ -1,8 +1,7 @@
 import type { FeedIdentity, RunReport } from '../core/model.js';
 import { redactUrl } from '../core/redactUrl.js';
 import { shortened } from '../core/shortened.js';
-import { createHttpClient } from '../fetch/httpClient.js';
-import type { NetworkPolicy } from '../fetch/networkPolicy.js';
+import type { HttpClient } from '../fetch/httpClient.js';
 import { postForm } from '../fetch/postForm.js';
 import { feedUrls } from '../render/renderContext.js';
 import { publishesLatest } from './summary.js';
@@ -23,8 +22,8 @@ function publishPing(topic: string): [string, string][] {
 }
 
 export interface HubPingOptions {
-  /** The run's network policy: the hub is reached only where a source could be. */
-  networkPolicy: NetworkPolicy;
+  /** The pipeline's one client: the hub is reached only where a source could be. */
+  client: HttpClient;
   /** Epoch ms at which the invocation is gone. */
   deadline: number;
   /** Epoch ms, now. */
@@ -43,7 +42,7 @@ export interface HubPingOptions {
  * hubs accept `hub.url` repeated in one request, but hubs that read the form as PHP does
  * (Webubbub, for one) keep only the last of a repeated key, and one feed's subscribers would wait.
  *
- * The request goes through a client with the run's network policy, like every fetch, within
+ * The request goes through the client the run fetched with, and its network policy, within
  * PING_TIMEOUT_MS and before the deadline. Never throws: a hub that fails costs a warning.
  *
  * @returns one warning per feed the hub was not told of
@@ -62,15 +61,11 @@ export async function pingHub(
   const timeoutMs = Math.min(PING_TIMEOUT_MS, options.deadline - options.now - RESERVE_AFTER_PING_MS);
   if (timeoutMs <= 0) return [`WebSub hub ${shownHub} not pinged: no time left before the run's deadline`];
 
-  const client = createHttpClient({ networkPolicy: options.networkPolicy });
-  try {
-    const answers = await Promise.all(topics.map((topic) => postForm(client, hub, publishPing(topic), { timeoutMs })));
-    return answers.flatMap((answer, index) =>
-      answer.ok
-        ? []
-        : [`WebSub hub ${shownHub} was not told of ${topics[index]}: ${shortened(answer.error, MAX_ERROR_CHARS)}`],
-    );
-  } finally {
-    await client.close();
-  }
+  const { client } = options;
+  const answers = await Promise.all(topics.map((topic) => postForm(client, hub, publishPing(topic), { timeoutMs })));
+  return answers.flatMap((answer, index) =>
+    answer.ok
+      ? []
+      : [`WebSub hub ${shownHub} was not told of ${topics[index]}: ${shortened(answer.error, MAX_ERROR_CHARS)}`],
+  );
 }

@@ -7,6 +7,7 @@ import {
   REPORT_CONTENT_TYPE,
   reportKey,
 } from '../core/storageLayout.js';
+import type { HttpClient } from '../fetch/httpClient.js';
 import { namesSources, type RunRequest } from '../input/event.js';
 import { type PublishedItem, publishedItem } from '../render/publishedItem.js';
 import { renderAtom } from '../render/renderAtom.js';
@@ -18,7 +19,7 @@ import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js'
 import { announceRun } from './announceRun.js';
 import { KeptItemsStore, sweepOrphans } from './keptItemsStore.js';
 import { pingHub } from './pingHub.js';
-import type { PipelineDependencies, PublishDependencies } from './pipelineDependencies.js';
+import type { PublishDependencies } from './pipelineDependencies.js';
 import { pickPublished } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
 import type { RunResults } from './runResults.js';
@@ -49,7 +50,8 @@ export interface SettledRun {
 }
 
 /** Publishing a run also tells the feed's WebSub hub, through the run's network policy. */
-export type PublishRunDependencies = PublishDependencies & Pick<PipelineDependencies, 'networkPolicy'>;
+/** The pipeline's one HTTP client, for the WebSub ping. */
+export type PublishRunDependencies = PublishDependencies & { client: HttpClient };
 
 /**
  * The end of every run, single or sharded: merge the settled sources' items with what earlier
@@ -108,8 +110,8 @@ async function withHubPinged(
   dependencies: PublishRunDependencies,
 ): Promise<RunReport> {
   const now = dependencies.now ?? Date.now;
-  const { networkPolicy } = dependencies;
-  const warnings = await pingHub(run.sourcesFile.feed, report, { networkPolicy, deadline: run.deadline, now: now() });
+  const { client } = dependencies;
+  const warnings = await pingHub(run.sourcesFile.feed, report, { client, deadline: run.deadline, now: now() });
   if (warnings.length === 0) return report;
   for (const warning of warnings) dependencies.onWarning?.(warning);
   const warned = { ...report, warnings };

@@ -1,4 +1,5 @@
 import type { RunReport, SourcesFile } from '../core/model.js';
+import { withHttpClient } from '../fetch/httpClient.js';
 import { type RunRequest, selectedSources } from '../input/event.js';
 import { claimOrResume } from './claimOrResume.js';
 import { gatherPlan, gatherResults } from './gatherResults.js';
@@ -55,18 +56,17 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
       shards: state.shards ?? shardCountFor(sourcesFile.sources.length),
       onWarning: dependencies.onWarning,
     });
-    const fetchStartedAt = now();
-    const settled = await gatherResults(
-      selected,
-      { ...gatherPlan(request, sourcesFile.settings, startedAt, input.fetchDeadline), state, keptItems },
-      dependencies,
-    );
-    const fetchPhase = { startedAt: fetchStartedAt, endedAt: now() };
-    const results = resultsInMemory({ runId, sourcesFile, request }, settled);
-    return await publishRun(
-      { runId, request, sourcesFile, state, startedAt, fetchPhase, results, keptItems, deadline: input.hardDeadline },
-      dependencies,
-    );
+    const plan = gatherPlan(request, sourcesFile.settings, startedAt, input.fetchDeadline);
+    return await withHttpClient(dependencies, async (client) => {
+      const fetchStartedAt = now();
+      const settled = await gatherResults(selected, { ...plan, state, keptItems, client }, dependencies);
+      const fetchPhase = { startedAt: fetchStartedAt, endedAt: now() };
+      const results = resultsInMemory({ runId, sourcesFile, request }, settled);
+      return publishRun(
+        { runId, request, sourcesFile, state, startedAt, fetchPhase, results, keptItems, deadline: input.hardDeadline },
+        { ...dependencies, client },
+      );
+    });
   } catch (error) {
     if (!request.dryRun) await releaseClaim(dependencies.store, runId, now());
     throw error;

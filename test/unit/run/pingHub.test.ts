@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FeedIdentity } from '../../../lambda/core/model.js';
+import { createHttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { pingHub } from '../../../lambda/run/pingHub.js';
 import { aRunReport, aSourceReport } from '../../support/builders/runReports.js';
@@ -8,8 +9,8 @@ import { serve } from '../fetch/fetchHarness.js';
 
 const BASE_URL = 'https://feeds.example.org/news/';
 const NOW = Date.parse('2025-03-01T10:05:03Z');
-const loopbackAllowed = parseNetworkPolicy('127.0.0.0/8');
-const options = { networkPolicy: loopbackAllowed, deadline: NOW + 60_000, now: NOW };
+const client = createHttpClient({ networkPolicy: parseNetworkPolicy('127.0.0.0/8') });
+const options = { client, deadline: NOW + 60_000, now: NOW };
 
 const feedWithHub = (hub: string, overrides: Partial<FeedIdentity> = {}): FeedIdentity => ({
   title: 'News',
@@ -20,6 +21,8 @@ const feedWithHub = (hub: string, overrides: Partial<FeedIdentity> = {}): FeedId
 const withNewItems = aRunReport([aSourceReport({ newItems: 2 })]);
 
 describe('pingHub', () => {
+  afterAll(() => client.close());
+
   it('tells the hub of each feed once, by its self URL, with hub.mode=publish', async () => {
     // Prepare
     const hub = recordingHub(acceptWith(204));
@@ -111,11 +114,15 @@ describe('pingHub', () => {
   });
 
   it('refuses a hub at the metadata address as the network policy refuses a source there', async () => {
+    // Prepare
+    const defaultPolicy = createHttpClient({ networkPolicy: parseNetworkPolicy(undefined) });
+
     // Act
     const warnings = await pingHub(feedWithHub('http://169.254.169.254/hub'), withNewItems, {
       ...options,
-      networkPolicy: parseNetworkPolicy(undefined),
+      client: defaultPolicy,
     });
+    await defaultPolicy.close();
 
     // Assess
     expect(warnings).toHaveLength(2);
