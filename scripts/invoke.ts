@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CreateBucketCommand, PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { quietSdkNodeNotice } from '../lambda/main/cli.js';
 import { type Invocation, invokeBundle, prepareBundle } from './bundleInvoker.js';
-import { lambdaEnvironment, MOTO_CREDENTIALS, MOTO_REGION, startMotoServer } from './motoServer.js';
+import { createMotoBucket, lambdaEnvironment, MOTO_CREDENTIALS, MOTO_REGION, startMotoServer } from './motoServer.js';
 
 const USAGE = `Usage: npm run invoke -- [--event JSON] [--sources FILE] [--timeout-seconds N] [--aws]
 
@@ -101,15 +101,14 @@ async function invokeAgainstMoto(): Promise<Invocation> {
   const moto = await startMotoServer();
   try {
     const clientConfig = { region: MOTO_REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
-    const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const bucket = await createMotoBucket(moto, BUCKET);
     const { TopicArn } = await new SNSClient(clientConfig).send(new CreateTopicCommand({ Name: 'tributary-runs' }));
     if (sourcesFile?.startsWith('s3://')) usageError(`--sources: ${sourcesFile} is not in the emulator; pass a file`);
     if (sourcesFile) {
       const body = await readFile(sourcesFile, 'utf8').catch((error: Error) =>
         usageError(`--sources: cannot read ${sourcesFile}: ${error.message}`),
       );
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: SOURCES_KEY, Body: body }));
+      await bucket.put(SOURCES_KEY, body);
     }
     console.error(
       `moto_server on ${moto.endpoint}: bucket ${BUCKET}, topic ${TopicArn}, sources ` +
@@ -124,7 +123,7 @@ async function invokeAgainstMoto(): Promise<Invocation> {
     quietSdkNodeNotice(env);
     const invocation = await invokeBundle(folder, event, env, { remainingMs: timeoutSeconds * 1000 });
     const written = [];
-    for await (const { Contents = [] } of paginateListObjectsV2({ client: s3 }, { Bucket: BUCKET })) {
+    for await (const { Contents = [] } of paginateListObjectsV2({ client: bucket.s3 }, { Bucket: BUCKET })) {
       written.push(...Contents.filter(({ Key }) => Key !== SOURCES_KEY));
     }
     console.error(

@@ -3,7 +3,7 @@ import { plainText } from '../parse/plainText.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
 import { htmlPage, linkOrText, optionalTime, time } from './htmlPage.js';
 import type { PublishedItem } from './publishedItem.js';
-import { type RenderContext, type SourceLabel, sourceName } from './renderContext.js';
+import { perSource, type RenderContext, sourceName } from './renderContext.js';
 
 /** Newest items listed on the page; the feeds carry the rest. */
 export const MAX_ITEMS_ON_PAGE = 100;
@@ -78,9 +78,9 @@ function subscribeLinks({ atom, json }: FeedLinks): string {
 
 function itemList(items: readonly PublishedItem[], context: RenderContext): string {
   if (items.length === 0) return '<p class="note">No items yet.</p>\n';
-  const sources = new Map(context.sources.map((source) => [source.id, source]));
+  const sourceLink = perSource(context, (id, source) => linkOrText(source?.siteUrl, sourceName(source, id)));
   const shown = items.slice(0, MAX_ITEMS_ON_PAGE);
-  const entries = shown.map((item) => itemEntry(item, sources.get(item.sourceId))).join('\n');
+  const entries = shown.map((item) => itemEntry(item, sourceLink(item.sourceId))).join('\n');
   const more = shown.length < items.length;
   return `<ol class="items">\n${entries}\n</ol>\n${
     more
@@ -90,12 +90,12 @@ items; the feeds have them all.</p>\n`
   }`;
 }
 
-function itemEntry(item: PublishedItem, source: SourceLabel | undefined): string {
+function itemEntry(item: PublishedItem, sourceLink: string): string {
   const date = optionalTime(item.date_published ?? item.date_modified);
   const excerpt = excerptOf(item);
   return `<li><article>
 <h2>${linkOrText(item.url, item.displayTitle)}</h2>
-<p class="meta">${linkOrText(source?.siteUrl, sourceName(source, item.sourceId))}${date ? ` · ${date}` : ''}</p>
+<p class="meta">${sourceLink}${date ? ` · ${date}` : ''}</p>
 ${excerpt ? `<p class="excerpt">${escapeHtml(excerpt)}</p>\n` : ''}</article></li>`;
 }
 

@@ -5,7 +5,7 @@ import { escapeHtml } from './escape.js';
 import { HISTORY_CHART_STYLE, historyChart } from './historyChart.js';
 import { htmlPage, linkOrText, plural, time } from './htmlPage.js';
 import { readableBytes, readableDuration } from './readable.js';
-import { type RenderContext, sourceName } from './renderContext.js';
+import { perSource, type RenderContext, sourceName } from './renderContext.js';
 import type { RunHistoryEntry } from './runHistory.js';
 
 /** Failing sources named in the sentence at the top; the table has them all. */
@@ -79,7 +79,7 @@ export function renderStatusPage(
   history: readonly RunHistoryEntry[] = [],
 ): string {
   const runStatus = RUN_STATUS_LABEL[report.status];
-  const names = new Map(context.sources.map((source) => [source.id, sourceName(source, source.id)]));
+  const nameOf = perSource(context, (id, source) => sourceName(source, id));
   return htmlPage({
     title: `${context.title}: run ${runStatus.text}`,
     language: context.language,
@@ -91,7 +91,7 @@ ${PAGES_NAV}
 </header>
 <main>
 ${runSection(report)}
-${sourcesSection(report.sources, names)}
+${sourcesSection(report.sources, nameOf)}
 ${historySection(history)}
 </main>
 <footer>
@@ -149,14 +149,14 @@ function fact(term: string, html: string): string {
   return `<div><dt>${term}</dt><dd>${html}</dd></div>`;
 }
 
-function sourcesSection(sources: SourceReport[], names: ReadonlyMap<string, string>): string {
+function sourcesSection(sources: SourceReport[], nameOf: (sourceId: string) => string): string {
   if (sources.length === 0) {
     return `<section><h2>Sources</h2><p class="note">No sources were fetched in this run.</p></section>`;
   }
   const slowest = Math.max(...sources.map((source) => source.durationMs));
   const rows = sources.map(
     (source) => `<tr>
-<th scope="row">${sourceCell(source, names.get(source.id))}</th>
+<th scope="row">${sourceCell(source, nameOf(source.id))}</th>
 <td>${sourceStatus(source)}</td>
 <td class="number">${source.httpStatus ?? '–'}</td>
 <td class="number">${source.items}</td>

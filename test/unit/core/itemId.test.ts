@@ -42,7 +42,8 @@ describe('itemId', () => {
     const otherSource = itemId('beta', 'javascript:alert(3)', undefined, []);
     const otherId = itemId('alpha', 'javascript:alert(4)', undefined, []);
 
-    // Assess
+    // Assess: a literal, so a change of namespace or name format (new ids for every subscriber) fails
+    expect(first).toBe('urn:uuid:2d2bf8be-0a68-56f9-acc7-2ba2f1a722b8');
     expect(again).toBe(first);
     expect(otherSource).not.toBe(first);
     expect(otherId).not.toBe(first);
