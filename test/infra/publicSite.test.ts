@@ -87,8 +87,10 @@ describe('the default deployment', () => {
 
 describe('the public site: what it serves', () => {
   test('has one behaviour per published output, and nothing under state/ or runs/ without publishRuns', () => {
-    const patterns = distributionConfig(site).CacheBehaviors.map((b: Json) => b.PathPattern);
+    const patterns: string[] = distributionConfig(site).CacheBehaviors.map((b: Json) => b.PathPattern);
     expect(patterns.sort()).toEqual(LATEST_OUTPUTS.map((key) => `/${key}`).sort());
+    // Spelled out too: the published keys come from the code under test, and must never reach state.
+    expect(patterns.sort()).toEqual(['/feed.json', '/feed.xml', '/index.html', '/status.html']);
   });
 
   test('with publishRuns, serves the run reports under the prefix too, and still nothing under state/', () => {
@@ -105,7 +107,9 @@ describe('the public site: what it serves', () => {
     expect(viewerRequest(domain, '/')).toMatchObject({ uri: '/site/index.html' });
     expect(viewerRequest(domain, '/site/')).toMatchObject({ uri: '/site/index.html' });
     expect(viewerRequest(domain, '/site')).toMatchObject({ uri: '/site/index.html' });
-    expect(viewerRequest(domain, '/site/state/state.json')).toMatchObject({ statusCode: 404 });
+    for (const path of ['/site/state/state.json', '/site/state/', '/state/state.json', '/runs/x.json', '/feed.json']) {
+      expect(viewerRequest(domain, path), path).toMatchObject({ statusCode: 404 });
+    }
     const [, fn] = only(site, 'AWS::CloudFront::Function');
     expect(distributionConfig(site).DefaultCacheBehavior.FunctionAssociations).toEqual([
       {

@@ -108,6 +108,21 @@ describe('pinging the WebSub hub', () => {
     },
   );
 
+  it("gives a hub that never answers only the time left before the invocation's deadline", async () => {
+    // Prepare: 3 s in all, 2 s of it kept for what follows the ping
+    await start('never');
+    const hardDeadline = Date.now() + 3_000;
+
+    // Act
+    const report = await harness.run({}, { budgetMs: 1_500, afterFetchMs: 1_500 });
+
+    // Assess
+    expect(report.status).toBe('ok');
+    for (const warning of report.warnings ?? []) expect(warning).toMatch(/: no answer within \d{1,3} ms$/);
+    expect(report.warnings).toHaveLength(2);
+    expect(Date.now()).toBeLessThan(hardDeadline);
+  });
+
   it('refuses a hub at the metadata address as it would refuse a source there, and the run ends ok', async () => {
     // Prepare: the harness allows 127.0.0.0/8 only
     await start(acceptWith(204), 'http://169.254.169.254/hub');

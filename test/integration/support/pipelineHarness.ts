@@ -36,6 +36,8 @@ export interface RunOptions {
   feed?: FeedIdentity;
   /** Fetching time before the run's deadline. @default 60 s */
   budgetMs?: number;
+  /** Time the invocation has after the fetch deadline. @default 10 s */
+  afterFetchMs?: number;
   dependencies?: Partial<PipelineDependencies>;
 }
 
@@ -76,7 +78,7 @@ export async function createPipelineHarness(defaults: {
           sourcesFile,
           request: { dryRun: false, force: false, ...request },
           fetchDeadline: now + budget,
-          hardDeadline: now + budget + 10_000,
+          hardDeadline: now + budget + (options.afterFetchMs ?? 10_000),
         },
         { store, notifier, networkPolicy: parseNetworkPolicy('127.0.0.0/8'), ...options.dependencies },
       );
