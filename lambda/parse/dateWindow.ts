@@ -9,6 +9,15 @@ export interface DateWindow {
 
 const HOUR_MS = 60 * 60 * 1000;
 
+/** Unix time 0, the one lower bound on item dates. */
+const EPOCH = 0;
+
+/**
+ * The epoch's lower bound without an upper one: for reading a feed outside a run (measuring the
+ * parser alone, test fixtures of any age), where there is no clock to bound the future by.
+ */
+export const SINCE_EPOCH: DateWindow = { earliest: EPOCH, latest: Number.POSITIVE_INFINITY };
+
 /**
  * From the Unix epoch to `futureToleranceHours` after `now`. Feeds write 1970-01-01 (Unix time 0)
  * and earlier for "unknown", and far-future dates (`9999-12-31`) for "pinned": both would sort an
@@ -21,12 +30,5 @@ const HOUR_MS = 60 * 60 * 1000;
  * The caller reads the clock: parsing stays pure.
  */
 export function dateWindow(now: number, futureToleranceHours: number): DateWindow {
-  return { earliest: 0, latest: now + futureToleranceHours * HOUR_MS };
-}
-
-/** The date (RFC 3339 UTC) when it lies within the window, else undefined; without a window, the date. */
-export function withinWindow(date: string | undefined, window: DateWindow | undefined): string | undefined {
-  if (date === undefined || window === undefined) return date;
-  const time = Date.parse(date);
-  return time >= window.earliest && time <= window.latest ? date : undefined;
+  return { earliest: EPOCH, latest: now + futureToleranceHours * HOUR_MS };
 }

@@ -4,7 +4,7 @@ import { itemId } from '../core/itemId.js';
 import type { Author, Item } from '../core/model.js';
 import { resolveHttpUrl, resolveUrl } from '../core/resolveUrl.js';
 import { shortened } from '../core/shortened.js';
-import { type DateWindow, withinWindow } from './dateWindow.js';
+import type { DateWindow } from './dateWindow.js';
 import { MarkupBudget } from './markupBudget.js';
 import { parseDate } from './parseDate.js';
 import type { ParsedFeed } from './parseFeed.js';
@@ -15,7 +15,7 @@ export interface NormalizeContext {
   sourceId: string;
   /** The response URL after redirects: the last resort for resolving relative links. */
   baseUrl: string;
-  /** The dates an item may carry; any other is dropped. Left out, every date that parses is kept. */
+  /** The dates an item may carry; any other is dropped. Left out, every date from 1970 on is kept. */
   dates?: DateWindow;
 }
 
@@ -60,8 +60,8 @@ interface ItemDates {
 }
 
 function itemDates(entry: Entry, window: DateWindow | undefined): ItemDates {
-  const published = withinWindow(parseDate(entry.published), window);
-  const modified = withinWindow(parseDate(entry.modified), window);
+  const published = parseDate(entry.published, window);
+  const modified = parseDate(entry.modified, window);
   const given = (raw: string | undefined) => raw !== undefined && raw.trim() !== '';
   const dropped = (given(entry.published) && !published) || (given(entry.modified) && !modified);
   return { published, modified, dropped };

@@ -14,8 +14,8 @@ export interface ParseContext {
    */
   maxItemsPerSource?: number;
   /**
-   * The dates an item may carry; any other is dropped and counted. Left out, every date that
-   * parses is kept (for measuring the parser alone, and for reading feeds as feedparser does).
+   * The dates an item may carry; any other is dropped and counted. Left out, every date from 1970
+   * on is kept (for measuring the parser alone, and for reading feeds as feedparser does).
    */
   dates?: DateWindow;
 }

@@ -1,5 +1,8 @@
+import { type DateWindow, SINCE_EPOCH } from './dateWindow.js';
+
 /**
- * A feed date as RFC 3339 UTC (`2018-01-31T20:15:15.000Z`), or undefined when it is not a date.
+ * A feed date as RFC 3339 UTC (`2018-01-31T20:15:15.000Z`), or undefined when it is not a date or
+ * lies outside `window` (see dateWindow.ts for why such dates are dropped).
  *
  * Accepts ISO 8601 / RFC 3339 (what Atom, JSON Feed and dc:date use) and RFC 822 / 1123 in the
  * shapes RSS feeds actually emit: optional weekday, two-digit years, `1500` without a colon,
@@ -7,22 +10,22 @@
  * here instead of handing the string to `new Date()`, because V8's fallback parser guesses at
  * almost anything ("Item 1" becomes 2001-01-01) and misses common zones (CEST, AEST).
  */
-export function parseDate(raw: string | undefined): string | undefined {
+export function parseDate(raw: string | undefined, window: DateWindow = SINCE_EPOCH): string | undefined {
   const text = raw?.trim();
   if (!text) return undefined;
   const parts = isoParts(text) ?? rfc822Parts(text);
   if (!parts) return undefined;
   const { year, month, day, hour, minute, second, millisecond, offsetMinutes } = parts;
   if (offsetMinutes === undefined) return undefined;
-  if (year < MIN_YEAR || month > 11 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (month > 11 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
   const local = Date.UTC(year, month, day, hour, minute, Math.min(second, 59), millisecond);
   // Date.UTC rolls 31 Feb over into March; a day the month does not have is garbage.
   if (new Date(local).getUTCDate() !== day) return undefined;
-  return new Date(local - offsetMinutes * 60_000).toISOString();
+  // Date.UTC reads the years 0–99 as 1900–1999: 0075-06-01 must not pass for 1975.
+  const instant = (year < 100 ? new Date(local).setUTCFullYear(year) : local) - offsetMinutes * 60_000;
+  if (instant < window.earliest || instant > window.latest) return undefined;
+  return new Date(instant).toISOString();
 }
-
-/** Earlier years are placeholders (Go's zero time is 0001-01-01), not publication dates. */
-const MIN_YEAR = 1900;
 
 interface DateParts {
   year: number;

@@ -144,6 +144,8 @@ describe('normalizeFeed', () => {
       ['far in the future', '9999-12-31T23:59:59Z'],
       ['with an offset no zone has', '9999-12-31T23:59:59-99:99'],
       ['before 1970', '1969-12-31T23:59:59Z'],
+      ['in 1950', 'Sun, 01 Jan 1950 00:00:00 GMT'],
+      ['before 1900', '1850-01-01T00:00:00Z'],
       ['past the tolerance', '2026-12-04T12:00:01Z'],
     ])('drops a published date %s, keeps the item undated, and counts it', (_, published) => {
       // Act

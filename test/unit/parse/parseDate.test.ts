@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { dateWindow } from '../../../lambda/parse/dateWindow.js';
 import { parseDate } from '../../../lambda/parse/parseDate.js';
 
 describe('parseDate', () => {
@@ -40,6 +41,9 @@ describe('parseDate', () => {
     ['an RFC 822 zone beyond ±2359', 'Wed, 31 Jan 2018 20:15:15 +9999'],
     ['an unknown month', '31 Foo 2018 10:00:00 GMT'],
     ["Go's zero time", '0001-01-01T00:00:00Z'],
+    ['a year below 100, which Date.UTC would read as 19xx', '0075-06-01T00:00:00Z'],
+    ['a date before the Unix epoch', '1950-06-01T00:00:00Z'],
+    ['a date a zone offset puts before the epoch', '1970-01-01T00:30:00+01:00'],
     ['an empty string', ''],
     ['nothing', undefined],
   ])('returns undefined for %s', (_, raw) => {
@@ -48,5 +52,42 @@ describe('parseDate', () => {
 
     // Assess
     expect(date).toBeUndefined();
+  });
+
+  describe('within a window', () => {
+    const NOW = Date.parse('2026-12-03T12:00:00Z');
+    const window = dateWindow(NOW, 24);
+
+    it.each([
+      ['the Unix epoch', '1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z'],
+      ['the end of the tolerance', 'Fri, 04 Dec 2026 12:00:00 GMT', '2026-12-04T12:00:00.000Z'],
+    ])('keeps a date at %s, both ends included', (_, raw, expected) => {
+      // Act
+      const date = parseDate(raw, window);
+
+      // Assess
+      expect(date).toBe(expected);
+    });
+
+    it.each([
+      ['one second past the tolerance', '2026-12-04T12:00:01Z'],
+      ['one that only its offset puts past the tolerance', '2026-12-04T11:00:00-01:01'],
+      ['far in the future', '9999-12-31T23:59:59Z'],
+      ['before the epoch', 'Sun, 01 Jan 1950 00:00:00 GMT'],
+    ])('drops a date %s', (_, raw) => {
+      // Act
+      const date = parseDate(raw, window);
+
+      // Assess
+      expect(date).toBeUndefined();
+    });
+
+    it('keeps far-future dates without a window: only the epoch bounds them', () => {
+      // Act
+      const date = parseDate('9999-12-31T23:59:59Z');
+
+      // Assess
+      expect(date).toBe('9999-12-31T23:59:59.000Z');
+    });
   });
 });
