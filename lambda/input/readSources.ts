@@ -5,7 +5,7 @@ import type { SourcesFile } from '../core/model.js';
 import { assertKnownSources, parseEvent, type RunRequest } from './event.js';
 import { parseS3Uri } from './s3Uri.js';
 import bundledSources from './sources.json' with { type: 'json' };
-import { parseSourcesFile, validateSourcesFile } from './sourcesFile.js';
+import { needsParserChecks, sourcesFileJson, validateSourcesFileShape } from './sourcesFileShape.js';
 
 /** Reads an `s3://` object's text: `undefined` when there is no such object; other failures throw. */
 export type S3ObjectReader = (bucket: string, key: string) => Promise<string | undefined>;
@@ -19,7 +19,7 @@ export async function readSources(
   readS3: S3ObjectReader,
   field = 'SOURCES_URI',
 ): Promise<SourcesFile> {
-  if (!uri) return validateSourcesFile(bundledSources, 'the bundled sources.json');
+  if (!uri) return validated(bundledSources, 'the bundled sources.json');
   const object = parseS3Uri(uri);
   if (object) {
     let text: string | undefined;
@@ -32,7 +32,7 @@ export async function readSources(
       throw new StoreError(`cannot read ${uri}: ${(cause as Error).message}`, { cause });
     }
     if (text === undefined) throw cannotRead(field, uri, new Error('no such object'));
-    return parseSourcesFile(text, uri);
+    return validated(sourcesFileJson(text, uri), uri);
   }
   let text: string;
   try {
@@ -40,7 +40,15 @@ export async function readSources(
   } catch (cause) {
     throw cannotRead(field, uri, cause);
   }
-  return parseSourcesFile(text, uri);
+  return validated(sourcesFileJson(text, uri), uri);
+}
+
+/** A sources file validated as `validateSourcesFile` does, loading the parsers only when the file needs them. */
+async function validated(json: unknown, origin: string): Promise<SourcesFile> {
+  const file = validateSourcesFileShape(json, origin);
+  if (!needsParserChecks(file)) return file;
+  const { checkSources } = await import('./sourceChecks.js');
+  return checkSources(file, origin);
 }
 
 /**

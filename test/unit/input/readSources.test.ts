@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { s3ObjectReader } from '../../../lambda/adapters/s3Store.js';
 import { InvalidInputError, StoreError } from '../../../lambda/core/errors.js';
 import { readSources } from '../../../lambda/input/readSources.js';
+import { parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
 
 const URI = 's3://config-bucket/tributary/sources.json';
 
@@ -52,5 +53,45 @@ describe('readSources from S3', () => {
 
     await expect(read).rejects.toThrowError(StoreError);
     await expect(read).rejects.toMatchObject({ code: 'store', message: `cannot read ${URI}: socket hang up` });
+  });
+});
+
+describe('readSources checks what only the parsers can tell', () => {
+  const badTerm = { sources: [{ id: 'hn', url: 'https://news.ycombinator.com/rss', filter: { include: ['/(a/'] } }] };
+  const badSelector = {
+    sources: [{ id: 'blog', type: 'html', url: 'https://example.com/', items: 'article[', fields: { title: 'h2' } }],
+  };
+
+  it.each([
+    ['a filter term', badTerm, 'sources[0].filter.include[0]'],
+    ['a selector', badSelector, 'sources[0].items'],
+  ])('rejects %s the parsers refuse, with the error the CDK app gives', async (_, file, field) => {
+    const text = JSON.stringify(file);
+    const appError = (() => {
+      try {
+        parseSourcesFile(text, URI);
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+
+    const read = readSources(URI, s3Answering(text));
+
+    await expect(read).rejects.toThrowError(InvalidInputError);
+    await expect(read).rejects.toThrowError(appError?.message);
+    expect(appError?.message).toContain(field);
+  });
+
+  it('accepts good terms and selectors', async () => {
+    const file = {
+      sources: [
+        { id: 'hn', url: 'https://news.ycombinator.com/rss', filter: { include: ['/rust|zig/i'] } },
+        { id: 'blog', type: 'html', url: 'https://example.com/', items: 'article', fields: { title: 'h2' } },
+      ],
+    };
+
+    const read = await readSources(URI, s3Answering(JSON.stringify(file)));
+
+    expect(read.sources.map((source) => source.id)).toEqual(['hn', 'blog']);
   });
 });
