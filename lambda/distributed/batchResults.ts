@@ -1,7 +1,7 @@
 import type { SourceReport, SourcesFile } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
 import type { RunRequest } from '../input/event.js';
-import type { SourceResult } from '../process/processSource.js';
+import type { SourceResult } from '../process/sourceResult.js';
 import type { SourceState } from '../process/sourceState.js';
 import { NewestNewItems, type RunResults, reportsInFileOrder } from '../run/runResults.js';
 import { type SettledStates, shardOf } from '../run/state.js';

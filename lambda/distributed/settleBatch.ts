@@ -1,6 +1,6 @@
 import type { Source } from '../core/model.js';
 import { withHttpClient } from '../fetch/httpClient.js';
-import type { SourceResult } from '../process/processSource.js';
+import type { SourceResult } from '../process/sourceResult.js';
 import { gatherResults } from '../run/gatherResults.js';
 import { KeptItemsStore } from '../run/keptItemsStore.js';
 import type { PipelineDependencies } from '../run/pipelineDependencies.js';

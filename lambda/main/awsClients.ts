@@ -1,4 +1,4 @@
-import { ssmParameterReaderOnFirstUse } from '../adapters/ssmOnFirstUse.js';
+import { ssmParameterReaderOnFirstUse } from '../adapters/awsClientsOnFirstUse.js';
 import { SecretCache } from '../run/secretCache.js';
 
 /**

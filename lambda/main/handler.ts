@@ -5,8 +5,16 @@ import { type InvocationContext, invoke, type LambdaRuntime, logger, observeRun 
 import { runFromEvent } from './runFromEvent.js';
 
 export type { InvocationContext } from './lambdaRuntime.js';
-// The steps of the distributed mode live in the same bundle, so CDK deploys one artefact.
-export { mergeHandler, startHandler, workerHandler } from './stepHandlers.js';
+
+// The steps of the distributed mode live in the same bundle, so CDK deploys one artefact. Their
+// code is a chunk of its own, so the whole-run function's cold start does not evaluate it.
+const steps = () => import('./stepHandlers.js');
+export const startHandler = async (input: unknown, context: InvocationContext) =>
+  (await steps()).startHandler(input, context);
+export const workerHandler = async (input: unknown, context: InvocationContext) =>
+  (await steps()).workerHandler(input, context);
+export const mergeHandler = async (input: unknown, context: InvocationContext) =>
+  (await steps()).mergeHandler(input, context);
 
 export async function handler(event: unknown, context: InvocationContext): Promise<Summary> {
   return invoke(context, (runtime) => run(runtime, event, context));

@@ -1,11 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { snsNotifierOnFirstUse } from '../adapters/awsClientsOnFirstUse.js';
 import { ConsoleNotifier } from '../adapters/consoleNotifier.js';
 import { createLogger, describeError } from '../adapters/logger.js';
 import { logRun } from '../adapters/runLog.js';
 import { runMetrics, writeMetrics } from '../adapters/runMetrics.js';
 import { S3Store } from '../adapters/s3Store.js';
-import { SnsNotifier } from '../adapters/snsNotifier.js';
 import type { RunReport } from '../core/model.js';
 import type { Notifier } from '../run/notifier.js';
 import type { SecretCache } from '../run/secretCache.js';
@@ -38,7 +37,7 @@ const runtime: LambdaRuntime | Error = (() => {
     const config = readLambdaConfig();
     const s3 = new S3Client({ ...AWS_CALL_LIMITS, forcePathStyle: config.forcePathStyle });
     const notifier = config.topicArn
-      ? new SnsNotifier(new SNSClient({ ...AWS_CALL_LIMITS, maxAttempts: 5 }), config.topicArn)
+      ? snsNotifierOnFirstUse({ ...AWS_CALL_LIMITS, maxAttempts: 5 }, config.topicArn)
       : new ConsoleNotifier();
     const secrets = ssmSecretCache();
     return { config, s3, store: new S3Store(s3, config.outputBucket, config.outputPrefix), notifier, secrets };

@@ -3,13 +3,9 @@ import type { FetchOutcome, Settings, Source } from '../core/model.js';
 import { fetchAll } from '../fetch/fetchAll.js';
 import { unfetched } from '../fetch/fetchSource.js';
 import type { HttpClient } from '../fetch/httpClient.js';
-import {
-  type FeedDiscovery,
-  type FreshSourceResult,
-  processSource,
-  type SourceResult,
-} from '../process/processSource.js';
+import type { FeedDiscovery, FreshSourceResult, SourceResult } from '../process/sourceResult.js';
 import { lastFetchMsOf, type SourceState } from '../process/sourceState.js';
+import { processStage } from './laterStages.js';
 import { resolveHeaders } from './resolveHeaders.js';
 import { NO_SECRET_STORE, type SecretCache } from './secretCache.js';
 
@@ -46,6 +42,7 @@ export async function fetchAndProcess(
   const { settings, previous, now } = options;
   const settled = new Map<string, SourceResult>();
   const settle = async (source: Source, outcome: FetchOutcome, discovery?: FeedDiscovery) => {
+    const { processSource } = await processStage();
     const result = await options.keep(processSource(source, outcome, previous[source.id], settings, now(), discovery));
     settled.set(source.id, result);
     options.onSettled?.(source, result);

@@ -1,8 +1,8 @@
 import type { Settings, Source } from '../core/model.js';
 import type { HttpClient } from '../fetch/httpClient.js';
 import { namesSources, type RunRequest } from '../input/event.js';
-import { restingSource, type SourceResult } from '../process/processSource.js';
 import { isResting } from '../process/sourceHealth.js';
+import { restingSource, type SourceResult } from '../process/sourceResult.js';
 import type { SourceState } from '../process/sourceState.js';
 import { fetchAndProcess } from './fetchAndProcess.js';
 import type { KeptItemsStore } from './keptItemsStore.js';

@@ -3,7 +3,7 @@ import type { Item } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
 import { KEPT_ITEMS_FOLDER } from '../core/storageLayout.js';
 import type { KeptItems } from '../process/keptItems.js';
-import type { FreshSourceResult, SourceResult } from '../process/processSource.js';
+import type { FreshSourceResult, SourceResult } from '../process/sourceResult.js';
 import { packFolder, shardOf } from './state.js';
 import { INTERNAL_JSON, type Store } from './store.js';
 

@@ -4,8 +4,8 @@ import { type RunRequest, selectedSources } from '../input/event.js';
 import { claimOrResume } from './claimOrResume.js';
 import { gatherPlan, gatherResults } from './gatherResults.js';
 import { KeptItemsStore } from './keptItemsStore.js';
+import { publishStage, startLoadingLaterStages } from './laterStages.js';
 import type { PipelineDependencies } from './pipelineDependencies.js';
-import { publishRun } from './publishRun.js';
 import { releaseClaim } from './runClaim.js';
 import { runIdOf } from './runId.js';
 import { resultsInMemory } from './runResults.js';
@@ -59,9 +59,12 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
     const plan = gatherPlan(request, sourcesFile.settings, startedAt, input.fetchDeadline);
     return await withHttpClient(dependencies, async (client) => {
       const fetchStartedAt = now();
+      startLoadingLaterStages();
+      dependencies.notifier.prepare?.();
       const settled = await gatherResults(selected, { ...plan, state, keptItems, client }, dependencies);
       const fetchPhase = { startedAt: fetchStartedAt, endedAt: now() };
       const results = resultsInMemory({ runId, sourcesFile, request }, settled);
+      const { publishRun } = await publishStage();
       return publishRun(
         { runId, request, sourcesFile, state, startedAt, fetchPhase, results, keptItems, deadline: input.hardDeadline },
         { ...dependencies, client },

@@ -2,7 +2,7 @@ import { InternalError } from '../core/errors.js';
 import { type Item, MAX_NEW_ITEMS_LISTED, type SourceReport, type SourcesFile } from '../core/model.js';
 import { type RunRequest, selectedSources } from '../input/event.js';
 import { mergeItems, mergeKeyOf, mergeKeys } from '../merge/merge.js';
-import type { SourceResult } from '../process/processSource.js';
+import type { SourceResult } from '../process/sourceResult.js';
 import { type SettledStates, statesInMemory } from './state.js';
 
 /** What publishing needs of a run's results: small per source, the items left in storage. */

@@ -18,8 +18,10 @@ describe('the pipeline over a folder store', () => {
   let broken: Set<string>;
   let conditionalHits: number;
   let pipeline: PipelineHarness;
+  let slowAnswered: (() => void) | undefined;
 
   beforeEach(async () => {
+    slowAnswered = undefined;
     broken = new Set();
     conditionalHits = 0;
     server = await startLoopbackServer({
@@ -38,6 +40,7 @@ describe('the pipeline over a folder store', () => {
       '/hangs': () => undefined,
       '/slow.rss': async (_request: IncomingMessage, response: ServerResponse) => {
         await sleep(SLOW_SOURCE_MS);
+        slowAnswered?.();
         response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFixture('e2e/news.rss'));
       },
     });
@@ -150,6 +153,21 @@ describe('the pipeline over a folder store', () => {
 
     expect(asked.slice(0, 3).sort()).toEqual(['claim', 'claim answered', 'state'].sort());
     expect(asked.indexOf('state')).toBeLessThan(asked.indexOf('claim answered'));
+  });
+
+  it('has the notifier load its client while the sources are fetched, not after', async () => {
+    const events: string[] = [];
+    slowAnswered = () => events.push('slow source answered');
+    pipeline.notifier.prepare = () => events.push('notifier prepares');
+    const publish = pipeline.notifier.publish.bind(pipeline.notifier);
+    pipeline.notifier.publish = async (notification) => {
+      events.push('notification');
+      return publish(notification);
+    };
+
+    await pipeline.run({}, { sources: [source('slow', server.url('/slow.rss'))] });
+
+    expect(events).toEqual(['notifier prepares', 'slow source answered', 'notification']);
   });
 
   it('ignores a state it could not read when the run turns out to be done already', async () => {

@@ -22,6 +22,8 @@ import { runPipeline } from '../../../lambda/run/runPipeline.js';
 export class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
   failing = false;
+  /** Called when the run asks the notifier to load its client. */
+  prepare?: () => void;
 
   async publish(notification: Notification): Promise<void> {
     if (this.failing) throw new NotifyError('SNS is down');

@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { BatchResults } from '../../../lambda/distributed/batchResults.js';
 import type { BatchFile } from '../../../lambda/distributed/settleBatch.js';
 import { inBatchOrder } from '../../../lambda/distributed/startShardedRun.js';
-import type { SourceResult } from '../../../lambda/process/processSource.js';
+import type { SourceResult } from '../../../lambda/process/sourceResult.js';
 import type { SourceState } from '../../../lambda/process/sourceState.js';
 import { shardOf } from '../../../lambda/run/state.js';
 import { INTERNAL_JSON } from '../../../lambda/run/store.js';

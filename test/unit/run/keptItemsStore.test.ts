@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import type { Item, SourceReport } from '../../../lambda/core/model.js';
 import { type KeptItems, keepItems } from '../../../lambda/process/keptItems.js';
-import type { FreshSourceResult } from '../../../lambda/process/processSource.js';
+import type { FreshSourceResult } from '../../../lambda/process/sourceResult.js';
 import { KeptItemsStore, MAX_PACKED_CHARS } from '../../../lambda/run/keptItemsStore.js';
 import { packFolder, shardOf } from '../../../lambda/run/state.js';
 import type { ObjectMetadata } from '../../../lambda/run/store.js';
