@@ -24,7 +24,7 @@ const PARTS: Record<string, string> = {
   'SNS client, built': part(`import { SNSClient } from '@aws-sdk/client-sns'`, 'new SNSClient({})'),
   'sources-file schema (zod)': part(`import * as schema from '${ROOT}lambda/core/sourcesFileSchema.ts'`, 'schema'),
   'sources-file checks (+ re2js, css-select)': part(
-    `import * as checks from '${ROOT}lambda/input/sourcesFile.ts'`,
+    `import * as checks from '${ROOT}lambda/input/sourceChecks.ts'`,
     'checks',
   ),
   'HTTP client (undici)': part(`import * as http from '${ROOT}lambda/fetch/fetchAll.ts'`, 'http'),
