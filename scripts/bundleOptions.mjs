@@ -28,6 +28,16 @@ const undiciCore = {
   },
 };
 
+// undici's fallback parser, for CPUs without wasm SIMD, is read from a file beside the chunks
+// (see llhttpWithoutSimd.cjs).
+const llhttpWithoutSimd = {
+  name: 'llhttp-without-simd',
+  setup(build) {
+    const standIn = fileURLToPath(new URL('./llhttpWithoutSimd.cjs', import.meta.url));
+    build.onResolve({ filter: /llhttp\/llhttp-wasm\.js$/ }, () => ({ path: standIn }));
+  },
+};
+
 // sanitize-html's style parsing, which Tributary turns off (see postcssAbsent.cjs).
 const postcssAbsent = {
   name: 'postcss-absent',
@@ -53,5 +63,5 @@ export const bundleOptions = Object.freeze({
       'const require = __tributaryCreateRequire(import.meta.url);',
   },
   logLevel: 'warning',
-  plugins: [oneHtmlparser2, undiciCore, postcssAbsent],
+  plugins: [oneHtmlparser2, undiciCore, postcssAbsent, llhttpWithoutSimd],
 });

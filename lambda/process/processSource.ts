@@ -6,7 +6,7 @@ import { discoverFeedUrl } from '../parse/discoverFeedUrl.js';
 import type { ParsedSource } from '../parse/parseContext.js';
 import { parseSource } from '../parse/parseSource.js';
 import { ItemFilter } from './itemFilter.js';
-import { type FreshItems, keepItems } from './keptItems.js';
+import { keepItems } from './keptItems.js';
 import { currentSeenIds, headlines, unseenItems } from './newItems.js';
 import { afterFailure, afterSuccess, trackRedirect } from './sourceHealth.js';
 import { type FeedDiscovery, type FreshSourceResult, reportLine, type SourceResult } from './sourceResult.js';

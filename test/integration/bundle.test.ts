@@ -201,6 +201,17 @@ describe('the bundle CDK deploys, run as Lambda runs it, against S3 and SNS on l
     expect(await drainNotifications()).toHaveLength(0);
   });
 
+  it('fetches with undici’s parser for CPUs without wasm SIMD, which is a file beside the chunks', async () => {
+    const { result, error, stderr } = await invokeBundle(
+      bundle,
+      { sources: ['news'], dryRun: true },
+      { ...env, UNDICI_NO_WASM_SIMD: '1' },
+    );
+
+    expect(error, stderr).toBeUndefined();
+    expect(result).toMatchObject({ dryRun: true, counts: { sources: 1, ok: 1 } });
+  });
+
   it('keeps the other sources’ items when an ad hoc run fetches only one source', async () => {
     const { result, error } = await invokeBundle(bundle, { sources: ['notes'] }, env);
 
