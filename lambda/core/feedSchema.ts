@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BASE_URL_RULE, normalizeBaseUrl } from './baseUrl.js';
 import { httpUrl } from './httpUrl.js';
 
 /** What the feed is called when the sources file does not say. */
@@ -27,8 +28,14 @@ export const feedSchema = z.strictObject(
     /** Where people read the feed; unset: baseUrl (the reading page). */
     homePageUrl: httpUrl.optional(),
     /** The public URL the outputs are served from: the feeds' self links hang off it. */
-    // One spelling, so `${baseUrl}feed.xml` is the self link however the file wrote it.
-    baseUrl: httpUrl.transform((url) => (url.endsWith('/') ? url : `${url}/`)).optional(),
+    baseUrl: z
+      .string({ error: 'must be a URL string' })
+      .transform((url, context) => {
+        const normalized = normalizeBaseUrl(url);
+        if (normalized === undefined) context.issues.push({ code: 'custom', message: BASE_URL_RULE, input: url });
+        return normalized ?? z.NEVER;
+      })
+      .optional(),
     authors: z
       .array(authorSchema, { error: 'must be a list of authors' })
       .max(20, { error: 'must list at most 20 authors' })
@@ -45,6 +52,9 @@ export const feedSchema = z.strictObject(
   { error: 'must be an object: title, description, homePageUrl, baseUrl, authors, language, icon, hub' },
 );
 export type FeedIdentity = z.output<typeof feedSchema>;
+
+/** The identity of a sources file without a `feed` object: the schema's own defaults, not a copy of them. */
+export const DEFAULT_FEED: FeedIdentity = feedSchema.parse({});
 
 /** A source's own name, given in the sources file instead of the one its feed gives itself. */
 export const sourceTitleSchema = text(200).optional();

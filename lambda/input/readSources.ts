@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, StoreError } from '../core/errors.js';
-import { DEFAULT_FEED_TITLE } from '../core/feedSchema.js';
+import { DEFAULT_FEED } from '../core/feedSchema.js';
 import type { SourcesFile } from '../core/model.js';
 import { assertKnownSources, parseEvent, type RunRequest } from './event.js';
 import { parseS3Uri } from './s3Uri.js';
@@ -57,7 +57,7 @@ async function validated(json: unknown, origin: string): Promise<SourcesFile> {
  */
 export function withPublicBaseUrl(sourcesFile: SourcesFile, publicBaseUrl: string | undefined): SourcesFile {
   if (publicBaseUrl === undefined) return sourcesFile;
-  return { ...sourcesFile, feed: { title: DEFAULT_FEED_TITLE, ...sourcesFile.feed, baseUrl: publicBaseUrl } };
+  return { ...sourcesFile, feed: { ...(sourcesFile.feed ?? DEFAULT_FEED), baseUrl: publicBaseUrl } };
 }
 
 function cannotRead(field: string, uri: string, cause: unknown): InvalidInputError {

@@ -1,4 +1,5 @@
 import { metricsFunctionName } from '../adapters/runMetrics.js';
+import { BASE_URL_RULE, normalizeBaseUrl } from '../core/baseUrl.js';
 import { InvalidInputError } from '../core/errors.js';
 import { type LogLevel, readLogLevel } from '../core/logLevel.js';
 import { normalizePrefix } from '../core/outputPrefix.js';
@@ -41,9 +42,10 @@ export function readLambdaConfig(env: Environment = process.env): LambdaConfig {
   if (sourcesUri?.startsWith('s3://') && !parseS3Uri(sourcesUri)) {
     throw new InvalidInputError('config', 'SOURCES_URI', `must look like s3://bucket/key: "${sourcesUri}"`);
   }
-  const publicBaseUrl = env.PUBLIC_BASE_URL?.trim() || undefined;
-  if (publicBaseUrl && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(publicBaseUrl)) {
-    throw new InvalidInputError('config', 'PUBLIC_BASE_URL', `must be an http(s) URL: "${publicBaseUrl}"`);
+  const givenBaseUrl = env.PUBLIC_BASE_URL?.trim() || undefined;
+  const publicBaseUrl = givenBaseUrl && normalizeBaseUrl(givenBaseUrl);
+  if (givenBaseUrl && !publicBaseUrl) {
+    throw new InvalidInputError('config', 'PUBLIC_BASE_URL', `${BASE_URL_RULE}: "${givenBaseUrl}"`);
   }
   return {
     outputBucket,
@@ -53,7 +55,7 @@ export function readLambdaConfig(env: Environment = process.env): LambdaConfig {
     forcePathStyle: readBoolean(env, 'S3_FORCE_PATH_STYLE'),
     networkPolicy: parseNetworkPolicy(env.ALLOW_PRIVATE_NETWORKS),
     logLevel: readLogLevel(env),
-    publicBaseUrl: publicBaseUrl && (publicBaseUrl.endsWith('/') ? publicBaseUrl : `${publicBaseUrl}/`),
+    publicBaseUrl,
     functionName: metricsFunctionName(env),
   };
 }

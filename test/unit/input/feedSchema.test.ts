@@ -52,7 +52,8 @@ describe('the feed object of the sources file', () => {
   });
 
   it.each([
-    [{ feed: { baseUrl: 'ftp://feeds.example/' }, sources }, 'feed.baseUrl: must be http or https'],
+    [{ feed: { baseUrl: 'ftp://feeds.example/' }, sources }, 'feed.baseUrl: must be an http(s) URL without query'],
+    [{ feed: { baseUrl: 7 }, sources }, 'feed.baseUrl: must be a URL string'],
     [{ feed: { hub: 'not a url' }, sources }, 'feed.hub: must be http or https'],
     [{ feed: { title: '' }, sources }, 'feed.title: must not be empty'],
     [{ feed: { language: 'English' }, sources }, 'feed.language: must be a language tag such as "en" or "pt-BR"'],
@@ -78,5 +79,21 @@ describe('the feed object of the sources file', () => {
       baseUrl: 'https://d1.example/',
     });
     expect(withPublicBaseUrl(file, undefined)).toBe(file);
+  });
+
+  it('gives the same feed whether the deployment or the file names the address', () => {
+    // Prepare
+    const baseUrl = 'https://d1.example/';
+    const identity = { title: 'Mine', description: 'What we read', language: 'en', hub: 'https://hub.example/' };
+
+    // Act
+    const served = [
+      withPublicBaseUrl(parse({ sources }), baseUrl),
+      withPublicBaseUrl(parse({ feed: identity, sources }), baseUrl),
+    ];
+    const written = [parse({ feed: { baseUrl }, sources }), parse({ feed: { ...identity, baseUrl }, sources })];
+
+    // Assess
+    expect(served.map((file) => file.feed)).toEqual(written.map((file) => file.feed));
   });
 });

@@ -49,7 +49,7 @@ describe('Lambda environment', () => {
     );
     expect(readLambdaConfig(valid).publicBaseUrl).toBeUndefined();
     expect(() => readLambdaConfig({ ...valid, PUBLIC_BASE_URL: 'ftp://feeds.example/' })).toThrowError(
-      /^PUBLIC_BASE_URL: must be an http\(s\) URL/,
+      /^PUBLIC_BASE_URL: must be an http\(s\) URL without query or fragment: "ftp:\/\/feeds.example\/"$/,
     );
   });
 });
