@@ -111,7 +111,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
   },
 
   async sequential({ sources, settings }) {
-    const client = createHttpClient({ networkPolicy: LOOPBACK });
+    const client = await createHttpClient({ networkPolicy: LOOPBACK });
     return {
       async run() {
         const tally = newTally();
@@ -155,7 +155,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
   },
 
   async fetchOnly({ sources, settings }) {
-    const client = createHttpClient({ networkPolicy: LOOPBACK });
+    const client = await createHttpClient({ networkPolicy: LOOPBACK });
     return {
       async run() {
         const tally = newTally();
@@ -172,7 +172,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
   yieldingParse: (job) => settleEach(job, { yieldFirst: true }),
 
   async parsePool({ sources, settings }) {
-    const client = createHttpClient({ networkPolicy: LOOPBACK });
+    const client = await createHttpClient({ networkPolicy: LOOPBACK });
     const pool = await ParsePool.start(DEFAULT_PARSE_THREADS);
     return {
       async run() {
@@ -210,7 +210,7 @@ export const strategies: Record<StrategyName, (job: ClientJob) => Promise<Prepar
 };
 
 async function settleEach({ sources, settings }: ClientJob, options: { yieldFirst: boolean }): Promise<PreparedRun> {
-  const client = createHttpClient({ networkPolicy: LOOPBACK });
+  const client = await createHttpClient({ networkPolicy: LOOPBACK });
   return {
     async run() {
       const tally = newTally();

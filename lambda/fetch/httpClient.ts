@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { blockedAddressError, isAddressAllowed, type NetworkPolicy } from './networkPolicy.js';
 
@@ -20,6 +20,21 @@ export interface HttpClient {
 }
 
 /**
+ * undici is a chunk of its own, loaded as a run begins (`prepareHttpClient`): it is evaluated
+ * while the run's claim and state read are in flight rather than during the cold start.
+ */
+const loadAgent = async () => {
+  const module = await import('undici');
+  // In the bundle, undici is CommonJS in a chunk of its own, which import() sees as a default export.
+  return module.Agent ?? module.default.Agent;
+};
+
+/** Starts loading the client's code; whoever creates a client sees any failure to load it. */
+export function prepareHttpClient(): void {
+  loadAgent().catch(() => undefined);
+}
+
+/**
  * Runs `use` with the pipeline's one client, closed once `use` settles: fetching and what comes
  * after it (the WebSub ping) share its connections and its network policy.
  */
@@ -27,7 +42,7 @@ export async function withHttpClient<T>(
   options: HttpClientOptions,
   use: (client: HttpClient) => Promise<T>,
 ): Promise<T> {
-  const client = createHttpClient(options);
+  const client = await createHttpClient(options);
   try {
     return await use(client);
   } finally {
@@ -36,7 +51,8 @@ export async function withHttpClient<T>(
 }
 
 /** One keep-alive Agent per run, so sources on the same host reuse connections. */
-export function createHttpClient(options: HttpClientOptions): HttpClient {
+export async function createHttpClient(options: HttpClientOptions): Promise<HttpClient> {
+  const Agent = await loadAgent();
   const dispatcher = new Agent({ connect: { lookup: policedLookup(options.networkPolicy) } });
   return {
     dispatcher,

@@ -1,5 +1,5 @@
 import type { RunReport, SourcesFile } from '../core/model.js';
-import { withHttpClient } from '../fetch/httpClient.js';
+import { prepareHttpClient, withHttpClient } from '../fetch/httpClient.js';
 import { type RunRequest, selectedSources } from '../input/event.js';
 import { claimOrResume } from './claimOrResume.js';
 import { gatherPlan, gatherResults } from './gatherResults.js';
@@ -34,6 +34,8 @@ export async function runPipeline(input: PipelineInput, dependencies: PipelineDe
   const now = dependencies.now ?? Date.now;
   const startedAt = now();
   const selected = selectedSources(sourcesFile, request);
+  // The HTTP client's code loads while the claim and the state read are in flight.
+  prepareHttpClient();
   // Reading state needs no claim: both are asked for at once, so the run waits one round trip
   // before its first request rather than two. A run that turns out not to be this invocation's
   // drops what was read (and any error reading it).

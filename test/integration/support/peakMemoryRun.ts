@@ -68,7 +68,7 @@ async function consumeSlowly(
   settings: Settings,
   holdMs: number,
 ): Promise<{ ok: number; failed: number }> {
-  const client = createHttpClient({ networkPolicy });
+  const client = await createHttpClient({ networkPolicy });
   const counts = { ok: 0, failed: 0 };
   try {
     for await (const { outcome } of fetchAll(client, sources, { settings, deadline: Date.now() + 120_000 })) {

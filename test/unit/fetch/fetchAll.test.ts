@@ -11,7 +11,11 @@ function sourcesOn(server: LoopbackServer, path: string, count: number, prefix =
 
 async function collect(sources: Source[], options: Partial<FetchAllOptions> = {}): Promise<FetchResult[]> {
   const results: FetchResult[] = [];
-  const run = fetchAll(testClient(), sources, { settings: testSettings, deadline: Date.now() + 10_000, ...options });
+  const run = fetchAll(await testClient(), sources, {
+    settings: testSettings,
+    deadline: Date.now() + 10_000,
+    ...options,
+  });
   for await (const result of run) results.push(result);
   return results;
 }
@@ -87,7 +91,7 @@ describe('fetchAll', () => {
   it('keeps asking while a slow caller works, so only bodies wait for it', async () => {
     // Failures carry no body: a caller busy with earlier results must not hold their requests back.
     const server = await serve({ '/gone': respondAfter(20, 404) });
-    const run = fetchAll(testClient(), sourcesOn(server, '/gone', 8), {
+    const run = fetchAll(await testClient(), sourcesOn(server, '/gone', 8), {
       settings: { ...testSettings, concurrency: 2, perHostConcurrency: 8 },
       deadline: Date.now() + 10_000,
     });
@@ -113,7 +117,7 @@ describe('fetchAll', () => {
         response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body);
       },
     });
-    const run = fetchAll(testClient(), sourcesOn(server, '/big', 10), {
+    const run = fetchAll(await testClient(), sourcesOn(server, '/big', 10), {
       settings: {
         ...testSettings,
         concurrency: 10,
@@ -141,7 +145,7 @@ describe('fetchAll', () => {
 
   it('counts the wait for room to read a body neither against the attempt timeout nor in the duration', async () => {
     const server = await serve({ '/feed': respondAfter(0) });
-    const run = fetchAll(testClient(), sourcesOn(server, '/feed', 8), {
+    const run = fetchAll(await testClient(), sourcesOn(server, '/feed', 8), {
       settings: { ...testSettings, concurrency: 8, perHostConcurrency: 8, timeoutMs: 300 },
       deadline: Date.now() + 10_000,
     });

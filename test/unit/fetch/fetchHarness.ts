@@ -27,8 +27,8 @@ export async function serve(routes: Record<string, RouteHandler>): Promise<Loopb
 }
 
 /** An HTTP client that is closed when the current test finishes. */
-export function testClient(networkPolicy: NetworkPolicy = loopbackPolicy): HttpClient {
-  const client = createHttpClient({ networkPolicy });
+export async function testClient(networkPolicy: NetworkPolicy = loopbackPolicy): Promise<HttpClient> {
+  const client = await createHttpClient({ networkPolicy });
   onTestFinished(() => client.close());
   return client;
 }

@@ -3,17 +3,18 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { FetchOutcome } from '../../../lambda/core/model.js';
 import { type FetchSourceOptions, fetchSource } from '../../../lambda/fetch/fetchSource.js';
+import type { HttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { hang, respondAfter, serve, source, testClient, testSettings } from './fetchHarness.js';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>';
 
-function fetchUrl(
+async function fetchUrl(
   url: string,
   options: Partial<FetchSourceOptions> = {},
-  client = testClient(),
+  client?: HttpClient,
 ): Promise<FetchOutcome> {
-  return fetchSource(client, source(url), { settings: testSettings, ...options });
+  return fetchSource(client ?? (await testClient()), source(url), { settings: testSettings, ...options });
 }
 
 function failureOf(outcome: FetchOutcome) {
@@ -325,7 +326,7 @@ describe('fetchSource: redirects', () => {
       '/feed': (_request, response) =>
         response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
     });
-    const client = testClient(parseNetworkPolicy('127.0.0.1/32'));
+    const client = await testClient(parseNetworkPolicy('127.0.0.1/32'));
 
     const outcome = await fetchUrl(server.url('/feed'), {}, client);
 
@@ -345,7 +346,7 @@ describe('fetchSource: network policy', () => {
     const server = await serve({ '/feed': (_request, response) => response.end(FEED) });
     const port = Number(new URL(server.origin).port);
 
-    const outcome = await fetchUrl(urlFor(port), {}, testClient(parseNetworkPolicy(undefined)));
+    const outcome = await fetchUrl(urlFor(port), {}, await testClient(parseNetworkPolicy(undefined)));
 
     expect(failureOf(outcome).code).toBe('blocked_address');
     expect(outcome.attempts).toBe(1);

@@ -16,7 +16,7 @@ describe('postForm', () => {
     const server = await serve({ '/hub': hub.handler });
 
     // Act
-    const answer = await postForm(testClient(), server.url('/hub'), FORM, { timeoutMs: 2_000 });
+    const answer = await postForm(await testClient(), server.url('/hub'), FORM, { timeoutMs: 2_000 });
 
     // Assess
     expect(answer).toEqual({ ok: true, status: 202 });
@@ -31,7 +31,7 @@ describe('postForm', () => {
     const server = await serve({ '/hub': recordingHub(acceptWith(status)).handler });
 
     // Act
-    const answer = await postForm(testClient(), server.url('/hub'), FORM, { timeoutMs: 2_000 });
+    const answer = await postForm(await testClient(), server.url('/hub'), FORM, { timeoutMs: 2_000 });
 
     // Assess
     expect(answer).toEqual({ ok: false, error });
@@ -44,7 +44,7 @@ describe('postForm', () => {
     const started = performance.now();
 
     // Act
-    const answer = await postForm(testClient(), server.url('/hub'), FORM, { timeoutMs: 300 });
+    const answer = await postForm(await testClient(), server.url('/hub'), FORM, { timeoutMs: 300 });
 
     // Assess
     expect(answer).toEqual({ ok: false, error: 'no answer within 300 ms' });
@@ -61,7 +61,9 @@ describe('postForm', () => {
     const port = Number(new URL(server.origin).port);
 
     // Act
-    const answer = await postForm(testClient(parseNetworkPolicy(undefined)), urlFor(port), FORM, { timeoutMs: 2_000 });
+    const answer = await postForm(await testClient(parseNetworkPolicy(undefined)), urlFor(port), FORM, {
+      timeoutMs: 2_000,
+    });
 
     // Assess
     expect(answer).toMatchObject({ ok: false, error: expect.stringMatching(/^refused to connect to /) });

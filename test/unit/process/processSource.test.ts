@@ -37,7 +37,7 @@ describe('processSource over fetched bodies', () => {
         void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>No feed here</body></html>'),
     });
     // The loopback server is a private address, which the fetch layer refuses unless allowed.
-    client = createHttpClient({ networkPolicy: parseNetworkPolicy('127.0.0.0/8') });
+    client = await createHttpClient({ networkPolicy: parseNetworkPolicy('127.0.0.0/8') });
   });
 
   afterEach(async () => {

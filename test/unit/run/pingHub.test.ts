@@ -9,7 +9,7 @@ import { serve } from '../fetch/fetchHarness.js';
 
 const BASE_URL = 'https://feeds.example.org/news/';
 const NOW = Date.parse('2025-03-01T10:05:03Z');
-const client = createHttpClient({ networkPolicy: parseNetworkPolicy('127.0.0.0/8') });
+const client = await createHttpClient({ networkPolicy: parseNetworkPolicy('127.0.0.0/8') });
 const options = { client, deadline: NOW + 60_000, now: NOW };
 
 const feedWithHub = (hub: string, overrides: Partial<FeedIdentity> = {}): FeedIdentity => ({
@@ -115,7 +115,7 @@ describe('pingHub', () => {
 
   it('refuses a hub at the metadata address as the network policy refuses a source there', async () => {
     // Prepare
-    const defaultPolicy = createHttpClient({ networkPolicy: parseNetworkPolicy(undefined) });
+    const defaultPolicy = await createHttpClient({ networkPolicy: parseNetworkPolicy(undefined) });
 
     // Act
     const warnings = await pingHub(feedWithHub('http://169.254.169.254/hub'), withNewItems, {
