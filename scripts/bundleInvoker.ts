@@ -49,10 +49,10 @@ export interface Invocation {
  * folder read-only and runs it in a separate node process as an unprivileged user when we can:
  * the conditions the Lambda runtime gives it.
  */
-export async function prepareBundle(): Promise<string> {
+export async function prepareBundle(buildDir: string | URL = BUILD_DIR): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'tributary-bundle-'));
   // The whole build folder, as CDK deploys it: index.mjs loads its chunks from beside it.
-  await cp(BUILD_DIR, folder, { recursive: true });
+  await cp(buildDir, folder, { recursive: true });
   await writeFile(join(folder, 'runner.mjs'), RUNNER);
   await run('chmod', ['-R', 'a+rX,a-w', folder]);
   return folder;

@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { coldStartFiles } from '../../scripts/coldStartFiles.js';
 
 const BUILD_DIR = fileURLToPath(new URL('../../dist/lambda/', import.meta.url));
 
@@ -15,25 +16,6 @@ const BUILD_DIR = fileURLToPath(new URL('../../dist/lambda/', import.meta.url));
  * loaded 2,080,797 + re2js's 155 KB); see BENCHMARKS.md for what is in it.
  */
 const COLD_START_BUDGET_BYTES = 540_000;
-
-/** Relative specifiers of the static `import … from "./x.mjs"` statements in minified ESM. */
-function staticImports(code: string): string[] {
-  return [...code.matchAll(/(?:^|[;}])\s*import\s*(?:[\w$*{}\s,]+from\s*)?["'](\.{1,2}\/[^"']+)["']/g)].map(
-    (match) => match[1]!,
-  );
-}
-
-async function coldStartFiles(entry: string): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    if (sizes.has(file)) continue;
-    sizes.set(file, (await stat(file)).size);
-    for (const specifier of staticImports(await readFile(file, 'utf8'))) pending.push(join(dirname(file), specifier));
-  }
-  return sizes;
-}
 
 describe('the built bundle', () => {
   it('loads at most its budget of code at a cold start', async () => {
