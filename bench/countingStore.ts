@@ -4,11 +4,14 @@ import type { ObjectMetadata, Store, Versioned } from '../lambda/run/store.js';
 export class CountingStore implements Store {
   readonly objects = new Map<string, string>();
   counts = { get: 0, put: 0, list: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
+  /** GETs per key, ranged ones included. */
+  readonly reads = new Map<string, number>();
   #version = 0;
   readonly #versions = new Map<string, string>();
 
   reset(): void {
     this.counts = { get: 0, put: 0, list: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
+    this.reads.clear();
   }
   locate(key: string): string {
     return `mem://${key}`;
@@ -17,14 +20,14 @@ export class CountingStore implements Store {
     return (await this.getVersioned(key))?.text;
   }
   async getVersioned(key: string): Promise<Versioned | undefined> {
-    this.counts.get++;
+    this.#countRead(key);
     const text = this.objects.get(key);
     if (text === undefined) return undefined;
     this.counts.bytesRead += text.length;
     return { text, version: this.#versions.get(key)! };
   }
   async getRange(key: string, start: number, end: number): Promise<string | undefined> {
-    this.counts.get++;
+    this.#countRead(key);
     const text = this.objects.get(key);
     if (text === undefined) return undefined;
     const slice = Buffer.from(text).subarray(start, end);
@@ -55,5 +58,9 @@ export class CountingStore implements Store {
   async delete(keys: readonly string[]): Promise<void> {
     this.counts.delete += Math.ceil(keys.length / 1000);
     for (const key of keys) this.objects.delete(key);
+  }
+  #countRead(key: string): void {
+    this.counts.get++;
+    this.reads.set(key, (this.reads.get(key) ?? 0) + 1);
   }
 }
