@@ -50,7 +50,8 @@ export async function mergeShards(
   const run = JSON.parse(runText) as ShardedRun;
 
   const { sourcesFile, request, startedAt } = run;
-  const shards = await stateShardCount(store, sourcesFile.sources.length);
+  // A run started before the start step saved the count looks it up; state.json is then read twice.
+  const shards = run.stateShards ?? (await stateShardCount(store, sourcesFile.sources.length));
   // An unreadable batch file loses only its own sources, reported below as without a result.
   const batches = await BatchResults.read(store, await store.list(folder.batches), sourcesFile, shards);
 

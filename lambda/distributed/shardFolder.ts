@@ -19,6 +19,11 @@ export interface ShardedRun {
    * Absent from a run started by an earlier version.
    */
   fetchStartedAt?: number;
+  /**
+   * State's shard count when the run started: what the batches were cut by (see inBatchOrder), so
+   * the merge step need not read state.json for it. Absent from a run started by an earlier version.
+   */
+  stateShards?: number;
 }
 
 /** What every worker is told besides its batch of sources: the Map's BatchInput, kept small. */

@@ -51,10 +51,18 @@ export async function startShardedRun(input: StartInput, dependencies: PublishDe
   const folder = shardFolder(runId, startedAt);
   const fetchDeadline = input.executionDeadline - input.mergeReserveMs;
   const now = dependencies.now ?? Date.now;
-  const run: ShardedRun = { runId, request, sourcesFile, startedAt, fetchDeadline, fetchStartedAt: now() };
+  const shards = await stateShardCount(dependencies.store, sourcesFile.sources.length);
+  const run: ShardedRun = {
+    runId,
+    request,
+    sourcesFile,
+    startedAt,
+    fetchDeadline,
+    fetchStartedAt: now(),
+    stateShards: shards,
+  };
   const selected = selectedSources(sourcesFile, request);
   await dependencies.store.put(folder.run, JSON.stringify(run), INTERNAL_JSON);
-  const shards = await stateShardCount(dependencies.store, sourcesFile.sources.length);
   await dependencies.store.put(folder.sources, JSON.stringify(inBatchOrder(selected, shards)), INTERNAL_JSON);
   const job: ShardJob = {
     ...gatherPlan(request, sourcesFile.settings, startedAt, fetchDeadline),
