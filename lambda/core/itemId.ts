@@ -46,10 +46,10 @@ export function itemId(
 }
 
 /**
- * An id an earlier version of Tributary stored (seen ids, kept items), as this one makes it: ids
- * that kept a foreign scheme become the urn:uuid itemId now gives the same item, so the first run
- * after the change neither announces those items again nor publishes their old ids. Ids already
- * in today's form come back unchanged: the source-prefixed ones are Tributary's own making.
+ * An id that state before version 5 stored (seen ids, kept items' digests), as this version makes
+ * it: an id that kept a foreign scheme becomes the urn:uuid itemId now gives the same item. Ids
+ * already in today's form come back unchanged (the source-prefixed ones are Tributary's own
+ * making), so converting twice is converting once. Used only when state is read (currentItemIds).
  */
 export function currentItemId(sourceId: string, storedId: string): string {
   return storedId.startsWith(`${sourceId}:`) ? storedId : publishable(sourceId, storedId);

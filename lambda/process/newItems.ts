@@ -1,4 +1,3 @@
-import { currentItemId } from '../core/itemId.js';
 import { type Item, MAX_NEW_ITEMS_LISTED } from '../core/model.js';
 import { ownedString } from '../core/ownedString.js';
 
@@ -9,14 +8,6 @@ import { ownedString } from '../core/ownedString.js';
 export function unseenItems(items: readonly Item[], seenIds: readonly string[] | undefined): Item[] {
   const seen = new Set(seenIds);
   return items.filter((item) => !seen.has(item.id));
-}
-
-/**
- * A source's seen ids as this version makes ids: state written before foreign-scheme ids became
- * urn:uuid ids still holds them as they were, and its items would otherwise be announced again.
- */
-export function currentSeenIds(sourceId: string, seenIds: readonly string[] | undefined): string[] {
-  return (seenIds ?? []).map((id) => currentItemId(sourceId, id));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ParsedSource } from '../parse/parseContext.js';
 import { parseSource } from '../parse/parseSource.js';
 import { ItemFilter } from './itemFilter.js';
 import { keepItems } from './keptItems.js';
-import { currentSeenIds, headlines, unseenItems } from './newItems.js';
+import { headlines, unseenItems } from './newItems.js';
 import { afterFailure, afterSuccess, trackRedirect } from './sourceHealth.js';
 import { type FeedDiscovery, type FreshSourceResult, reportLine, type SourceResult } from './sourceResult.js';
 import { lastFetchMsOf, rememberSeen, type SourceState } from './sourceState.js';
@@ -117,7 +117,7 @@ function fetched(attempt: Attempt, outcome: FetchedBody, settings: Settings): Fr
   } catch (error) {
     return unreadable(attempt, outcome, error);
   }
-  const seenIds = currentSeenIds(source.id, previous?.seenIds);
+  const seenIds = previous?.seenIds ?? [];
   const unseen = unseenItems(items, seenIds);
   const { kept, fresh } = keepItems(source.id, items, previous?.items);
   const channel = parsed.channel ?? {};

@@ -1,6 +1,5 @@
 import { decodeHTML } from 'entities';
 
-import { currentItemId } from '../core/itemId.js';
 import type { Author, Item } from '../core/model.js';
 import { shortened } from '../core/shortened.js';
 import { safeHttpUrl, stripInvalidXmlChars as xmlSafe } from './escape.js';
@@ -43,9 +42,7 @@ export function publishedItem(item: Item): PublishedItem {
   const url = safeHttpUrl(item.url);
   const title = item.title?.trim() ? xmlSafe(item.title) : undefined;
   return {
-    // Items kept from before ids in foreign schemes were replaced still carry them until their
-    // source is read again; they are published under the id they will have then.
-    id: xmlSafe(currentItemId(item.sourceId, item.id)),
+    id: xmlSafe(item.id),
     sourceId: xmlSafe(item.sourceId),
     url,
     title,

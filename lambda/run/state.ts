@@ -6,6 +6,7 @@ import { Semaphore } from '../core/semaphore.js';
 import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../core/storageLayout.js';
 import { mergeSeen, type SourceState } from '../process/sourceState.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
+import { withCurrentItemIds } from './currentItemIds.js';
 import { INTERNAL_JSON, type Store } from './store.js';
 
 // State is one small manifest (state.json: the run history and the shard count) and one object per
@@ -27,7 +28,9 @@ export interface PipelineState {
   shards?: number;
 }
 
-const STATE_VERSION = 4;
+const STATE_VERSION = 5;
+/** Version 4 had the same layout, with ids in foreign schemes as feeds wrote them (see withCurrentItemIds). */
+const FEED_WRITTEN_IDS_VERSION = 4;
 /** Version 3 had the same shards, with each source's items in an object of their own. */
 const PER_SOURCE_ITEMS_VERSION = 3;
 /** Version 2 kept every source's state in state.json itself. */
@@ -54,10 +57,15 @@ interface ShardFile {
   sources: Record<string, SourceState>;
 }
 
-/** How state.json was found: sharded, or an earlier single file (or none) whose sources are all in hand. */
-type Layout =
-  | { kind: 'sharded'; shards: number; history: RunHistoryEntry[] }
-  | { kind: 'single'; sources: Record<string, SourceState>; history: RunHistoryEntry[] };
+/**
+ * How state.json was found: sharded, or an earlier single file (or none) whose sources are all in
+ * hand. `earlier`: written before version 5 (always, for a single file), so its sources are
+ * converted as they are read, and the next commit rewrites every shard.
+ */
+type Layout = { history: RunHistoryEntry[]; earlier: boolean } & (
+  | { kind: 'sharded'; shards: number }
+  | { kind: 'single'; sources: Record<string, SourceState> }
+);
 
 interface ReadOptions {
   onWarning?: (message: string) => void;
@@ -96,7 +104,7 @@ export async function readState(
   const { layout } = await readLayout(store, options);
   if (layout.kind === 'single') {
     const sources = sourceIds ? pick(layout.sources, sourceIds) : layout.sources;
-    return { sources, history: layout.history };
+    return { sources: inCurrentForm(layout, sources, options), history: layout.history };
   }
   const wanted = sourceIds && new Set(sourceIds);
   const shards = sourceIds
@@ -106,7 +114,7 @@ export async function readState(
   await forEachShard(store, layout.shards, shards, options, (shardSources) => {
     for (const [id, state] of Object.entries(shardSources)) if (!wanted || wanted.has(id)) sources[id] = state;
   });
-  return { sources, history: layout.history, shards: layout.shards };
+  return { sources: inCurrentForm(layout, sources, options), history: layout.history, shards: layout.shards };
 }
 
 /**
@@ -120,9 +128,30 @@ export async function scanState(
 ): Promise<void> {
   // readState already warned about a damaged or earlier state.json.
   const { layout } = await readLayout(store, {});
-  if (layout.kind === 'single') return visit(layout.sources);
+  if (layout.kind === 'single') return visit(inCurrentForm(layout, layout.sources));
   const all = Array.from({ length: layout.shards }, (_, shard) => shard);
-  await forEachShard(store, layout.shards, all, options, visit);
+  await forEachShard(store, layout.shards, all, options, (sources) => visit(inCurrentForm(layout, sources)));
+}
+
+/**
+ * Sources as this version stores them: an earlier version's converted (see withCurrentItemIds),
+ * with a warning for the sources that are fetched in full once because of it.
+ */
+function inCurrentForm(
+  { earlier }: Layout,
+  sources: Record<string, SourceState>,
+  options: ReadOptions = {},
+): Record<string, SourceState> {
+  if (!earlier) return sources;
+  const converted = withCurrentItemIds(sources);
+  const { length } = converted.refetched;
+  if (length > 0) {
+    options.onWarning?.(
+      `state from an earlier version: ${length} source(s) kept items whose ids are now published differently ` +
+        `and are fetched in full once (${converted.refetched.join(', ')})`,
+    );
+  }
+  return converted.sources;
 }
 
 /** How many shards state has, or will have once a run over `sources` sources writes it. */
@@ -183,7 +212,8 @@ export interface StateChange {
 /**
  * Writes this run's change over whatever state is stored now, shards first and state.json (the
  * history) last, retrying each object on a conflict with another writer. State from an earlier
- * version is converted on the way (every source it held is written to its shard).
+ * version is converted on the way: every shard is rewritten in this version's form (an earlier
+ * single file's sources go to their shards), so no later run converts it again.
  * @returns the item object keys the written state no longer names: the caller deletes them
  * @throws StoreError when an object kept changing under this run (MAX_WRITE_ATTEMPTS conflicts in a row)
  */
@@ -195,8 +225,7 @@ export async function commitState(store: Store, change: StateChange): Promise<st
     const shards = layout.kind === 'sharded' ? layout.shards : shardCountFor(change.known.size);
     // Shards written for this layout stay written: a race on state.json alone only redoes the history.
     if (writtenShards !== shards) {
-      const single = layout.kind === 'single' ? layout.sources : undefined;
-      superseded.push(...(await writeShards(store, change, shards, single)));
+      superseded.push(...(await writeShards(store, change, shards, layout)));
       writtenShards = shards;
     }
     const manifest: Manifest = {
@@ -214,12 +243,8 @@ export async function commitState(store: Store, change: StateChange): Promise<st
   }
 }
 
-async function writeShards(
-  store: Store,
-  change: StateChange,
-  shards: number,
-  single: Record<string, SourceState> | undefined,
-): Promise<string[]> {
+async function writeShards(store: Store, change: StateChange, shards: number, layout: Layout): Promise<string[]> {
+  const single = layout.kind === 'single' ? layout.sources : undefined;
   // Each source's shard is hashed once, not once per shard written.
   const perShard = new Map<number, ShardExtras>();
   const extrasOf = (id: string) => {
@@ -231,9 +256,9 @@ async function writeShards(
   for (const [id, key] of change.unreadable) extrasOf(id).unreadable.set(id, key);
   for (const [id, state] of Object.entries(single ?? {})) extrasOf(id).single[id] = state;
   const settledShards = new Set([...change.settled.ids].map((id) => shardOf(id, shards)));
-  // Converting a single file writes every shard; so does a full run, which may forget removed sources anywhere.
+  // Converting earlier state writes every shard; so does a full run, which may forget removed sources anywhere.
   const targets =
-    single || change.everyShard
+    layout.earlier || change.everyShard
       ? Array.from({ length: shards }, (_, shard) => shard)
       : [...new Set([...settledShards, ...perShard.keys()])].sort((a, b) => a - b);
   const superseded: string[] = [];
@@ -245,7 +270,7 @@ async function writeShards(
         // Only a few shards' settled states are in hand at once (see SettledStates).
         const settled = settledShards.has(shard) ? await change.settled.inShard(shard, shards) : new Map();
         const own = { ...(perShard.get(shard) ?? none), settled };
-        const written = await writeShard(store, { shard, shards }, change.known, own, single !== undefined);
+        const written = await writeShard(store, { shard, shards }, change.known, own, layout);
         superseded.push(...written);
       }),
     ),
@@ -269,20 +294,22 @@ async function writeShard(
   { shard, shards }: { shard: number; shards: number },
   known: ReadonlySet<string>,
   change: ShardChange,
-  fromSingle: boolean,
+  layout: Layout,
 ): Promise<string[]> {
   const key = shardKey(shard, shards);
   for (let attempt = 1; ; attempt++) {
     const stored = await store.getVersioned(key);
     // A damaged shard is overwritten: its sources start clean, as with a damaged state.json.
-    const current = (stored ? parseShard(stored.text) : fromSingle ? change.single : undefined) ?? {};
+    const found = (stored ? parseShard(stored.text) : layout.kind === 'single' ? change.single : undefined) ?? {};
+    // Converting again what another run converted meanwhile changes nothing.
+    const current = inCurrentForm(layout, found);
     const next = applyChange(current, known, change);
     const body = JSON.stringify({ sources: next } satisfies ShardFile);
     if (stored?.text === body) return [];
     const wrote = stored
       ? await store.replaceIfVersion(key, body, INTERNAL_JSON, stored.version)
       : Object.keys(next).length === 0 || (await store.putIfAbsent(key, body, INTERNAL_JSON));
-    if (wrote) return itemKeysDropped(current, next, packFolder(shard, shards));
+    if (wrote) return itemKeysDropped(found, next, packFolder(shard, shards));
     await backOff(store, key, attempt);
   }
 }
@@ -379,7 +406,8 @@ function parseShard(text: string): Record<string, SourceState> | undefined {
   }
 }
 
-const emptyLayout = (): Layout => ({ kind: 'single', sources: {}, history: [] });
+// Shards that a damaged state.json leaves behind may be of any version.
+const emptyLayout = (): Layout => ({ kind: 'single', sources: {}, history: [], earlier: true });
 
 function parseManifest(text: string | undefined): { layout: Layout; problem?: string } {
   if (text === undefined) return { layout: emptyLayout() };
@@ -387,14 +415,18 @@ function parseManifest(text: string | undefined): { layout: Layout; problem?: st
     const json = JSON.parse(text) as { version?: unknown; sources?: unknown; shards?: unknown; history?: unknown };
     const sources = typeof json.sources === 'object' && json.sources !== null ? json.sources : undefined;
     // Version 3 reads as 4: its per-source objects stay named until their sources change.
-    const sharded = json.version === STATE_VERSION || json.version === PER_SOURCE_ITEMS_VERSION;
-    if (sharded && Number.isSafeInteger(json.shards) && (json.shards as number) >= 1) {
-      return { layout: { kind: 'sharded', shards: json.shards as number, history: historyOf(json.history) } };
+    const earlier = json.version === FEED_WRITTEN_IDS_VERSION || json.version === PER_SOURCE_ITEMS_VERSION;
+    if (
+      (earlier || json.version === STATE_VERSION) &&
+      Number.isSafeInteger(json.shards) &&
+      (json.shards as number) >= 1
+    ) {
+      const shards = json.shards as number;
+      return { layout: { kind: 'sharded', shards, history: historyOf(json.history), earlier } };
     }
     if (json.version === SINGLE_FILE_VERSION && sources) {
-      return {
-        layout: { kind: 'single', sources: sources as Record<string, SourceState>, history: historyOf(json.history) },
-      };
+      const single = sources as Record<string, SourceState>;
+      return { layout: { kind: 'single', sources: single, history: historyOf(json.history), earlier: true } };
     }
     if (json.version === INLINE_ITEMS_VERSION && sources) {
       return {
@@ -415,7 +447,7 @@ function parseManifest(text: string | undefined): { layout: Layout; problem?: st
 function withoutInlineItems(sources: Record<string, SourceState>, history: unknown): Layout {
   const converted: Record<string, SourceState> = {};
   for (const [id, { items: _items, validators: _validators, ...rest }] of Object.entries(sources)) converted[id] = rest;
-  return { kind: 'single', sources: converted, history: historyOf(history) };
+  return { kind: 'single', sources: converted, history: historyOf(history), earlier: true };
 }
 
 function pick(sources: Record<string, SourceState>, ids: readonly string[]): Record<string, SourceState> {

@@ -2,8 +2,10 @@ import { mkdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
+import { decodeXML } from 'entities';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../lambda/core/errors.js';
+import { itemId } from '../../lambda/core/itemId.js';
 import type { Item } from '../../lambda/core/model.js';
 import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../../lambda/core/storageLayout.js';
 import { keepItems } from '../../lambda/process/keptItems.js';
@@ -19,8 +21,12 @@ import { createPipelineHarness, type PipelineHarness, source } from './support/p
 // range, and holds only what merging needs of each item. These tests' few sources share one shard.
 
 /** Where each source of these tests is served. */
-const PATHS = { news: '/news.rss', notes: '/notes.json', blog: '/blog.atom' } as const;
+const PATHS = { news: '/news.rss', notes: '/notes.json', blog: '/blog.atom', scripted: '/scripted.rss' } as const;
 type SourceId = keyof typeof PATHS;
+/** A feed whose ids are in foreign schemes (`javascript:` …), published as urn:uuid ids since state version 5. */
+const SCRIPTED_FIXTURE = 'hostile/pinned-dates-and-scripted-ids.rss';
+/** These tests' few sources share one shard. */
+const SHARD_KEY = 'state/sources/1-0.json';
 
 /** What feed.json says of an item, content included. */
 interface FeedItem {
@@ -43,6 +49,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     conditional = {};
     const notesBody = readFixture('e2e/notes.json');
     const blogBody = readFixture('e2e/blog.atom');
+    const scriptedBody = readFixture(SCRIPTED_FIXTURE);
     const record = (request: IncomingMessage) => {
       const path = new URL(request.url ?? '/', server.origin).pathname;
       const validated =
@@ -65,6 +72,13 @@ describe('kept items: one immutable pack per shard and run', () => {
       [PATHS.blog]: (request: IncomingMessage, response: ServerResponse) => {
         record(request);
         response.writeHead(200, { 'content-type': 'application/atom+xml' }).end(blogBody);
+      },
+      // Ids in foreign schemes, and an ETag it honours.
+      [PATHS.scripted]: (request: IncomingMessage, response: ServerResponse) => {
+        record(request);
+        const etag = '"scripted-v1"';
+        if (request.headers['if-none-match'] === etag) return void response.writeHead(304, { etag }).end();
+        response.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(scriptedBody);
       },
     });
     pipeline = await createPipelineHarness({ sources: () => sources('news', 'notes') });
@@ -303,7 +317,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(summary.counts).toMatchObject({ ok: 2, notModified: 0, newItems: 0, items: 3 });
     expect(JSON.parse(pipeline.notifier.sent.at(-1)?.message ?? '{}').newItems ?? []).toEqual([]);
     expect(await feedTitles()).toEqual(ALL_TITLES);
-    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 4, shards: 1 });
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 5, shards: 1 });
     expect(await keyOf('notes')).toBe(await keyOf('news'));
     expect(await itemObjects()).toEqual([await keyOf('news')]);
   });
@@ -372,7 +386,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(conditional[PATHS.news]).toEqual([true]);
     expect(summary.counts).toMatchObject({ ok: 1, notModified: 1, newItems: 0, items: 3 });
     expect(await feedTitles()).toEqual(ALL_TITLES);
-    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 4, shards: 1 });
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 5, shards: 1 });
     expect(await pipeline.store.list(STATE_SHARDS_FOLDER)).toEqual(['state/sources/1-0.json']);
     const converted = await readState(pipeline.store);
     expect(converted.sources.news?.items).toEqual(sources.news?.items);
@@ -383,8 +397,7 @@ describe('kept items: one immutable pack per shard and run', () => {
   it('converts version-3 state (object per source): unchanged keep objects; changed move into a pack', async () => {
     // Prepare: what version 3 wrote, the same shards with each source's items in an object of their own
     await pipeline.run();
-    const shardKey = 'state/sources/1-0.json';
-    const shard = JSON.parse((await pipeline.store.get(shardKey))!) as { sources: Record<string, SourceState> };
+    const shard = JSON.parse((await pipeline.store.get(SHARD_KEY))!) as { sources: Record<string, SourceState> };
     const objects: Record<string, string> = {};
     for (const [id, sourceState] of Object.entries(shard.sources)) {
       const { key: pack, range, digests } = sourceState.items!;
@@ -395,7 +408,7 @@ describe('kept items: one immutable pack per shard and run', () => {
       objects[id] = key;
     }
     await pipeline.store.delete(await itemObjects('_'));
-    await pipeline.store.put(shardKey, JSON.stringify(shard), { contentType: 'application/json' });
+    await pipeline.store.put(SHARD_KEY, JSON.stringify(shard), { contentType: 'application/json' });
     const { history } = await state();
     await pipeline.store.put(STATE_KEY, JSON.stringify({ version: 3, shards: 1, history }), {
       contentType: 'application/json',
@@ -413,12 +426,71 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(warnings).toEqual([]);
     expect(unchanged.counts).toMatchObject({ ok: 1, notModified: 1, newItems: 0, items: 3 });
     expect(afterUnchanged).toEqual([objects.news, objects.notes].sort());
-    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 4, shards: 1 });
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 5, shards: 1 });
     const pack = await keyOf('news');
     expect(pack?.startsWith(packFolder(0, 1))).toBe(true);
     expect(await keyOf('notes')).toBe(objects.notes);
     expect(await itemObjects()).toEqual([objects.notes, pack].sort());
     expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
+  });
+
+  it('converts version-4 state holding ids as feeds wrote them once: no item announced again, none published', async () => {
+    // Prepare: a first run, then its state as version 4 wrote it: scripted's ids as its feed wrote them
+    const withScripted = { sources: sources('news', 'scripted') };
+    await pipeline.run({}, withScripted);
+    const asWritten = new Map(
+      [
+        ...readFixture(SCRIPTED_FIXTURE)
+          .toString('utf8')
+          .matchAll(/<guid>([^<]*)<\/guid>/g),
+      ].map(([, guid]) => {
+        const written = decodeXML(guid!);
+        return [itemId('scripted', written, undefined, []), written];
+      }),
+    );
+    const toWritten = (id: string) => asWritten.get(id) ?? id;
+    const shard = JSON.parse((await pipeline.store.get(SHARD_KEY))!) as { sources: Record<string, SourceState> };
+    const scripted = shard.sources.scripted!;
+    const current = { seenIds: scripted.seenIds, items: await keptItemsOf('scripted') };
+    const version4Text = JSON.stringify(current.items.map((item) => ({ ...item, id: toWritten(item.id) })));
+    const version4Pack = `${packFolder(0, 1)}version-4.ndjson`;
+    await pipeline.store.put(version4Pack, version4Text, { contentType: 'application/json' });
+    const { kept } = keepItems('scripted', JSON.parse(version4Text) as Item[]);
+    scripted.items = { ...kept, key: version4Pack, range: [0, Buffer.byteLength(version4Text)] };
+    scripted.seenIds = scripted.seenIds.map(toWritten);
+    await pipeline.store.put(SHARD_KEY, JSON.stringify(shard), { contentType: 'application/json' });
+    const { history } = await state();
+    await pipeline.store.put(STATE_KEY, JSON.stringify({ version: 4, shards: 1, history }), {
+      contentType: 'application/json',
+    });
+    conditional = {};
+    const warnings: string[] = [];
+    const dependencies = { onWarning: (message: string) => warnings.push(message) };
+
+    // Act
+    const converting = await pipeline.run({}, { ...withScripted, dependencies });
+    const warningsWhenConverting = warnings.splice(0);
+    const next = await pipeline.run({}, { ...withScripted, dependencies });
+
+    // Assess: scripted fetched in full once, news answered 304 as before
+    expect(scripted.seenIds.some((id) => id.startsWith('javascript:'))).toBe(true);
+    expect(warningsWhenConverting).toEqual([
+      expect.stringMatching(/earlier version.*fetched in full once \(scripted\)/),
+    ]);
+    expect(conditional[PATHS.scripted]).toEqual([false, true]);
+    expect(conditional[PATHS.news]).toEqual([true, true]);
+    expect(converting.counts).toMatchObject({ ok: 1, notModified: 1, newItems: 0 });
+    expect(next.counts).toMatchObject({ notModified: 2, newItems: 0 });
+    expect(warnings).toEqual([]);
+    const published = await feedItems();
+    expect(JSON.stringify(published)).not.toMatch(/javascript:|data:|vbscript:/);
+    expect(published.filter((item) => item._source.id === 'scripted').map((item) => item.id)).toEqual(
+      current.items.map((item) => item.id),
+    );
+    expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 5, shards: 1 });
+    const converted = (await state()).sources.scripted!;
+    expect(new Set(converted.seenIds)).toEqual(new Set(current.seenIds));
+    expect(await itemObjects()).not.toContain(version4Pack);
   });
 
   it("reads back no object it has just written, and only the unchanged sources' objects on the next run", async () => {

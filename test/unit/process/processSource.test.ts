@@ -294,29 +294,6 @@ describe('processSource on a feed with dates outside 1970 … now + futureDateTo
   });
 });
 
-describe('processSource on a feed whose ids are in foreign schemes', () => {
-  const { source, outcome } = fetchedFeed(
-    'scripted',
-    rss('<item><title>one</title><guid>javascript:alert(3)</guid></item><item><title>two</title><guid>2</guid></item>'),
-  );
-
-  it('announces nothing again when its seen ids were stored as the feed wrote them, and stores them migrated', () => {
-    // Prepare: state as the version before urn:uuid ids wrote it
-    const previous = { seenIds: ['javascript:alert(3)', 'scripted:2'] };
-
-    // Act
-    const settled = processSource(source, outcome, previous, SETTINGS, NOW);
-
-    // Assess
-    expect(settled.report.newItems).toBe(0);
-    expect(settled.newItems).toEqual([]);
-    const [scripted] = itemsOf(settled);
-    expect(scripted?.id).toMatch(/^urn:uuid:/);
-    expect(settled.state.seenIds).toEqual(expect.arrayContaining([scripted?.id, 'scripted:2']));
-    expect(settled.state.seenIds).not.toContain('javascript:alert(3)');
-  });
-});
-
 describe('processSource timing a source for the next run', () => {
   const { source, outcome } = fetchedFeed('timed', rss('<item><title>one</title><guid>urn:x:1</guid></item>'));
   const failed = (

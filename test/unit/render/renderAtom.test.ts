@@ -1,7 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
-import { itemId } from '../../../lambda/core/itemId.js';
 import { renderAtom } from '../../../lambda/render/renderAtom.js';
 import { atomViolations } from '../../support/atomRules.js';
 import { anItem, manyItems } from '../../support/builders/items.js';
@@ -265,18 +264,6 @@ describe('renderAtom', () => {
 
     // Assess
     expect(entry!.id).toBe('urn:tributary:item:guid%2042%2F%C3%A4');
-  });
-
-  it('publishes a kept item whose stored id is a javascript: URI under the urn:uuid its source now gives it', () => {
-    // Prepare
-    const item = anItem({ id: JAVASCRIPT_URL });
-
-    // Act
-    const [entry] = entriesOf(renderAtom(published([item]), aContext()));
-
-    // Assess
-    expect(entry!.id).toBe(itemId(item.sourceId, JAVASCRIPT_URL, undefined, []));
-    expect(entry!.id).toMatch(/^urn:uuid:/);
   });
 
   it('stays well-formed, and shows the text as it was, when every field is hostile', () => {

@@ -1,6 +1,5 @@
 import { parseFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
-import { itemId } from '../../../lambda/core/itemId.js';
 import type { Item } from '../../../lambda/core/model.js';
 import type { RenderContext } from '../../../lambda/render/renderContext.js';
 import { renderJsonFeed } from '../../../lambda/render/renderJsonFeed.js';
@@ -116,18 +115,6 @@ describe('renderJsonFeed', () => {
     // Assess
     expect(output).not.toHaveProperty('url');
     expect(output!.authors).toEqual([{ name: 'Eve' }]);
-  });
-
-  it('publishes a kept item whose stored id is a javascript: URI under the urn:uuid its source now gives it', () => {
-    // Prepare
-    const item = anItem({ id: JAVASCRIPT_URL });
-
-    // Act
-    const feed = render([item], aContext());
-
-    // Assess
-    expect(feed.items[0]!.id).toBe(itemId(item.sourceId, JAVASCRIPT_URL, undefined, []));
-    expect(JSON.stringify(feed)).not.toContain('javascript:');
   });
 
   it('removes lone surrogates and control characters, which strict JSON decoders refuse', () => {
