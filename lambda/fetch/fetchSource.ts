@@ -4,8 +4,7 @@ import type { Dispatcher } from 'undici';
 import { type Failure, messageOf, SourceError } from '../core/errors.js';
 import type { FetchOutcome, Settings, Source, Validators } from '../core/model.js';
 import { type AttemptTimeout, attemptTimeout } from './attemptTimeout.js';
-import { type HttpClient, USER_AGENT } from './httpClient.js';
-import { refusedAddressLiteral } from './networkPolicy.js';
+import { type HttpClient, sendRequest } from './httpClient.js';
 import { readBody } from './readBody.js';
 import { decideRetry, parseRetryAfter } from './retryPolicy.js';
 
@@ -142,8 +141,6 @@ async function attemptFetch(
   // way means the start URL is still the one to ask.
   let permanentRedirect: string | undefined;
   for (let redirects = 0; ; redirects += 1) {
-    const blocked = refusedAddressLiteral(client.networkPolicy, url);
-    if (blocked) return failedAttempt(blocked);
     let response: Response;
     try {
       response = await send(attempt, url);
@@ -172,12 +169,9 @@ async function attemptFetch(
   }
 }
 
+/** One hop's request; a refused address literal rejects with `blocked_address`, which classify keeps. */
 function send({ client, options, signal, origin }: AttemptContext, url: URL): Promise<Response> {
-  // The dispatcher's own request(), not undici's top-level one: the bundle carries only the
-  // Agent and its request API (scripts/undiciCore.cjs), and the two are the same call.
-  return client.dispatcher.request({
-    origin: url.origin,
-    path: `${url.pathname}${url.search}`,
+  return sendRequest(client, url, {
     method: 'GET',
     headers: {
       ...requestHeaders(options.validators),
@@ -304,7 +298,6 @@ function requestHeaders(validators: Validators | undefined): Record<string, stri
   const headers: Record<string, string> = {
     accept: ACCEPT,
     'accept-encoding': 'gzip, deflate, br',
-    'user-agent': USER_AGENT,
   };
   if (validators?.etag) headers['if-none-match'] = validators.etag;
   if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
-import { blockedAddressError, isAddressAllowed, type NetworkPolicy } from './networkPolicy.js';
+import { blockedAddressError, isAddressAllowed, type NetworkPolicy, refusedAddressLiteral } from './networkPolicy.js';
 
 /** Who asks: every request of every run says so. */
 export const USER_AGENT = `Tributary/${pkg.version} (+https://github.com/tributary-feeds/tributary)`;
@@ -61,11 +61,47 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
   };
 }
 
+/** What a request sends besides its URL. */
+export interface ClientRequest {
+  method: 'GET' | 'POST';
+  /** Lower-case names; the user agent is added unless given. */
+  headers: Record<string, string>;
+  body?: string;
+  /** Ends the request and its body: the caller's time limit, the run's deadline. */
+  signal: AbortSignal;
+}
+
+/**
+ * Sends one request through the run's pool under its network policy: an address literal is checked
+ * here, a name as it resolves (policedLookup). Fetching and the WebSub ping both go through here, so
+ * neither can skip the check. Redirects are not followed: each hop is a request of its own.
+ *
+ * @throws SourceError `blocked_address` for a refused address literal, before anything is sent
+ */
+export async function sendRequest(
+  client: HttpClient,
+  url: URL,
+  request: ClientRequest,
+): Promise<Dispatcher.ResponseData> {
+  const refused = refusedAddressLiteral(client.networkPolicy, url);
+  if (refused) throw refused;
+  // The dispatcher's own request(), not undici's top-level one: the bundle carries only the
+  // Agent and its request API (scripts/undiciCore.cjs), and the two are the same call.
+  return client.dispatcher.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: request.method,
+    headers: { 'user-agent': USER_AGENT, ...request.headers },
+    ...(request.body !== undefined && { body: request.body }),
+    signal: request.signal,
+  });
+}
+
 /**
  * Checks the addresses a hostname resolves to at connect time, so the address checked is the one
  * connected to (no second lookup a rebinding DNS server could answer differently). Refused addresses
  * are dropped; if none is left the connection fails with `blocked_address`. IP-literal hosts never
- * reach a lookup and are checked by the caller.
+ * reach a lookup and are checked in sendRequest.
  */
 function policedLookup(policy: NetworkPolicy): LookupFunction {
   return (hostname, lookupOptions, callback) => {

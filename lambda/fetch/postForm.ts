@@ -1,6 +1,5 @@
 import { messageOf } from '../core/errors.js';
-import { type HttpClient, USER_AGENT } from './httpClient.js';
-import { refusedAddressLiteral } from './networkPolicy.js';
+import { type HttpClient, sendRequest } from './httpClient.js';
 
 export interface PostFormOptions {
   /** The whole exchange, from connecting to the end of the answer, in ms. */
@@ -15,9 +14,8 @@ export type PostFormResult = { ok: true; status: number } | { ok: false; error: 
 
 /**
  * POSTs `form` as application/x-www-form-urlencoded through the run's client, so the request
- * meets the same network policy as every fetch: an address literal is checked here, a name as it
- * resolves. A redirect is not followed (it is not a 2xx, so it is an answer like any other).
- * Never throws.
+ * meets the same network policy as every fetch (see sendRequest). A redirect is not followed (it
+ * is not a 2xx, so it is an answer like any other). Never throws.
  */
 export async function postForm(
   client: HttpClient,
@@ -25,16 +23,11 @@ export async function postForm(
   form: readonly [string, string][],
   options: PostFormOptions,
 ): Promise<PostFormResult> {
-  const target = new URL(url);
-  const refused = refusedAddressLiteral(client.networkPolicy, target);
-  if (refused) return { ok: false, error: refused.message };
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await client.dispatcher.request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
+    const response = await sendRequest(client, new URL(url), {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
       signal,
     });

@@ -494,6 +494,17 @@ describe('fetchSource: the source’s own headers', () => {
     expect(accept).toBe('application/json');
   });
 
+  it("lets a configured User-Agent replace the project's", async () => {
+    let userAgent: unknown;
+    const server = await serve({
+      '/feed': (request, response) => ((userAgent = request.headers['user-agent']), response.end(FEED)),
+    });
+
+    await fetchUrl(server.url('/feed'), { headers: { 'User-Agent': 'Reader/2.0' } });
+
+    expect(userAgent).toBe('Reader/2.0');
+  });
+
   it('keeps them on a redirect within the origin and drops them on a redirect to another origin', async () => {
     const seenHere: Array<string | undefined> = [];
     const seenElsewhere: Array<string | undefined> = [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { USER_AGENT } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { postForm } from '../../../lambda/fetch/postForm.js';
 import { acceptWith, recordingHub } from '../../support/recordingHub.js';
@@ -21,6 +22,24 @@ describe('postForm', () => {
     // Assess
     expect(answer).toEqual({ ok: true, status: 202 });
     expect(hub.pings).toEqual([{ method: 'POST', contentType: 'application/x-www-form-urlencoded', form: FORM }]);
+  });
+
+  it('names the project, as every fetch of the run does', async () => {
+    // Prepare
+    let userAgent: unknown;
+    const hub = recordingHub(acceptWith(204));
+    const server = await serve({
+      '/hub': (request, response) => {
+        userAgent = request.headers['user-agent'];
+        hub.handler(request, response);
+      },
+    });
+
+    // Act
+    await postForm(await testClient(), server.url('/hub'), FORM, { timeoutMs: 2_000 });
+
+    // Assess
+    expect(userAgent).toBe(USER_AGENT);
   });
 
   it.each([
