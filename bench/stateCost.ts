@@ -11,7 +11,7 @@ import type { Item, RunReport, SourceReport } from '../lambda/core/model.js';
 import { inBatchOrder } from '../lambda/distributed/startShardedRun.js';
 import { keepItems } from '../lambda/process/keptItems.js';
 import type { SourceState } from '../lambda/process/sourceState.js';
-import { KeptItemsStore } from '../lambda/run/keptItemsStore.js';
+import { KeptItemsStore, ownedByShard } from '../lambda/run/keptItemsStore.js';
 import { pickPublished } from '../lambda/run/publishedPicks.js';
 import { commitState, readState, shardCountFor, shardOf, statesInMemory } from '../lambda/run/state.js';
 import { CountingStore } from './countingStore.js';
@@ -155,6 +155,7 @@ async function measure(sources: number, batch: number) {
     unreadable: new Map(),
     summary: summary('run'),
     everyShard: true,
+    ownedByShard,
   });
   const run = { ...store.counts, ms: performance.now() - started, superseded: superseded.length };
 

@@ -4,7 +4,7 @@ import { Semaphore } from '../core/semaphore.js';
 import { KEPT_ITEMS_FOLDER } from '../core/storageLayout.js';
 import type { KeptItems } from '../process/keptItems.js';
 import type { FreshSourceResult, SourceResult } from '../process/sourceResult.js';
-import { packFolder, shardOf } from './state.js';
+import { shardOf } from './state.js';
 import { INTERNAL_JSON, type Store } from './store.js';
 
 /**
@@ -243,6 +243,21 @@ export async function sweepOrphans(
     onWarning?.(`orphaned item objects were not swept: ${(error as Error).message}`);
     return 0;
   }
+}
+
+/** Where the packs of one shard's items go. A source id cannot start with `_`, so no source's folder is one. */
+export function packFolder(shard: number, shards: number): string {
+  return `${KEPT_ITEMS_FOLDER}_${shards}-${shard}/`;
+}
+
+/**
+ * Whether state shard `shard` of `shards` alone can name the object that holds `kept` (see
+ * commitState): a pack holds sources of the one shard its key names, and an object of one
+ * source's items alone (before state version 4) is named by that source's state only. A pack
+ * written while state had another shard count is not: no shard of today's count owns it.
+ */
+export function ownedByShard(kept: KeptItems, shard: number, shards: number): boolean {
+  return kept.range === undefined || kept.key.startsWith(packFolder(shard, shards));
 }
 
 /** One source's kept items: an object, or a range of a pack. */

@@ -17,7 +17,7 @@ import { renderReadingPage } from '../render/renderReadingPage.js';
 import { renderStatusPage } from '../render/renderStatusPage.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { announceRun } from './announceRun.js';
-import { KeptItemsStore, sweepOrphans } from './keptItemsStore.js';
+import { KeptItemsStore, ownedByShard, sweepOrphans } from './keptItemsStore.js';
 import { pingHub } from './pingHub.js';
 import type { PublishDependencies } from './pipelineDependencies.js';
 import { pickPublished } from './publishedPicks.js';
@@ -86,6 +86,7 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
     unreadable,
     summary: report,
     everyShard: !namesSources(run.request),
+    ownedByShard,
   });
   // The hub fetches the feeds as soon as it is told: only now are they written.
   const announced = await withHubPinged(run, report, dependencies);

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../core/errors.js';
 import type { Summary } from '../core/model.js';
 import { Semaphore } from '../core/semaphore.js';
-import { KEPT_ITEMS_FOLDER, STATE_KEY, STATE_SHARDS_FOLDER } from '../core/storageLayout.js';
+import { STATE_KEY, STATE_SHARDS_FOLDER } from '../core/storageLayout.js';
+import type { KeptItems } from '../process/keptItems.js';
 import { mergeSeen, type SourceState } from '../process/sourceState.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { withCurrentItemIds } from './currentItemIds.js';
@@ -17,7 +18,8 @@ import { INTERNAL_JSON, type Store } from './store.js';
 // conflict the run re-reads, reapplies its own sources' updates over what the other run wrote,
 // and tries again, so no source's update is ever lost. A run packs the changed sources' items of
 // each shard into one object (see KeptItemsStore), so only that shard's object names the pack:
-// a pack no source of its shard names any more is deleted when that shard is written.
+// a pack no source of its shard names any more is deleted when that shard is written. Which
+// objects a shard alone names is the item store's to say (StateChange.ownedByShard), not state's.
 
 /** What a run knows of earlier runs: the state of the sources it read, and the history. */
 export interface PipelineState {
@@ -84,11 +86,6 @@ export function shardOf(sourceId: string, shards: number): number {
 
 export function shardKey(shard: number, shards: number): string {
   return `${STATE_SHARDS_FOLDER}${shards}-${shard}.json`;
-}
-
-/** Where the packs of one shard's items go. A source id cannot start with `_`, so no source's folder is one. */
-export function packFolder(shard: number, shards: number): string {
-  return `${KEPT_ITEMS_FOLDER}_${shards}-${shard}/`;
 }
 
 /**
@@ -207,6 +204,13 @@ export interface StateChange {
    * sources everywhere.
    */
   everyShard: boolean;
+  /**
+   * Whether shard `shard` of `shards` alone can name the object that holds `kept`, so that the
+   * object may be deleted once that shard's object names it no more (KeptItemsStore knows how its
+   * objects are laid out). Absent: none is, and the objects state stops naming are left to the
+   * daily sweep of unreferenced objects.
+   */
+  ownedByShard?: (kept: KeptItems, shard: number, shards: number) => boolean;
 }
 
 /**
@@ -270,7 +274,7 @@ async function writeShards(store: Store, change: StateChange, shards: number, la
         // Only a few shards' settled states are in hand at once (see SettledStates).
         const settled = settledShards.has(shard) ? await change.settled.inShard(shard, shards) : new Map();
         const own = { ...(perShard.get(shard) ?? none), settled };
-        const written = await writeShard(store, { shard, shards }, change.known, own, layout);
+        const written = await writeShard(store, { shard, shards }, change, own, layout);
         superseded.push(...written);
       }),
     ),
@@ -292,7 +296,7 @@ interface ShardChange extends ShardExtras {
 async function writeShard(
   store: Store,
   { shard, shards }: { shard: number; shards: number },
-  known: ReadonlySet<string>,
+  { known, ownedByShard }: Pick<StateChange, 'known' | 'ownedByShard'>,
   change: ShardChange,
   layout: Layout,
 ): Promise<string[]> {
@@ -309,7 +313,7 @@ async function writeShard(
     const wrote = stored
       ? await store.replaceIfVersion(key, body, INTERNAL_JSON, stored.version)
       : Object.keys(next).length === 0 || (await store.putIfAbsent(key, body, INTERNAL_JSON));
-    if (wrote) return itemKeysDropped(found, next, packFolder(shard, shards));
+    if (wrote) return itemKeysDropped(found, next, (kept) => ownedByShard?.(kept, shard, shards) ?? false);
     await backOff(store, key, attempt);
   }
 }
@@ -342,21 +346,20 @@ function applyChange(
 }
 
 /**
- * The item objects the shard named before and names no more. A pack is this shard's alone (its
- * key says so) and this shard object names every source in it, so none still names it anywhere:
- * reference counting by the shard's own object. A pack of another shard (written while state had
- * another shard count) is left to the daily sweep of unreferenced objects.
+ * The item objects the shard named before and names no more, of those only it can name (`owned`):
+ * since this shard object names every source that can name them, none still names them anywhere,
+ * which is reference counting by the shard's own object. Any other object (a pack written while
+ * state had another shard count) is left to the daily sweep of unreferenced objects.
  */
 function itemKeysDropped(
   before: Record<string, SourceState>,
   after: Record<string, SourceState>,
-  ownPacks: string,
+  owned: (kept: KeptItems) => boolean,
 ): string[] {
   const kept = new Set(Object.values(after).map((state) => state.items?.key));
   const dropped = new Set<string>();
   for (const { items } of Object.values(before)) {
-    if (!items || kept.has(items.key)) continue;
-    if (!items.range || items.key.startsWith(ownPacks)) dropped.add(items.key);
+    if (items && !kept.has(items.key) && owned(items)) dropped.add(items.key);
   }
   return [...dropped];
 }

@@ -3,8 +3,8 @@ import { FolderStore } from '../../../lambda/adapters/folderStore.js';
 import type { Item, SourceReport } from '../../../lambda/core/model.js';
 import { type KeptItems, keepItems } from '../../../lambda/process/keptItems.js';
 import type { FreshSourceResult } from '../../../lambda/process/sourceResult.js';
-import { KeptItemsStore, MAX_PACKED_CHARS } from '../../../lambda/run/keptItemsStore.js';
-import { packFolder, shardOf } from '../../../lambda/run/state.js';
+import { KeptItemsStore, MAX_PACKED_CHARS, ownedByShard, packFolder } from '../../../lambda/run/keptItemsStore.js';
+import { shardOf } from '../../../lambda/run/state.js';
 import type { ObjectMetadata } from '../../../lambda/run/store.js';
 import { aBareItem } from '../../support/builders/items.js';
 import { useTempFolders } from '../../support/tempFolders.js';
@@ -108,5 +108,34 @@ describe('KeptItemsStore: the changed items of a run packed per state shard', ()
     expect(written).toBe(1);
     expect(store.writes).toHaveLength(1);
     expect(result.state.items).toEqual(kept);
+  });
+});
+
+describe('ownedByShard: which objects only one state shard can name', () => {
+  const digests: KeptItems['digests'] = [];
+  const packOf = (shard: number, shards: number): KeptItems => ({
+    key: `${packFolder(shard, shards)}abc.ndjson`,
+    range: [0, 2],
+    digests,
+  });
+
+  it("owns the shard's own packs", () => {
+    expect(ownedByShard(packOf(1, SHARDS), 1, SHARDS)).toBe(true);
+  });
+
+  it.each([
+    ['another shard', packOf(2, SHARDS)],
+    ['another shard count, same shard number', packOf(1, SHARDS * 2)],
+  ])('does not own a pack of %s', (_, pack) => {
+    expect(ownedByShard(pack, 1, SHARDS)).toBe(false);
+  });
+
+  it('owns an object of one source’s items alone (written before state version 4), whatever the shard', () => {
+    // Prepare
+    const { kept } = keepItems('news', itemsOf('news'));
+
+    // Act, Assess
+    expect(kept.range).toBeUndefined();
+    expect(ownedByShard(kept, 3, SHARDS)).toBe(true);
   });
 });

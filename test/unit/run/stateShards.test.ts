@@ -156,3 +156,47 @@ async function rewriteShardOf(store: FolderStore, id: string, change: (state: So
   shard.sources[id] = change(shard.sources[id]!);
   await store.put(key, JSON.stringify(shard), { contentType: 'application/json' });
 }
+
+describe('commitState and the item objects state stops naming', () => {
+  const newFolder = useTempFolders('tributary-state-');
+  const itemsAt = (key: string): SourceState => ({ seenIds: [], items: { key, range: [0, 2], digests: [] } });
+
+  it('returns those the change says the shard alone names, and leaves the rest to the sweep', async () => {
+    // Prepare: two sources of one shard, each naming an object; both change
+    const store = new FolderStore(await newFolder());
+    const pair = ['source-1', 'source-2'];
+    const commit = (settled: Map<string, SourceState>, ownedByShard?: StateChange['ownedByShard']) =>
+      commitState(store, {
+        ...aChange('source-1'),
+        known: new Set(pair),
+        settled: statesInMemory(settled),
+        ownedByShard,
+      });
+    await commit(
+      new Map([
+        ['source-1', itemsAt('own/1')],
+        ['source-2', itemsAt('other/2')],
+      ]),
+    );
+    const owned: [string, number, number][] = [];
+
+    // Act
+    const superseded = await commit(
+      new Map([
+        ['source-1', itemsAt('own/1b')],
+        ['source-2', itemsAt('other/2b')],
+      ]),
+      (kept, shard, shards) => {
+        owned.push([kept.key, shard, shards]);
+        return kept.key.startsWith('own/');
+      },
+    );
+    const withoutPredicate = await commit(new Map([['source-1', itemsAt('own/1c')]]));
+
+    // Assess
+    expect(superseded).toEqual(['own/1']);
+    expect(owned.map(([key]) => key).sort()).toEqual(['other/2', 'own/1']);
+    expect(owned.every(([, shard, shards]) => shards === 1 && shard === 0)).toBe(true);
+    expect(withoutPredicate).toEqual([]);
+  });
+});
