@@ -1,7 +1,7 @@
 import type { Author } from '../core/model.js';
 import { hasHiddenParts, redactUrl } from '../core/redactUrl.js';
 import { escapeXml, safeHttpUrl, stripInvalidXmlChars } from './escape.js';
-import { type PublishedItem, publishedAuthor } from './publishedItem.js';
+import type { PublishedItem } from './publishedItem.js';
 import { perSource, type RenderContext, type SourceLabel, sourceName } from './renderContext.js';
 
 const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
@@ -17,10 +17,7 @@ export function renderAtom(entries: readonly PublishedItem[], context: RenderCon
   const sourceElement = perSource(context, atomSource);
   const self = safeHttpUrl(context.feedXmlUrl);
   const home = safeHttpUrl(context.homePageUrl);
-  // WebSub (§4) wants the hub and the topic's self link side by side; a hub alone is no use.
-  const hub = self && safeHttpUrl(context.hub);
-  const icon = safeHttpUrl(context.icon);
-  const authors = (context.authors ?? []).flatMap(publishedAuthor);
+  const { hub, icon, authors } = context;
   const language = context.language ? ` xml:lang="${escapeXml(context.language)}"` : '';
   return lines(
     '<?xml version="1.0" encoding="utf-8"?>',

@@ -1,5 +1,7 @@
 import type { Author, FeedIdentity } from '../core/model.js';
 import { OUTPUT_KEYS } from '../core/storageLayout.js';
+import { safeHttpUrl } from './escape.js';
+import { publishedAuthor } from './publishedItem.js';
 
 /** A source as the outputs name it. */
 export interface SourceLabel {
@@ -12,7 +14,10 @@ export interface SourceLabel {
   siteUrl?: string;
 }
 
-/** What the renderers need besides the items. The caller reads the clock, so rendering stays pure. */
+/**
+ * What the renderers need besides the items, decided once so feed.json, feed.xml and the pages
+ * agree. The caller reads the clock, so rendering stays pure.
+ */
 export interface RenderContext {
   /** Title of the feeds and of the pages. */
   title: string;
@@ -21,9 +26,9 @@ export interface RenderContext {
   language?: string;
   /** An http(s) image URL. */
   icon?: string;
-  /** Who publishes the merged feed; Atom falls back to "Tributary", as it requires an author. */
-  authors?: Author[];
-  /** A WebSub hub; announced only together with a self link. */
+  /** Who publishes the merged feed, each with a name or an http(s) url; Atom falls back to "Tributary" when none. */
+  authors: Author[];
+  /** A WebSub hub, http(s); set only together with the self links, as WebSub needs both. */
   hub?: string;
   /** When this rendering was made, RFC 3339; stands in for dates the items lack. */
   generatedAt: string;
@@ -39,7 +44,8 @@ export interface RenderContext {
 
 /**
  * The context for a feed identity: the self links hang off `baseUrl`, and without a home page of
- * its own the feed's home is the reading page there.
+ * its own the feed's home is the reading page there. Links that are not http(s) and authors with
+ * nothing to show are left out here, once for every output.
  */
 export function renderContextFor(
   feed: FeedIdentity,
@@ -52,9 +58,10 @@ export function renderContextFor(
     title,
     description,
     language,
-    icon,
-    authors,
-    hub,
+    icon: safeHttpUrl(icon),
+    authors: (authors ?? []).flatMap(publishedAuthor),
+    // WebSub (§4) wants the hub and the topic's self link side by side; a hub alone is no use.
+    hub: baseUrl === undefined ? undefined : safeHttpUrl(hub),
     generatedAt,
     homePageUrl: homePageUrl ?? baseUrl,
     sources,

@@ -1,6 +1,6 @@
 import { redactUrl } from '../core/redactUrl.js';
 import { safeHttpUrl, stripInvalidXmlChars as xmlSafe } from './escape.js';
-import { type PublishedItem, publishedAuthor } from './publishedItem.js';
+import type { PublishedItem } from './publishedItem.js';
 import { perSource, type RenderContext, type SourceLabel, sourceName } from './renderContext.js';
 
 const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
@@ -11,10 +11,7 @@ const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
  */
 export function renderJsonFeed(items: readonly PublishedItem[], context: RenderContext): string {
   const sourceObject = perSource(context, jsonFeedSource);
-  const feedUrl = safeHttpUrl(context.feedJsonUrl);
-  const hub = feedUrl && safeHttpUrl(context.hub);
-  const icon = safeHttpUrl(context.icon);
-  const authors = (context.authors ?? []).flatMap(publishedAuthor);
+  const { hub, icon, authors } = context;
   // JSON.stringify leaves out undefined members: a field we do not know is absent, not null.
   // No replacer: the items' text is already free of what strict decoders refuse (see
   // PublishedItem), and a replacer would take JSON.stringify off its fast path.
@@ -22,13 +19,12 @@ export function renderJsonFeed(items: readonly PublishedItem[], context: RenderC
     version: JSON_FEED_VERSION,
     title: xmlSafe(context.title),
     home_page_url: safeHttpUrl(context.homePageUrl),
-    feed_url: feedUrl,
+    feed_url: safeHttpUrl(context.feedJsonUrl),
     description: context.description && xmlSafe(context.description),
     icon,
     favicon: icon,
     authors: authors.length > 0 ? authors : undefined,
     language: context.language,
-    // A hub is only useful to a subscriber who knows the topic URL to subscribe to: feed_url.
     hubs: hub ? [{ type: 'WebSub', url: hub }] : undefined,
     items: items.map((item) => jsonFeedItem(item, sourceObject(item.sourceId))),
   });

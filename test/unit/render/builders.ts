@@ -1,9 +1,9 @@
 // Builders only the render tests use (items and run reports are in test/support/builders/): each returns a complete,
 // valid value, and a test overrides only what it is about.
 
-import type { Item, Source } from '../../../lambda/core/model.js';
+import type { FeedIdentity, Item, Source } from '../../../lambda/core/model.js';
 import { type PublishedItem, publishedItem } from '../../../lambda/render/publishedItem.js';
-import type { RenderContext, SourceLabel } from '../../../lambda/render/renderContext.js';
+import { type RenderContext, renderContextFor, type SourceLabel } from '../../../lambda/render/renderContext.js';
 
 /** Every way a feed we aggregate might try to break our markup, in one string. */
 export const HOSTILE_TEXT = `<script>alert("x")</script> ]]> & 'single' "double" \u0000\u0008\uFFFE\uFFFF\uD800 end`;
@@ -30,14 +30,12 @@ export function published(items: Item[]): PublishedItem[] {
   return items.map(publishedItem);
 }
 
+/** The context the pipeline makes of a feed identity (the sources file's `feed`), served from feeds.example.org. */
+export function aFeedContext(feed: Partial<FeedIdentity> = {}): RenderContext {
+  const identity = { title: 'Tributary test feed', baseUrl: 'https://feeds.example.org/', ...feed };
+  return renderContextFor(identity, [aSource()], '2025-03-01T10:05:02.500Z');
+}
+
 export function aContext(overrides: Partial<RenderContext> = {}): RenderContext {
-  return {
-    title: 'Tributary test feed',
-    generatedAt: '2025-03-01T10:05:02.500Z',
-    homePageUrl: 'https://feeds.example.org/',
-    feedJsonUrl: 'https://feeds.example.org/feed.json',
-    feedXmlUrl: 'https://feeds.example.org/feed.xml',
-    sources: [aSource()],
-    ...overrides,
-  };
+  return { ...aFeedContext(), ...overrides };
 }

@@ -6,6 +6,7 @@ import { atomViolations } from '../../support/atomRules.js';
 import { anItem, manyItems } from '../../support/builders/items.js';
 import {
   aContext,
+  aFeedContext,
   aNamedSource,
   aSource,
   HOSTILE_TEXT,
@@ -302,10 +303,10 @@ describe('renderAtom', () => {
 
   it('carries the feed identity: subtitle, authors, icon, language, and the hub beside the self link', () => {
     // Prepare
-    const context = aContext({
+    const context = aFeedContext({
       description: 'What the team reads',
       icon: 'https://feeds.example.org/icon.png',
-      authors: [{ name: 'The team', url: 'https://team.example/' }],
+      authors: [{ name: 'The team', url: 'https://team.example/' }, { url: JAVASCRIPT_URL }],
       language: 'en-GB',
       hub: 'https://hub.example/',
     });
@@ -331,7 +332,10 @@ describe('renderAtom', () => {
   it('announces no hub without a self link, as WebSub needs both', () => {
     // Act
     const feed = xmlTree(
-      renderAtom(published([anItem()]), aContext({ feedXmlUrl: undefined, hub: 'https://hub.example/' })),
+      renderAtom(
+        published([anItem()]),
+        aFeedContext({ baseUrl: undefined, homePageUrl: 'https://feeds.example.org/', hub: 'https://hub.example/' }),
+      ),
     ).feed as Node;
 
     // Assess

@@ -5,7 +5,15 @@ import type { RenderContext } from '../../../lambda/render/renderContext.js';
 import { renderJsonFeed } from '../../../lambda/render/renderJsonFeed.js';
 import { anItem, manyItems } from '../../support/builders/items.js';
 import { jsonFeedViolations } from '../../support/jsonFeedSchema.js';
-import { aContext, aNamedSource, HOSTILE_TEXT, HOSTILE_TEXT_VISIBLE, JAVASCRIPT_URL, published } from './builders.js';
+import {
+  aContext,
+  aFeedContext,
+  aNamedSource,
+  HOSTILE_TEXT,
+  HOSTILE_TEXT_VISIBLE,
+  JAVASCRIPT_URL,
+  published,
+} from './builders.js';
 
 interface JsonFeedOutput {
   version: string;
@@ -179,7 +187,7 @@ describe('renderJsonFeed', () => {
 
   it('carries the feed identity: description, icon, authors, language, and a WebSub hub beside feed_url', () => {
     // Prepare
-    const context = aContext({
+    const context = aFeedContext({
       description: 'What the team reads',
       icon: 'https://feeds.example.org/icon.png',
       authors: [{ name: 'The team', url: 'https://team.example/' }, { url: JAVASCRIPT_URL }],
@@ -208,7 +216,7 @@ describe('renderJsonFeed', () => {
   it('announces no hub without a feed_url, as a subscriber would have no topic to subscribe to', () => {
     // Act
     const feed = JSON.parse(
-      renderJsonFeed(published([anItem()]), aContext({ feedJsonUrl: undefined, hub: 'https://hub.example/' })),
+      renderJsonFeed(published([anItem()]), aFeedContext({ baseUrl: undefined, hub: 'https://hub.example/' })),
     );
 
     // Assess
