@@ -133,6 +133,24 @@ describe('the pipeline over a folder store', () => {
     expect(JSON.parse(pipeline.notifier.sent.at(-1)?.message ?? '{}').timings).toEqual(report.timings);
   });
 
+  it('writes the run report before the latest outputs, so what they link to always exists (the contract)', async () => {
+    const written: string[] = [];
+    const { store } = pipeline;
+    const put = store.put.bind(store);
+    store.put = async (key, body, metadata) => {
+      written.push(key);
+      return put(key, body, metadata);
+    };
+
+    const report = await pipeline.run();
+
+    const reportAt = written.indexOf(`runs/${report.runId}.json`);
+    expect(reportAt).toBeGreaterThanOrEqual(0);
+    for (const latest of ['feed.json', 'feed.xml', 'index.html', 'status.html']) {
+      expect(written.indexOf(latest), latest).toBeGreaterThan(reportAt);
+    }
+  });
+
   it('asks for the state while it claims the run, so fetching waits for one round trip, not two', async () => {
     const asked: string[] = [];
     const { store } = pipeline;
