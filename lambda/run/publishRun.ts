@@ -55,8 +55,8 @@ export type PublishRunDependencies = PublishDependencies & { client: HttpClient 
 
 /**
  * The end of every run, single or sharded: merge the settled sources' items with what earlier
- * runs kept for the others, summarise, write the latest outputs and state, tell the feed's hub,
- * write the report, and publish one notification. A dry run only summarises.
+ * runs kept for the others, summarise, write the report, the latest outputs and state, and
+ * publish one notification. A dry run only summarises.
  */
 export async function publishRun(run: SettledRun, dependencies: PublishRunDependencies): Promise<RunReport> {
   const { store } = dependencies;
@@ -76,22 +76,20 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
 
   const keptItems = run.keptItems ?? new KeptItemsStore(store, { write: true, onWarning: dependencies.onWarning });
   const { items, unreadable } = await keptItems.read(picks);
-  const summary = summarizeRun(run, reports, items.length, dependencies);
-  const history = appendRunHistory(run.state.history, summary);
-  await writeLatest(run, summary, items.map(publishedItem), { history, names }, store);
-  // Merged over whatever another run committed meanwhile (see commitState).
+  const report = summarizeRun(run, reports, items.length, dependencies);
+  const history = appendRunHistory(run.state.history, report);
+  await writeOutputs(run, report, items.map(publishedItem), { history, names }, store);
+  // State last, merged over whatever another run committed meanwhile (see commitState).
   const superseded = await commitState(store, {
     known: new Set(run.sourcesFile.sources.map(({ id }) => id)),
     settled: states,
     unreadable,
-    summary,
+    summary: report,
     everyShard: !namesSources(run.request),
     ownedByShard,
   });
-  // The hub fetches the feeds as soon as it is told: only now are they written. The report is
-  // immutable, so it waits for the hub's answer and is written once, with any warning.
-  const announced = await withHubPinged(run, summary, dependencies);
-  await writeReport(store, announced);
+  // The hub fetches the feeds as soon as it is told: only now are they written.
+  const announced = await withHubPinged(run, report, dependencies);
   await markWritten(store, run.runId, now(), newItems);
   await keptItems.removeSuperseded(superseded);
   if (isFirstFullRunOfDay(run)) {
@@ -104,8 +102,8 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
 
 /**
  * The report once the feed's WebSub hub has been told of the new items (see pingHub). A hub that
- * was not told is a warning: in the log, and in the report, so a retry that only notifies (and
- * reads the report back) sends it too.
+ * was not told is a warning: in the log, and in the report, written again with it, so a retry that
+ * only notifies sends it too.
  */
 async function withHubPinged(
   run: SettledRun,
@@ -117,7 +115,9 @@ async function withHubPinged(
   const warnings = await pingHub(run.sourcesFile.feed, report, { client, deadline: run.deadline, now: now() });
   if (warnings.length === 0) return report;
   for (const warning of warnings) dependencies.onWarning?.(warning);
-  return { ...report, warnings };
+  const warned = { ...report, warnings };
+  await writeReport(dependencies.store, warned);
+  return warned;
 }
 
 /**
@@ -161,10 +161,11 @@ function summarizeRun(
 }
 
 /**
- * The latest outputs, rendered first and then written at once, so the run waits for the time of
- * one write, not four; when nothing succeeded the previous good outputs stay as they were.
+ * Readers must never see a half-written set: the report first, the "latest" objects last, and
+ * when nothing succeeded the previous good outputs stay as they were. The latest are rendered
+ * first and then written at once, so the run waits for one write, not three.
  */
-async function writeLatest(
+async function writeOutputs(
   run: SettledRun,
   report: RunReport,
   items: PublishedItem[],
@@ -172,6 +173,7 @@ async function writeLatest(
   store: Store,
 ): Promise<void> {
   const latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, known) : [];
+  await writeReport(store, report);
   // All settle before a failure is thrown: the claim is given up only once none is still being written.
   const written = await Promise.allSettled(
     latest.map(({ key, body, contentType }) =>

@@ -56,9 +56,8 @@ export async function claimRun(store: Store, runId: string, now: number, expires
   const body: ClaimBody = { claimedAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
   if (await store.putIfAbsent(claimKey(runId), JSON.stringify(body), INTERNAL_JSON)) return { kind: 'claimed' };
 
-  // A report alone proves nothing (an invocation may fail right after writing it): only the
-  // marker written after the outputs, state and report says the data is complete and just the
-  // notification may be missing.
+  // The report is written first, so it alone proves nothing: only the marker written after the
+  // outputs and state says the data is complete and just the notification may be missing.
   const written = await store.get(writtenKey(runId));
   if (written !== undefined) {
     const report = JSON.parse((await store.get(reportKey(runId))) ?? '{}') as RunReport;
