@@ -1,8 +1,12 @@
 import type { ObjectMetadata, Store, Versioned } from '../lambda/run/store.js';
 
-/** A bucket in memory that counts requests and bytes by kind, as S3 would bill them. */
+/**
+ * A bucket in memory that counts requests and bytes by kind, as S3 would bill them. Its objects
+ * are Buffers, outside the V8 heap as S3's are outside the process: a bench that measures the heap
+ * sees what the code under test holds, not what it stored.
+ */
 export class CountingStore implements Store {
-  readonly objects = new Map<string, string>();
+  readonly #objects = new Map<string, Buffer>();
   counts = { get: 0, put: 0, list: 0, delete: 0, bytesRead: 0, bytesWritten: 0 };
   /** GETs per key, ranged ones included. */
   readonly reads = new Map<string, number>();
@@ -21,27 +25,28 @@ export class CountingStore implements Store {
   }
   async getVersioned(key: string): Promise<Versioned | undefined> {
     this.#countRead(key);
-    const text = this.objects.get(key);
-    if (text === undefined) return undefined;
-    this.counts.bytesRead += text.length;
-    return { text, version: this.#versions.get(key)! };
+    const body = this.#objects.get(key);
+    if (body === undefined) return undefined;
+    this.counts.bytesRead += body.length;
+    return { text: body.toString('utf8'), version: this.#versions.get(key)! };
   }
   async getRange(key: string, start: number, end: number): Promise<string | undefined> {
     this.#countRead(key);
-    const text = this.objects.get(key);
-    if (text === undefined) return undefined;
-    const slice = Buffer.from(text).subarray(start, end);
+    const body = this.#objects.get(key);
+    if (body === undefined) return undefined;
+    const slice = body.subarray(start, end);
     this.counts.bytesRead += slice.length;
     return slice.toString('utf8');
   }
   async put(key: string, body: string, _metadata: ObjectMetadata): Promise<void> {
+    const bytes = Buffer.from(body, 'utf8');
     this.counts.put++;
-    this.counts.bytesWritten += body.length;
-    this.objects.set(key, body);
+    this.counts.bytesWritten += bytes.length;
+    this.#objects.set(key, bytes);
     this.#versions.set(key, String(++this.#version));
   }
   async putIfAbsent(key: string, body: string, metadata: ObjectMetadata): Promise<boolean> {
-    if (this.objects.has(key)) return (this.counts.put++, false);
+    if (this.#objects.has(key)) return (this.counts.put++, false);
     await this.put(key, body, metadata);
     return true;
   }
@@ -51,13 +56,13 @@ export class CountingStore implements Store {
     return true;
   }
   async list(keyPrefix: string): Promise<string[]> {
-    const keys = [...this.objects.keys()].filter((key) => key.startsWith(keyPrefix)).sort();
+    const keys = [...this.#objects.keys()].filter((key) => key.startsWith(keyPrefix)).sort();
     this.counts.list += Math.max(1, Math.ceil(keys.length / 1000));
     return keys;
   }
   async delete(keys: readonly string[]): Promise<void> {
     this.counts.delete += Math.ceil(keys.length / 1000);
-    for (const key of keys) this.objects.delete(key);
+    for (const key of keys) this.#objects.delete(key);
   }
   #countRead(key: string): void {
     this.counts.get++;

@@ -50,6 +50,6 @@ describe('mergeShards: the last step of a distributed run', () => {
     expect(current.store.reads.get(STATE_KEY)).toBe(earlier.store.reads.get(STATE_KEY)! - 1);
     expect(report.counts).toEqual(earlierReport.counts);
     expect(report.counts.items).toBeGreaterThan(0);
-    expect(current.store.objects.get(OUTPUT_KEYS.feedJson)).toBe(earlier.store.objects.get(OUTPUT_KEYS.feedJson));
+    expect(await current.store.get(OUTPUT_KEYS.feedJson)).toBe(await earlier.store.get(OUTPUT_KEYS.feedJson));
   });
 });
