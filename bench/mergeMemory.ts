@@ -57,16 +57,20 @@ async function measure(sources: number) {
   const heapBefore = liveHeap();
   store.peakHeap = heapBefore;
   const time = performance.now();
+  const cpu = process.cpuUsage();
   const report = await mergeShards(started.folder, undefined, Date.now() + 3_600_000, {
     store,
     notifier,
     networkPolicy: parseNetworkPolicy('127.0.0.0/8'),
   });
   const ms = performance.now() - time;
+  // CPU time, GC threads included: what the merge costs, whatever else the machine is running.
+  const { user, system } = process.cpuUsage(cpu);
   store.sample();
   return {
     sources,
     ms,
+    cpuMs: (user + system) / 1000,
     peakHeapMb: (store.peakHeap - heapBefore) / MiB,
     gets: store.counts.get,
     status: report.status,
@@ -80,7 +84,8 @@ for (const sources of values.sources.split(',').map(Number)) {
   console.log(
     `${sources.toLocaleString('en')} sources: the merge step's live heap peaked ` +
       `${m.peakHeapMb.toFixed(0)} MiB above where ` +
-      `it started; ${(m.ms / 1000).toFixed(1)} s here, ${m.gets.toLocaleString('en')} GETs; ` +
+      `it started; ${(m.ms / 1000).toFixed(1)} s here (${(m.cpuMs / 1000).toFixed(1)} s of CPU), ` +
+      `${m.gets.toLocaleString('en')} GETs; ` +
       `run ${m.status}, ${m.items} items published`,
   );
 }

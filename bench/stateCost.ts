@@ -12,7 +12,7 @@ import { inBatchOrder } from '../lambda/distributed/startShardedRun.js';
 import { keepItems } from '../lambda/process/keptItems.js';
 import type { SourceState } from '../lambda/process/sourceState.js';
 import { KeptItemsStore, ownedByShard } from '../lambda/run/keptItemsStore.js';
-import { pickPublished } from '../lambda/run/publishedPicks.js';
+import { PublishedPicks } from '../lambda/run/publishedPicks.js';
 import { commitState, readState, shardCountFor, shardOf, statesInMemory } from '../lambda/run/state.js';
 import { CountingStore } from './countingStore.js';
 import { USD_PER_GB_SECOND } from './scenarios/lambdaCost.js';
@@ -148,7 +148,9 @@ async function measure(sources: number, batch: number) {
   const started = performance.now();
   await readState(store, ids);
   const changed = inOneFunction.states;
-  await pickPublished(store, sourcesFile, statesInMemory(changed));
+  const picks = new PublishedPicks(sourcesFile);
+  picks.consider(changed);
+  await picks.pick(store, new Set(changed.keys()));
   const superseded = await commitState(store, {
     known,
     settled: statesInMemory(changed),

@@ -20,7 +20,7 @@ import { announceRun } from './announceRun.js';
 import { KeptItemsStore, ownedByShard, sweepOrphans } from './keptItemsStore.js';
 import { pingHub } from './pingHub.js';
 import type { PublishDependencies } from './pipelineDependencies.js';
-import { pickPublished } from './publishedPicks.js';
+import type { SourceName } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
 import type { RunResults } from './runResults.js';
 import { commitState, type PipelineState, referencedItemKeys } from './state.js';
@@ -62,11 +62,8 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
   const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
   const { reports, newItems, states } = run.results;
-  const names = new Map<string, SourceName>();
-  const picks = await pickPublished(store, run.sourcesFile, states, {
-    onWarning: dependencies.onWarning,
-    onSourceState: (id, { title, siteUrl }) => names.set(id, { title, siteUrl }),
-  });
+  const picks = await run.results.picks.pick(store, states.ids, { onWarning: dependencies.onWarning });
+  const { names } = run.results.picks;
   if (run.request.dryRun) {
     // A dry run renders nothing, so it reads no item back.
     const report = summarizeRun(run, reports, picks.length, dependencies);
@@ -214,12 +211,6 @@ function renderLatest(
     body: bodies[output],
     contentType: OUTPUT_CONTENT_TYPES[output],
   }));
-}
-
-/** What the feed is titled by the sources themselves, and where they live. */
-interface SourceName {
-  title?: string;
-  siteUrl?: string;
 }
 
 /** What the outputs show besides the items: the runs so far, and what each source calls itself. */

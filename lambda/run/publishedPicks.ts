@@ -3,7 +3,7 @@ import { mergeKeys } from '../merge/merge.js';
 import { type KeptItems, mergeKeysOf } from '../process/keptItems.js';
 import type { SourceState } from '../process/sourceState.js';
 import type { KeptItemPick } from './keptItemsStore.js';
-import { type SettledStates, scanState } from './state.js';
+import { scanState } from './state.js';
 import type { Store } from './store.js';
 
 /** A source's kept items still in the running, by their index in its stored object. */
@@ -14,40 +14,54 @@ interface Candidates {
   indices?: number[];
 }
 
+/** What the outputs say about a source besides its items: what its feed calls itself, and where it lives. */
+export interface SourceName {
+  title?: string;
+  siteUrl?: string;
+}
+
 /**
  * Which kept items the outputs show, newest first, in sources-file order on ties: decided on
- * digests alone. The sources this run settled count as settled; every other source of the file
- * as state holds it. Settled sources and state are scanned some at a time (one shard, one batch
- * file), keeping only the best `maxItems` so far, so memory does not grow with the number of sources.
+ * digests alone. The sources a run settled are considered as they settled, some at a time (one
+ * batch file), as soon as they are in hand; `pick` then considers every other source of the file
+ * as state holds it, one shard at a time. Only the best `maxItems` so far are kept, so memory does
+ * not grow with the number of sources.
  */
-export async function pickPublished(
-  store: Store,
-  sourcesFile: SourcesFile,
-  settled: SettledStates,
-  options: {
-    onWarning?: (message: string) => void;
-    /** Sees every source's state on the way, settled or read: for what the outputs say about it besides items. */
-    onSourceState?: (sourceId: string, state: SourceState) => void;
-  } = {},
-): Promise<KeptItemPick[]> {
-  const position = new Map(sourcesFile.sources.map(({ id }, index) => [id, index]));
-  const { maxItems } = sourcesFile.settings;
-  let best: Candidates[] = [];
-  const consider = (states: Iterable<readonly [string, SourceState]>) => {
+export class PublishedPicks {
+  readonly #position: ReadonlyMap<string, number>;
+  readonly #maxItems: number;
+  #best: Candidates[] = [];
+  /** What each source considered so far calls itself: the sources file's names win (see sourceLabels). */
+  readonly names = new Map<string, SourceName>();
+
+  constructor(sourcesFile: SourcesFile) {
+    this.#position = new Map(sourcesFile.sources.map(({ id }, index) => [id, index]));
+    this.#maxItems = sourcesFile.settings.maxItems;
+  }
+
+  /** Considers these sources' states: a run's settled sources, before `pick`. */
+  consider(states: Iterable<readonly [string, SourceState]>): void {
     const added: Candidates[] = [];
     for (const [sourceId, state] of states) {
-      options.onSourceState?.(sourceId, state);
+      this.names.set(sourceId, { title: state.title, siteUrl: state.siteUrl });
       if (state.items) added.push({ sourceId, kept: state.items });
     }
-    best = bestOf([...best, ...added], position, maxItems);
-  };
-  await settled.scan(consider);
-  await scanState(
-    store,
-    (sources) => consider(Object.entries(sources).filter(([id]) => position.has(id) && !settled.ids.has(id))),
-    options,
-  );
-  return picksOf(best, position, maxItems);
+    this.#best = bestOf([...this.#best, ...added], this.#position, this.#maxItems);
+  }
+
+  /** The picks, once every source of the file that is not in `settled` is considered as state holds it. */
+  async pick(
+    store: Store,
+    settled: ReadonlySet<string>,
+    options: { onWarning?: (message: string) => void } = {},
+  ): Promise<KeptItemPick[]> {
+    await scanState(
+      store,
+      (sources) => this.consider(Object.entries(sources).filter(([id]) => this.#position.has(id) && !settled.has(id))),
+      options,
+    );
+    return picksOf(this.#best, this.#position, this.#maxItems);
+  }
 }
 
 function bestOf(candidates: Candidates[], position: ReadonlyMap<string, number>, maxItems: number): Candidates[] {

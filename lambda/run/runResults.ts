@@ -3,6 +3,7 @@ import { type Item, MAX_NEW_ITEMS_LISTED, type SourceReport, type SourcesFile } 
 import { type RunRequest, selectedSources } from '../input/event.js';
 import { mergeItems, mergeKeyOf, mergeKeys } from '../merge/merge.js';
 import type { SourceResult } from '../process/sourceResult.js';
+import { PublishedPicks } from './publishedPicks.js';
 import { type SettledStates, statesInMemory } from './state.js';
 
 /** What publishing needs of a run's results: small per source, the items left in storage. */
@@ -11,6 +12,8 @@ export interface RunResults {
   reports: SourceReport[];
   /** The run's newest new items, as many as the notification lists. */
   newItems: Item[];
+  /** The published items so far: every settled source considered, the others not yet. */
+  picks: PublishedPicks;
   states: SettledStates;
 }
 
@@ -22,11 +25,10 @@ export function resultsInMemory(
   const reports = reportsInFileOrder(run, (id) => settled.get(id)?.report);
   const newest = new NewestNewItems(run.sourcesFile);
   newest.add(settled);
-  return {
-    reports,
-    newItems: newest.items,
-    states: statesInMemory(new Map(reports.map(({ id }) => [id, settled.get(id)!.state]))),
-  };
+  const states = new Map(reports.map(({ id }) => [id, settled.get(id)!.state]));
+  const picks = new PublishedPicks(run.sourcesFile);
+  picks.consider(states);
+  return { reports, newItems: newest.items, picks, states: statesInMemory(states) };
 }
 
 /**

@@ -174,8 +174,6 @@ export async function referencedItemKeys(store: Store): Promise<Set<string>> {
 export interface SettledStates {
   /** The sources settled: their state replaces what state holds for them. */
   readonly ids: ReadonlySet<string>;
-  /** Calls `visit` with every settled source's state, some sources at a time. */
-  scan(visit: (states: Iterable<readonly [string, SourceState]>) => void): Promise<void>;
   /** The settled sources of shard `shard` of `shards`, with their states. */
   inShard(shard: number, shards: number): Promise<ReadonlyMap<string, SourceState>>;
 }
@@ -184,7 +182,6 @@ export interface SettledStates {
 export function statesInMemory(states: ReadonlyMap<string, SourceState>): SettledStates {
   return {
     ids: new Set(states.keys()),
-    scan: async (visit) => visit(states),
     inShard: async (shard, shards) => new Map([...states].filter(([id]) => shardOf(id, shards) === shard)),
   };
 }

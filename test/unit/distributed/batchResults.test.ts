@@ -7,8 +7,9 @@ import type { BatchFile } from '../../../lambda/distributed/settleBatch.js';
 import { inBatchOrder } from '../../../lambda/distributed/startShardedRun.js';
 import type { SourceResult } from '../../../lambda/process/sourceResult.js';
 import type { SourceState } from '../../../lambda/process/sourceState.js';
-import { shardOf } from '../../../lambda/run/state.js';
+import { commitState, readState, shardOf } from '../../../lambda/run/state.js';
 import { INTERNAL_JSON } from '../../../lambda/run/store.js';
+import { aRunReport } from '../../support/builders/runReports.js';
 
 const SOURCES = 1000;
 const BATCH = 100;
@@ -42,7 +43,7 @@ async function batchFiles(): Promise<{ store: CountingStore; keys: string[] }> {
   return { store, keys };
 }
 
-describe('BatchResults: a distributed run read back from its batch files a few at a time', () => {
+describe('BatchResults: a distributed run read back from its batch files, twice, a few at a time', () => {
   it('reads, to commit one shard, only the batch files that hold its sources, and finds each of them', async () => {
     // Prepare
     const { store, keys } = await batchFiles();
@@ -62,27 +63,51 @@ describe('BatchResults: a distributed run read back from its batch files a few a
     expect(inShard.get([...inShard.keys()][0]!)).toEqual(stateOf([...inShard.keys()][0]!));
   });
 
-  it("hands the settled states to the picker one batch file at a time, and the others' last", async () => {
+  it('reads each batch file once more to commit every shard, handing each source to its shard', async () => {
     // Prepare
     const { store, keys } = await batchFiles();
     const batches = await BatchResults.read(store, keys, sourcesFile, SHARDS);
     const others = new Map(ids.filter((id) => !batches.has(id)).map((id) => [id, resultOf(id)]));
-    const { states, reports } = batches.results({ runId: 'run', sourcesFile, request }, others);
+    const { states } = batches.results({ runId: 'run', sourcesFile, request }, others);
+    store.reset();
 
-    // Act
-    const visits: number[] = [];
-    const seen = new Set<string>();
-    await states.scan((entries) => {
-      const batch = [...entries];
-      visits.push(batch.length);
-      for (const [id] of batch) seen.add(id);
+    // Act: as a full run commits, every shard rewritten, a few at once.
+    await commitState(store, {
+      known: new Set(ids),
+      settled: states,
+      unreadable: new Map(),
+      summary: aRunReport(),
+      everyShard: true,
     });
 
+    // Assess: the damaged file is not read again; its sources are the others'.
+    const readable = keys.slice(0, -1);
+    expect(Object.fromEntries(readable.map((key) => [key, store.reads.get(key)]))).toEqual(
+      Object.fromEntries(readable.map((key) => [key, 1])),
+    );
+    expect(store.reads.has(keys.at(-1)!)).toBe(false);
+    const stored = await readState(store);
+    expect(Object.keys(stored.sources).sort()).toEqual([...ids].sort());
+    expect(stored.sources['source-7']).toEqual(stateOf('source-7'));
+  });
+
+  it('reads the files again for a shard asked for twice, or for another shard count, and finds its sources', async () => {
+    // Prepare
+    const { store, keys } = await batchFiles();
+    const batches = await BatchResults.read(store, keys, sourcesFile, SHARDS);
+    const others = new Map(ids.filter((id) => !batches.has(id)).map((id) => [id, resultOf(id)]));
+    const { states } = batches.results({ runId: 'run', sourcesFile, request }, others);
+    const inShard = (shard: number, shards: number) => ids.filter((id) => shardOf(id, shards) === shard).sort();
+
+    // Act
+    const first = await states.inShard(2, SHARDS);
+    const again = await states.inShard(2, SHARDS);
+    const resharded = await states.inShard(5, 2 * SHARDS);
+
     // Assess
-    expect(visits).toEqual(Array.from({ length: SOURCES / BATCH }, () => BATCH));
-    expect(seen).toEqual(new Set(ids));
-    expect(states.ids).toEqual(new Set(ids));
-    expect(reports.map(({ id }) => id)).toEqual(ids);
+    expect([...first.keys()].sort()).toEqual(inShard(2, SHARDS));
+    expect(again).toEqual(first);
+    expect([...resharded.keys()].sort()).toEqual(inShard(5, 2 * SHARDS));
   });
 
   it('fails, naming the source, when a selected source has no result at all', async () => {

@@ -52,4 +52,19 @@ describe('mergeShards: the last step of a distributed run', () => {
     expect(report.counts.items).toBeGreaterThan(0);
     expect(await current.store.get(OUTPUT_KEYS.feedJson)).toBe(await earlier.store.get(OUTPUT_KEYS.feedJson));
   });
+
+  it('reads each batch file twice: for the report, new items and picks, then to commit state', async () => {
+    // Prepare
+    const { store, run } = await beforeTheMerge();
+
+    // Act
+    const report = await merge(store, run);
+
+    // Assess
+    expect(report.counts.sources).toBe(SOURCES);
+    expect(run.batchKeys).toHaveLength(SOURCES / 100);
+    expect(Object.fromEntries(run.batchKeys.map((key) => [key, store.reads.get(key)]))).toEqual(
+      Object.fromEntries(run.batchKeys.map((key) => [key, 2])),
+    );
+  });
 });
