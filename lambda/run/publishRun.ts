@@ -87,7 +87,7 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
   });
   // The hub fetches the feeds as soon as it is told: only now are they written.
   const announced = await withHubPinged(run, report, dependencies);
-  await markWritten(store, run.runId, now(), newItems);
+  await markWritten(store, run.runId, now(), { newItems, warnings: announced.warnings });
   await keptItems.removeSuperseded(superseded);
   if (isFirstFullRunOfDay(run)) {
     await sweepOrphans(store, await referencedItemKeys(store), run.startedAt - ORPHAN_AGE_MS, dependencies.onWarning);
@@ -98,9 +98,10 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
 }
 
 /**
- * The report once the feed's WebSub hub has been told of the new items (see pingHub). A hub that
- * was not told is a warning: in the log, and in the report, written again with it, so a retry that
- * only notifies sends it too.
+ * The summary once the feed's WebSub hub has been told of the new items (see pingHub). A hub that
+ * was not told is a warning in the log, the summary and the notification, and in the written
+ * marker, so a retry that only notifies sends it too. Not in the run report: that is immutable,
+ * written once, and before the feeds the hub fetches (the contract's order), so before the ping.
  */
 async function withHubPinged(
   run: SettledRun,
@@ -112,9 +113,7 @@ async function withHubPinged(
   const warnings = await pingHub(run.sourcesFile.feed, report, { client, deadline: run.deadline, now: now() });
   if (warnings.length === 0) return report;
   for (const warning of warnings) dependencies.onWarning?.(warning);
-  const warned = { ...report, warnings };
-  await writeReport(dependencies.store, warned);
-  return warned;
+  return { ...report, warnings };
 }
 
 /**
