@@ -87,7 +87,7 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
   });
   // The hub fetches the feeds as soon as it is told: only now are they written.
   const announced = await withHubPinged(run, report, dependencies);
-  await markWritten(store, run.runId, now(), { newItems, warnings: announced.warnings });
+  await markWritten(store, run.runId, now(), newItems);
   await keptItems.removeSuperseded(superseded);
   if (isFirstFullRunOfDay(run)) {
     await sweepOrphans(store, await referencedItemKeys(store), run.startedAt - ORPHAN_AGE_MS, dependencies.onWarning);
@@ -98,10 +98,9 @@ export async function publishRun(run: SettledRun, dependencies: PublishRunDepend
 }
 
 /**
- * The summary once the feed's WebSub hub has been told of the new items (see pingHub). A hub that
- * was not told is a warning in the log, the summary and the notification, and in the written
- * marker, so a retry that only notifies sends it too. Not in the run report: that is immutable,
- * written once, and before the feeds the hub fetches (the contract's order), so before the ping.
+ * The report once the feed's WebSub hub has been told of the new items (see pingHub). A hub that
+ * was not told is a warning: in the log, and in the report, written again with it, so a retry that
+ * only notifies sends it too.
  */
 async function withHubPinged(
   run: SettledRun,
@@ -113,7 +112,9 @@ async function withHubPinged(
   const warnings = await pingHub(run.sourcesFile.feed, report, { client, deadline: run.deadline, now: now() });
   if (warnings.length === 0) return report;
   for (const warning of warnings) dependencies.onWarning?.(warning);
-  return { ...report, warnings };
+  const warned = { ...report, warnings };
+  await writeReport(dependencies.store, warned);
+  return warned;
 }
 
 /**

@@ -9,8 +9,7 @@ export type ClaimResult =
   | { kind: 'published'; report: RunReport }
   /**
    * An earlier invocation wrote the report, outputs and state but could not notify: only the
-   * notification is left, with the new items it was to list. `report` carries the warnings found
-   * after it was written (a WebSub hub not told), as the notification was to.
+   * notification is left, with the new items it was to list.
    */
   | { kind: 'unpublished'; report: RunReport; newItems: Item[] }
   /** An earlier invocation holds the claim and may still be running. */
@@ -21,16 +20,9 @@ interface ClaimBody {
   expiresAt: string;
 }
 
-/** What a retry that only notifies needs besides the run report. */
-export interface WrittenRun {
-  /** What the notification lists (headlines, a few). */
-  newItems: readonly Item[];
-  /** Found after the immutable report was written: the WebSub ping's. */
-  warnings?: readonly string[];
-}
-
-interface WrittenBody extends WrittenRun {
+interface WrittenBody {
   writtenAt: string;
+  newItems: readonly Item[];
 }
 
 /** Where an ad hoc run's id is recorded under the invocation that started it. */
@@ -70,13 +62,8 @@ export async function claimRun(store: Store, runId: string, now: number, expires
   if (written !== undefined) {
     const report = JSON.parse((await store.get(reportKey(runId))) ?? '{}') as RunReport;
     if ((await store.get(publishedKey(runId))) !== undefined) return { kind: 'published', report };
-    const { newItems, warnings } = JSON.parse(written) as Partial<WrittenBody>;
-    const late = Array.isArray(warnings) && warnings.length > 0 ? { warnings: [...warnings] } : {};
-    return {
-      kind: 'unpublished',
-      report: { ...report, ...late },
-      newItems: Array.isArray(newItems) ? [...newItems] : [],
-    };
+    const { newItems } = JSON.parse(written) as Partial<WrittenBody>;
+    return { kind: 'unpublished', report, newItems: Array.isArray(newItems) ? newItems : [] };
   }
   const earlier = JSON.parse((await store.get(claimKey(runId))) ?? '{}') as Partial<ClaimBody>;
   const earlierExpiry = Date.parse(earlier.expiresAt ?? '');
@@ -98,9 +85,9 @@ export async function releaseClaim(store: Store, runId: string, now: number): Pr
   await store.put(claimKey(runId), JSON.stringify(body), INTERNAL_JSON).catch(() => undefined);
 }
 
-/** Kept for a retry that only notifies. */
-export async function markWritten(store: Store, runId: string, now: number, run: WrittenRun): Promise<void> {
-  const body: WrittenBody = { writtenAt: new Date(now).toISOString(), ...run };
+/** @param newItems what the notification lists (headlines, a few), kept for a retry that only notifies */
+export async function markWritten(store: Store, runId: string, now: number, newItems: readonly Item[]): Promise<void> {
+  const body: WrittenBody = { writtenAt: new Date(now).toISOString(), newItems };
   await store.put(writtenKey(runId), JSON.stringify(body), INTERNAL_JSON);
 }
 

@@ -5,9 +5,6 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FolderStore } from '../../lambda/adapters/folderStore.js';
-import { reportKey } from '../../lambda/core/storageLayout.js';
-import type { ObjectMetadata } from '../../lambda/run/store.js';
 import { serveBody } from '../../scripts/faultRoutes.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { readFixture } from '../support/fixtures.js';
@@ -93,45 +90,23 @@ describe('pinging the WebSub hub', () => {
     ['answers 500', acceptWith(500), /: answered HTTP 500$/],
     ['never answers', 'never' as const, /: no answer within 5000 ms$/],
   ])(
-    'ends the run ok when the hub %s, with a warning in the summary and the notification',
+    'ends the run ok when the hub %s, with a warning in the summary, the report and the notification',
     async (_, answer, reason) => {
       // Prepare
       await start(answer);
-      const store = new PutRecordingStore(harness.outDir);
 
       // Act
-      const report = await harness.run({}, { dependencies: { store } });
+      const report = await harness.run();
 
-      // Assess: the run report, immutable and written before the feeds (the contract), is written once
+      // Assess
       expect(report.status).toBe('ok');
       expect(report.warnings).toHaveLength(2);
       for (const warning of report.warnings ?? []) expect(warning).toMatch(reason);
-      expect(store.puts.filter((key) => key === reportKey(report.runId))).toHaveLength(1);
-      expect(await harness.report(report.runId)).not.toHaveProperty('warnings');
+      expect((await harness.report(report.runId)).warnings).toEqual(report.warnings);
       expect(JSON.parse(harness.notifier.sent[0]!.message).warnings).toEqual(report.warnings);
       await expect(readFile(join(harness.outDir, 'feed.json'), 'utf8')).resolves.toContain('Rivers join in the delta');
     },
   );
-
-  it('sends the warnings in the notification of a retry that only notifies, the report still written once', async () => {
-    // Prepare: the topic is down when the run ends
-    await start(acceptWith(500));
-    const store = new PutRecordingStore(harness.outDir);
-    const scheduled = { scheduledTime: '2026-11-26T08:00:00.000Z' };
-    harness.notifier.failing = true;
-    await expect(harness.run(scheduled, { dependencies: { store } })).rejects.toThrowError('SNS is down');
-    harness.notifier.failing = false;
-    const pings = hub.pings.length;
-
-    // Act
-    const retried = await harness.run(scheduled, { dependencies: { store } });
-
-    // Assess
-    expect(hub.pings).toHaveLength(pings);
-    expect(retried.warnings).toHaveLength(2);
-    expect(JSON.parse(harness.notifier.sent[0]!.message).warnings).toEqual(retried.warnings);
-    expect(store.puts.filter((key) => key === reportKey(retried.runId))).toHaveLength(1);
-  });
 
   it("gives a hub that never answers only the time left before the invocation's deadline", async () => {
     // Prepare: 3 s in all, 2 s of it kept for what follows the ping
@@ -161,12 +136,3 @@ describe('pinging the WebSub hub', () => {
     for (const warning of report.warnings ?? []) expect(warning).toContain('refused to connect to 169.254.169.254');
   });
 });
-
-/** The output folder, recording the key of every object written. */
-class PutRecordingStore extends FolderStore {
-  readonly puts: string[] = [];
-  override async put(key: string, body: string, metadata: ObjectMetadata) {
-    this.puts.push(key);
-    return super.put(key, body, metadata);
-  }
-}
