@@ -21,6 +21,13 @@ function publishPing(topic: string): [string, string][] {
   ];
 }
 
+/** The feeds the hub is to hear of after this run (see pingHub); none when it is not to be pinged. */
+export function topicsToPing(feed: FeedIdentity | undefined, report: RunReport): string[] {
+  if (!feed?.hub || report.dryRun || report.counts.newItems === 0 || !publishesLatest(report.status)) return [];
+  const { feedXmlUrl, feedJsonUrl } = feedUrls(feed);
+  return [feedXmlUrl, feedJsonUrl].filter((topic) => topic !== undefined);
+}
+
 export interface HubPingOptions {
   /** The pipeline's one client: the hub is reached only where a source could be. */
   client: HttpClient;
@@ -52,11 +59,9 @@ export async function pingHub(
   report: RunReport,
   options: HubPingOptions,
 ): Promise<string[]> {
-  if (!feed?.hub || report.dryRun || report.counts.newItems === 0 || !publishesLatest(report.status)) return [];
+  const topics = topicsToPing(feed, report);
+  if (!feed?.hub || topics.length === 0) return [];
   const { hub } = feed;
-  const { feedXmlUrl, feedJsonUrl } = feedUrls(feed);
-  const topics = [feedXmlUrl, feedJsonUrl].filter((topic) => topic !== undefined);
-  if (topics.length === 0) return [];
   const shownHub = redactUrl(hub);
   const timeoutMs = Math.min(PING_TIMEOUT_MS, options.deadline - options.now - RESERVE_AFTER_PING_MS);
   if (timeoutMs <= 0) return [`WebSub hub ${shownHub} not pinged: no time left before the run's deadline`];

@@ -1,4 +1,4 @@
-import { DEFAULT_FEED_TITLE } from '../core/feedSchema.js';
+import { DEFAULT_FEED } from '../core/feedSchema.js';
 import type { RunReport, SourceReport, SourcesFile } from '../core/model.js';
 import {
   CACHE_CONTROL,
@@ -18,7 +18,7 @@ import { renderStatusPage } from '../render/renderStatusPage.js';
 import { appendRunHistory, type RunHistoryEntry } from '../render/runHistory.js';
 import { announceRun } from './announceRun.js';
 import { KeptItemsStore, ownedByShard, sweepOrphans } from './keptItemsStore.js';
-import { pingHub } from './pingHub.js';
+import { pingHub, topicsToPing } from './pingHub.js';
 import type { PublishDependencies } from './pipelineDependencies.js';
 import type { SourceName } from './publishedPicks.js';
 import { markWritten } from './runClaim.js';
@@ -113,7 +113,7 @@ async function withHubPinged(
   if (warnings.length === 0) return report;
   for (const warning of warnings) dependencies.onWarning?.(warning);
   const warned = { ...report, warnings };
-  await writeReport(dependencies.store, warned);
+  await writeReport(dependencies.store, warned, true);
   return warned;
 }
 
@@ -169,8 +169,11 @@ async function writeOutputs(
   known: KnownSources,
   store: Store,
 ): Promise<void> {
+  // The latest are rendered while the report is on its way.
+  const reportWritten = writeReport(store, report, topicsToPing(run.sourcesFile.feed, report).length === 0);
+  reportWritten.catch(() => undefined);
   const latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, known) : [];
-  await writeReport(store, report);
+  await reportWritten;
   // All settle before a failure is thrown: the claim is given up only once none is still being written.
   const written = await Promise.allSettled(
     latest.map(({ key, body, contentType }) =>
@@ -181,10 +184,15 @@ async function writeOutputs(
   if (failed) throw failed.reason;
 }
 
-function writeReport(store: Store, report: RunReport): Promise<void> {
+/**
+ * A report is immutable once `final`. Before the WebSub ping it is not: a hub that fails adds a
+ * warning, and the report is written again. Until then it is cached no longer than the latest
+ * outputs, so no cache keeps the first version for good.
+ */
+function writeReport(store: Store, report: RunReport, final: boolean): Promise<void> {
   return store.put(reportKey(report.runId), JSON.stringify(report, null, 2), {
     contentType: REPORT_CONTENT_TYPE,
-    cacheControl: CACHE_CONTROL.immutable,
+    cacheControl: final ? CACHE_CONTROL.immutable : CACHE_CONTROL.latest,
   });
 }
 
@@ -196,7 +204,7 @@ function renderLatest(
   { history, names }: KnownSources,
 ): { key: string; body: string; contentType: string }[] {
   const context = renderContextFor(
-    sourcesFile.feed ?? { title: DEFAULT_FEED_TITLE },
+    sourcesFile.feed ?? DEFAULT_FEED,
     sourceLabels(sourcesFile, names),
     report.finishedAt,
   );

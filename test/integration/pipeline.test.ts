@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError } from '../../lambda/core/errors.js';
-import { STATE_KEY } from '../../lambda/core/storageLayout.js';
+import { CACHE_CONTROL, STATE_KEY } from '../../lambda/core/storageLayout.js';
 import { readState } from '../../lambda/run/state.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { readFixture } from '../support/fixtures.js';
@@ -135,10 +135,12 @@ describe('the pipeline over a folder store', () => {
 
   it('writes the run report before the latest outputs, so what they link to always exists (the contract)', async () => {
     const written: string[] = [];
+    const cacheControls: (string | undefined)[] = [];
     const { store } = pipeline;
     const put = store.put.bind(store);
     store.put = async (key, body, metadata) => {
       written.push(key);
+      cacheControls.push(metadata.cacheControl);
       return put(key, body, metadata);
     };
 
@@ -146,6 +148,9 @@ describe('the pipeline over a folder store', () => {
 
     const reportAt = written.indexOf(`runs/${report.runId}.json`);
     expect(reportAt).toBeGreaterThanOrEqual(0);
+    // Without a WebSub hub nothing follows that could change it: written once, for good.
+    expect(written.filter((key) => key.startsWith('runs/'))).toHaveLength(1);
+    expect(cacheControls[reportAt]).toBe(CACHE_CONTROL.immutable);
     for (const latest of ['feed.json', 'feed.xml', 'index.html', 'status.html']) {
       expect(written.indexOf(latest), latest).toBeGreaterThan(reportAt);
     }

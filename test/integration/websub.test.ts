@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CACHE_CONTROL } from '../../lambda/core/storageLayout.js';
 import { serveBody } from '../../scripts/faultRoutes.js';
 import { type LoopbackServer, startLoopbackServer } from '../../scripts/loopbackServer.js';
 import { readFixture } from '../support/fixtures.js';
@@ -23,6 +24,8 @@ describe('pinging the WebSub hub', () => {
   let hub: RecordingHub;
   /** What feed.xml and feed.json held when each ping arrived. */
   let feedAtPing: string[];
+  /** Each write of the run report: whether it held warnings, and its Cache-Control. */
+  let reportWrites: { warned: boolean; cacheControl?: string }[];
 
   async function start(answer: HubAnswer, hubUrl?: string): Promise<void> {
     hub = recordingHub(answer);
@@ -39,6 +42,12 @@ describe('pinging the WebSub hub', () => {
       sources: () => [source('news', server.url('/news.rss'))],
       feed: { title: 'Team reading', baseUrl: BASE_URL, hub: hubUrl ?? server.url('/hub') },
     });
+    reportWrites = [];
+    const put = harness.store.put.bind(harness.store);
+    harness.store.put = async (key, body, metadata) => {
+      if (key.startsWith('runs/')) reportWrites.push({ warned: 'warnings' in JSON.parse(body), ...metadata });
+      return put(key, body, metadata);
+    };
   }
 
   afterEach(async () => {
@@ -61,6 +70,8 @@ describe('pinging the WebSub hub', () => {
       expect(feedAtPing).toHaveLength(2);
       for (const feeds of feedAtPing) expect(feeds.match(/Rivers join in the delta/g)).toHaveLength(2);
       expect(report).not.toHaveProperty('warnings');
+      // Written before the ping, which could still have added a warning: not promised immutable.
+      expect(reportWrites).toEqual([expect.objectContaining({ warned: false, cacheControl: CACHE_CONTROL.latest })]);
     });
 
     it('hears nothing of a run without new items', async () => {
@@ -104,6 +115,11 @@ describe('pinging the WebSub hub', () => {
       for (const warning of report.warnings ?? []) expect(warning).toMatch(reason);
       expect((await harness.report(report.runId)).warnings).toEqual(report.warnings);
       expect(JSON.parse(harness.notifier.sent[0]!.message).warnings).toEqual(report.warnings);
+      // Written before the feeds (the contract), then again with the warnings, only then immutable.
+      expect(reportWrites).toEqual([
+        expect.objectContaining({ warned: false, cacheControl: CACHE_CONTROL.latest }),
+        expect.objectContaining({ warned: true, cacheControl: CACHE_CONTROL.immutable }),
+      ]);
       await expect(readFile(join(harness.outDir, 'feed.json'), 'utf8')).resolves.toContain('Rivers join in the delta');
     },
   );
