@@ -1,17 +1,19 @@
 import type { SourcesFile } from '../core/model.js';
-import { mergeKeys } from '../merge/merge.js';
+import { type MergeKey, mergeKeys } from '../merge/merge.js';
 import { type KeptItems, mergeKeysOf } from '../process/keptItems.js';
 import type { SourceState } from '../process/sourceState.js';
 import type { KeptItemPick } from './keptItemsStore.js';
 import { scanState } from './state.js';
 import type { Store } from './store.js';
 
-/** A source's kept items still in the running, by their index in its stored object. */
+/** A source's kept items still in the running: their indices in its stored object, and their merge keys. */
 interface Candidates {
   sourceId: string;
+  /** The source's place in the sources file: the merge's order, so ties go to the earlier source. */
+  position: number;
   kept: KeptItems;
-  /** Absent: every item. */
-  indices?: number[];
+  indices: number[];
+  keys: MergeKey[];
 }
 
 /** What the outputs say about a source besides its items: what its feed calls itself, and where it lives. */
@@ -30,6 +32,7 @@ export interface SourceName {
 export class PublishedPicks {
   readonly #position: ReadonlyMap<string, number>;
   readonly #maxItems: number;
+  /** In sources-file order (see bestOf). */
   #best: Candidates[] = [];
   /** What each source considered so far calls itself: the sources file's names win (see sourceLabels). */
   readonly names = new Map<string, SourceName>();
@@ -44,9 +47,12 @@ export class PublishedPicks {
     const added: Candidates[] = [];
     for (const [sourceId, state] of states) {
       this.names.set(sourceId, { title: state.title, siteUrl: state.siteUrl });
-      if (state.items) added.push({ sourceId, kept: state.items });
+      if (!state.items) continue;
+      const keys = mergeKeysOf(sourceId, state.items);
+      const position = this.#position.get(sourceId) ?? Number.MAX_SAFE_INTEGER;
+      added.push({ sourceId, position, kept: state.items, indices: keys.map((_, index) => index), keys });
     }
-    this.#best = bestOf([...this.#best, ...added], this.#position, this.#maxItems);
+    this.#best = bestOf([...this.#best, ...added], this.#maxItems);
   }
 
   /** The picks, once every source of the file that is not in `settled` is considered as state holds it. */
@@ -60,36 +66,24 @@ export class PublishedPicks {
       (sources) => this.consider(Object.entries(sources).filter(([id]) => this.#position.has(id) && !settled.has(id))),
       options,
     );
-    return picksOf(this.#best, this.#position, this.#maxItems);
+    const keys = this.#best.map((candidate) => candidate.keys);
+    return mergeKeys(keys, { maxItems: this.#maxItems }).map(({ list, index }) => {
+      const { sourceId, kept, indices } = this.#best[list]!;
+      return { sourceId, kept, index: indices[index]! };
+    });
   }
 }
 
-function bestOf(candidates: Candidates[], position: ReadonlyMap<string, number>, maxItems: number): Candidates[] {
-  const byPosition = candidates.toSorted((a, b) => position.get(a.sourceId)! - position.get(b.sourceId)!);
-  const chosen = new Map<string, number[]>();
-  for (const { sourceId, index } of merged(byPosition, maxItems))
-    chosen.set(sourceId, [...(chosen.get(sourceId) ?? []), index]);
-  return byPosition.flatMap(({ sourceId, kept }) => {
-    const indices = chosen.get(sourceId);
-    return indices ? [{ sourceId, kept, indices: indices.sort((a, b) => a - b) }] : [];
-  });
-}
-
-function picksOf(best: Candidates[], position: ReadonlyMap<string, number>, maxItems: number): KeptItemPick[] {
-  return merged(
-    best.toSorted((a, b) => position.get(a.sourceId)! - position.get(b.sourceId)!),
-    maxItems,
-  );
-}
-
-/** The merge of the candidates (in sources-file order), as picks of their stored items. */
-function merged(candidates: readonly Candidates[], maxItems: number): KeptItemPick[] {
-  const keys = candidates.map(({ sourceId, kept, indices }) => {
-    const all = mergeKeysOf(sourceId, kept);
-    return indices ? indices.map((index) => all[index]!) : all;
-  });
-  return mergeKeys(keys, { maxItems }).map(({ list, index }) => {
-    const { sourceId, kept, indices } = candidates[list]!;
-    return { sourceId, kept, index: indices ? indices[index]! : index };
+/** The candidates, in sources-file order, each with only its items among the best `maxItems` so far. */
+function bestOf(candidates: readonly Candidates[], maxItems: number): Candidates[] {
+  const ordered = candidates.toSorted((a, b) => a.position - b.position);
+  const chosen = ordered.map((): number[] => []);
+  const keys = ordered.map((candidate) => candidate.keys);
+  for (const { list, index } of mergeKeys(keys, { maxItems })) chosen[list]!.push(index);
+  return ordered.flatMap((candidate, list) => {
+    const kept = chosen[list]!.sort((a, b) => a - b);
+    if (kept.length === 0) return [];
+    const indices = kept.map((index) => candidate.indices[index]!);
+    return [{ ...candidate, indices, keys: kept.map((index) => candidate.keys[index]!) }];
   });
 }
