@@ -19,11 +19,12 @@ export interface PeakMemoryInput {
   urls: string[];
   settings: Partial<Settings>;
   /**
-   * `pipeline`: the whole run, into a temporary folder. `slowConsumer`: fetchAll alone, its
-   * caller holding each body for `holdMs` while it waits on something else, as a caller handing
-   * bodies to a parser on another thread would.
+   * `pipeline`: the whole run, into a temporary folder; with `collectPerSource`, garbage is
+   * collected as each source settles. `slowConsumer`: fetchAll alone, its caller holding each body
+   * for `holdMs` while it waits on something else, as a caller handing bodies to a parser on
+   * another thread would.
    */
-  mode: { kind: 'pipeline' } | { kind: 'slowConsumer'; holdMs: number };
+  mode: { kind: 'pipeline'; collectPerSource?: boolean } | { kind: 'slowConsumer'; holdMs: number };
 }
 
 export interface PeakMemoryResult {
@@ -45,7 +46,14 @@ function procStatusBytes(field: 'VmRSS' | 'VmHWM'): number {
 
 const networkPolicy = parseNetworkPolicy('127.0.0.0/8');
 
-async function runPipelineOnce(sources: Source[], settings: Settings): Promise<{ ok: number; failed: number }> {
+/** With --expose-gc: the peak then shows what the run holds, not how lazily V8 frees what it spent. */
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
+
+async function runPipelineOnce(
+  sources: Source[],
+  settings: Settings,
+  collectPerSource: boolean,
+): Promise<{ ok: number; failed: number }> {
   const outDir = await mkdtemp(join(tmpdir(), 'tributary-peak-memory-'));
   try {
     const report = await runPipeline(
@@ -55,7 +63,12 @@ async function runPipelineOnce(sources: Source[], settings: Settings): Promise<{
         fetchDeadline: Date.now() + 120_000,
         hardDeadline: Date.now() + 130_000,
       },
-      { store: new FolderStore(outDir), notifier: { publish: async () => undefined }, networkPolicy },
+      {
+        store: new FolderStore(outDir),
+        notifier: { publish: async () => undefined },
+        networkPolicy,
+        onProgress: collectPerSource ? collectGarbage : undefined,
+      },
     );
     return { ok: report.counts.ok, failed: report.counts.failed };
   } finally {
@@ -73,8 +86,7 @@ async function consumeSlowly(
   try {
     for await (const { outcome } of fetchAll(client, sources, { settings, deadline: Date.now() + 120_000 })) {
       await sleep(holdMs);
-      // With --expose-gc: the peak then shows the bodies held, not how lazily V8 frees spent ones.
-      (globalThis as { gc?: () => void }).gc?.();
+      collectGarbage();
       counts[outcome.status === 'ok' ? 'ok' : 'failed'] += 1;
     }
   } finally {
@@ -91,7 +103,7 @@ const rssBeforeBytes = procStatusBytes('VmRSS');
 const started = performance.now();
 const counts =
   input.mode.kind === 'pipeline'
-    ? await runPipelineOnce(sources, settings)
+    ? await runPipelineOnce(sources, settings, input.mode.collectPerSource ?? false)
     : await consumeSlowly(sources, settings, input.mode.holdMs);
 const result: PeakMemoryResult = {
   rssBeforeBytes,
