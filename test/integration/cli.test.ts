@@ -166,7 +166,9 @@ describe('the local CLI', () => {
 
     const { code, stderr } = await tributary(['--sources', sources, ...args]);
 
-    expect(code).toBe(2);
+    // Every path from a bad flag to here exits 2; any other code came from elsewhere (tsx, Node,
+    // the machine), and what the process printed says where.
+    expect(code, stderr).toBe(2);
     expect(stderr).toMatch(message);
   });
 
