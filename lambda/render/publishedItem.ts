@@ -1,5 +1,6 @@
 import { decodeHTML } from 'entities';
 
+import { currentItemId } from '../core/itemId.js';
 import type { Author, Item } from '../core/model.js';
 import { shortened } from '../core/shortened.js';
 import { safeHttpUrl, stripInvalidXmlChars as xmlSafe } from './escape.js';
@@ -42,7 +43,9 @@ export function publishedItem(item: Item): PublishedItem {
   const url = safeHttpUrl(item.url);
   const title = item.title?.trim() ? xmlSafe(item.title) : undefined;
   return {
-    id: xmlSafe(item.id),
+    // Items kept from before state version 5 carry ids as their feeds wrote them until their
+    // source is fetched in full (see withCurrentItemIds): published under the id they will have.
+    id: xmlSafe(currentItemId(item.sourceId, item.id)),
     sourceId: xmlSafe(item.sourceId),
     url,
     title,

@@ -8,11 +8,12 @@ import type { SourceState } from '../process/sourceState.js';
  * as version 5, so no run after that converts an id again.
  *
  * - Seen ids are converted, so the items they name are not announced again.
- * - Kept items that hold such an id are let go, with the validators (a 304 would leave the source
- *   empty): their stored objects are written once, never changed, and must not reach the feeds
- *   under an id that is a script. The source is fetched in full once and its items kept anew.
+ * - A source whose kept items hold such an id keeps them (a run of other sources still publishes
+ *   them) but loses its validators, so it is fetched in full once and its items are stored anew.
+ *   Their objects are written once, never changed: until then publishedItem gives each the id it
+ *   will have, so none reaches the feeds under an id that is a script.
  *
- * @returns the converted sources, and the ids of those whose kept items were let go
+ * @returns the converted sources, and the ids of those to be fetched in full
  */
 export function withCurrentItemIds(sources: Readonly<Record<string, SourceState>>): {
   sources: Record<string, SourceState>;
@@ -27,9 +28,10 @@ export function withCurrentItemIds(sources: Readonly<Record<string, SourceState>
       converted[sourceId] = { ...state, seenIds };
       continue;
     }
-    const { items: _items, validators: _validators, ...rest } = state;
+    const { validators, ...rest } = state;
     converted[sourceId] = { ...rest, seenIds };
-    refetched.push(sourceId);
+    // A source without validators is fetched in full anyway: nothing changes for it.
+    if (validators) refetched.push(sourceId);
   }
   return { sources: converted, refetched };
 }

@@ -171,9 +171,13 @@ async function writeOutputs(
 ): Promise<void> {
   // The latest are rendered while the report is on its way.
   const reportWritten = writeReport(store, report, topicsToPing(run.sourcesFile.feed, report).length === 0);
-  reportWritten.catch(() => undefined);
-  const latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, known) : [];
-  await reportWritten;
+  let latest: ReturnType<typeof renderLatest>;
+  try {
+    latest = publishesLatest(report.status) ? renderLatest(run.sourcesFile, report, items, known) : [];
+  } finally {
+    // Even when rendering failed: the claim is given up only once nothing is still being written.
+    await reportWritten;
+  }
   // All settle before a failure is thrown: the claim is given up only once none is still being written.
   const written = await Promise.allSettled(
     latest.map(({ key, body, contentType }) =>

@@ -435,10 +435,11 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(await feedTitles()).toEqual(['A note in JSON', 'Older story, corrected', 'Rivers join in the delta']);
   });
 
-  it('converts version-4 state holding ids as feeds wrote them once: no item announced again, none published', async () => {
-    // Prepare: a first run, then its state as version 4 wrote it: scripted's ids as its feed wrote them
-    const withScripted = { sources: sources('news', 'scripted') };
-    await pipeline.run({}, withScripted);
+  const withScripted = () => ({ sources: sources('news', 'scripted') });
+
+  /** A first run, then its state as version 4 wrote it: scripted's ids as its feed wrote them. */
+  async function stateAsVersion4() {
+    await pipeline.run({}, withScripted());
     const asWritten = new Map(
       [
         ...readFixture(SCRIPTED_FIXTURE)
@@ -464,14 +465,20 @@ describe('kept items: one immutable pack per shard and run', () => {
     await pipeline.store.put(STATE_KEY, JSON.stringify({ version: 4, shards: 1, history }), {
       contentType: 'application/json',
     });
+    return { scripted, current, version4Pack };
+  }
+
+  it('converts version-4 state holding ids as feeds wrote them once: no item announced again, none published', async () => {
+    // Prepare
+    const { scripted, current, version4Pack } = await stateAsVersion4();
     conditional = {};
     const warnings: string[] = [];
     const dependencies = { onWarning: (message: string) => warnings.push(message) };
 
     // Act
-    const converting = await pipeline.run({}, { ...withScripted, dependencies });
+    const converting = await pipeline.run({}, { ...withScripted(), dependencies });
     const warningsWhenConverting = warnings.splice(0);
-    const next = await pipeline.run({}, { ...withScripted, dependencies });
+    const next = await pipeline.run({}, { ...withScripted(), dependencies });
 
     // Assess: scripted fetched in full once, news answered 304 as before
     expect(scripted.seenIds.some((id) => id.startsWith('javascript:'))).toBe(true);
@@ -492,6 +499,23 @@ describe('kept items: one immutable pack per shard and run', () => {
     const converted = (await state()).sources.scripted!;
     expect(new Set(converted.seenIds)).toEqual(new Set(current.seenIds));
     expect(await itemObjects()).not.toContain(version4Pack);
+  });
+
+  it('still publishes, in a run of other sources, the items of version-4 state under the ids they will have', async () => {
+    // Prepare
+    const { current, version4Pack } = await stateAsVersion4();
+
+    // Act
+    const subset = await pipeline.run({ only: ['news'] }, withScripted());
+
+    // Assess: scripted was not fetched, its kept items are published, none under a foreign id
+    expect(subset.counts).toMatchObject({ sources: 1, newItems: 0 });
+    const published = await feedItems();
+    expect(JSON.stringify(published)).not.toMatch(/javascript:|data:|vbscript:/);
+    expect(published.filter((item) => item._source.id === 'scripted').map((item) => item.id)).toEqual(
+      current.items.map((item) => item.id),
+    );
+    expect(await itemObjects()).toContain(version4Pack);
   });
 
   it("reads back no object it has just written, and only the unchanged sources' objects on the next run", async () => {

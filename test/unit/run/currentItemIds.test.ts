@@ -32,7 +32,7 @@ describe('withCurrentItemIds', () => {
     expect(sources.src?.seenIds).toEqual(['src:2', CONVERTED]);
   });
 
-  it('lets go of kept items holding such an id, with the validators, so the source is fetched in full', () => {
+  it('keeps kept items holding such an id but lets the validators go, so the source is fetched in full', () => {
     // Prepare
     const items = {
       key: 'state/items/_1-0/pack.ndjson',
@@ -45,7 +45,7 @@ describe('withCurrentItemIds', () => {
     const { sources: converted, refetched } = withCurrentItemIds(sources);
 
     // Assess
-    expect(converted.src).toEqual({ seenIds: [CONVERTED], title: 'Src' });
+    expect(converted.src).toEqual({ seenIds: [CONVERTED], items, title: 'Src' });
     expect(refetched).toEqual(['src']);
   });
 
