@@ -1,4 +1,6 @@
-import { bundleOptions } from '../scripts/bundleOptions.mjs';
+import { dirname } from 'node:path';
+
+import { bundleOptions, writeLlhttpWithoutSimd } from '../scripts/bundleOptions.mjs';
 
 /**
  * Bundles `entry` into one ESM file for plain `node`, with the Lambda build's options: what a bench
@@ -10,4 +12,5 @@ export async function bundleForNode(entry: string, outfile: string, external: st
   // pool's run bundles anything, so no other client should carry esbuild in its memory.
   const { build } = await import('esbuild');
   await build({ ...bundleOptions, entryPoints: [entry], outfile, external });
+  await writeLlhttpWithoutSimd([dirname(outfile)]);
 }

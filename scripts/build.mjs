@@ -1,12 +1,11 @@
 // The one build definition: `npm run build` and `cdk deploy` both ship exactly this bundle.
 
-import { copyFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { copyFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-import { bundleOptions } from './bundleOptions.mjs';
+import { bundleOptions, writeLlhttpWithoutSimd } from './bundleOptions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/lambda`;
@@ -33,12 +32,7 @@ const result = await build({
 // lets the CDK app read its ids without importing the bundle.
 await copyFile(`${root}lambda/input/sources.json`, `${outdir}/sources.json`);
 
-// undici's parser for CPUs without wasm SIMD, beside the chunk that reads it (llhttpWithoutSimd.cjs).
-const [reader] = Object.entries(result.metafile.outputs).find(([, output]) =>
-  Object.keys(output.inputs).some((input) => input.endsWith('llhttpWithoutSimd.cjs')),
-);
-const llhttpWithoutSimd = createRequire(import.meta.url)('undici/lib/llhttp/llhttp-wasm.js');
-await writeFile(join(root, dirname(reader), 'llhttp-without-simd.wasm'), llhttpWithoutSimd);
+await writeLlhttpWithoutSimd(Object.keys(result.metafile.outputs).map((output) => join(root, dirname(output))));
 
 const bytes = result.metafile.outputs['dist/lambda/index.mjs']?.bytes ?? 0;
 console.log(`dist/lambda/index.mjs: ${(bytes / 1024).toFixed(0)} KiB`);

@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // How Tributary's code is bundled for Node: the Lambda build (scripts/build.mjs) and the bench
@@ -29,7 +32,7 @@ const undiciCore = {
 };
 
 // undici's fallback parser, for CPUs without wasm SIMD, is read from a file beside the chunks
-// (see llhttpWithoutSimd.cjs).
+// (see llhttpWithoutSimd.cjs): whoever bundles with these options writes it with writeLlhttpWithoutSimd.
 const llhttpWithoutSimd = {
   name: 'llhttp-without-simd',
   setup(build) {
@@ -65,3 +68,13 @@ export const bundleOptions = Object.freeze({
   logLevel: 'warning',
   plugins: [oneHtmlparser2, undiciCore, postcssAbsent, llhttpWithoutSimd],
 });
+
+/**
+ * Writes undici's parser for CPUs without wasm SIMD into each folder the bundle's files are in. The
+ * stand-in resolves it relative to the file holding esbuild's require helper, which may be any of
+ * them; 54 KB on disk per folder, never loaded where SIMD works.
+ */
+export async function writeLlhttpWithoutSimd(folders) {
+  const wasm = createRequire(import.meta.url)('undici/lib/llhttp/llhttp-wasm.js');
+  await Promise.all([...new Set(folders)].map((folder) => writeFile(join(folder, 'llhttp-without-simd.wasm'), wasm)));
+}
