@@ -1,19 +1,11 @@
 import type { SNSClientConfig } from '@aws-sdk/client-sns';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
+import { loadedOnce } from '../core/loadedOnce.js';
 import type { Notifier } from '../run/notifier.js';
 import type { ParameterReader } from '../run/parameterReader.js';
 
 // The SSM and SNS clients are chunks of their own in the bundle: a cold start does not evaluate
 // them. Each loads once, on first use; a failure to load is the caller's error, as any call's.
-
-/** What `load` gives, loaded on the first call and shared by every later one. */
-function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => {
-    loaded ??= load();
-    return loaded;
-  };
-}
 
 /** Only runs whose sources name a secret in their headers read SSM; every other run never loads it. */
 export function ssmParameterReaderOnFirstUse(config: SSMClientConfig): ParameterReader {

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
+import { loadedOnce } from '../core/loadedOnce.js';
 import { blockedAddressError, isAddressAllowed, type NetworkPolicy, refusedAddressLiteral } from './networkPolicy.js';
 
 /** Who asks: every request of every run says so. */
@@ -23,11 +24,11 @@ export interface HttpClient {
  * undici is a chunk of its own, loaded as a run begins (`prepareHttpClient`): it is evaluated
  * while the run's claim and state read are in flight rather than during the cold start.
  */
-const loadAgent = async () => {
+const loadAgent = loadedOnce(async () => {
   const module = await import('undici');
   // In the bundle, undici is CommonJS in a chunk of its own, which import() sees as a default export.
   return module.Agent ?? module.default.Agent;
-};
+});
 
 /** Starts loading the client's code; whoever creates a client sees any failure to load it. */
 export function prepareHttpClient(): void {

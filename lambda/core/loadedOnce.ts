@@ -1,0 +1,11 @@
+/**
+ * What `load` gives, loaded on the first call and shared by every later one: a chunk imported and
+ * its client built once, and no trip through the module loader per use.
+ */
+export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}
