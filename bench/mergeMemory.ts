@@ -9,8 +9,8 @@
 import { parseArgs } from 'node:util';
 import { mergeShards } from '../lambda/distributed/mergeShards.js';
 import { parseNetworkPolicy } from '../lambda/fetch/networkPolicy.js';
-import { CountingStore } from './countingStore.js';
-import { syntheticShardedRun } from './syntheticShardedRun.js';
+import { CountingStore } from '../scripts/countingStore.js';
+import { syntheticShardedRun } from '../scripts/syntheticShardedRun.js';
 
 const MiB = 2 ** 20;
 

@@ -14,9 +14,9 @@ import type { SourceState } from '../lambda/process/sourceState.js';
 import { KeptItemsStore, ownedByShard } from '../lambda/run/keptItemsStore.js';
 import { PublishedPicks } from '../lambda/run/publishedPicks.js';
 import { commitState, readState, shardCountFor, shardOf, statesInMemory } from '../lambda/run/state.js';
-import { CountingStore } from './countingStore.js';
+import { CountingStore } from '../scripts/countingStore.js';
+import { syntheticSources } from '../scripts/syntheticSources.js';
 import { USD_PER_GB_SECOND } from './scenarios/lambdaCost.js';
-import { syntheticSources } from './syntheticSources.js';
 
 const ITEMS = 5;
 /** An item's JSON: a title, a link and a paragraph of HTML. */

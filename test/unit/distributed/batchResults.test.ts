@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CountingStore } from '../../../bench/countingStore.js';
 import type { SourceReport, SourcesFile } from '../../../lambda/core/model.js';
 import { DEFAULT_SETTINGS } from '../../../lambda/core/sourcesFileSchema.js';
 import { BatchResults } from '../../../lambda/distributed/batchResults.js';
@@ -9,6 +8,7 @@ import type { SourceResult } from '../../../lambda/process/sourceResult.js';
 import type { SourceState } from '../../../lambda/process/sourceState.js';
 import { commitState, readState, shardOf } from '../../../lambda/run/state.js';
 import { INTERNAL_JSON } from '../../../lambda/run/store.js';
+import { CountingStore } from '../../../scripts/countingStore.js';
 import { aRunReport } from '../../support/builders/runReports.js';
 
 const SOURCES = 1000;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CountingStore } from '../../../bench/countingStore.js';
-import { type SyntheticShardedRun, syntheticShardedRun } from '../../../bench/syntheticShardedRun.js';
 import { OUTPUT_KEYS, STATE_KEY } from '../../../lambda/core/storageLayout.js';
 import { mergeShards } from '../../../lambda/distributed/mergeShards.js';
 import type { ShardedRun } from '../../../lambda/distributed/shardFolder.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { INTERNAL_JSON } from '../../../lambda/run/store.js';
+import { CountingStore } from '../../../scripts/countingStore.js';
+import { type SyntheticShardedRun, syntheticShardedRun } from '../../../scripts/syntheticShardedRun.js';
 
 /** Four state shards, so a batch file of 100 sources holds one or two of them. */
 const SOURCES = 1000;
