@@ -1,6 +1,6 @@
 import type { SNSClientConfig } from '@aws-sdk/client-sns';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
-import { loadedOnce } from '../core/loadedOnce.js';
+import { loadedOnce, prefetch } from '../core/loadedOnce.js';
 import type { Notifier } from '../run/notifier.js';
 import type { ParameterReader } from '../run/parameterReader.js';
 
@@ -32,7 +32,7 @@ export function snsNotifierOnFirstUse(config: SNSClientConfig, topicArn: string)
     return new SnsNotifier(new SNSClient(config), topicArn);
   });
   return {
-    prepare: () => void notifier().catch(() => undefined),
+    prepare: () => prefetch(notifier),
     publish: async (notification) => (await notifier()).publish(notification),
   };
 }

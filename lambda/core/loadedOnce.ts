@@ -9,3 +9,11 @@ export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
     return loaded;
   };
 }
+
+/**
+ * Starts `load` (a `loadedOnce`) ahead of its first use, so it loads while the run waits on
+ * something else; a failure is left for that use to see, where it is reported.
+ */
+export function prefetch(load: () => Promise<unknown>): void {
+  load().catch(() => undefined);
+}

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
-import { loadedOnce } from '../core/loadedOnce.js';
+import { loadedOnce, prefetch } from '../core/loadedOnce.js';
 import { blockedAddressError, isAddressAllowed, type NetworkPolicy, refusedAddressLiteral } from './networkPolicy.js';
 
 /** Who asks: every request of every run says so. */
@@ -32,7 +32,7 @@ const loadAgent = loadedOnce(async () => {
 
 /** Starts loading the client's code; whoever creates a client sees any failure to load it. */
 export function prepareHttpClient(): void {
-  loadAgent().catch(() => undefined);
+  prefetch(loadAgent);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { s3ObjectReader } from '../adapters/s3Store.js';
+import { loadedOnce } from '../core/loadedOnce.js';
 import type { Summary } from '../core/model.js';
 import { headOf } from '../run/summary.js';
 import { type InvocationContext, invoke, type LambdaRuntime, logger, observeRun } from './lambdaRuntime.js';
@@ -8,7 +9,7 @@ export type { InvocationContext } from './lambdaRuntime.js';
 
 // The steps of the distributed mode live in the same bundle, so CDK deploys one artefact. Their
 // code is a chunk of its own, so the whole-run function's cold start does not evaluate it.
-const steps = () => import('./stepHandlers.js');
+const steps = loadedOnce(() => import('./stepHandlers.js'));
 export const startHandler = async (input: unknown, context: InvocationContext) =>
   (await steps()).startHandler(input, context);
 export const workerHandler = async (input: unknown, context: InvocationContext) =>

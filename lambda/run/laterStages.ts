@@ -1,4 +1,4 @@
-import { loadedOnce } from '../core/loadedOnce.js';
+import { loadedOnce, prefetch } from '../core/loadedOnce.js';
 
 /**
  * What a run needs only once its first responses arrive (processing: the parsers, sanitize-html,
@@ -11,5 +11,6 @@ export const publishStage = loadedOnce(() => import('./publishRun.js'));
 
 /** Starts loading both: whoever needs a stage awaits it, and sees there any failure to load it. */
 export function startLoadingLaterStages(): void {
-  for (const stage of [processStage, publishStage]) stage().catch(() => undefined);
+  prefetch(processStage);
+  prefetch(publishStage);
 }

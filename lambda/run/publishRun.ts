@@ -49,8 +49,7 @@ export interface SettledRun {
   deadline: number;
 }
 
-/** Publishing a run also tells the feed's WebSub hub, through the run's network policy. */
-/** The pipeline's one HTTP client, for the WebSub ping. */
+/** Publishing a run also tells the feed's WebSub hub, through the pipeline's one HTTP client. */
 export type PublishRunDependencies = PublishDependencies & { client: HttpClient };
 
 /**

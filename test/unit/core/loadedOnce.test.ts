@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadedOnce } from '../../../lambda/core/loadedOnce.js';
+import { loadedOnce, prefetch } from '../../../lambda/core/loadedOnce.js';
 
 describe('loadedOnce', () => {
   it('loads on the first call only, and gives every call the same result', async () => {
@@ -24,5 +24,24 @@ describe('loadedOnce', () => {
 
     // Assess
     expect(loads).toBe(0);
+  });
+});
+
+describe('prefetch', () => {
+  it('starts the load now, and leaves a failure to the first use', async () => {
+    // Prepare
+    let loads = 0;
+    const load = loadedOnce(async () => {
+      loads += 1;
+      throw new Error('chunk missing');
+    });
+
+    // Act
+    prefetch(load);
+
+    // Assess: loading began, nothing unhandled, and the use sees the error
+    expect(loads).toBe(1);
+    await expect(load()).rejects.toThrowError('chunk missing');
+    expect(loads).toBe(1);
   });
 });
