@@ -390,6 +390,7 @@ describe('kept items: one immutable pack per shard and run', () => {
     expect(JSON.parse((await pipeline.store.get(STATE_KEY)) ?? '{}')).toMatchObject({ version: 5, shards: 1 });
     expect(await pipeline.store.list(STATE_SHARDS_FOLDER)).toEqual(['state/sources/1-0.json']);
     const converted = await readState(pipeline.store);
+    expect(sources.news?.items?.digests.length).toBeGreaterThan(0);
     expect(converted.sources.news?.items).toEqual(sources.news?.items);
     expect(converted.sources.news?.seenIds).toEqual(sources.news?.seenIds);
     expect(converted.history).toHaveLength(2);

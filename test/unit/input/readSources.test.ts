@@ -4,6 +4,7 @@ import { s3ObjectReader } from '../../../lambda/adapters/s3Store.js';
 import { InvalidInputError, StoreError } from '../../../lambda/core/errors.js';
 import { readSources } from '../../../lambda/input/readSources.js';
 import { parseSourcesFile } from '../../../lambda/input/sourcesFile.js';
+import { thrownBy } from '../../support/thrownBy.js';
 
 const URI = 's3://config-bucket/tributary/sources.json';
 
@@ -67,19 +68,13 @@ describe('readSources checks what only the parsers can tell', () => {
     ['a selector', badSelector, 'sources[0].items'],
   ])('rejects %s the parsers refuse, with the error the CDK app gives', async (_, file, field) => {
     const text = JSON.stringify(file);
-    const appError = (() => {
-      try {
-        parseSourcesFile(text, URI);
-      } catch (error) {
-        return error as Error;
-      }
-    })();
+    const appError = thrownBy(InvalidInputError, () => parseSourcesFile(text, URI));
 
     const read = readSources(URI, s3Answering(text));
 
     await expect(read).rejects.toThrowError(InvalidInputError);
-    await expect(read).rejects.toThrowError(appError?.message);
-    expect(appError?.message).toContain(field);
+    await expect(read).rejects.toThrowError(appError.message);
+    expect(appError.message).toContain(field);
   });
 
   it('accepts good terms and selectors', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeedIdentity } from '../../../lambda/core/model.js';
-import { createHttpClient } from '../../../lambda/fetch/httpClient.js';
+import { createHttpClient, type HttpClient } from '../../../lambda/fetch/httpClient.js';
 import { parseNetworkPolicy } from '../../../lambda/fetch/networkPolicy.js';
 import { pingHub } from '../../../lambda/run/pingHub.js';
 import { aRunReport, aSourceReport } from '../../support/builders/runReports.js';
@@ -64,7 +64,22 @@ describe('pingHub', () => {
   });
 
   it('sends nothing for a feed without a hub', async () => {
-    expect(await pingHub({ title: 'News', baseUrl: BASE_URL }, withNewItems, options)).toEqual([]);
+    // Prepare: a client that fails the test if anything is sent through it
+    const sendsNothing: HttpClient = {
+      ...client,
+      get dispatcher(): HttpClient['dispatcher'] {
+        throw new Error('nothing may be sent for a feed without a hub');
+      },
+    };
+
+    // Act
+    const warnings = await pingHub({ title: 'News', baseUrl: BASE_URL }, withNewItems, {
+      ...options,
+      client: sendsNothing,
+    });
+
+    // Assess
+    expect(warnings).toEqual([]);
   });
 
   it('warns, once per feed, when the hub answers 500', async () => {
